@@ -1,0 +1,160 @@
+// The console channel: an Indonesian chat in the terminal that can act as any person. It is the
+// embedded default (no tokens needed) and the driver of the transcript tests. When standard input
+// is not a terminal it reads one message per line and echoes it, so a transcript reads like a chat.
+import { createInterface, type Interface } from "node:readline";
+import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
+
+export interface Persona {
+  /** The console identity (ChatIdentity.externalId on channel "console"). */
+  externalId: string;
+  /** How the person is shown, e.g. "Maria Goreti Bria (Sekretaris)". */
+  label: string;
+}
+
+export interface PersonaDirectory {
+  /** The persona the console starts as. */
+  initial(): Promise<Persona>;
+  /** People matching a name or position title, best match first. */
+  search(query: string): Promise<Persona[]>;
+  /** A label for any console chat, used to show to whom a message goes. */
+  label(externalId: string): Promise<string>;
+}
+
+export interface ConsoleChannelDeps {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  interactive: boolean;
+  personas: PersonaDirectory;
+  handle(message: InboundMessage): Promise<OutboundMessage[]>;
+  now(): Date;
+  /** Called with an error that escaped handling a line (it is logged; the console goes on). */
+  onError(error: unknown): void;
+}
+
+export interface ConsoleChannel {
+  /** Starts reading; resolves when input ends or stop() was called and the last line is handled. */
+  run(): Promise<void>;
+  /** Stops taking input; the line in progress is finished. */
+  stop(): void;
+  /** Prints a message addressed to a console chat (used by the outbox sender). */
+  deliver(message: OutboundMessage): Promise<void>;
+}
+
+const consoleHelp = [
+  "Perintah konsol:",
+  "/sebagai <nama atau jabatan> — berganti peran menjadi orang lain",
+  "/keluar — menutup konsol",
+].join("\n");
+
+export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
+  const { output, personas } = deps;
+  let current: Persona | undefined;
+  let counter = 0;
+  let rl: Interface | undefined;
+  let stopped = false;
+  const runId = deps.now().getTime().toString(36);
+
+  const write = (text: string) => {
+    output.write(`${text}\n`);
+  };
+  const indent = (text: string) =>
+    text
+      .split("\n")
+      .map((l) => `  ${l}`)
+      .join("\n");
+  const promptText = () => `${current?.label ?? "?"} › `;
+
+  async function deliver(message: OutboundMessage): Promise<void> {
+    const externalId = message.chatId.replace(/^console:/, "");
+    const label = externalId === current?.externalId ? current.label : await personas.label(externalId);
+    write(`sopbot → ${label}:\n${indent(message.text)}`);
+  }
+
+  async function switchPersona(query: string): Promise<void> {
+    if (!query) {
+      write(`sopbot: tulis nama atau jabatan, misalnya "/sebagai Sekretaris".`);
+      return;
+    }
+    const found = await personas.search(query);
+    const first = found[0];
+    if (!first) {
+      write(`sopbot: tidak ada orang dengan nama atau jabatan "${query}". Ketik /pejabat untuk melihat daftarnya.`);
+      return;
+    }
+    if (found.length > 1 && first.label.toLowerCase().indexOf(query.toLowerCase()) === -1) {
+      write(`sopbot: "${query}" cocok dengan beberapa orang:\n${indent(found.map((p) => p.label).join("\n"))}`);
+      return;
+    }
+    current = first;
+    write(`sopbot: sekarang Anda berbicara sebagai ${first.label}.`);
+  }
+
+  async function handleLine(line: string): Promise<void> {
+    const text = line.trim();
+    if (!current) current = await personas.initial();
+    if (!deps.interactive && text) write(`${promptText()}${text}`);
+    if (!text) return;
+    const lower = text.toLowerCase();
+    if (lower === "/keluar") {
+      stop();
+      return;
+    }
+    if (lower === "/sebagai" || lower.startsWith("/sebagai ")) {
+      await switchPersona(text.slice("/sebagai".length).trim());
+      return;
+    }
+    counter += 1;
+    const replies = await deps.handle({
+      channel: "console",
+      chatId: `console:${current.externalId}`,
+      senderId: current.externalId,
+      senderName: current.label,
+      messageId: `${runId}-${counter}`,
+      text,
+      receivedAt: deps.now(),
+    });
+    for (const reply of replies) await deliver(reply);
+    if (lower === "/bantuan") write(indent(consoleHelp));
+  }
+
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    rl?.close();
+  }
+
+  return {
+    deliver,
+    stop,
+    async run() {
+      current = await personas.initial();
+      write(`sopbot (konsol) — Anda berbicara sebagai ${current.label}. Ketik /bantuan untuk melihat perintah.`);
+      rl = createInterface({ input: deps.input, output: deps.interactive ? output : undefined, terminal: deps.interactive });
+      const activeRl = rl;
+      if (deps.interactive) {
+        activeRl.setPrompt(promptText());
+        activeRl.prompt();
+        activeRl.on("SIGINT", () => process.emit("SIGINT"));
+      }
+      // Lines are handled strictly one after another, in the order they were typed.
+      let chain = Promise.resolve();
+      activeRl.on("line", (line) => {
+        chain = chain
+          .then(() => handleLine(line))
+          .catch((error: unknown) => {
+            write(`sopbot: maaf, terjadi kesalahan pada sistem. Silakan coba lagi.`);
+            deps.onError(error);
+          })
+          .then(() => {
+            if (deps.interactive && !stopped) {
+              activeRl.setPrompt(promptText());
+              activeRl.prompt();
+            }
+          });
+      });
+      await new Promise<void>((resolve) => activeRl.once("close", () => resolve()));
+      stopped = true;
+      await chain;
+    },
+  };
+}

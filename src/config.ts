@@ -1,0 +1,83 @@
+// Configuration, built by one function from an environment map and validated with zod.
+// Nothing reads process.env at import time; main.ts calls loadConfig(process.env).
+import path from "node:path";
+import { z } from "zod";
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
+    error: () => "expected true or false",
+  })
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const envSchema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .regex(/^file:.+/, { error: 'expected "file:<path to the SQLite file>", e.g. file:./data/sopbot.db' })
+      .default("file:./data/sopbot.db"),
+    LOG_LEVEL: z.enum(logLevels, { error: () => `expected one of ${logLevels.join(", ")}` }).default("info"),
+    FLOWS_DIR: z.string().min(1).default("./flows"),
+    CONSOLE: z.enum(["auto", "on", "off"], { error: () => "expected auto, on or off" }).default("auto"),
+    DEMO_DATA: booleanFlag.default(true),
+    DEFAULT_OFFICE: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, { error: "expected an office id from flows/offices, e.g. ntt-provinsi" })
+      .default("ntt-provinsi"),
+    SHUTDOWN_GRACE_MS: z.coerce
+      .number({ error: "expected a number of milliseconds" })
+      .int()
+      .min(0)
+      .max(120_000)
+      .default(10_000),
+  });
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  databaseFile: string;
+  logLevel: (typeof logLevels)[number];
+  flowsDir: string;
+  console: "auto" | "on" | "off";
+  demoData: boolean;
+  defaultOffice: string;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly retryable = false;
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Builds the configuration from an environment map (normally process.env). Empty strings count
+ * as unset. Throws ConfigError naming every bad variable and what is expected; values of
+ * variables are never included in the message.
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "(environment)";
+        const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+        return `${name}: ${message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    databaseFile: path.resolve(cwd, e.DATABASE_URL.slice("file:".length)),
+    logLevel: e.LOG_LEVEL,
+    flowsDir: path.resolve(cwd, e.FLOWS_DIR),
+    console: e.CONSOLE,
+    demoData: e.DEMO_DATA,
+    defaultOffice: e.DEFAULT_OFFICE,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,35 @@
+// The Indonesian message catalog: every sentence a person reads that is not in flows/.
+// Clear, polite and short.
+
+export const messages = {
+  help: (isOfficial: boolean) =>
+    [
+      "Perintah yang tersedia:",
+      "/bantuan — daftar perintah ini",
+      "/saya — siapa Anda menurut sistem",
+      "/pejabat — daftar jabatan dan pejabat di kantor ini",
+      ...(isOfficial ? [] : ["", "Anda belum terdaftar sebagai pejabat. Pejabat mendaftar dengan kode dari admin."]),
+    ].join("\n"),
+  unknownCommand: (command: string) =>
+    `Maaf, perintah ${command} tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia.`,
+  notUnderstood: "Maaf, pesan Anda belum dapat kami proses. Ketik /bantuan untuk melihat apa yang bisa dilakukan.",
+  whoAmIUnknown: (channelLabel: string) =>
+    `Anda belum terdaftar sebagai pejabat (akun ${channelLabel} ini belum ditautkan). Ketik /bantuan untuk melihat perintah yang tersedia.`,
+  whoAmI: (name: string, office: string, positions: string[]) =>
+    [
+      `Anda: ${name}`,
+      `Kantor: ${office}`,
+      positions.length > 0 ? `Jabatan:\n${positions.map((p) => `• ${p}`).join("\n")}` : "Jabatan: belum ada jabatan aktif.",
+    ].join("\n"),
+  directoryHeader: (office: string) => `Daftar jabatan — ${office}`,
+  vacant: "(kosong)",
+  officeUnknown: "Maaf, kantor Anda belum terdaftar di sistem. Hubungi admin.",
+  internalError: "Maaf, terjadi kesalahan pada sistem. Silakan coba lagi sebentar lagi.",
+} as const;
+
+export const channelLabels = { console: "konsol", telegram: "Telegram", whatsapp: "WhatsApp" } as const;
+
+/** Formats a date as Indonesians write it, e.g. "2 Januari 2026". */
+export function formatDate(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "long", year: "numeric", timeZone }).format(date);
+}

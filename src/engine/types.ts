@@ -1,0 +1,24 @@
+// Channel-neutral messages: what a channel adapter hands to the engine and what it gets back.
+
+export type ChannelName = "console" | "telegram" | "whatsapp";
+
+/** A message from a person, as any channel adapter delivers it to the engine. */
+export interface InboundMessage {
+  channel: ChannelName;
+  /** The chat (conversation) the message came from. */
+  chatId: string;
+  /** The sender's stable id on that channel (Telegram user id, WhatsApp JID, console name). */
+  senderId: string;
+  senderName?: string;
+  /** The platform's id for this message; a redelivered message carries the same id. */
+  messageId: string;
+  text?: string;
+  receivedAt: Date;
+}
+
+/** A reply or notification for one chat. */
+export interface OutboundMessage {
+  channel: ChannelName;
+  chatId: string;
+  text: string;
+}

@@ -1,0 +1,94 @@
+// The only module that touches Prisma's WebAssembly schema engine. Its API is internal to Prisma
+// (the CLI used it in 6.6–6.19); keeping it behind this module means a Prisma upgrade breaks one
+// file and the tests in test/store/migrator.test.ts, not the bot.
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
+import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
+
+type WasmRuntime = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
+
+/** The slice of the WebAssembly global this module needs (Node has it; @types/node does not declare it). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<unknown>;
+  instantiate(module: unknown, imports: Record<string, unknown>): Promise<{ exports: Record<string, unknown> }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let runtimePromise: Promise<WasmRuntime> | undefined;
+
+/** Instantiates the WASM module once per process (wasm-bindgen keeps global state). */
+function loadRuntime(): Promise<WasmRuntime> {
+  runtimePromise ??= (async () => {
+    const runtime = await import("@prisma/schema-engine-wasm/schema_engine_bg");
+    const require = createRequire(import.meta.url);
+    const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
+    const bytes = await readFile(wasmPath);
+    const module = await wasmApi.compile(bytes);
+    const instance = await wasmApi.instantiate(module, { "./schema_engine_bg.js": runtime });
+    runtime.__wbg_set_wasm(instance.exports);
+    const start = instance.exports["__wbindgen_start"];
+    if (typeof start === "function") start();
+    return runtime;
+  })();
+  return runtimePromise;
+}
+
+export interface SchemaEngineSession {
+  engine: SchemaEngine;
+  /** Frees the engine and closes every connection it opened (the engine itself never does). */
+  close(): Promise<void>;
+}
+
+/** Wraps the adapter factory so that the connections the engine opens can be closed afterwards. */
+function trackingFactory(url: string): { factory: SqlMigrationAwareDriverAdapterFactory; opened: SqlDriverAdapter[] } {
+  const inner = new PrismaBetterSqlite3({ url });
+  const opened: SqlDriverAdapter[] = [];
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => {
+      const adapter = await inner.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await inner.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
+  return { factory, opened };
+}
+
+/**
+ * Opens the schema engine on a SQLite file through the better-sqlite3 driver adapter.
+ * `url` is a file path or ":memory:". The caller must close the session.
+ */
+export async function openSchemaEngine(url: string, datamodel?: { path: string; content: string }): Promise<SchemaEngineSession> {
+  const runtime = await loadRuntime();
+  const { factory, opened } = trackingFactory(url);
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
+  const logs: string[] = [];
+  const engine = await runtime.SchemaEngine.new(
+    { datamodels: datamodel ? [[datamodel.path, datamodel.content]] : undefined },
+    (line: string) => {
+      logs.push(line);
+    },
+    adapter,
+  );
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await Promise.all(opened.splice(0).map((a) => a.dispose()));
+    },
+  };
+}
+
+export type { MigrationList };
