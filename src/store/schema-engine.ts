@@ -45,6 +45,27 @@ export interface SchemaEngineSession {
   close(): Promise<void>;
 }
 
+/**
+ * The engine replays migration scripts on the shadow database through `executeRaw`, which the
+ * better-sqlite3 adapter runs with `prepare()` — one statement only. A parameterless multi-statement
+ * script is therefore handed to `executeScript` instead. Without this, authoring a second migration
+ * fails with "Migration ... failed to apply cleanly to the shadow database".
+ */
+function acceptScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query);
+    } catch (error) {
+      const multiStatement = error instanceof RangeError && /more than one statement/.test(error.message);
+      if (!multiStatement || query.args.length > 0) throw error;
+      await adapter.executeScript(query.sql);
+      return 0;
+    }
+  };
+  return adapter;
+}
+
 /** Wraps the adapter factory so that the connections the engine opens can be closed afterwards. */
 function trackingFactory(url: string): { factory: SqlMigrationAwareDriverAdapterFactory; opened: SqlDriverAdapter[] } {
   const inner = new PrismaBetterSqlite3({ url });
@@ -53,12 +74,12 @@ function trackingFactory(url: string): { factory: SqlMigrationAwareDriverAdapter
     provider: inner.provider,
     adapterName: inner.adapterName,
     connect: async () => {
-      const adapter = await inner.connect();
+      const adapter = acceptScripts(await inner.connect());
       opened.push(adapter);
       return adapter;
     },
     connectToShadowDb: async () => {
-      const adapter = await inner.connectToShadowDb();
+      const adapter = acceptScripts(await inner.connectToShadowDb());
       opened.push(adapter);
       return adapter;
     },
