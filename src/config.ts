@@ -1,5 +1,5 @@
 // Configuration, built by one function from an environment map and validated with zod.
-// Nothing reads process.env at import time; main.ts calls loadConfig(process.env).
+// Nothing reads the environment at import time; main.ts passes it to loadConfig().
 import path from "node:path";
 import { z } from "zod";
 
@@ -54,7 +54,7 @@ export class ConfigError extends Error {
 }
 
 /**
- * Builds the configuration from an environment map (normally process.env). Empty strings count
+ * Builds the configuration from an environment map (main.ts passes the process environment). Empty strings count
  * as unset. Throws ConfigError naming every bad variable and what is expected; values of
  * variables are never included in the message.
  */
@@ -65,7 +65,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = issue.path.join(".") || "(environment)";
-        const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+        const missing = typeof issue.path[0] === "string" && !(issue.path[0] in cleaned);
+        const message = missing ? "is required" : issue.message;
         return `${name}: ${message}`;
       }),
     );

@@ -49,3 +49,21 @@ export interface Directory {
   /** The official linked to a chat identity, if any. */
   officialByIdentity(channel: ChannelName, externalId: string, on: Date): Promise<OfficialView | null>;
 }
+
+/** Someone the console can speak as. */
+export interface Persona {
+  /** The console identity (ChatIdentity.externalId on channel "console"). */
+  externalId: string;
+  /** How the person is shown, e.g. "Maria Goreti Bria (Sekretaris)". */
+  label: string;
+}
+
+/** Lets the console channel act as any person (the console is the office's own terminal). */
+export interface PersonaDirectory {
+  /** The persona the console starts as. */
+  initial(): Promise<Persona>;
+  /** People matching a name or position title, best match first. */
+  search(query: string): Promise<Persona[]>;
+  /** A label for any console chat, used to show to whom a message goes. */
+  label(externalId: string): Promise<string>;
+}

@@ -1,6 +1,6 @@
 // Lets the console act as any person with a console identity, or as a guest (an applicant
 // without an account). Used by the console channel's /sebagai.
-import type { Persona, PersonaDirectory } from "../channels/console/console-channel.ts";
+import type { Persona, PersonaDirectory } from "../engine/ports.ts";
 import type { Database } from "./database.ts";
 
 export const guestPersona: Persona = { externalId: "tamu", label: "Tamu (pemohon)" };

@@ -2,23 +2,8 @@
 // embedded default (no tokens needed) and the driver of the transcript tests. When standard input
 // is not a terminal it reads one message per line and echoes it, so a transcript reads like a chat.
 import { createInterface, type Interface } from "node:readline";
+import type { Persona, PersonaDirectory } from "../../engine/ports.ts";
 import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
-
-export interface Persona {
-  /** The console identity (ChatIdentity.externalId on channel "console"). */
-  externalId: string;
-  /** How the person is shown, e.g. "Maria Goreti Bria (Sekretaris)". */
-  label: string;
-}
-
-export interface PersonaDirectory {
-  /** The persona the console starts as. */
-  initial(): Promise<Persona>;
-  /** People matching a name or position title, best match first. */
-  search(query: string): Promise<Persona[]>;
-  /** A label for any console chat, used to show to whom a message goes. */
-  label(externalId: string): Promise<string>;
-}
 
 export interface ConsoleChannelDeps {
   input: NodeJS.ReadableStream;

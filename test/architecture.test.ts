@@ -1,0 +1,87 @@
+// Keeps the import direction of ARCHITECTURE.md honest by reading every import line under src/.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const srcRoot = path.resolve("src");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === "generated" ? [] : files(full);
+    return name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+/** The layer of a file under src/: "domain", "engine", "store", "channels/telegram", "main", … */
+function layer(file: string): string {
+  const rel = path.relative(srcRoot, file).split(path.sep);
+  if (rel[0] === "channels") return `channels/${rel[1]}`;
+  if (rel.length === 1) return rel[0]!.replace(/\.ts$/, "");
+  return rel[0]!;
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const found: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/gm)) found.push(m[1]!);
+  for (const m of text.matchAll(/^\s*import\s+["']([^"']+)["']/gm)) found.push(m[1]!);
+  for (const m of text.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) found.push(m[1]!);
+  return found;
+}
+
+/** Which layers (and which packages) each layer may import. */
+const allowedLayers: Record<string, string[]> = {
+  domain: ["domain"],
+  engine: ["domain", "engine"],
+  store: ["domain", "engine", "store"],
+  scheduler: ["domain", "engine", "scheduler", "logger"],
+  cli: ["domain", "engine", "store", "cli", "config", "logger"],
+  config: [],
+  logger: [],
+  main: ["*"],
+};
+const packageRules: Record<string, RegExp> = {
+  domain: /^zod$/,
+  engine: /^(zod|node:crypto)$/,
+};
+
+const sources = files(srcRoot);
+
+describe("architecture", () => {
+  it("finds the source files", () => {
+    expect(sources.length).toBeGreaterThan(10);
+  });
+
+  it.each(sources.map((f) => [path.relative(srcRoot, f), f]))("%s imports only what its layer may", (_rel, file) => {
+    const from = layer(file);
+    const allowed = from.startsWith("channels/") ? [from, "domain", "engine"] : (allowedLayers[from] ?? []);
+    const problems: string[] = [];
+    for (const spec of imports(file)) {
+      if (spec.startsWith(".")) {
+        const target = layer(path.resolve(path.dirname(file), spec));
+        if (!allowed.includes("*") && !allowed.includes(target)) problems.push(`${spec} (layer ${target})`);
+      } else {
+        const rule = packageRules[from];
+        if (rule && !rule.test(spec)) problems.push(`${spec} (package not allowed in ${from})`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("reads process.env only in main.ts and the CLI", () => {
+    const readers = sources
+      .filter((f) => /process\.env/.test(readFileSync(f, "utf8")))
+      .map((f) => path.relative(srcRoot, f))
+      .filter((rel) => rel !== "main.ts" && !rel.startsWith(`cli${path.sep}`));
+    expect(readers).toEqual([]);
+  });
+
+  it("keeps time out of domain: no Date.now() or new Date() without an argument", () => {
+    const offenders = sources
+      .filter((f) => layer(f) === "domain")
+      .filter((f) => /Date\.now\(\)|new Date\(\)/.test(readFileSync(f, "utf8")))
+      .map((f) => path.relative(srcRoot, f));
+    expect(offenders).toEqual([]);
+  });
+});

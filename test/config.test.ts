@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
+
+describe("loadConfig", () => {
+  it("starts on the embedded defaults with an empty environment", () => {
+    const config = loadConfig({}, "/srv/sopbot");
+    expect(config).toMatchObject({
+      databaseFile: "/srv/sopbot/data/sopbot.db",
+      logLevel: "info",
+      flowsDir: "/srv/sopbot/flows",
+      console: "auto",
+      demoData: true,
+      defaultOffice: "ntt-provinsi",
+    });
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(loadConfig({ LOG_LEVEL: "  " }).logLevel).toBe("info");
+  });
+
+  it("names every invalid variable and what it expects", () => {
+    let error: unknown;
+    try {
+      loadConfig({ LOG_LEVEL: "loud", DATABASE_URL: "postgres://x", DEMO_DATA: "maybe" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith("LOG_LEVEL:"))).toContain("expected one of fatal, error");
+    expect(problems.find((p) => p.startsWith("DATABASE_URL:"))).toContain('expected "file:');
+    expect(problems.find((p) => p.startsWith("DEMO_DATA:"))).toContain("expected true or false");
+  });
+
+  it("never repeats the value of a variable in its message", () => {
+    try {
+      loadConfig({ DATABASE_URL: "postgres://user:SECRET-PASSWORD@host/db" });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).not.toContain("SECRET-PASSWORD");
+    }
+  });
+
+  it("parses booleans and numbers", () => {
+    const config = loadConfig({ DEMO_DATA: "off", SHUTDOWN_GRACE_MS: "2500", CONSOLE: "on" });
+    expect(config.demoData).toBe(false);
+    expect(config.shutdownGraceMs).toBe(2500);
+    expect(config.console).toBe("on");
+  });
+});

@@ -1,0 +1,47 @@
+// Starts the real bot (src/main.ts) as a child process, the way `npm start` does.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+
+/** tsx's ESM loader by absolute URL, so the bot can run from any working directory. */
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+
+export interface BotRun {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+export function spawnBot(env: Record<string, string>, cwd = repoRoot): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ["--import", tsxLoader, path.join(repoRoot, "src/main.ts")], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+}
+
+/** Feeds `lines` to the console and waits for the bot to exit when its input ends. */
+export function runConsole(lines: string[], env: Record<string, string>, cwd?: string): Promise<BotRun> {
+  const child = spawnBot(env, cwd);
+  return collect(child, () => {
+    child.stdin.end(lines.map((l) => `${l}\n`).join(""));
+  });
+}
+
+export function collect(child: ChildProcessWithoutNullStreams, afterStart?: () => void): Promise<BotRun> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  afterStart?.();
+  return new Promise((resolve) => {
+    child.on("close", (code) => resolve({ stdout, stderr, code }));
+  });
+}

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { openTempDb, type TempDb } from "../helpers/temp-db.ts";
+
+let t: TempDb | undefined;
+afterEach(async () => {
+  await t?.cleanup();
+  t = undefined;
+});
+
+const office = (id: string) => ({ id, name: `Office ${id}`, shortName: id, timeZone: "Asia/Makassar", flowHash: "x" });
+
+describe("database", () => {
+  it("runs in WAL mode with synchronous=NORMAL and foreign keys on", async () => {
+    t = await openTempDb();
+    const [journal] = await t.db.prisma.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
+    const [sync] = await t.db.prisma.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous");
+    const [fk] = await t.db.prisma.$queryRawUnsafe<{ foreign_keys: bigint | number }[]>("PRAGMA foreign_keys");
+    expect(journal?.journal_mode).toBe("wal");
+    expect(Number(sync?.synchronous)).toBe(1); // NORMAL
+    expect(Number(fk?.foreign_keys)).toBe(1);
+  });
+
+  it("keeps a write made while another transaction is open and then fails", async () => {
+    t = await openTempDb();
+    const { db } = t;
+    let releaseFailing!: () => void;
+    const failingMayFinish = new Promise<void>((resolve) => {
+      releaseFailing = resolve;
+    });
+    let failingStarted!: () => void;
+    const started = new Promise<void>((resolve) => {
+      failingStarted = resolve;
+    });
+
+    const failing = db.write(async (tx) => {
+      await tx.office.create({ data: office("rolled-back") });
+      failingStarted();
+      await failingMayFinish;
+      throw new Error("boom");
+    });
+    await started;
+    // Issued while the failing transaction is open on the single connection.
+    const concurrent = db.write((tx) => tx.office.create({ data: office("survivor") }));
+    expect(db.gate.pending).toBe(2);
+    releaseFailing();
+
+    await expect(failing).rejects.toThrow("boom");
+    await concurrent;
+    const ids = (await db.prisma.office.findMany()).map((o) => o.id);
+    expect(ids).toEqual(["survivor"]);
+  });
+
+  it("shows why the gate exists: an ungated write joins the open transaction and is lost with it", async () => {
+    t = await openTempDb();
+    const { prisma } = t.db;
+    let inside!: () => void;
+    const opened = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const failing = prisma.$transaction(async (tx) => {
+      await tx.office.create({ data: office("in-tx") });
+      inside();
+      await released;
+      throw new Error("boom");
+    });
+    await opened;
+    const stray = prisma.office.create({ data: office("stray") }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await expect(failing).rejects.toThrow("boom");
+    await stray;
+    const ids = (await prisma.office.findMany()).map((o) => o.id);
+    expect(ids).not.toContain("in-tx");
+    expect(ids).not.toContain("stray");
+  });
+
+  it("refuses writes after close", async () => {
+    t = await openTempDb();
+    await t.db.close();
+    await expect(t.db.write((tx) => tx.office.count())).rejects.toThrow("closed");
+  });
+});
