@@ -1,7 +1,10 @@
 // Turns the raw flow files into a validated catalog: schema errors and lint problems are reported
 // as file + path + what is wrong, all of them at once, so a broken file can be fixed in one go.
 import type { z } from "zod";
+import { calendarSchema, lintCalendar, type CalendarYear } from "./calendar-schema.ts";
 import { lintOffice, officeSchema, type Office } from "./office-schema.ts";
+import { lintSop } from "./sop-lint.ts";
+import { sopSchema, type Sop } from "./sop-schema.ts";
 
 export interface RawFlowFile {
   /** Path relative to flows/, e.g. "sop/sop-18.yaml". */
@@ -26,15 +29,25 @@ export interface FlowProblem {
   message: string;
 }
 
+export interface Loaded<T> {
+  value: T;
+  file: string;
+  /** Content hash of the file: a case is pinned to the SOP content it started with. */
+  hash: string;
+  /** The file's text, kept so a running case can be pinned to exactly this content. */
+  text: string;
+}
+
 export interface LoadedOffice {
   office: Office;
   file: string;
-  /** Content hash of the file, so a change of the office data can be noticed. */
   hash: string;
 }
 
 export interface Catalog {
   offices: Map<string, LoadedOffice>;
+  sops: Map<number, Loaded<Sop>>;
+  calendars: Map<number, CalendarYear>;
 }
 
 export function formatProblem(p: FlowProblem): string {
@@ -59,6 +72,7 @@ function parseWith<T>(schema: z.ZodType<T>, raw: RawFlowFile, problems: FlowProb
 /** Validates every flow file and builds the catalog. The catalog is usable only when `problems` is empty. */
 export function buildCatalog(raw: RawFlows): { catalog: Catalog; problems: FlowProblem[] } {
   const problems: FlowProblem[] = [];
+
   const offices = new Map<string, LoadedOffice>();
   for (const file of raw.offices) {
     const office = parseWith(officeSchema, file, problems);
@@ -70,5 +84,59 @@ export function buildCatalog(raw: RawFlows): { catalog: Catalog; problems: FlowP
     }
     offices.set(office.id, { office, file: file.file, hash: file.hash });
   }
-  return { catalog: { offices }, problems };
+
+  const sops = new Map<number, Loaded<Sop>>();
+  const titles = new Map<string, string>();
+  for (const file of raw.sops) {
+    const sop = parseWith(sopSchema, file, problems);
+    if (!sop) continue;
+    for (const p of lintSop(sop, file.file)) problems.push({ file: file.file, ...p });
+    const other = sops.get(sop.number);
+    if (other) {
+      problems.push({ file: file.file, path: "number", message: `SOP number ${sop.number} is also used by ${other.file}` });
+      continue;
+    }
+    const title = sop.title.trim().toLowerCase();
+    const sameTitle = titles.get(title);
+    if (sameTitle) problems.push({ file: file.file, path: "title", message: `title "${sop.title}" is also used by ${sameTitle}` });
+    titles.set(title, file.file);
+    sops.set(sop.number, { value: sop, file: file.file, hash: file.hash, text: file.text });
+  }
+
+  // Cross-file checks: links resolve; every actor maps in every office.
+  for (const { value: sop, file } of sops.values()) {
+    sop.links.forEach((link, i) => {
+      if ("sop" in link && !sops.has(link.sop))
+        problems.push({ file, path: `links[${i}].sop`, message: `no SOP number ${link.sop} in the catalog; mark it external: true if it is not one of ours` });
+    });
+  }
+  const actorUse = new Map<string, number[]>();
+  for (const { value: sop } of sops.values()) {
+    for (const actor of sop.actors) actorUse.set(actor, [...(actorUse.get(actor) ?? []), sop.number]);
+  }
+  for (const { office, file } of offices.values()) {
+    for (const [actor, numbers] of actorUse) {
+      if (!(actor in office.actors))
+        problems.push({ file, path: "actors", message: `actor "${actor}" (SOP ${numbers.join(", ")}) is not mapped to a position or party` });
+    }
+    for (const [actor, mapping] of Object.entries(office.actors)) {
+      if (!("position" in mapping)) continue;
+      for (const sopNumber of Object.keys(mapping.bySop ?? {})) {
+        if (!actorUse.get(actor)?.includes(Number(sopNumber)))
+          problems.push({ file, path: `actors["${actor}"].bySop.${sopNumber}`, message: `SOP ${sopNumber} has no column "${actor}"` });
+      }
+    }
+  }
+
+  const calendars = new Map<number, CalendarYear>();
+  for (const file of raw.calendars) {
+    const calendar = parseWith(calendarSchema, file, problems);
+    if (!calendar) continue;
+    for (const p of lintCalendar(calendar)) problems.push({ file: file.file, ...p });
+    if (file.file !== `calendar/${calendar.year}.yaml`)
+      problems.push({ file: file.file, path: "year", message: `the ${calendar.year} calendar must be in flows/calendar/${calendar.year}.yaml` });
+    calendars.set(calendar.year, calendar);
+  }
+
+  return { catalog: { offices, sops, calendars }, problems };
 }
