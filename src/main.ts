@@ -1,23 +1,30 @@
-// Composition root: the only file that wires configuration, flows, store, engine and channels.
-// With no tokens configured the bot starts on its embedded default: a SQLite file and the console
-// chat with demo data.
+// Composition root: the only file that wires configuration, flows, store, engine, scheduler and
+// channels. With no tokens configured the bot starts on its embedded default: a SQLite file and the
+// console chat with demo data. Tests build the same app in-process with createApp().
 import { existsSync } from "node:fs";
-import { createConsoleChannel } from "./channels/console/console-channel.ts";
+import { createConsoleChannel, type ConsoleChannel } from "./channels/console/console-channel.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
-import { createChatService } from "./engine/chat-service.ts";
-import { systemClock } from "./engine/ports.ts";
+import type { WorkCalendar } from "./domain/working-time.ts";
+import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
+import { createChatService, type ChatService } from "./engine/chat-service.ts";
+import { createOutboxDispatcher, type OutboxDispatcher } from "./engine/outbox-dispatcher.ts";
+import { systemClock, type Clock } from "./engine/ports.ts";
+import type { InboundMessage } from "./engine/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { createConsolePersonas } from "./store/console-personas.ts";
 import { openDatabase, type Database } from "./store/database.ts";
 import { seedDemoOfficials } from "./store/demo-seed.ts";
 import { createDirectoryStore, syncOffices } from "./store/directory-store.ts";
+import { createEngineStore } from "./store/engine-store.ts";
 import { readFlows } from "./store/flow-reader.ts";
 import { MigrationError } from "./store/migrator.ts";
+import { createOutboxStore } from "./store/outbox-store.ts";
 
-class StartupError extends Error {}
+export class StartupError extends Error {}
 
-async function loadCatalog(config: Config): Promise<Catalog> {
+export async function loadCatalog(config: Config): Promise<Catalog> {
   const { catalog, problems } = buildCatalog(await readFlows(config.flowsDir));
   if (problems.length > 0) {
     throw new StartupError(
@@ -35,10 +42,41 @@ async function loadCatalog(config: Config): Promise<Catalog> {
   return catalog;
 }
 
-async function run(): Promise<number> {
-  if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+export function workCalendars(catalog: Catalog): (officeId: string) => WorkCalendar {
+  const closed = new Set<string>();
+  for (const year of catalog.calendars.values()) for (const day of year.days) closed.add(day.date);
+  return (officeId) => {
+    const office = catalog.offices.get(officeId)?.office;
+    if (!office) throw new Error(`Unknown office ${officeId}`);
+    return { timeZone: office.timeZone, hours: office.officeHours, closedDates: closed };
+  };
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean };
+}
+
+export interface App {
+  db: Database;
+  catalog: Catalog;
+  engine: CaseEngine;
+  chat: ChatService;
+  dispatcher: OutboxDispatcher;
+  scheduler: Scheduler;
+  consoleChannel: ConsoleChannel | undefined;
+  /** Handles one inbound message and sends what it caused. */
+  receive(message: InboundMessage): Promise<void>;
+  /** One scheduler tick: delegations, deadlines, digests, outbox. */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
   const catalog = await loadCatalog(config);
   const db = await openDatabase({ file: config.databaseFile });
   if (db.migration.applied.length > 0) logger.info({ applied: db.migration.applied }, "database migrated");
@@ -48,23 +86,90 @@ async function run(): Promise<number> {
     if (seeded.created > 0) logger.info({ officials: seeded.created, skippedPositions: seeded.skippedPositions }, "demo officials seeded");
   }
 
-  const directory = createDirectoryStore(db);
-  const chat = createChatService({ directory, clock: systemClock, defaultOfficeId: config.defaultOffice });
-
-  const consoleWanted = config.console === "on" || config.console === "auto";
-  if (!consoleWanted) {
-    await db.close();
-    throw new StartupError("No chat channel is enabled: set CONSOLE=auto or CONSOLE=on.");
-  }
-  const consoleChannel = createConsoleChannel({
-    input: process.stdin,
-    output: process.stdout,
-    interactive: Boolean(process.stdin.isTTY),
-    personas: createConsolePersonas(db, systemClock),
-    handle: (message) => chat.handle(message),
-    now: () => systemClock.now(),
-    onError: (error) => logger.error({ err: errorSummary(error) }, "console message failed"),
+  const store = createEngineStore(db);
+  const calendar = workCalendars(catalog);
+  const engine = createCaseEngine({
+    store,
+    clock,
+    office: (id) => catalog.offices.get(id)?.office,
+    sop: (n) => {
+      const s = catalog.sops.get(n);
+      return s ? { sop: s.value, hash: s.hash, text: s.text } : undefined;
+    },
+    calendar,
   });
+  const directory = createDirectoryStore(db);
+  const chat = createChatService({
+    store,
+    engine,
+    directory,
+    clock,
+    defaultOfficeId: config.defaultOffice,
+    sopTitle: (n) => catalog.sops.get(n)?.value.title,
+    sopStartKind: (n) => catalog.sops.get(n)?.value.start.kind,
+  });
+
+  let consoleChannel: ConsoleChannel | undefined;
+  const dispatcher = createOutboxDispatcher({
+    outbox: createOutboxStore(db),
+    clock,
+    senders: {
+      console: { send: (message) => (consoleChannel ? consoleChannel.deliver(message) : Promise.resolve()) },
+    },
+    onError: (row, error) => logger.warn({ outboxId: row.id, channel: row.channel, err: error instanceof Error ? error.message : String(error) }, "send failed"),
+  });
+
+  const receive = async (message: InboundMessage) => {
+    await chat.handle(message);
+    await dispatcher.flush();
+  };
+  const officeIds = [...catalog.offices.keys()];
+  const tick = async () => {
+    await engine.applyDelegations(officeIds);
+    await engine.fireDueDeadlines();
+    await engine.sendDigests(officeIds);
+    await dispatcher.flush();
+  };
+  const scheduler = createScheduler({ tick, onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "scheduled tick failed") });
+
+  if (options.console) {
+    consoleChannel = createConsoleChannel({
+      ...options.console,
+      personas: createConsolePersonas(db, clock),
+      handle: receive,
+      now: () => clock.now(),
+      onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "console message failed"),
+    });
+  }
+
+  return {
+    db,
+    catalog,
+    engine,
+    chat,
+    dispatcher,
+    scheduler,
+    consoleChannel,
+    receive,
+    tick,
+    close: async () => {
+      await scheduler.stop();
+      await db.close();
+    },
+  };
+}
+
+async function run(): Promise<number> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  if (config.console === "off") throw new StartupError("No chat channel is enabled: set CONSOLE=auto or CONSOLE=on.");
+  const app = await createApp({
+    config,
+    logger,
+    console: { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) },
+  });
+  const consoleChannel = app.consoleChannel as ConsoleChannel;
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -77,33 +182,32 @@ async function run(): Promise<number> {
   process.on("SIGTERM", () => stop("SIGTERM"));
 
   logger.info({ office: config.defaultOffice, database: config.databaseFile }, "sopbot started (console channel)");
+  await app.scheduler.start();
   await consoleChannel.run();
-  await shutdown(db, logger, config.shutdownGraceMs);
-  return 0;
-}
-
-function errorSummary(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: "Unknown", message: String(error) };
-}
-
-async function shutdown(db: Database, logger: Logger, graceMs: number): Promise<void> {
   const timer = setTimeout(() => {
     logger.error("shutdown took too long; exiting");
     process.exit(1);
-  }, graceMs);
+  }, config.shutdownGraceMs);
   timer.unref();
-  await db.close();
+  await app.close();
   logger.info("stopped");
+  return 0;
 }
 
-run().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof MigrationError || error instanceof StartupError) {
-      process.stderr.write(`sopbot cannot start.\n${error.message}\n`);
-    } else {
-      process.stderr.write(`sopbot stopped on an unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    }
-    process.exit(1);
-  },
-);
+function isEntryPoint(): boolean {
+  return import.meta.url === `file://${process.argv[1]}`;
+}
+
+if (isEntryPoint()) {
+  run().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof ConfigError || error instanceof MigrationError || error instanceof StartupError) {
+        process.stderr.write(`sopbot cannot start.\n${error.message}\n`);
+      } else {
+        process.stderr.write(`sopbot stopped on an unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      }
+      process.exit(1);
+    },
+  );
+}

@@ -4,7 +4,7 @@ import type { Office, OfficePosition } from "./office-schema.ts";
 
 export type ResolvedActor =
   | { kind: "position"; position: OfficePosition; choices: OfficePosition[]; note?: string }
-  | { kind: "party"; party: "applicant" | "employee" | "employee-superior" | "external"; name?: string; note?: string }
+  | { kind: "party"; party: "applicant" | "employee" | "employee-superior" | "external"; name?: string; recordedBy?: string; note?: string }
   | { kind: "unmapped" };
 
 export function resolveActor(office: Office, actor: string, sopNumber: number): ResolvedActor {
@@ -15,6 +15,7 @@ export function resolveActor(office: Office, actor: string, sopNumber: number): 
       kind: "party",
       party: mapping.party,
       ...(mapping.name !== undefined ? { name: mapping.name } : {}),
+      ...(mapping.recordedBy !== undefined ? { recordedBy: mapping.recordedBy } : {}),
       ...(mapping.note !== undefined ? { note: mapping.note } : {}),
     };
   }

@@ -33,6 +33,8 @@ export const actorMappingSchema = z.union([
     .object({
       party: z.enum(["applicant", "employee", "employee-superior", "external"]),
       name: z.string().optional(),
+      /** The position that records this party's part (e.g. who receives the BKD's answer). */
+      recordedBy: id.optional(),
       note: z.string().optional(),
     })
     .strict(),
@@ -125,6 +127,8 @@ export function lintOffice(office: Office): OfficeProblem[] {
     }
   });
   for (const [actor, mapping] of Object.entries(office.actors)) {
+    if ("recordedBy" in mapping && mapping.recordedBy !== undefined && !positions.has(mapping.recordedBy))
+      problems.push({ path: `actors["${actor}"].recordedBy`, message: `unknown position "${mapping.recordedBy}"` });
     if (!("position" in mapping)) continue;
     const named: [string, string][] = [
       ["position", mapping.position],

@@ -1,18 +1,33 @@
-// Answers chat commands. Every channel hands its InboundMessage here and sends back the replies.
-// This first slice answers the directory commands; SOP cases join it through the case engine.
+// Answers every inbound chat message. Each message is handled in one transaction: the message id is
+// recorded (a redelivered message does nothing), the command or button runs, and every reply is
+// written to the outbox. The caller flushes the outbox after the commit.
+import { randomUUID } from "node:crypto";
+import type { TimeZone } from "../domain/working-time.ts";
+import { type CaseEngine, type Reply, normalizeCaseCode } from "./case-engine.ts";
+import { caseTexts, decisionWords, formatDateTime, refusals, statusWords, stepPosition } from "./case-messages.ts";
+import type { CaseRow, EngineStore, EngineTx, OfficialRow, OutboxDraft, TaskRow } from "./case-ports.ts";
+import { delegationUsage, parseDelegation } from "./delegation-command.ts";
+import { issueEnrolmentCode, redeemEnrolmentCode } from "./enrolment.ts";
 import { channelLabels, formatDate, messages } from "./messages.ts";
-import type { Clock, Directory, OfficialView } from "./ports.ts";
-import type { InboundMessage, OutboundMessage } from "./types.ts";
+import type { Clock, Directory } from "./ports.ts";
+import type { InboundMessage } from "./types.ts";
 
 export interface ChatServiceDeps {
+  store: EngineStore;
+  engine: CaseEngine;
   directory: Directory;
   clock: Clock;
   /** The office a chat belongs to when nothing else tells (one office per deployment for now). */
   defaultOfficeId: string;
+  /** Hours an enrolment code stays valid. */
+  enrolmentTtlHours?: number;
+  sopTitle(number: number): string | undefined;
+  sopStartKind(number: number): string | undefined;
 }
 
 export interface ChatService {
-  handle(message: InboundMessage): Promise<OutboundMessage[]>;
+  /** Handles one message; replies are in the outbox when this resolves. */
+  handle(message: InboundMessage): Promise<void>;
 }
 
 /** Splits "/cmd@bot arg1 arg2" into a lower-case command and its argument text. */
@@ -22,47 +37,310 @@ export function parseCommand(text: string): { command: string; args: string } | 
   return { command: (match[1] ?? "").toLowerCase(), args: (match[2] ?? "").trim() };
 }
 
-export function createChatService(deps: ChatServiceDeps): ChatService {
-  const { directory, clock } = deps;
+const officialHelp = [
+  "Perintah pejabat:",
+  "/tugas — tugas Anda yang masih terbuka",
+  "/kasus KODE — status dan riwayat sebuah kasus",
+  "/buka NOMOR-SOP perihal — membuka kasus baru",
+  "/batalkan KODE alasan — membatalkan kasus (yang berwenang)",
+  "/delegasi — menetapkan atau mengakhiri Plt./Plh.",
+  "Pilihan pada pesan tugas dapat dijawab dengan nomornya.",
+].join("\n");
 
-  async function whoAmI(message: InboundMessage, official: OfficialView | null): Promise<string> {
+export function createChatService(deps: ChatServiceDeps): ChatService {
+  const { store, engine, directory, clock } = deps;
+  const ttl = deps.enrolmentTtlHours ?? 72;
+
+  async function whoAmI(message: InboundMessage, official: OfficialRow | null): Promise<string> {
     if (!official) return messages.whoAmIUnknown(channelLabels[message.channel]);
+    const view = await directory.official(official.id, clock.now());
     const office = await directory.office(official.officeId);
     const tz = office?.timeZone ?? "Asia/Jakarta";
-    const positions = official.positions.map((p) => `${p.title} (${p.unitName}), sejak ${formatDate(p.startsOn, tz)}`);
-    return messages.whoAmI(official.name, office?.name ?? official.officeId, positions);
+    const positions = (view?.positions ?? []).map((p) => `${p.title} (${p.unitName}), sejak ${formatDate(p.startsOn, tz)}`);
+    return messages.whoAmI(official.name, office?.name ?? official.officeId, positions) + (official.isAdmin ? "\nPeran: admin" : "");
   }
 
   async function listOfficials(officeId: string): Promise<string> {
     const office = await directory.office(officeId);
     if (!office) return messages.officeUnknown;
     const positions = await directory.positions(officeId, clock.now());
-    const lines = positions.map((p) => {
+    const byUnit = new Map<string, string[]>();
+    for (const p of positions) {
       const holders = p.holders.length > 0 ? p.holders.map((h) => h.name).join(", ") : messages.vacant;
-      return `• ${p.title}: ${holders}`;
+      byUnit.set(p.unitName, [...(byUnit.get(p.unitName) ?? []), `  • ${p.title}: ${holders}`]);
+    }
+    return [messages.directoryHeader(office.name), ...[...byUnit].flatMap(([unit, lines]) => [unit, ...lines])].join("\n");
+  }
+
+  async function findOfficial(tx: EngineTx, officeId: string, query: string): Promise<OfficialRow[] | string> {
+    const q = query.trim().toLowerCase();
+    const all = await tx.officialsOfOffice(officeId);
+    const exact = all.filter((o) => o.name.toLowerCase() === q);
+    const found = exact.length > 0 ? exact : all.filter((o) => o.name.toLowerCase().includes(q));
+    if (found.length === 0) return `Tidak ada pejabat bernama "${query}". Ketik /pejabat untuk melihat daftarnya.`;
+    if (found.length > 1) return `"${query}" cocok dengan beberapa orang: ${found.map((o) => o.name).join(", ")}. Tulis nama lengkapnya.`;
+    return found;
+  }
+
+  async function canSee(tx: EngineTx, official: OfficialRow, kase: CaseRow): Promise<boolean> {
+    if (official.isAdmin || kase.openedByOfficialId === official.id || kase.subjectOfficialId === official.id) return true;
+    if (await engine.mayCancel(tx, official, kase)) return true;
+    const tasks = await tx.tasksOfCase(kase.id);
+    return tasks.some((t) => t.candidates.some((c) => c.officialId === official.id) || t.decidedByOfficialId === official.id);
+  }
+
+  async function caseStatus(tx: EngineTx, official: OfficialRow, codeText: string): Promise<string> {
+    if (!codeText) return "Tulis kode kasusnya, misalnya /kasus 18-7QK3F.";
+    const kase = await tx.caseByCode(normalizeCaseCode(codeText));
+    if (!kase || !(await canSee(tx, official, kase))) return `Kasus ${normalizeCaseCode(codeText)} tidak ditemukan di antara kasus yang dapat Anda lihat.`;
+    const sop = await tx.pinnedSop(kase.flowHash);
+    const office = engine.officeOf(kase.officeId);
+    const tasks = await tx.tasksOfCase(kase.id);
+    const lines = [
+      `Kasus ${kase.code} — ${kase.title}`,
+      `SOP ${sop.number}: ${sop.title}`,
+      `Status: ${statusWords[kase.status]}`,
+      `Dibuka: ${formatDateTime(kase.createdAt, office.timeZone)}`,
+    ];
+    const open = tasks.find((t) => t.status === "open");
+    if (open) {
+      const who = await Promise.all((open.takenByOfficialId ? [open.takenByOfficialId] : open.candidates.map((c) => c.officialId)).map((id) => tx.official(id)));
+      lines.push(
+        `Sekarang: ${stepPosition(sop, engine.stepOf(sop, open.stepId))} — ${engine.stepOf(sop, open.stepId).action}`,
+        `Ditangani: ${who.map((o) => o?.name ?? "?").join(", ")}${open.dueAt ? `; batas ${formatDateTime(open.dueAt, office.timeZone)}${open.dueAt <= clock.now() ? " (TERLAMBAT)" : ""}` : ""}`,
+      );
+    }
+    const history = tasks.filter((t) => t.status !== "open" && t.decision);
+    if (history.length > 0) {
+      lines.push("Riwayat:");
+      for (const t of history) {
+        const by = t.decidedByOfficialId ? ((await tx.official(t.decidedByOfficialId))?.name ?? "?") : "sistem";
+        const word = decisionWords[(t.decision ?? "done") as keyof typeof decisionWords] ?? t.decision;
+        lines.push(`  • ${stepPosition(sop, engine.stepOf(sop, t.stepId))} ${word} oleh ${by}, ${formatDateTime(t.closedAt ?? t.openedAt, office.timeZone)}${t.note ? ` — ${t.note}` : ""}`);
+      }
+    }
+    return lines.join("\n");
+  }
+
+  async function myTasks(tx: EngineTx, official: OfficialRow, message: InboundMessage): Promise<Reply[]> {
+    const now = clock.now();
+    const mine = (await tx.openTasks()).filter((t) => engine.mayAct(t, official.id));
+    if (mine.length === 0) return [{ text: "Tidak ada tugas terbuka untuk Anda saat ini." }];
+    const overdue = (t: TaskRow) => (t.dueAt !== null && t.dueAt <= now ? 0 : 1);
+    mine.sort((a, b) => overdue(a) - overdue(b) || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity));
+    const late = mine.filter((t) => overdue(t) === 0).length;
+    const replies: Reply[] = [{ text: `Anda memiliki ${mine.length} tugas terbuka${late ? `, ${late} di antaranya terlambat` : ""}. Terlambat ditampilkan lebih dahulu.` }];
+    for (const task of mine.slice(0, 10)) {
+      const kase = await tx.caseById(task.caseId);
+      if (!kase) continue;
+      const sop = await tx.pinnedSop(kase.flowHash);
+      // Re-send the step with fresh choices to this chat.
+      await engine.sendStepMessage(tx, kase, sop, task, now, { only: official.id });
+      void message;
+    }
+    if (mine.length > 10) replies.push({ text: `… dan ${mine.length - 10} tugas lainnya. Selesaikan yang di atas lebih dahulu.` });
+    return replies;
+  }
+
+  async function openCaseCommand(tx: EngineTx, official: OfficialRow, message: InboundMessage, args: string): Promise<Reply[]> {
+    const match = /^(\d{1,2})\s*([\s\S]*)$/.exec(args);
+    const number = Number(match?.[1]);
+    const title = deps.sopTitle(number);
+    if (!match || !title) return [{ text: "Tulis nomor SOP dan perihalnya, misalnya: /buka 13 Surat undangan rapat koordinasi" }];
+    const subject = match[2]?.trim() || title;
+    const employeeStart = deps.sopStartKind(number) === "employee";
+    await engine.openCaseIn(tx, {
+      officeId: official.officeId,
+      sopNumber: number,
+      title: subject,
+      openedBy: official,
+      opener: { channel: message.channel, chatId: message.chatId },
+      ...(employeeStart ? { subjectOfficialId: official.id } : {}),
     });
-    return [messages.directoryHeader(office.name), ...lines].join("\n");
+    return [];
+  }
+
+  async function cancelCommand(tx: EngineTx, official: OfficialRow, message: InboundMessage, args: string): Promise<Reply[]> {
+    const [codeText = "", ...rest] = args.split(/\s+/);
+    if (!codeText) return [{ text: "Tulis kode kasus dan alasannya, misalnya: /batalkan 13-7QK3F salah memilih SOP" }];
+    const kase = await tx.caseByCode(normalizeCaseCode(codeText));
+    if (!kase || !(await canSee(tx, official, kase))) return [{ text: `Kasus ${normalizeCaseCode(codeText)} tidak ditemukan di antara kasus yang dapat Anda lihat.` }];
+    if (!(await engine.mayCancel(tx, official, kase))) return [{ text: "Maaf, hanya admin, pembuka kasus, Sekretaris, atau Kepala Dinas yang dapat membatalkan kasus." }];
+    const reason = rest.join(" ").trim();
+    const actor = { official, channel: message.channel, chatId: message.chatId };
+    if (!reason) {
+      await tx.setPrompt({ chatKey: `${message.channel}:${message.chatId}`, officialId: official.id, kind: "cancel-reason", token: null, caseId: kase.id, createdAt: clock.now() });
+      return [{ text: caseTexts.askReason(kase, "cancel") }];
+    }
+    return engine.cancelIn(tx, actor, kase.id, reason);
+  }
+
+  /** The absent official's superior (any level up) or an admin may set a delegation. */
+  async function maySetDelegation(tx: EngineTx, setter: OfficialRow, absent: OfficialRow): Promise<boolean> {
+    if (setter.isAdmin) return true;
+    const office = engine.officeOf(absent.officeId);
+    const now = clock.now();
+    const mine = new Set(await tx.positionsOf(setter.id, now));
+    for (const key of await tx.positionsOf(absent.id, now)) {
+      let up = office.positions.find((p) => p.id === key)?.superior ?? null;
+      while (up) {
+        if (mine.has(up)) return true;
+        up = office.positions.find((p) => p.id === up)?.superior ?? null;
+      }
+    }
+    return false;
+  }
+
+  async function delegationCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
+    const office = engine.officeOf(official.officeId);
+    const now = clock.now();
+    const all = await tx.delegations(office.id);
+    const current = all.filter((d) => !d.endedAt && d.endsAt > now);
+    if (!args) {
+      if (current.length === 0) return [{ text: `Tidak ada Plt./Plh. yang berlaku.\n\n${delegationUsage}` }];
+      const lines = await Promise.all(
+        current.map(async (d, i) => {
+          const [a, b] = await Promise.all([tx.official(d.absentOfficialId), tx.official(d.deputyOfficialId)]);
+          return `${i + 1}. ${d.kind === "plt" ? "Plt." : "Plh."} ${b?.name} untuk ${a?.name}, ${formatDateTime(d.startsAt, office.timeZone)} s.d. ${formatDateTime(d.endsAt, office.timeZone)} — ${d.reason}`;
+        }),
+      );
+      return [{ text: `Plt./Plh. yang berlaku atau akan berlaku:\n${lines.join("\n")}\n\n${delegationUsage}` }];
+    }
+    const end = /^akhiri\s+(\d+)$/i.exec(args);
+    if (end) {
+      const d = current[Number(end[1]) - 1];
+      if (!d) return [{ text: "Nomor itu tidak ada. Ketik /delegasi untuk melihat daftarnya." }];
+      const absent = await tx.official(d.absentOfficialId);
+      if (!absent || !(await maySetDelegation(tx, official, absent))) return [{ text: "Maaf, hanya atasan pejabat yang berhalangan atau admin yang dapat mengakhiri Plt./Plh." }];
+      await tx.updateDelegation(d.id, { endedAt: now });
+      await tx.appendAudit({ at: now, actorOfficialId: official.id, actorLabel: official.name, action: "delegation-ended-early", note: d.id });
+      return [{ text: `Plt./Plh. untuk ${absent.name} diakhiri. Tugas yang tertunda kembali kepada ${absent.name}.` }];
+    }
+    const parsed = parseDelegation(args, now, office.timeZone as TimeZone);
+    if (!parsed.ok) return [{ text: parsed.message }];
+    const absentFound = await findOfficial(tx, office.id, parsed.request.absent);
+    if (typeof absentFound === "string") return [{ text: absentFound }];
+    const deputyFound = await findOfficial(tx, office.id, parsed.request.deputy);
+    if (typeof deputyFound === "string") return [{ text: deputyFound }];
+    const [absent, deputy] = [absentFound[0] as OfficialRow, deputyFound[0] as OfficialRow];
+    if (absent.id === deputy.id) return [{ text: "Pejabat pengganti harus orang lain." }];
+    if (!(await maySetDelegation(tx, official, absent))) return [{ text: `Maaf, hanya atasan ${absent.name} atau admin yang dapat menetapkan Plt./Plh. untuknya.` }];
+    const overlap = current.find((d) => d.absentOfficialId === absent.id && d.startsAt < parsed.request.endsAt && d.endsAt > parsed.request.startsAt);
+    if (overlap) return [{ text: `Sudah ada Plt./Plh. untuk ${absent.name} pada periode itu. Akhiri dulu dengan /delegasi akhiri <nomor>.` }];
+    const id = randomUUID();
+    await tx.createDelegation({ id, officeId: office.id, kind: parsed.request.kind, absentOfficialId: absent.id, deputyOfficialId: deputy.id, startsAt: parsed.request.startsAt, endsAt: parsed.request.endsAt, reason: parsed.request.reason, createdByOfficialId: official.id, createdAt: now, appliedAt: null, revertedAt: null, endedAt: null });
+    await tx.appendAudit({ at: now, actorOfficialId: official.id, actorLabel: official.name, action: "delegation-set", note: `${parsed.request.kind} ${deputy.name} untuk ${absent.name} sampai ${parsed.request.endsAt.toISOString()}: ${parsed.request.reason}` });
+    const label = parsed.request.kind === "plt" ? "Plt." : "Plh.";
+    const period = `${formatDateTime(parsed.request.startsAt, office.timeZone)} s.d. ${formatDateTime(parsed.request.endsAt, office.timeZone)}`;
+    const deputyAddress = (await tx.addressesOf(deputy.id))[0];
+    if (deputyAddress) await tx.enqueue({ ...deputyAddress, text: `Anda ditetapkan sebagai ${label} untuk ${absent.name}, ${period}. Alasan: ${parsed.request.reason}. Tugas ${absent.name} yang tertunda akan diteruskan kepada Anda.` }, now);
+    return [{ text: `${label} ditetapkan: ${deputy.name} menggantikan ${absent.name}, ${period}.` }];
+  }
+
+  async function route(tx: EngineTx, message: InboundMessage): Promise<Reply[]> {
+    const official = await tx.officialByIdentity(message.channel, message.senderId);
+    const actor = official ? { official, channel: message.channel, chatId: message.chatId } : null;
+    const chatKey = `${message.channel}:${message.chatId}`;
+
+    if (message.action) {
+      if (!actor) return [{ text: refusals.notOfficial }];
+      await tx.clearPrompt(chatKey);
+      return engine.pressIn(tx, actor, message.action.token);
+    }
+
+    const text = message.text?.trim() ?? "";
+    const command = parseCommand(text);
+    if (command) {
+      if (command.command !== "batal") await tx.clearPrompt(chatKey);
+      switch (command.command) {
+        case "start":
+          if (command.args) return enrol(tx, message, command.args);
+          return [{ text: messages.help(official !== null) + (official ? `\n\n${officialHelp}` : "") }];
+        case "bantuan":
+        case "help":
+          return [{ text: messages.help(official !== null) + (official ? `\n\n${officialHelp}` : "") }];
+        case "daftar":
+          return enrol(tx, message, command.args);
+        case "saya":
+          return [{ text: await whoAmI(message, official) }];
+        case "pejabat":
+          return [{ text: await listOfficials(official?.officeId ?? deps.defaultOfficeId) }];
+        case "batal": {
+          const had = await tx.prompt(chatKey);
+          await tx.clearPrompt(chatKey);
+          return [{ text: had ? caseTexts.promptCancelled : "Tidak ada yang sedang menunggu jawaban Anda." }];
+        }
+      }
+      if (!official || !actor) return [{ text: refusals.notOfficial }];
+      switch (command.command) {
+        case "tugas":
+          return myTasks(tx, official, message);
+        case "kasus":
+          return [{ text: await caseStatus(tx, official, command.args) }];
+        case "buka":
+          return openCaseCommand(tx, official, message, command.args);
+        case "batalkan":
+          return cancelCommand(tx, official, message, command.args);
+        case "delegasi":
+          return delegationCommand(tx, official, command.args);
+        case "kode": {
+          if (!official.isAdmin) return [{ text: "Maaf, hanya admin yang dapat membuat kode pendaftaran." }];
+          const found = await findOfficial(tx, official.officeId, command.args);
+          if (typeof found === "string") return [{ text: command.args ? found : "Tulis nama pejabatnya, misalnya /kode Maria Goreti Bria." }];
+          const target = found[0] as OfficialRow;
+          const { code, expiresAt } = await issueEnrolmentCode(tx, target, clock.now(), ttl);
+          const tz = engine.officeOf(official.officeId).timeZone;
+          return [{ text: `Kode pendaftaran untuk ${target.name}: ${code}\nBerlaku sekali, sampai ${formatDateTime(expiresAt, tz)}.\nMinta ${target.name} mengirim: /daftar ${code}` }];
+        }
+        default:
+          return [{ text: messages.unknownCommand(`/${command.command}`) }];
+      }
+    }
+
+    // A bare number answers the newest numbered choice sent to this chat.
+    if (/^\d{1,2}$/.test(text)) {
+      if (!actor) return [{ text: refusals.notOfficial }];
+      const latest = await tx.latestChoices(message.channel, message.chatId);
+      if (!latest) return [{ text: refusals.noChoices }];
+      const index = Number(text);
+      const choice = latest.actions[index - 1];
+      if (!choice) return [{ text: refusals.choiceOutOfRange(latest.actions.length) }];
+      await tx.clearPrompt(chatKey);
+      const kase = latest.caseId ? await tx.caseById(latest.caseId) : null;
+      const replies = await engine.pressIn(tx, actor, choice.token);
+      return [{ text: caseTexts.chose(index, choice.label, kase?.code ?? "?") }, ...replies];
+    }
+
+    if (actor && text) {
+      const answered = await engine.answerPromptIn(tx, actor, text);
+      if (answered) return answered;
+    }
+    return [{ text: messages.notUnderstood }];
+  }
+
+  async function enrol(tx: EngineTx, message: InboundMessage, code: string): Promise<Reply[]> {
+    if (!code) return [{ text: "Tulis kode pendaftaran dari admin, misalnya /daftar K7QX-3MPA." }];
+    const result = await redeemEnrolmentCode(tx, { channel: message.channel, externalId: message.senderId, displayName: message.senderName ?? null, code, now: clock.now() });
+    if (!result.ok) {
+      const why = { unknown: "tidak dikenal", used: "sudah pernah dipakai", expired: "sudah kedaluwarsa" }[result.reason];
+      return [{ text: `Maaf, kode itu ${why}. Minta kode baru kepada admin kantor Anda.` }];
+    }
+    return [{ text: `Terima kasih, ${result.official.name}. Akun ${channelLabels[message.channel]} ini sekarang terdaftar. Ketik /tugas untuk melihat tugas Anda.\n\n${officialHelp}` }];
   }
 
   return {
     async handle(message) {
-      const reply = (text: string): OutboundMessage[] => [{ channel: message.channel, chatId: message.chatId, text }];
-      const official = await directory.officialByIdentity(message.channel, message.senderId, clock.now());
-      const text = message.text?.trim() ?? "";
-      const command = parseCommand(text);
-      if (!command) return reply(messages.notUnderstood);
-      switch (command.command) {
-        case "start":
-        case "bantuan":
-        case "help":
-          return reply(messages.help(official !== null));
-        case "saya":
-          return reply(await whoAmI(message, official));
-        case "pejabat":
-          return reply(await listOfficials(official?.officeId ?? deps.defaultOfficeId));
-        default:
-          return reply(messages.unknownCommand(`/${command.command}`));
-      }
+      await store.transaction(async (tx) => {
+        if (!(await tx.recordInbound(message.channel, message.messageId, message.receivedAt))) return;
+        // The sender's own replies go out before the notifications the message caused for others.
+        const caused: { draft: OutboxDraft; at: Date }[] = [];
+        const buffered: EngineTx = { ...tx, enqueue: async (draft, at) => void caused.push({ draft, at }) };
+        const replies = await route(buffered, message);
+        for (const reply of replies) {
+          await tx.enqueue({ channel: message.channel, chatId: message.chatId, text: reply.text, ...(reply.actions ? { actions: reply.actions } : {}) }, clock.now());
+        }
+        for (const { draft, at } of caused) await tx.enqueue(draft, at);
+      });
     },
   };
 }

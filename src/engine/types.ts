@@ -13,7 +13,15 @@ export interface InboundMessage {
   /** The platform's id for this message; a redelivered message carries the same id. */
   messageId: string;
   text?: string;
+  /** A pressed button or a reply that quotes a numbered prompt: the opaque action token. */
+  action?: { token: string };
   receivedAt: Date;
+}
+
+/** A choice offered with a message: a button on Telegram, a numbered reply elsewhere. */
+export interface OutboundAction {
+  label: string;
+  token: string;
 }
 
 /** A reply or notification for one chat. */
@@ -21,4 +29,7 @@ export interface OutboundMessage {
   channel: ChannelName;
   chatId: string;
   text: string;
+  actions?: OutboundAction[];
+  /** The outbox row it came from. */
+  outboxId?: number;
 }

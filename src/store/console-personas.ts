@@ -3,6 +3,17 @@
 import type { Persona, PersonaDirectory } from "../engine/ports.ts";
 import type { Database } from "./database.ts";
 
+/** Lower-cases and expands the abbreviations officials use: Kasubag, Kabid, Kadis, Sekdis. */
+export function normalizeRoleText(text: string): string {
+  return ` ${text.toLowerCase().replace(/[.,()/]/g, " ")} `
+    .replace(/\s(kasubbag|kasubag|kasub)\s/g, " kepala sub bagian ")
+    .replace(/\skabid\s/g, " kepala bidang ")
+    .replace(/\skadis\s/g, " kepala dinas ")
+    .replace(/\ssekdis\s/g, " sekretaris ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 export const guestPersona: Persona = { externalId: "tamu", label: "Tamu (pemohon)" };
 
 export function createConsolePersonas(db: Database, clock: { now(): Date }): PersonaDirectory {
@@ -41,16 +52,30 @@ export function createConsolePersonas(db: Database, clock: { now(): Date }): Per
     async search(query) {
       const q = query.toLowerCase().trim();
       if (["tamu", "pemohon", "guest"].includes(q)) return [guestPersona];
+      if (q.startsWith("+")) {
+        // A new, unlinked person (an official about to enrol, or another applicant).
+        const name = query.trim().slice(1).trim();
+        const externalId = `baru-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
+        const linked = (await all()).find((p) => p.externalId === externalId);
+        return [linked ?? { externalId, label: `${name} (belum terdaftar)` }];
+      }
       const people = await all();
       const exact = people.filter((p) => p.name.toLowerCase() === q || p.titles.some((t) => t.toLowerCase() === q));
       if (exact.length > 0) return exact;
-      return people.filter(
-        (p) => p.name.toLowerCase().includes(q) || p.titles.some((t) => t.toLowerCase().includes(q)),
+      // Every word of the query must appear in the name or in one position title.
+      const words = normalizeRoleText(q).split(" ");
+      return people.filter((p) =>
+        [p.name, ...p.titles].some((field) => {
+          const hay = ` ${normalizeRoleText(field)} `;
+          return words.every((w) => hay.includes(` ${w}`));
+        }),
       );
     },
     async label(externalId) {
       if (externalId === guestPersona.externalId) return guestPersona.label;
-      return (await all()).find((p) => p.externalId === externalId)?.label ?? externalId;
+      const found = (await all()).find((p) => p.externalId === externalId);
+      if (found) return found.label;
+      return externalId.startsWith("baru-") ? `${externalId.slice(5)} (belum terdaftar)` : externalId;
     },
   };
 }

@@ -10,7 +10,8 @@ export interface ConsoleChannelDeps {
   output: NodeJS.WritableStream;
   interactive: boolean;
   personas: PersonaDirectory;
-  handle(message: InboundMessage): Promise<OutboundMessage[]>;
+  /** Hands the message to the engine; replies arrive through deliver() from the outbox. */
+  handle(message: InboundMessage): Promise<void>;
   now(): Date;
   /** Called with an error that escaped handling a line (it is logged; the console goes on). */
   onError(error: unknown): void;
@@ -23,11 +24,14 @@ export interface ConsoleChannel {
   stop(): void;
   /** Prints a message addressed to a console chat (used by the outbox sender). */
   deliver(message: OutboundMessage): Promise<void>;
+  /** Handles one typed line, exactly as if it came from the input (used by transcript tests). */
+  submit(line: string): Promise<void>;
 }
 
 const consoleHelp = [
   "Perintah konsol:",
   "/sebagai <nama atau jabatan> — berganti peran menjadi orang lain",
+  "/sebagai +<nama> — menjadi orang baru yang belum terdaftar (misalnya untuk /daftar KODE)",
   "/keluar — menutup konsol",
 ].join("\n");
 
@@ -52,7 +56,8 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
   async function deliver(message: OutboundMessage): Promise<void> {
     const externalId = message.chatId.replace(/^console:/, "");
     const label = externalId === current?.externalId ? current.label : await personas.label(externalId);
-    write(`sopbot → ${label}:\n${indent(message.text)}`);
+    const choices = message.actions?.map((a, i) => `[${i + 1}] ${a.label}`).join("  ");
+    write(`sopbot → ${label}:\n${indent(message.text)}${choices ? `\n  Pilihan: ${choices} — balas dengan nomornya` : ""}`);
   }
 
   async function switchPersona(query: string): Promise<void> {
@@ -66,7 +71,7 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       write(`sopbot: tidak ada orang dengan nama atau jabatan "${query}". Ketik /pejabat untuk melihat daftarnya.`);
       return;
     }
-    if (found.length > 1 && first.label.toLowerCase().indexOf(query.toLowerCase()) === -1) {
+    if (found.length > 1) {
       write(`sopbot: "${query}" cocok dengan beberapa orang:\n${indent(found.map((p) => p.label).join("\n"))}`);
       return;
     }
@@ -89,7 +94,7 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       return;
     }
     counter += 1;
-    const replies = await deps.handle({
+    await deps.handle({
       channel: "console",
       chatId: `console:${current.externalId}`,
       senderId: current.externalId,
@@ -98,7 +103,6 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       text,
       receivedAt: deps.now(),
     });
-    for (const reply of replies) await deliver(reply);
     if (lower === "/bantuan") write(indent(consoleHelp));
   }
 
@@ -111,6 +115,7 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
   return {
     deliver,
     stop,
+    submit: handleLine,
     async run() {
       current = await personas.initial();
       write(`sopbot (konsol) — Anda berbicara sebagai ${current.label}. Ketik /bantuan untuk melihat perintah.`);

@@ -1,0 +1,210 @@
+// The store operations the case engine needs, all inside one transaction (EngineTx). The engine
+// owns the rules; the store only keeps rows. Declared here so the engine imports no store.
+import type { CaseStatus } from "../domain/case-machine.ts";
+import type { Sop } from "../domain/sop-schema.ts";
+import type { ChannelName } from "./types.ts";
+
+export interface CaseRow {
+  id: string;
+  code: string;
+  officeId: string;
+  sopNumber: number;
+  flowHash: string;
+  title: string;
+  status: CaseStatus;
+  currentStepId: string | null;
+  visit: number;
+  version: number;
+  openedByOfficialId: string | null;
+  openerChannel: ChannelName | null;
+  openerChatId: string | null;
+  subjectOfficialId: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  closedAt: Date | null;
+}
+
+/** Someone offered a step: a holder of the mapped position, or the deputy of an absent holder. */
+export interface Candidate {
+  officialId: string;
+  positionKey: string | null;
+  /** Set when the candidate stands in for an absent official (Plt./Plh.). */
+  delegationId?: string;
+  onBehalfOfOfficialId?: string;
+}
+
+export type TaskStatus = "open" | "done" | "superseded";
+
+export interface TaskRow {
+  id: string;
+  caseId: string;
+  stepId: string;
+  visit: number;
+  status: TaskStatus;
+  candidates: Candidate[];
+  /** A party outside the office's positions the step waits for (applicant, employee, external). */
+  waitingFor: string | null;
+  takenByOfficialId: string | null;
+  openedAt: Date;
+  dueAt: Date | null;
+  escalateAt: Date | null;
+  decidedByOfficialId: string | null;
+  decision: string | null;
+  note: string | null;
+  closedAt: Date | null;
+}
+
+export type TokenAction = "take" | "done" | "done-note" | "approve" | "return" | "reject";
+
+export interface ActionRef {
+  label: string;
+  token: string;
+}
+
+export interface OutboxDraft {
+  channel: ChannelName;
+  chatId: string;
+  text: string;
+  actions?: ActionRef[];
+  caseId?: string;
+  /** Idempotency: a second draft with the same key is dropped. */
+  dedupeKey?: string;
+}
+
+export interface OutboxRow extends OutboxDraft {
+  id: number;
+  status: "pending" | "sent" | "failed";
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+export interface AuditDraft {
+  at: Date;
+  caseId?: string;
+  stepId?: string;
+  actorOfficialId?: string;
+  actorLabel: string;
+  actingAs?: string;
+  action: string;
+  note?: string;
+  flowHash?: string;
+}
+
+export interface DelegationRow {
+  id: string;
+  officeId: string;
+  kind: "plt" | "plh";
+  absentOfficialId: string;
+  deputyOfficialId: string;
+  startsAt: Date;
+  endsAt: Date;
+  reason: string;
+  createdByOfficialId: string | null;
+  createdAt: Date;
+  appliedAt: Date | null;
+  revertedAt: Date | null;
+  endedAt: Date | null;
+}
+
+export interface OfficialRow {
+  id: string;
+  officeId: string;
+  name: string;
+  isAdmin: boolean;
+  active: boolean;
+}
+
+export interface PromptRow {
+  chatKey: string;
+  officialId: string | null;
+  kind: "return-reason" | "reject-reason" | "done-note" | "cancel-reason";
+  token: string | null;
+  caseId: string | null;
+  createdAt: Date;
+}
+
+export interface DeadlineRow {
+  id: string;
+  caseId: string;
+  taskId: string;
+  kind: "reminder" | "escalation";
+  dueAt: Date;
+  firedAt: Date | null;
+}
+
+export class ConcurrencyError extends Error {
+  readonly retryable = true;
+  constructor(what: string) {
+    super(`${what} was changed by someone else`);
+    this.name = "ConcurrencyError";
+  }
+}
+
+export interface EngineTx {
+  /** Records an inbound message id; false when it was already recorded (a redelivery). */
+  recordInbound(channel: ChannelName, messageId: string, at: Date): Promise<boolean>;
+
+  /** Stores the SOP file content under its hash (idempotent). */
+  pinFlow(hash: string, sopNumber: number, content: string): Promise<void>;
+  /** The SOP a case is pinned to, parsed from the stored content. */
+  pinnedSop(hash: string): Promise<Sop>;
+
+  createCase(row: CaseRow): Promise<void>;
+  caseById(id: string): Promise<CaseRow | null>;
+  caseByCode(code: string): Promise<CaseRow | null>;
+  /** Saves a case if its version is still `expectedVersion`; bumps the version. */
+  updateCase(id: string, expectedVersion: number, patch: Partial<Pick<CaseRow, "status" | "currentStepId" | "visit" | "closedAt" | "data">>): Promise<void>;
+  casesInvolving(officialId: string, limit: number): Promise<CaseRow[]>;
+
+  createTask(row: TaskRow): Promise<void>;
+  taskById(id: string): Promise<TaskRow | null>;
+  updateTask(id: string, patch: Partial<Omit<TaskRow, "id" | "caseId">>): Promise<void>;
+  tasksOfCase(caseId: string): Promise<TaskRow[]>;
+  openTasks(officeId?: string): Promise<TaskRow[]>;
+
+  createToken(token: string, taskId: string, visit: number, action: TokenAction, at: Date): Promise<void>;
+  token(token: string): Promise<{ taskId: string; visit: number; action: TokenAction } | null>;
+
+  setPrompt(row: PromptRow): Promise<void>;
+  prompt(chatKey: string): Promise<PromptRow | null>;
+  clearPrompt(chatKey: string): Promise<void>;
+
+  enqueue(draft: OutboxDraft, at: Date): Promise<void>;
+  /** The newest message to a chat that offered numbered choices. */
+  latestChoices(channel: ChannelName, chatId: string): Promise<{ id: number; caseId: string | null; actions: ActionRef[] } | null>;
+
+  addDeadline(row: Omit<DeadlineRow, "firedAt">): Promise<void>;
+  dueDeadlines(now: Date, limit: number): Promise<DeadlineRow[]>;
+  markDeadlineFired(id: string, at: Date): Promise<void>;
+
+  appendAudit(draft: AuditDraft): Promise<void>;
+
+  official(id: string): Promise<OfficialRow | null>;
+  officialsOfOffice(officeId: string): Promise<OfficialRow[]>;
+  /** Officials holding a position of an office on a date. */
+  holders(officeId: string, positionKey: string, on: Date): Promise<OfficialRow[]>;
+  /** Position keys an official holds on a date. */
+  positionsOf(officialId: string, on: Date): Promise<string[]>;
+  officialByIdentity(channel: ChannelName, externalId: string): Promise<OfficialRow | null>;
+  /** Where an official can be reached, best channel first. */
+  addressesOf(officialId: string): Promise<{ channel: ChannelName; chatId: string }[]>;
+  linkIdentity(channel: ChannelName, externalId: string, officialId: string, displayName: string | null, at: Date): Promise<void>;
+
+  createDelegation(row: DelegationRow): Promise<void>;
+  updateDelegation(id: string, patch: Partial<Pick<DelegationRow, "appliedAt" | "revertedAt" | "endedAt" | "endsAt">>): Promise<void>;
+  delegations(officeId: string): Promise<DelegationRow[]>;
+
+  createEnrolmentCode(row: { id: string; officialId: string; codeHash: string; expiresAt: Date; createdAt: Date }): Promise<void>;
+  enrolmentByHash(codeHash: string): Promise<{ id: string; officialId: string; expiresAt: Date; usedAt: Date | null } | null>;
+  markEnrolmentUsed(id: string, at: Date): Promise<void>;
+
+  /** True when the digest for (official, local date) was not yet recorded; records it. */
+  claimDigest(officialId: string, date: string, at: Date): Promise<boolean>;
+}
+
+export interface EngineStore {
+  /** Runs `fn` in one transaction, serialized with every other write. */
+  transaction<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,104 @@
+// Sends the outbox: every message was saved in the transaction that caused it; this sends the
+// saved rows in order, marks them sent, retries what may succeed later with capped backoff
+// (honouring a platform's retry-after), and parks permanent failures where an admin sees them.
+// Delivery is at least once: a crash after sending and before marking repeats that one message.
+import type { OutboxRow } from "./case-ports.ts";
+import type { Clock } from "./ports.ts";
+import type { ChannelName, OutboundMessage } from "./types.ts";
+
+/** A send that failed; `retryable` says whether trying again can help. */
+export class SendFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = "SendFailure";
+  }
+}
+
+export interface ChannelSender {
+  send(message: OutboundMessage): Promise<void>;
+}
+
+export interface OutboxPort {
+  due(now: Date, limit: number): Promise<OutboxRow[]>;
+  markSent(id: number, at: Date): Promise<void>;
+  markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
+  markFailed(id: number, attempts: number, error: string): Promise<void>;
+}
+
+export interface DispatcherOptions {
+  outbox: OutboxPort;
+  senders: Partial<Record<ChannelName, ChannelSender>>;
+  clock: Clock;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  onError?(row: OutboxRow, error: unknown): void;
+}
+
+export interface OutboxDispatcher {
+  /** Sends everything due now; resolves after a full pass that started after the call. */
+  flush(): Promise<{ sent: number; retried: number; failed: number }>;
+}
+
+export function backoffMs(attempt: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+}
+
+export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispatcher {
+  const maxAttempts = options.maxAttempts ?? 10;
+  const base = options.baseDelayMs ?? 2_000;
+  const max = options.maxDelayMs ?? 10 * 60_000;
+  let chain: Promise<unknown> = Promise.resolve();
+
+  async function pass() {
+    const counts = { sent: 0, retried: 0, failed: 0 };
+    const blockedChats = new Set<string>();
+    for (;;) {
+      const rows = (await options.outbox.due(options.clock.now(), 100)).filter((r) => !blockedChats.has(`${r.channel}:${r.chatId}`));
+      if (rows.length === 0) return counts;
+      for (const row of rows) {
+        const chat = `${row.channel}:${row.chatId}`;
+        if (blockedChats.has(chat)) continue; // keep a chat's messages in order
+        const sender = options.senders[row.channel];
+        const attempts = row.attempts + 1;
+        try {
+          if (!sender) throw new SendFailure(`channel ${row.channel} is not running`, true);
+          await sender.send({
+            channel: row.channel,
+            chatId: row.chatId,
+            text: row.text,
+            ...(row.actions ? { actions: row.actions } : {}),
+            outboxId: row.id,
+          });
+          await options.outbox.markSent(row.id, options.clock.now());
+          counts.sent += 1;
+        } catch (error) {
+          options.onError?.(row, error);
+          const message = error instanceof Error ? error.message : String(error);
+          const retryable = !(error instanceof SendFailure) || error.retryable;
+          blockedChats.add(chat);
+          if (retryable && attempts < maxAttempts) {
+            const wait = error instanceof SendFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : backoffMs(attempts, base, max);
+            await options.outbox.markRetry(row.id, attempts, new Date(options.clock.now().getTime() + wait), message);
+            counts.retried += 1;
+          } else {
+            await options.outbox.markFailed(row.id, attempts, message);
+            counts.failed += 1;
+          }
+        }
+      }
+    }
+  }
+
+  return {
+    flush() {
+      const run = chain.then(pass, pass);
+      chain = run.catch(() => undefined);
+      return run;
+    },
+  };
+}

@@ -1,0 +1,322 @@
+// The case engine's ports on Prisma. Every method runs inside the transaction the engine opened.
+import { randomUUID } from "node:crypto";
+import { parse } from "yaml";
+import type { CaseStatus } from "../domain/case-machine.ts";
+import { sopSchema, type Sop } from "../domain/sop-schema.ts";
+import {
+  ConcurrencyError,
+  type ActionRef,
+  type Candidate,
+  type CaseRow,
+  type DelegationRow,
+  type EngineStore,
+  type EngineTx,
+  type OfficialRow,
+  type PromptRow,
+  type TaskRow,
+  type TokenAction,
+} from "../engine/case-ports.ts";
+import type { ChannelName } from "../engine/types.ts";
+import { auditHash, genesisHash } from "./audit-chain.ts";
+import type { Database, Tx } from "./database.ts";
+import type { Case as CaseModel, StepTask as TaskModel, Delegation as DelegationModel } from "./generated/client.ts";
+
+const channelPriority: ChannelName[] = ["telegram", "whatsapp", "console"];
+
+function toCase(c: CaseModel): CaseRow {
+  return {
+    id: c.id,
+    code: c.code,
+    officeId: c.officeId,
+    sopNumber: c.sopNumber,
+    flowHash: c.flowHash,
+    title: c.title,
+    status: c.status as CaseStatus,
+    currentStepId: c.currentStepId,
+    visit: c.visit,
+    version: c.version,
+    openedByOfficialId: c.openedByOfficialId,
+    openerChannel: c.openerChannel as ChannelName | null,
+    openerChatId: c.openerChatId,
+    subjectOfficialId: c.subjectOfficialId,
+    data: JSON.parse(c.data) as Record<string, unknown>,
+    createdAt: c.createdAt,
+    closedAt: c.closedAt,
+  };
+}
+
+function toTask(t: TaskModel): TaskRow {
+  return {
+    id: t.id,
+    caseId: t.caseId,
+    stepId: t.stepId,
+    visit: t.visit,
+    status: t.status as TaskRow["status"],
+    candidates: JSON.parse(t.candidates) as Candidate[],
+    waitingFor: t.waitingFor,
+    takenByOfficialId: t.takenByOfficialId,
+    openedAt: t.openedAt,
+    dueAt: t.dueAt,
+    escalateAt: t.escalateAt,
+    decidedByOfficialId: t.decidedByOfficialId,
+    decision: t.decision,
+    note: t.note,
+    closedAt: t.closedAt,
+  };
+}
+
+function toDelegation(d: DelegationModel): DelegationRow {
+  return { ...d, kind: d.kind as DelegationRow["kind"] };
+}
+
+const activeOn = (on: Date) => ({ startsOn: { lte: on }, OR: [{ endsOn: null }, { endsOn: { gt: on } }] });
+
+/** Parsed SOPs by content hash; content behind a hash never changes, so the cache never goes stale. */
+const pinnedCache = new Map<string, Sop>();
+
+function createTx(tx: Tx): EngineTx {
+  const officialRow = (o: { id: string; officeId: string; name: string; isAdmin: boolean; active: boolean }): OfficialRow => ({
+    id: o.id,
+    officeId: o.officeId,
+    name: o.name,
+    isAdmin: o.isAdmin,
+    active: o.active,
+  });
+  return {
+    async recordInbound(channel, messageId, at) {
+      const existing = await tx.inboundReceipt.findUnique({ where: { channel_messageId: { channel, messageId } } });
+      if (existing) return false;
+      await tx.inboundReceipt.create({ data: { channel, messageId, receivedAt: at } });
+      return true;
+    },
+
+    async pinFlow(hash, sopNumber, content) {
+      await tx.flowSnapshot.upsert({ where: { hash }, create: { hash, sopNumber, content }, update: {} });
+    },
+    async pinnedSop(hash) {
+      const cached = pinnedCache.get(hash);
+      if (cached) return cached;
+      const row = await tx.flowSnapshot.findUnique({ where: { hash } });
+      if (!row) throw new Error(`No stored SOP content for hash ${hash}`);
+      const sop = sopSchema.parse(parse(row.content));
+      pinnedCache.set(hash, sop);
+      return sop;
+    },
+
+    async createCase(row) {
+      await tx.case.create({
+        data: { ...row, data: JSON.stringify(row.data) },
+      });
+    },
+    async caseById(id) {
+      const c = await tx.case.findUnique({ where: { id } });
+      return c ? toCase(c) : null;
+    },
+    async caseByCode(code) {
+      const c = await tx.case.findUnique({ where: { code } });
+      return c ? toCase(c) : null;
+    },
+    async updateCase(id, expectedVersion, patch) {
+      const { data, ...rest } = patch;
+      const result = await tx.case.updateMany({
+        where: { id, version: expectedVersion },
+        data: { ...rest, ...(data ? { data: JSON.stringify(data) } : {}), version: { increment: 1 } },
+      });
+      if (result.count !== 1) throw new ConcurrencyError(`case ${id}`);
+    },
+    async casesInvolving(officialId, limit) {
+      const taskCaseIds = await tx.stepTask.findMany({
+        where: { OR: [{ decidedByOfficialId: officialId }, { takenByOfficialId: officialId }, { candidates: { contains: officialId } }] },
+        select: { caseId: true },
+        distinct: ["caseId"],
+      });
+      const cases = await tx.case.findMany({
+        where: { OR: [{ openedByOfficialId: officialId }, { subjectOfficialId: officialId }, { id: { in: taskCaseIds.map((t) => t.caseId) } }] },
+        orderBy: { createdAt: "desc" },
+        take: limit,
+      });
+      return cases.map(toCase);
+    },
+
+    async createTask(row) {
+      await tx.stepTask.create({ data: { ...row, candidates: JSON.stringify(row.candidates) } });
+    },
+    async taskById(id) {
+      const t = await tx.stepTask.findUnique({ where: { id } });
+      return t ? toTask(t) : null;
+    },
+    async updateTask(id, patch) {
+      const { candidates, ...rest } = patch;
+      await tx.stepTask.update({ where: { id }, data: { ...rest, ...(candidates ? { candidates: JSON.stringify(candidates) } : {}) } });
+    },
+    async tasksOfCase(caseId) {
+      return (await tx.stepTask.findMany({ where: { caseId }, orderBy: { visit: "asc" } })).map(toTask);
+    },
+    async openTasks(officeId) {
+      const tasks = await tx.stepTask.findMany({
+        where: { status: "open", ...(officeId ? { case: { officeId } } : {}) },
+        orderBy: { openedAt: "asc" },
+      });
+      return tasks.map(toTask);
+    },
+
+    async createToken(token, taskId, visit, action, at) {
+      await tx.actionToken.create({ data: { token, taskId, visit, action, createdAt: at } });
+    },
+    async token(token) {
+      const t = await tx.actionToken.findUnique({ where: { token } });
+      return t ? { taskId: t.taskId, visit: t.visit, action: t.action as TokenAction } : null;
+    },
+
+    async setPrompt(row) {
+      await tx.pendingPrompt.upsert({ where: { chatKey: row.chatKey }, create: row, update: row });
+    },
+    async prompt(chatKey) {
+      const p = await tx.pendingPrompt.findUnique({ where: { chatKey } });
+      return p ? { ...p, kind: p.kind as PromptRow["kind"] } : null;
+    },
+    async clearPrompt(chatKey) {
+      await tx.pendingPrompt.deleteMany({ where: { chatKey } });
+    },
+
+    async enqueue(draft, at) {
+      if (draft.dedupeKey) {
+        const exists = await tx.outboxMessage.findUnique({ where: { dedupeKey: draft.dedupeKey } });
+        if (exists) return;
+      }
+      await tx.outboxMessage.create({
+        data: {
+          channel: draft.channel,
+          chatId: draft.chatId,
+          text: draft.text,
+          actions: draft.actions && draft.actions.length > 0 ? JSON.stringify(draft.actions) : null,
+          caseId: draft.caseId ?? null,
+          dedupeKey: draft.dedupeKey ?? null,
+          nextAttemptAt: at,
+          createdAt: at,
+        },
+      });
+    },
+    async latestChoices(channel, chatId) {
+      const row = await tx.outboxMessage.findFirst({
+        where: { channel, chatId, actions: { not: null } },
+        orderBy: { id: "desc" },
+      });
+      return row ? { id: row.id, caseId: row.caseId, actions: JSON.parse(row.actions ?? "[]") as ActionRef[] } : null;
+    },
+
+    async addDeadline(row) {
+      await tx.deadline.upsert({
+        where: { taskId_kind: { taskId: row.taskId, kind: row.kind } },
+        create: row,
+        update: {},
+      });
+    },
+    async dueDeadlines(now, limit) {
+      const rows = await tx.deadline.findMany({ where: { firedAt: null, dueAt: { lte: now } }, orderBy: { dueAt: "asc" }, take: limit });
+      return rows.map((r) => ({ ...r, kind: r.kind as "reminder" | "escalation" }));
+    },
+    async markDeadlineFired(id, at) {
+      await tx.deadline.update({ where: { id }, data: { firedAt: at } });
+    },
+
+    async appendAudit(draft) {
+      const head = await tx.auditHead.findUnique({ where: { id: 1 } });
+      const prevHash = head?.lastHash ?? genesisHash;
+      const created = await tx.auditEvent.create({
+        data: {
+          at: draft.at,
+          caseId: draft.caseId ?? null,
+          stepId: draft.stepId ?? null,
+          actorOfficialId: draft.actorOfficialId ?? null,
+          actorLabel: draft.actorLabel,
+          actingAs: draft.actingAs ?? null,
+          action: draft.action,
+          note: draft.note ?? null,
+          flowHash: draft.flowHash ?? null,
+          prevHash,
+          hash: "",
+        },
+      });
+      const hash = auditHash(prevHash, created);
+      await tx.auditEvent.update({ where: { id: created.id }, data: { hash } });
+      await tx.auditHead.upsert({ where: { id: 1 }, create: { id: 1, lastId: created.id, lastHash: hash }, update: { lastId: created.id, lastHash: hash } });
+    },
+
+    async official(id) {
+      const o = await tx.official.findUnique({ where: { id } });
+      return o ? officialRow(o) : null;
+    },
+    async officialsOfOffice(officeId) {
+      return (await tx.official.findMany({ where: { officeId, active: true }, orderBy: { createdAt: "asc" } })).map(officialRow);
+    },
+    async holders(officeId, positionKey, on) {
+      const holdings = await tx.positionHolding.findMany({
+        where: { positionId: `${officeId}/${positionKey}`, ...activeOn(on), official: { active: true } },
+        include: { official: true },
+        orderBy: { startsOn: "asc" },
+      });
+      return holdings.map((h) => officialRow(h.official));
+    },
+    async positionsOf(officialId, on) {
+      const holdings = await tx.positionHolding.findMany({ where: { officialId, ...activeOn(on) }, include: { position: true } });
+      return holdings.map((h) => h.position.key);
+    },
+    async officialByIdentity(channel, externalId) {
+      const identity = await tx.chatIdentity.findFirst({
+        where: { channel, OR: [{ externalId }, { alias: externalId }], officialId: { not: null } },
+        include: { official: true },
+      });
+      return identity?.official?.active ? officialRow(identity.official) : null;
+    },
+    async addressesOf(officialId) {
+      const identities = await tx.chatIdentity.findMany({ where: { officialId }, orderBy: { createdAt: "asc" } });
+      return identities
+        .map((i) => ({
+          channel: i.channel as ChannelName,
+          chatId: i.channel === "console" ? `console:${i.externalId}` : i.externalId,
+        }))
+        .sort((a, b) => channelPriority.indexOf(a.channel) - channelPriority.indexOf(b.channel));
+    },
+    async linkIdentity(channel, externalId, officialId, displayName, at) {
+      await tx.chatIdentity.upsert({
+        where: { channel_externalId: { channel, externalId } },
+        create: { id: randomUUID(), channel, externalId, officialId, displayName, createdAt: at },
+        update: { officialId, displayName },
+      });
+    },
+
+    async createDelegation(row) {
+      await tx.delegation.create({ data: row });
+    },
+    async updateDelegation(id, patch) {
+      await tx.delegation.update({ where: { id }, data: patch });
+    },
+    async delegations(officeId) {
+      return (await tx.delegation.findMany({ where: { officeId }, orderBy: { startsAt: "asc" } })).map(toDelegation);
+    },
+
+    async createEnrolmentCode(row) {
+      await tx.enrolmentCode.create({ data: row });
+    },
+    async enrolmentByHash(codeHash) {
+      return tx.enrolmentCode.findUnique({ where: { codeHash } });
+    },
+    async markEnrolmentUsed(id, at) {
+      await tx.enrolmentCode.update({ where: { id }, data: { usedAt: at } });
+    },
+
+    async claimDigest(officialId, date, at) {
+      const existing = await tx.digestSent.findUnique({ where: { officialId_date: { officialId, date } } });
+      if (existing) return false;
+      await tx.digestSent.create({ data: { officialId, date, sentAt: at } });
+      return true;
+    },
+  };
+}
+
+export function createEngineStore(db: Database): EngineStore {
+  return {
+    transaction: (fn) => db.write((tx) => fn(createTx(tx))),
+  };
+}

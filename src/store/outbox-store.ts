@@ -1,0 +1,45 @@
+// The outbox rows for the dispatcher, and the admin's view of failures.
+import type { ActionRef, OutboxRow } from "../engine/case-ports.ts";
+import type { OutboxPort } from "../engine/outbox-dispatcher.ts";
+import type { ChannelName } from "../engine/types.ts";
+import type { Database } from "./database.ts";
+import type { OutboxMessage } from "./generated/client.ts";
+
+function toRow(m: OutboxMessage): OutboxRow {
+  return {
+    id: m.id,
+    channel: m.channel as ChannelName,
+    chatId: m.chatId,
+    text: m.text,
+    ...(m.actions ? { actions: JSON.parse(m.actions) as ActionRef[] } : {}),
+    ...(m.caseId ? { caseId: m.caseId } : {}),
+    ...(m.dedupeKey ? { dedupeKey: m.dedupeKey } : {}),
+    status: m.status as OutboxRow["status"],
+    attempts: m.attempts,
+    nextAttemptAt: m.nextAttemptAt,
+    lastError: m.lastError,
+    createdAt: m.createdAt,
+  };
+}
+
+export function createOutboxStore(db: Database): OutboxPort & { failed(limit: number): Promise<OutboxRow[]>; pending(): Promise<number> } {
+  return {
+    async due(now, limit) {
+      const rows = await db.prisma.outboxMessage.findMany({
+        where: { status: "pending", nextAttemptAt: { lte: now } },
+        orderBy: { id: "asc" },
+        take: limit,
+      });
+      return rows.map(toRow);
+    },
+    markSent: (id, at) => db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 } } })).then(() => undefined),
+    markRetry: (id, attempts, nextAttemptAt, error) =>
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500) } })).then(() => undefined),
+    markFailed: (id, attempts, error) =>
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "failed", attempts, lastError: error.slice(0, 500) } })).then(() => undefined),
+    async failed(limit) {
+      return (await db.prisma.outboxMessage.findMany({ where: { status: "failed" }, orderBy: { id: "desc" }, take: limit })).map(toRow);
+    },
+    pending: () => db.prisma.outboxMessage.count({ where: { status: "pending" } }),
+  };
+}
