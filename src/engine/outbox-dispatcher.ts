@@ -24,6 +24,8 @@ export interface ChannelSender {
 
 export interface OutboxPort {
   due(now: Date, limit: number): Promise<OutboxRow[]>;
+  /** Chats ("channel:chatId") with a pending message waiting for a later retry: their newer messages wait too. */
+  waitingChats(now: Date): Promise<Set<string>>;
   markSent(id: number, at: Date): Promise<void>;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   markFailed(id: number, attempts: number, error: string): Promise<void>;
@@ -56,7 +58,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
 
   async function pass() {
     const counts = { sent: 0, retried: 0, failed: 0 };
-    const blockedChats = new Set<string>();
+    const blockedChats = await options.outbox.waitingChats(options.clock.now());
     for (;;) {
       const rows = (await options.outbox.due(options.clock.now(), 100)).filter((r) => !blockedChats.has(`${r.channel}:${r.chatId}`));
       if (rows.length === 0) return counts;

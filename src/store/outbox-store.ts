@@ -32,6 +32,14 @@ export function createOutboxStore(db: Database): OutboxPort & { failed(limit: nu
       });
       return rows.map(toRow);
     },
+    async waitingChats(now) {
+      const rows = await db.prisma.outboxMessage.findMany({
+        where: { status: "pending", nextAttemptAt: { gt: now } },
+        select: { channel: true, chatId: true },
+        distinct: ["channel", "chatId"],
+      });
+      return new Set(rows.map((r) => `${r.channel}:${r.chatId}`));
+    },
     markSent: (id, at) => db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 } } })).then(() => undefined),
     markRetry: (id, attempts, nextAttemptAt, error) =>
       db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500) } })).then(() => undefined),

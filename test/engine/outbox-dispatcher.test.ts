@@ -1,0 +1,95 @@
+// The outbox on a real database: retries with capped backoff and retry-after, permanent failures
+// parked, a chat's messages kept in order, and nothing lost when the process dies before sending.
+import { afterEach, describe, expect, it } from "vitest";
+import { backoffMs, createOutboxDispatcher, SendFailure, type ChannelSender } from "../../src/engine/outbox-dispatcher.ts";
+import type { OutboundMessage } from "../../src/engine/types.ts";
+import { createEngineStore } from "../../src/store/engine-store.ts";
+import { createOutboxStore } from "../../src/store/outbox-store.ts";
+import { FakeClock } from "../helpers/harness.ts";
+import { openTempDb, type TempDb } from "../helpers/temp-db.ts";
+
+let t: TempDb | undefined;
+afterEach(async () => {
+  await t?.cleanup();
+  t = undefined;
+});
+
+const start = new Date("2026-03-16T00:00:00Z");
+
+async function queue(texts: string[], chatId = "100"): Promise<void> {
+  const store = createEngineStore(t!.db);
+  await store.transaction(async (tx) => {
+    for (const text of texts) await tx.enqueue({ channel: "telegram", chatId, text }, start);
+  });
+}
+
+function scripted(outcomes: (Error | null)[]): ChannelSender & { sent: OutboundMessage[] } {
+  const sent: OutboundMessage[] = [];
+  return {
+    sent,
+    async send(message) {
+      const outcome = outcomes.shift() ?? null;
+      if (outcome) throw outcome;
+      sent.push(message);
+    },
+  };
+}
+
+describe("outbox dispatcher", () => {
+  it("computes capped exponential backoff", () => {
+    expect([1, 2, 3, 4, 10, 20].map((a) => backoffMs(a, 1000, 30_000))).toEqual([1000, 2000, 4000, 8000, 30_000, 30_000]);
+  });
+
+  it("retries after the platform's retry-after and keeps a chat's messages in order", async () => {
+    t = await openTempDb();
+    await queue(["satu", "dua", "tiga"]);
+    const clock = new FakeClock(start);
+    const sender = scripted([new SendFailure("429 Too Many Requests", true, 5_000)]);
+    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock });
+    expect(await dispatcher.flush()).toEqual({ sent: 0, retried: 1, failed: 0 });
+    expect(sender.sent).toEqual([]);
+    clock.advanceMinutes(0.05); // 3 s: still inside retry-after
+    expect((await dispatcher.flush()).sent).toBe(0);
+    clock.advanceMinutes(0.05);
+    expect(await dispatcher.flush()).toEqual({ sent: 3, retried: 0, failed: 0 });
+    expect(sender.sent.map((m) => m.text)).toEqual(["satu", "dua", "tiga"]);
+  });
+
+  it("parks a permanent failure where an admin sees it, and goes on with other chats", async () => {
+    t = await openTempDb();
+    await queue(["untuk chat yang memblokir bot"], "200");
+    await queue(["untuk chat lain"], "300");
+    const sender = scripted([new SendFailure("403 Forbidden: bot was blocked by the user", false)]);
+    const outbox = createOutboxStore(t.db);
+    const dispatcher = createOutboxDispatcher({ outbox, senders: { telegram: sender }, clock: new FakeClock(start) });
+    expect(await dispatcher.flush()).toEqual({ sent: 1, retried: 0, failed: 1 });
+    const failed = await outbox.failed(10);
+    expect(failed.map((f) => [f.chatId, f.lastError])).toEqual([["200", "403 Forbidden: bot was blocked by the user"]]);
+  });
+
+  it("gives up after the maximum attempts on errors that keep coming back", async () => {
+    t = await openTempDb();
+    await queue(["x"]);
+    const clock = new FakeClock(start);
+    const sender = scripted(Array.from({ length: 3 }, () => new Error("socket hang up")));
+    const outbox = createOutboxStore(t.db);
+    const dispatcher = createOutboxDispatcher({ outbox, senders: { telegram: sender }, clock, maxAttempts: 3, baseDelayMs: 1000 });
+    for (let i = 0; i < 3; i++) {
+      await dispatcher.flush();
+      clock.advanceMinutes(10);
+    }
+    expect((await outbox.failed(10)).map((f) => f.attempts)).toEqual([3]);
+  });
+
+  it("loses nothing when the process dies between commit and send", async () => {
+    t = await openTempDb();
+    await queue(["tersimpan sebelum mati"]);
+    // No dispatcher ran (the process died). A new one after the restart sends the saved row.
+    const sender = scripted([]);
+    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: new FakeClock(start) });
+    await dispatcher.flush();
+    expect(sender.sent.map((m) => m.text)).toEqual(["tersimpan sebelum mati"]);
+    await dispatcher.flush();
+    expect(sender.sent).toHaveLength(1);
+  });
+});
