@@ -25,6 +25,17 @@ const envSchema = z
       .string()
       .regex(/^[a-z0-9-]+$/, { error: "expected an office id from flows/offices, e.g. ntt-provinsi" })
       .default("ntt-provinsi"),
+    ESCALATION_FACTOR: z.coerce
+      .number({ error: "expected a number, e.g. 2 (escalate at twice the standard time)" })
+      .min(1, { error: "expected a number of at least 1" })
+      .max(10, { error: "expected a number of at most 10" })
+      .default(2),
+    ENROLMENT_CODE_HOURS: z.coerce
+      .number({ error: "expected a number of hours" })
+      .int({ error: "expected a whole number of hours" })
+      .min(1)
+      .max(336)
+      .default(72),
     SHUTDOWN_GRACE_MS: z.coerce
       .number({ error: "expected a number of milliseconds" })
       .int()
@@ -43,6 +54,8 @@ export interface Config {
   demoData: boolean;
   defaultOffice: string;
   shutdownGraceMs: number;
+  escalationFactor: number;
+  enrolmentCodeHours: number;
 }
 
 export class ConfigError extends Error {
@@ -80,5 +93,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     demoData: e.DEMO_DATA,
     defaultOffice: e.DEFAULT_OFFICE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    escalationFactor: e.ESCALATION_FACTOR,
+    enrolmentCodeHours: e.ENROLMENT_CODE_HOURS,
   };
 }

@@ -97,6 +97,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return s ? { sop: s.value, hash: s.hash, text: s.text } : undefined;
     },
     calendar,
+    escalationFactor: config.escalationFactor,
   });
   const directory = createDirectoryStore(db);
   const chat = createChatService({
@@ -105,6 +106,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     directory,
     clock,
     defaultOfficeId: config.defaultOffice,
+    enrolmentTtlHours: config.enrolmentCodeHours,
     sopTitle: (n) => catalog.sops.get(n)?.value.title,
     sopStartKind: (n) => catalog.sops.get(n)?.value.start.kind,
   });

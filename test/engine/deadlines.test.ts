@@ -97,3 +97,33 @@ describe("step deadlines", () => {
     expect(await h.tick()).not.toContain("Selamat pagi");
   });
 });
+
+describe("pinned flows", () => {
+  it("keeps a running case on the SOP content it started with when flows/ is edited", async () => {
+    const { cpSync, readFileSync, writeFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const { tempDir } = await import("../helpers/temp-db.ts");
+    const { repoRoot } = await import("../helpers/run-bot.ts");
+    const flows = path.join(tempDir(), "flows");
+    cpSync(path.join(repoRoot, "flows"), flows, { recursive: true });
+    h = await startHarness({ now: wita("2026-03-16 08:00"), flowsDir: flows });
+    const old = caseCode(await h.say("/buka 18 KGB Agustinus Tefa"));
+    const file = path.join(flows, "sop", "sop-18.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("Menugaskan pengelola kepegawaian untuk menginventarisir", "TEKS BARU menugaskan pengelola kepegawaian untuk menginventarisir"));
+    h = await h.restart();
+    await h.as("Sekretaris");
+    const next = await h.say("1");
+    expect(next).toContain(`kasus ${old}`);
+    expect(next).toContain("Langkah 2 (2 dari 7): Menugaskan pengelola kepegawaian");
+    expect(next).not.toContain("TEKS BARU");
+    // A case opened now follows the edited file.
+    await h.as("Stefanus");
+    const fresh = caseCode(await h.say("/buka 18 KGB Kristina Bere"));
+    await h.as("Sekretaris");
+    const latest = await h.app.db.prisma.outboxMessage.findFirst({ where: { chatId: "console:maria-goreti-bria", actions: { not: null } }, orderBy: { id: "desc" } });
+    const token = (JSON.parse(latest?.actions ?? "[]") as { token: string }[])[0]?.token ?? "";
+    await h.app.receive({ channel: "console", chatId: "console:maria-goreti-bria", senderId: "maria-goreti-bria", messageId: "m-fresh", action: { token }, receivedAt: h.clock.now() });
+    const sent = await h.app.db.prisma.outboxMessage.findFirst({ where: { text: { contains: `kasus ${fresh}` }, chatId: "console:fransiska-nona-lodo" }, orderBy: { id: "desc" } });
+    expect(sent?.text).toContain("TEKS BARU");
+  });
+});
