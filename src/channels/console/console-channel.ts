@@ -1,6 +1,7 @@
 // The console channel: an Indonesian chat in the terminal that can act as any person. It is the
 // embedded default (no tokens needed) and the driver of the transcript tests. When standard input
 // is not a terminal it reads one message per line and echoes it, so a transcript reads like a chat.
+import { randomBytes } from "node:crypto";
 import { createInterface, type Interface } from "node:readline";
 import type { Persona, PersonaDirectory } from "../../engine/ports.ts";
 import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
@@ -41,7 +42,8 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
   let counter = 0;
   let rl: Interface | undefined;
   let stopped = false;
-  const runId = deps.now().getTime().toString(36);
+  // Unique per process run, so message ids never collide with a previous run's (which would read as redeliveries).
+  const runId = `${deps.now().getTime().toString(36)}-${randomBytes(4).toString("hex")}`;
 
   const write = (text: string) => {
     output.write(`${text}\n`);
