@@ -36,6 +36,24 @@ const envSchema = z
       .min(1)
       .max(336)
       .default(72),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, { error: "expected a token from @BotFather, like 123456789:AA…" })
+      .optional(),
+    TELEGRAM_MODE: z.enum(["polling", "webhook"], { error: () => "expected polling or webhook" }).default("polling"),
+    TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/, error: "expected the public https URL Telegram should call, e.g. https://bot.example.go.id/telegram" }).optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: "expected 16–256 characters of A–Z, a–z, 0–9, _ and -" })
+      .optional(),
+    TELEGRAM_WEBHOOK_PORT: z.coerce.number({ error: "expected a port number" }).int().min(1).max(65535).default(8080),
+    TELEGRAM_API_ROOT: z.url({ error: "expected the URL of a Bot API server, e.g. http://127.0.0.1:8081" }).optional(),
+    FILE_ENCRYPTION_KEY: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, { error: "expected 64 hex characters (32 bytes); make one with: openssl rand -hex 32" })
+      .optional(),
+    FILES_DIR: z.string().min(1).default("./data/files"),
+    FILE_MAX_MB: z.coerce.number({ error: "expected a number of megabytes" }).int().min(1).max(2000).default(20),
     SHUTDOWN_GRACE_MS: z.coerce
       .number({ error: "expected a number of milliseconds" })
       .int()
@@ -56,6 +74,15 @@ export interface Config {
   shutdownGraceMs: number;
   escalationFactor: number;
   enrolmentCodeHours: number;
+  telegram:
+    | {
+        token: string;
+        mode: "polling" | "webhook";
+        webhook: { url: string; secret: string; port: number } | null;
+        apiRoot: string | null;
+      }
+    | null;
+  files: { dir: string; key: Buffer | null; maxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -85,6 +112,17 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     );
   }
   const e = parsed.data;
+  // Requirements that depend on other variables.
+  const missing: string[] = [];
+  if (e.TELEGRAM_BOT_TOKEN && !e.FILE_ENCRYPTION_KEY)
+    missing.push("FILE_ENCRYPTION_KEY: is required when TELEGRAM_BOT_TOKEN is set (documents are stored encrypted); make one with: openssl rand -hex 32");
+  if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === "webhook") {
+    if (!e.TELEGRAM_WEBHOOK_URL) missing.push("TELEGRAM_WEBHOOK_URL: is required when TELEGRAM_MODE=webhook");
+    if (!e.TELEGRAM_WEBHOOK_SECRET) missing.push("TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_MODE=webhook");
+  }
+  if (!e.TELEGRAM_API_ROOT && e.FILE_MAX_MB > 20)
+    missing.push("FILE_MAX_MB: expected at most 20 with the cloud Bot API (its download limit); set TELEGRAM_API_ROOT to a self-hosted Bot API server for larger files");
+  if (missing.length > 0) throw new ConfigError(missing);
   return {
     databaseFile: path.resolve(cwd, e.DATABASE_URL.slice("file:".length)),
     logLevel: e.LOG_LEVEL,
@@ -95,5 +133,21 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     escalationFactor: e.ESCALATION_FACTOR,
     enrolmentCodeHours: e.ENROLMENT_CODE_HOURS,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          mode: e.TELEGRAM_MODE,
+          webhook:
+            e.TELEGRAM_MODE === "webhook" && e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
+              ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, port: e.TELEGRAM_WEBHOOK_PORT }
+              : null,
+          apiRoot: e.TELEGRAM_API_ROOT ?? null,
+        }
+      : null,
+    files: {
+      dir: path.resolve(cwd, e.FILES_DIR),
+      key: e.FILE_ENCRYPTION_KEY ? Buffer.from(e.FILE_ENCRYPTION_KEY, "hex") : null,
+      maxBytes: e.FILE_MAX_MB * 1024 * 1024,
+    },
   };
 }

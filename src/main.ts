@@ -3,6 +3,10 @@
 // console chat with demo data. Tests build the same app in-process with createApp().
 import { existsSync } from "node:fs";
 import { createConsoleChannel, type ConsoleChannel } from "./channels/console/console-channel.ts";
+import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
+import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
+import type { Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
 import type { WorkCalendar } from "./domain/working-time.ts";
@@ -21,6 +25,8 @@ import { createEngineStore } from "./store/engine-store.ts";
 import { readFlows } from "./store/flow-reader.ts";
 import { MigrationError } from "./store/migrator.ts";
 import { createOutboxStore } from "./store/outbox-store.ts";
+import { createFileStore } from "./store/file-store.ts";
+import type { FilePort } from "./engine/file-ports.ts";
 
 export class StartupError extends Error {}
 
@@ -57,6 +63,8 @@ export interface AppOptions {
   logger: Logger;
   clock?: Clock;
   console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean };
+  /** Test hooks for the Telegram channel: a known bot identity and a Bot API stand-in. */
+  telegram?: { botInfo?: UserFromGetMe; transformer?: Transformer };
 }
 
 export interface App {
@@ -67,6 +75,8 @@ export interface App {
   dispatcher: OutboxDispatcher;
   scheduler: Scheduler;
   consoleChannel: ConsoleChannel | undefined;
+  telegram: TelegramChannel | undefined;
+  files: FilePort | undefined;
   /** Handles one inbound message and sends what it caused. */
   receive(message: InboundMessage): Promise<void>;
   /** One scheduler tick: delegations, deadlines, digests, outbox. */
@@ -112,11 +122,30 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   let consoleChannel: ConsoleChannel | undefined;
+  const files = config.files.key ? createFileStore(db, { dir: config.files.dir, key: config.files.key, maxBytes: config.files.maxBytes }) : undefined;
+  let telegram: TelegramChannel | undefined;
+  let receiveRef: (message: InboundMessage) => Promise<void> = async () => undefined;
+  if (config.telegram) {
+    if (!files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the Telegram channel.");
+    telegram = createTelegramChannel({
+      token: config.telegram.token,
+      apiRoot: config.telegram.apiRoot,
+      ...(options.telegram?.botInfo ? { botInfo: options.telegram.botInfo } : {}),
+      ...(options.telegram?.transformer ? { transformer: options.telegram.transformer } : {}),
+      receive: (message) => receiveRef(message),
+      precheck: (message) => chat.precheckAction(message),
+      isOfficial: (userId) => chat.isOfficial("telegram", userId),
+      files,
+      log: logger,
+      now: () => clock.now(),
+    });
+  }
   const dispatcher = createOutboxDispatcher({
     outbox: createOutboxStore(db),
     clock,
     senders: {
       console: { send: (message) => (consoleChannel ? consoleChannel.deliver(message) : Promise.resolve()) },
+      ...(telegram ? { telegram: telegram.sender } : {}),
     },
     onError: (row, error) => logger.warn({ outboxId: row.id, channel: row.channel, err: error instanceof Error ? error.message : String(error) }, "send failed"),
   });
@@ -125,6 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await chat.handle(message);
     await dispatcher.flush();
   };
+  receiveRef = receive;
   const officeIds = [...catalog.offices.keys()];
   const tick = async () => {
     await engine.applyDelegations(officeIds);
@@ -152,6 +182,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     dispatcher,
     scheduler,
     consoleChannel,
+    telegram,
+    files,
     receive,
     tick,
     close: async () => {
@@ -165,27 +197,42 @@ async function run(): Promise<number> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  if (config.console === "off") throw new StartupError("No chat channel is enabled: set CONSOLE=auto or CONSOLE=on.");
+  const consoleWanted = config.console === "on" || (config.console === "auto" && !config.telegram);
+  if (!consoleWanted && !config.telegram) throw new StartupError("No chat channel is enabled: set TELEGRAM_BOT_TOKEN, or CONSOLE=auto or CONSOLE=on.");
   const app = await createApp({
     config,
     logger,
-    console: { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) },
+    ...(consoleWanted ? { console: { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) } } : {}),
   });
-  const consoleChannel = app.consoleChannel as ConsoleChannel;
+
+  let runtime: TelegramRuntime | undefined;
+  if (app.telegram && config.telegram) {
+    await app.telegram.setPublicCommands().catch((e: unknown) => logger.warn({ err: String(e) }, "setMyCommands failed"));
+    const officialChats = await app.db.prisma.chatIdentity.findMany({ where: { channel: "telegram", officialId: { not: null } }, select: { externalId: true } });
+    await app.telegram.setOfficialCommands(officialChats.map((c) => c.externalId)).catch((e: unknown) => logger.warn({ err: String(e) }, "setMyCommands failed"));
+    runtime = config.telegram.webhook ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger) : await startPolling(app.telegram.bot, logger);
+  }
 
   let stopping = false;
+  let release: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping: no new input, finishing work in flight");
-    consoleChannel.stop();
+    app.consoleChannel?.stop();
+    release();
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
 
-  logger.info({ office: config.defaultOffice, database: config.databaseFile }, "sopbot started (console channel)");
+  logger.info({ office: config.defaultOffice, database: config.databaseFile, telegram: config.telegram?.mode ?? "off", console: consoleWanted }, "sopbot started");
   await app.scheduler.start();
-  await consoleChannel.run();
+  if (app.consoleChannel) await app.consoleChannel.run();
+  else await stopped;
+  await runtime?.stop();
   const timer = setTimeout(() => {
     logger.error("shutdown took too long; exiting");
     process.exit(1);

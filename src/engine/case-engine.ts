@@ -9,7 +9,7 @@ import type { Office } from "../domain/office-schema.ts";
 import type { Sop, SopStep } from "../domain/sop-schema.ts";
 import { stepStandardTime } from "../domain/sop-summary.ts";
 import { addOfficeMinutes, addWorkingDays, isOfficeTime, localDate, atLocal, type WorkCalendar } from "../domain/working-time.ts";
-import { actionLabels, caseTexts, formatDateTime, refusals, stepMessage, stepPosition } from "./case-messages.ts";
+import { actionLabels, caseTexts, decisionWords, formatDateTime, refusals, stepMessage, stepPosition } from "./case-messages.ts";
 import type { ActionRef, Candidate, CaseRow, DelegationRow, EngineStore, EngineTx, OfficialRow, TaskRow, TokenAction } from "./case-ports.ts";
 import type { Clock } from "./ports.ts";
 import type { ChannelName } from "./types.ts";
@@ -38,7 +38,7 @@ export interface Actor {
   chatId: string;
 }
 
-export type Reply = { text: string; actions?: ActionRef[] };
+export type Reply = { text: string; actions?: ActionRef[]; taskId?: string };
 
 export interface OpenCaseInput {
   officeId: string;
@@ -213,7 +213,13 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     };
   }
 
-  async function notifyOfficial(tx: EngineTx, officialId: string, text: string, at: Date, extra: { actions?: ActionRef[]; caseId?: string; dedupeKey?: string } = {}): Promise<void> {
+  async function notifyOfficial(
+    tx: EngineTx,
+    officialId: string,
+    text: string,
+    at: Date,
+    extra: { actions?: ActionRef[]; caseId?: string; taskId?: string; fileIds?: string[]; dedupeKey?: string } = {},
+  ): Promise<void> {
     const address = (await tx.addressesOf(officialId))[0];
     if (!address) return;
     await tx.enqueue({ channel: address.channel, chatId: address.chatId, text, ...extra }, at);
@@ -237,6 +243,14 @@ export function createCaseEngine(deps: CaseEngineDeps) {
       refs.push({ label: actionLabels[action], token });
     }
     return refs;
+  }
+
+  /** Shows the outcome on every message that offered buttons for a task, and removes the buttons. */
+  async function closeTaskMessages(tx: EngineTx, task: TaskRow, outcome: string, at: Date, onlyChats?: Set<string>): Promise<void> {
+    for (const m of await tx.actionMessagesOfTask(task.id)) {
+      if (onlyChats && !onlyChats.has(`${m.channel}:${m.chatId}`)) continue;
+      await tx.enqueue({ channel: m.channel, chatId: m.chatId, text: `${m.text}\n\n${outcome}`, editOfId: m.id, caseId: task.caseId }, at);
+    }
   }
 
   function stepActions(step: SopStep): TokenAction[] {
@@ -263,7 +277,9 @@ export function createCaseEngine(deps: CaseEngineDeps) {
         ...(absent ? { onBehalfOf: absent.name } : {}),
       });
       const actions = await offer(tx, task, many ? ["take"] : stepActions(step), at);
-      await notifyOfficial(tx, c.officialId, text, at, { actions, caseId: kase.id });
+      const files = (await tx.filesOfCase(kase.id)).slice(-10);
+      const withFiles = files.length > 0 ? `${text}\nBerkas kasus terlampir (${files.length}): ${files.map((f) => f.name).join(", ")}` : text;
+      await notifyOfficial(tx, c.officialId, withFiles, at, { actions, caseId: kase.id, taskId: task.id, ...(files.length > 0 ? { fileIds: files.map((f) => f.id) } : {}) });
     }
   }
 
@@ -413,6 +429,7 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     });
     const step = stepOf(sop, task.stepId);
     const stepText = stepPosition(sop, step);
+    await closeTaskMessages(tx, task, `✔ ${decisionWords[action][0]?.toUpperCase()}${decisionWords[action].slice(1)} oleh ${actor.official.name} (${role}), ${formatDateTime(at, office.timeZone)}${note ? `\n${action === "done" ? "Catatan" : "Alasan"}: ${note}` : ""}`, at);
     await tx.appendAudit({
       at,
       caseId: kase.id,
@@ -461,12 +478,13 @@ export function createCaseEngine(deps: CaseEngineDeps) {
         const role = await actingAs(tx, office, actor.official, task);
         await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorOfficialId: actor.official.id, actorLabel: actor.official.name, actingAs: role, action: "step-taken", flowHash: kase.flowHash });
         const stepText = stepPosition(sop, step);
+        await closeTaskMessages(tx, task, `✔ Diambil oleh ${actor.official.name} (${role}), ${formatDateTime(at, office.timeZone)}`, at);
         for (const c of task.candidates) {
           if (c.officialId !== actor.official.id) await notifyOfficial(tx, c.officialId, caseTexts.taken(kase, stepText, `${actor.official.name} (${role})`), at, { caseId: kase.id });
         }
         const taken = { ...task, takenByOfficialId: actor.official.id };
         const actions = await offer(tx, taken, stepActions(step), at);
-        return [{ text: caseTexts.youTook(kase, stepText), actions }];
+        return [{ text: caseTexts.youTook(kase, stepText), actions, taskId: task.id }];
       }
       case "return":
       case "reject":
@@ -484,10 +502,14 @@ export function createCaseEngine(deps: CaseEngineDeps) {
   }
 
   /** Completes a pending prompt with free text (a reason or a note). */
-  async function answerPromptIn(tx: EngineTx, actor: Actor, text: string): Promise<Reply[] | null> {
+  async function answerPromptIn(tx: EngineTx, actor: Actor, text: string, fileId?: string): Promise<Reply[] | null> {
     const chatKey = `${actor.channel}:${actor.chatId}`;
     const prompt = await tx.prompt(chatKey);
     if (!prompt) return null;
+    if (fileId && prompt.kind !== "done-note") {
+      // A reason must be written; keep the question open.
+      return [{ text: `${refusals.reasonRequired} Berkas tidak dapat menggantikan alasan.` }];
+    }
     if (prompt.kind === "cancel-reason") {
       await tx.clearPrompt(chatKey);
       if (!prompt.caseId) return [{ text: refusals.stale }];
@@ -499,6 +521,7 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     if (!token || !task || task.visit !== token.visit || task.status !== "open") return [{ text: refusals.stale }];
     if (!mayAct(task, actor.official.id)) return [{ text: refusals.notYours }];
     const action: StepAction = prompt.kind === "return-reason" ? "return" : prompt.kind === "reject-reason" ? "reject" : "done";
+    if (fileId) await tx.attachFile(fileId, task.caseId, task.id);
     if (!text.trim()) {
       await tx.setPrompt(prompt);
       return [{ text: refusals.reasonRequired }];
@@ -520,6 +543,7 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     await tx.updateCase(kase.id, kase.version, { status: "cancelled", currentStepId: null, closedAt: at });
     if (open) {
       await tx.updateTask(open.id, { status: "superseded", decision: "cancel", closedAt: at });
+      await closeTaskMessages(tx, open, `✖ Kasus dibatalkan oleh ${actor.official.name}, ${formatDateTime(at, office.timeZone)}`, at);
       for (const c of open.candidates) {
         if (c.officialId !== actor.official.id) await notifyOfficial(tx, c.officialId, caseTexts.closed(kase, "cancelled", reason), at, { caseId: kase.id });
       }
@@ -610,6 +634,8 @@ export function createCaseEngine(deps: CaseEngineDeps) {
         await tx.updateTask(task.id, { candidates, takenByOfficialId: takenBy });
         moved += 1;
         const [fromName, toName] = await Promise.all([tx.official(from), tx.official(to)]);
+        const fromChats = new Set((await tx.addressesOf(from)).map((a) => `${a.channel}:${a.chatId}`));
+        await closeTaskMessages(tx, task, `➜ Dialihkan kepada ${toName?.name ?? to} (${d.kind === "plt" ? "Plt." : "Plh."})`, at, fromChats);
         await tx.appendAudit({
           at,
           caseId: task.caseId,

@@ -67,12 +67,18 @@ export interface OutboxDraft {
   text: string;
   actions?: ActionRef[];
   caseId?: string;
+  /** The task whose buttons this message carries (its message is edited when the task closes). */
+  taskId?: string;
+  /** Edit the message sent for this earlier outbox row instead of sending a new one. */
+  editOfId?: number;
+  fileIds?: string[];
   /** Idempotency: a second draft with the same key is dropped. */
   dedupeKey?: string;
 }
 
 export interface OutboxRow extends OutboxDraft {
   id: number;
+  platformMessageId: string | null;
   status: "pending" | "sent" | "failed";
   attempts: number;
   nextAttemptAt: Date;
@@ -172,6 +178,12 @@ export interface EngineTx {
   clearPrompt(chatKey: string): Promise<void>;
 
   enqueue(draft: OutboxDraft, at: Date): Promise<void>;
+  /** Messages that offered buttons for a task and have not been edited yet. */
+  actionMessagesOfTask(taskId: string): Promise<{ id: number; channel: ChannelName; chatId: string; text: string }[]>;
+  /** Attaches a stored file to a case (and the step it was sent for). */
+  attachFile(fileId: string, caseId: string, taskId: string | null): Promise<void>;
+  /** Files attached to a case, oldest first. */
+  filesOfCase(caseId: string): Promise<{ id: string; name: string }[]>;
   /** The newest message to a chat that offered numbered choices. */
   latestChoices(channel: ChannelName, chatId: string): Promise<{ id: number; caseId: string | null; actions: ActionRef[] } | null>;
 

@@ -8,6 +8,7 @@ import { caseTexts, decisionWords, formatDateTime, refusals, statusWords, stepPo
 import type { CaseRow, EngineStore, EngineTx, OfficialRow, OutboxDraft, TaskRow } from "./case-ports.ts";
 import { delegationUsage, parseDelegation } from "./delegation-command.ts";
 import { issueEnrolmentCode, redeemEnrolmentCode } from "./enrolment.ts";
+import { fileTexts } from "./file-ports.ts";
 import { channelLabels, formatDate, messages } from "./messages.ts";
 import type { Clock, Directory } from "./ports.ts";
 import type { InboundMessage } from "./types.ts";
@@ -28,6 +29,14 @@ export interface ChatServiceDeps {
 export interface ChatService {
   /** Handles one message; replies are in the outbox when this resolves. */
   handle(message: InboundMessage): Promise<void>;
+  /**
+   * A read-only check of a button press, so a channel can answer it at once: the refusal text for
+   * a foreign, stale or repeated press, or null when the engine should handle it. The engine
+   * checks again inside its transaction.
+   */
+  precheckAction(message: InboundMessage): Promise<string | null>;
+  /** True when the chat identity belongs to an enrolled official. */
+  isOfficial(channel: InboundMessage["channel"], senderId: string): Promise<boolean>;
 }
 
 /** Splits "/cmd@bot arg1 arg2" into a lower-case command and its argument text. */
@@ -242,6 +251,18 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     const actor = official ? { official, channel: message.channel, chatId: message.chatId } : null;
     const chatKey = `${message.channel}:${message.chatId}`;
 
+    if (message.attachment) {
+      if ("rejected" in message.attachment) {
+        const { rejected, maxMb } = message.attachment;
+        return [{ text: rejected === "too-large" ? fileTexts.tooLarge(maxMb) : rejected === "type" ? fileTexts.wrongType : rejected === "empty" ? fileTexts.empty : fileTexts.failed }];
+      }
+      if (actor) {
+        const answered = await engine.answerPromptIn(tx, actor, message.text?.trim() || `Berkas: ${message.attachment.file.name}`, message.attachment.file.id);
+        if (answered) return answered;
+      }
+      return [{ text: fileTexts.notExpected }];
+    }
+
     if (message.action) {
       if (!actor) return [{ text: refusals.notOfficial }];
       await tx.clearPrompt(chatKey);
@@ -329,6 +350,28 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
 
   return {
+    async precheckAction(message) {
+      const token = message.action?.token;
+      if (!token) return null;
+      return store.transaction(async (tx) => {
+        const official = await tx.officialByIdentity(message.channel, message.senderId);
+        if (!official) return refusals.notOfficial;
+        const ref = await tx.token(token);
+        const task = ref ? await tx.taskById(ref.taskId) : null;
+        if (!ref || !task) return refusals.unknownButton;
+        const kase = await tx.caseById(task.caseId);
+        if (!kase || kase.status !== "open") return refusals.caseClosed;
+        if (task.status !== "open" || task.visit !== ref.visit || kase.visit !== ref.visit) return refusals.stale;
+        if (!engine.mayAct(task, official.id)) {
+          if (task.takenByOfficialId && task.candidates.some((c) => c.officialId === official.id)) {
+            return refusals.takenByOther((await tx.official(task.takenByOfficialId))?.name ?? "orang lain");
+          }
+          return refusals.notYours;
+        }
+        return null;
+      });
+    },
+    isOfficial: (channel, senderId) => store.transaction(async (tx) => (await tx.officialByIdentity(channel, senderId)) !== null),
     async handle(message) {
       await store.transaction(async (tx) => {
         if (!(await tx.recordInbound(message.channel, message.messageId, message.receivedAt))) return;
@@ -337,7 +380,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         const buffered: EngineTx = { ...tx, enqueue: async (draft, at) => void caused.push({ draft, at }) };
         const replies = await route(buffered, message);
         for (const reply of replies) {
-          await tx.enqueue({ channel: message.channel, chatId: message.chatId, text: reply.text, ...(reply.actions ? { actions: reply.actions } : {}) }, clock.now());
+          await tx.enqueue(
+            { channel: message.channel, chatId: message.chatId, text: reply.text, ...(reply.actions ? { actions: reply.actions } : {}), ...(reply.taskId ? { taskId: reply.taskId } : {}) },
+            clock.now(),
+          );
         }
         for (const { draft, at } of caused) await tx.enqueue(draft, at);
       });

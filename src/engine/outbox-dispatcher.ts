@@ -19,14 +19,17 @@ export class SendFailure extends Error {
 }
 
 export interface ChannelSender {
-  send(message: OutboundMessage): Promise<void>;
+  /** Sends (or edits) a message; returns the platform's id of a new message when it has one. */
+  send(message: OutboundMessage): Promise<{ platformMessageId?: string } | void>;
 }
 
 export interface OutboxPort {
   due(now: Date, limit: number): Promise<OutboxRow[]>;
   /** Chats ("channel:chatId") with a pending message waiting for a later retry: their newer messages wait too. */
   waitingChats(now: Date): Promise<Set<string>>;
-  markSent(id: number, at: Date): Promise<void>;
+  markSent(id: number, at: Date, platformMessageId?: string): Promise<void>;
+  /** The state of an earlier row, for edits of the message it produced. */
+  platformMessageIdOf(id: number): Promise<{ status: string; platformMessageId: string | null } | null>;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   markFailed(id: number, attempts: number, error: string): Promise<void>;
 }
@@ -69,14 +72,26 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         const attempts = row.attempts + 1;
         try {
           if (!sender) throw new SendFailure(`channel ${row.channel} is not running`, true);
-          await sender.send({
+          let edit: { platformMessageId: string } | undefined;
+          if (row.editOfId !== undefined) {
+            const target = await options.outbox.platformMessageIdOf(row.editOfId);
+            if (!target?.platformMessageId) {
+              // Nothing (yet) to edit: the original was never sent or its channel has no ids. Skip.
+              await options.outbox.markSent(row.id, options.clock.now());
+              continue;
+            }
+            edit = { platformMessageId: target.platformMessageId };
+          }
+          const result = await sender.send({
             channel: row.channel,
             chatId: row.chatId,
             text: row.text,
             ...(row.actions ? { actions: row.actions } : {}),
+            ...(row.fileIds ? { fileIds: row.fileIds } : {}),
+            ...(edit ? { edit } : {}),
             outboxId: row.id,
           });
-          await options.outbox.markSent(row.id, options.clock.now());
+          await options.outbox.markSent(row.id, options.clock.now(), result?.platformMessageId);
           counts.sent += 1;
         } catch (error) {
           options.onError?.(row, error);

@@ -67,3 +67,10 @@ export interface PersonaDirectory {
   /** A label for any console chat, used to show to whom a message goes. */
   label(externalId: string): Promise<string>;
 }
+
+/** Structured log calls the channels may make (pino's Logger fits). Never pass personal data. */
+export interface EventLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

@@ -15,6 +15,8 @@ export interface InboundMessage {
   text?: string;
   /** A pressed button or a reply that quotes a numbered prompt: the opaque action token. */
   action?: { token: string };
+  /** A photo or document: already checked and stored by the channel, or why it was refused. */
+  attachment?: { file: { id: string; name: string; mime: string; size: number } } | { rejected: "too-large" | "type" | "empty" | "failed"; maxMb: number };
   receivedAt: Date;
 }
 
@@ -30,6 +32,10 @@ export interface OutboundMessage {
   chatId: string;
   text: string;
   actions?: OutboundAction[];
+  /** Stored files to send with the message (as documents). */
+  fileIds?: string[];
+  /** Set when this message replaces an earlier one (outcome shown, buttons removed). */
+  edit?: { platformMessageId: string };
   /** The outbox row it came from. */
   outboxId?: number;
 }

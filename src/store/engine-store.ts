@@ -191,15 +191,32 @@ function createTx(tx: Tx): EngineTx {
           text: draft.text,
           actions: draft.actions && draft.actions.length > 0 ? JSON.stringify(draft.actions) : null,
           caseId: draft.caseId ?? null,
+          taskId: draft.taskId ?? null,
+          editOfId: draft.editOfId ?? null,
+          fileIds: draft.fileIds && draft.fileIds.length > 0 ? JSON.stringify(draft.fileIds) : null,
           dedupeKey: draft.dedupeKey ?? null,
           nextAttemptAt: at,
           createdAt: at,
         },
       });
     },
+    async actionMessagesOfTask(taskId) {
+      const rows = await tx.outboxMessage.findMany({ where: { taskId, actions: { not: null }, editOfId: null }, orderBy: { id: "asc" } });
+      const edited = new Set(
+        (await tx.outboxMessage.findMany({ where: { editOfId: { in: rows.map((r) => r.id) } }, select: { editOfId: true } })).map((r) => r.editOfId),
+      );
+      return rows.filter((r) => !edited.has(r.id)).map((r) => ({ id: r.id, channel: r.channel as ChannelName, chatId: r.chatId, text: r.text }));
+    },
+    async attachFile(fileId, caseId, taskId) {
+      await tx.storedFile.update({ where: { id: fileId }, data: { caseId, taskId } });
+    },
+    async filesOfCase(caseId) {
+      const files = await tx.storedFile.findMany({ where: { caseId }, orderBy: { createdAt: "asc" } });
+      return files.map((f) => ({ id: f.id, name: f.originalName }));
+    },
     async latestChoices(channel, chatId) {
       const row = await tx.outboxMessage.findFirst({
-        where: { channel, chatId, actions: { not: null } },
+        where: { channel, chatId, actions: { not: null }, editOfId: null },
         orderBy: { id: "desc" },
       });
       return row ? { id: row.id, caseId: row.caseId, actions: JSON.parse(row.actions ?? "[]") as ActionRef[] } : null;

@@ -13,6 +13,10 @@ function toRow(m: OutboxMessage): OutboxRow {
     text: m.text,
     ...(m.actions ? { actions: JSON.parse(m.actions) as ActionRef[] } : {}),
     ...(m.caseId ? { caseId: m.caseId } : {}),
+    ...(m.taskId ? { taskId: m.taskId } : {}),
+    ...(m.editOfId !== null ? { editOfId: m.editOfId } : {}),
+    ...(m.fileIds ? { fileIds: JSON.parse(m.fileIds) as string[] } : {}),
+    platformMessageId: m.platformMessageId,
     ...(m.dedupeKey ? { dedupeKey: m.dedupeKey } : {}),
     status: m.status as OutboxRow["status"],
     attempts: m.attempts,
@@ -40,7 +44,12 @@ export function createOutboxStore(db: Database): OutboxPort & { failed(limit: nu
       });
       return new Set(rows.map((r) => `${r.channel}:${r.chatId}`));
     },
-    markSent: (id, at) => db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 } } })).then(() => undefined),
+    markSent: (id, at, platformMessageId) =>
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 }, platformMessageId: platformMessageId ?? null } })).then(() => undefined),
+    async platformMessageIdOf(id) {
+      const row = await db.prisma.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true } });
+      return row ? { status: row.status, platformMessageId: row.platformMessageId } : null;
+    },
     markRetry: (id, attempts, nextAttemptAt, error) =>
       db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500) } })).then(() => undefined),
     markFailed: (id, attempts, error) =>

@@ -1,0 +1,229 @@
+// The Telegram adapter (grammY): updates become InboundMessages for the engine; outbox rows become
+// Bot API calls. Button presses are answered at once; the real reply comes from the outbox.
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, InlineKeyboard, InputFile, type BotError, type Context, type Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { FilePort } from "../../engine/file-ports.ts";
+import type { ChannelSender } from "../../engine/outbox-dispatcher.ts";
+import type { EventLog } from "../../engine/ports.ts";
+import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
+import { isHarmlessEditError, toSendFailure } from "./telegram-errors.ts";
+
+/** Telegram allows 4096 characters per message. */
+export const TEXT_LIMIT = 4096;
+/** The cloud Bot API serves downloads up to 20 MB. */
+export const CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
+
+export interface TelegramChannelDeps {
+  token: string;
+  apiRoot?: string | null;
+  /** Known bot identity (tests, or to skip getMe). */
+  botInfo?: UserFromGetMe;
+  /** Test hook: intercepts every Bot API call. */
+  transformer?: Transformer;
+  receive(message: InboundMessage): Promise<void>;
+  /** Refusal text for a button press that cannot act (foreign, stale, repeated), or null. */
+  precheck(message: InboundMessage): Promise<string | null>;
+  /** True when the Telegram user is an enrolled official (for the command menu). */
+  isOfficial(userId: string): Promise<boolean>;
+  files: FilePort;
+  log: EventLog;
+  now(): Date;
+}
+
+export const publicCommands = [
+  { command: "bantuan", description: "Cara memakai layanan ini" },
+  { command: "daftar", description: "Daftarkan akun pejabat dengan kode dari admin" },
+  { command: "saya", description: "Siapa Anda menurut sistem" },
+];
+
+export const officialCommands = [
+  { command: "tugas", description: "Tugas saya yang masih terbuka" },
+  { command: "kasus", description: "Status dan riwayat kasus: /kasus KODE" },
+  { command: "buka", description: "Buka kasus baru: /buka NOMOR-SOP perihal" },
+  { command: "delegasi", description: "Tetapkan atau akhiri Plt./Plh." },
+  { command: "batalkan", description: "Batalkan kasus: /batalkan KODE alasan" },
+  { command: "pejabat", description: "Daftar jabatan dan pejabat" },
+  { command: "saya", description: "Siapa saya menurut sistem" },
+  { command: "bantuan", description: "Bantuan" },
+];
+
+const apology = "Maaf, terjadi kesalahan pada sistem saat memproses pesan Anda. Silakan coba lagi sebentar lagi.";
+
+/** Splits a long text at line breaks into parts Telegram accepts. */
+export function splitText(text: string, limit = TEXT_LIMIT): string[] {
+  if (text.length <= limit) return [text];
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    let cut = rest.lastIndexOf("\n", limit);
+    if (cut < limit / 2) cut = limit;
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^\n/, "");
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}
+
+export function keyboardOf(message: OutboundMessage): InlineKeyboard | undefined {
+  if (!message.actions || message.actions.length === 0) return undefined;
+  const keyboard = new InlineKeyboard();
+  message.actions.forEach((a, i) => {
+    keyboard.text(a.label, `a:${a.token}`);
+    if (i % 2 === 1) keyboard.row();
+  });
+  return keyboard;
+}
+
+export function createTelegramChannel(deps: TelegramChannelDeps) {
+  const bot = new Bot(deps.token, {
+    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
+    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}), timeoutSeconds: 30 },
+  });
+  if (deps.transformer) bot.api.config.use(deps.transformer);
+  const apiRoot = deps.apiRoot ?? "https://api.telegram.org";
+  const maxBytes = deps.files.maxBytes;
+  const maxMb = Math.round(maxBytes / 1024 / 1024);
+
+  const base = (ctx: Context, id: string): Omit<InboundMessage, "receivedAt"> => ({
+    channel: "telegram",
+    chatId: String(ctx.chat?.id ?? ctx.from?.id ?? ""),
+    senderId: String(ctx.from?.id ?? ""),
+    ...(ctx.from ? { senderName: [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(" ") } : {}),
+    messageId: id,
+  });
+
+  async function refreshMenu(ctx: Context): Promise<void> {
+    if (!ctx.chat || !ctx.from) return;
+    if (await deps.isOfficial(String(ctx.from.id))) {
+      await bot.api.setMyCommands(officialCommands, { scope: { type: "chat", chat_id: ctx.chat.id } }).catch((e: unknown) => deps.log.warn({ err: String(e) }, "setMyCommands failed"));
+    }
+  }
+
+  // One update at a time per chat (the runner fetches concurrently across chats).
+  bot.use(sequentialize((ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
+
+  // One bad update never stops the bot: log without personal data, apologize, go on. The boundary
+  // holds in every mode (runner, webhook, handleUpdate), unlike bot.catch alone.
+  const onError = async (err: BotError<Context>) => {
+    const error = err.error;
+    deps.log.error({ update: err.ctx.update.update_id, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "telegram update failed");
+    try {
+      if (err.ctx.callbackQuery) await err.ctx.answerCallbackQuery({ text: apology, show_alert: true });
+      else if (err.ctx.chat) await err.ctx.reply(apology);
+    } catch {
+      // The apology itself failed (e.g. Telegram is down); the update is already logged.
+    }
+  };
+  bot.catch(onError);
+  const safe = bot.errorBoundary(onError);
+
+  // This bot serves private chats; in a group it says so once per command and ignores the rest.
+  safe.use(async (ctx, next) => {
+    if (ctx.chat && ctx.chat.type !== "private") {
+      if (ctx.message?.text?.startsWith("/")) await ctx.reply("Layanan ini melalui chat pribadi. Silakan buka chat dengan bot ini.");
+      return;
+    }
+    await next();
+  });
+
+  safe.on("callback_query:data", async (ctx) => {
+    const match = /^a:([A-Za-z0-9_-]{6,40})$/.exec(ctx.callbackQuery.data);
+    if (!match?.[1]) {
+      await ctx.answerCallbackQuery({ text: "Tombol ini tidak dikenal.", show_alert: true });
+      return;
+    }
+    const message: InboundMessage = { ...base(ctx, `cb:${ctx.callbackQuery.id}`), action: { token: match[1] }, receivedAt: deps.now() };
+    const refusal = await deps.precheck(message);
+    if (refusal) {
+      await ctx.answerCallbackQuery({ text: refusal, show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery({ text: "Diproses…" });
+    await deps.receive(message);
+  });
+
+  safe.on("message:text", async (ctx) => {
+    const text = ctx.message.text;
+    await deps.receive({ ...base(ctx, `${ctx.chat.id}:${ctx.message.message_id}`), text, receivedAt: deps.now() });
+    if (/^\/(start|daftar)\s+\S+/i.test(text)) await refreshMenu(ctx);
+  });
+
+  safe.on(["message:document", "message:photo"], async (ctx) => {
+    const id = `${ctx.chat.id}:${ctx.message.message_id}`;
+    const doc = ctx.message.document;
+    const photo = ctx.message.photo?.at(-1);
+    const declared = doc?.file_size ?? photo?.file_size ?? 0;
+    const name = doc?.file_name ?? (photo ? `foto-${ctx.message.message_id}.jpg` : null);
+    const caption = ctx.message.caption;
+    const inbound = { ...base(ctx, id), ...(caption ? { text: caption } : {}), receivedAt: deps.now() };
+    if (declared > maxBytes || declared > (deps.apiRoot ? Number.POSITIVE_INFINITY : CLOUD_DOWNLOAD_LIMIT)) {
+      await deps.receive({ ...inbound, attachment: { rejected: "too-large", maxMb } });
+      return;
+    }
+    let bytes: Uint8Array;
+    try {
+      const file = await ctx.getFile();
+      if (!file.file_path) throw new Error("no file_path");
+      const response = await fetch(`${apiRoot}/file/bot${deps.token}/${file.file_path}`);
+      if (!response.ok) throw new Error(`download ${response.status}`);
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      deps.log.warn({ err: error instanceof Error ? error.message : String(error), update: ctx.update.update_id }, "telegram file download failed");
+      await deps.receive({ ...inbound, attachment: { rejected: "failed", maxMb } });
+      return;
+    }
+    const saved = await deps.files.save({ bytes, name, channel: "telegram", uploaderId: String(ctx.from.id), at: deps.now() });
+    await deps.receive({ ...inbound, attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb } });
+  });
+
+  // Anything else (stickers, voice, locations …) gets help, not silence.
+  safe.on("message", async (ctx) => {
+    await deps.receive({ ...base(ctx, `${ctx.chat.id}:${ctx.message.message_id}`), text: "", receivedAt: deps.now() });
+  });
+
+  const sender: ChannelSender = {
+    async send(message) {
+      const chatId = message.chatId;
+      try {
+        if (message.edit) {
+          try {
+            await bot.api.editMessageText(chatId, Number(message.edit.platformMessageId), message.text.slice(0, TEXT_LIMIT), { reply_markup: { inline_keyboard: [] } });
+          } catch (error) {
+            if (!isHarmlessEditError(error)) throw error;
+          }
+          return;
+        }
+        const parts = splitText(message.text);
+        const keyboard = keyboardOf(message);
+        let lastId: number | undefined;
+        for (const [i, part] of parts.entries()) {
+          const last = i === parts.length - 1;
+          const sent = await bot.api.sendMessage(chatId, part, last && keyboard ? { reply_markup: keyboard } : {});
+          lastId = sent.message_id;
+        }
+        for (const fileId of message.fileIds ?? []) {
+          const file = await deps.files.read(fileId);
+          if (file) await bot.api.sendDocument(chatId, new InputFile(file.bytes, file.name));
+        }
+        return lastId !== undefined ? { platformMessageId: String(lastId) } : undefined;
+      } catch (error) {
+        throw toSendFailure(error);
+      }
+    },
+  };
+
+  return {
+    bot,
+    sender,
+    /** Sets the public command menu (officials get theirs per chat after enrolment). */
+    async setPublicCommands(): Promise<void> {
+      await bot.api.setMyCommands(publicCommands);
+    },
+    async setOfficialCommands(chatIds: string[]): Promise<void> {
+      for (const id of chatIds) await bot.api.setMyCommands(officialCommands, { scope: { type: "chat", chat_id: Number(id) } });
+    },
+  };
+}
+
+export type TelegramChannel = ReturnType<typeof createTelegramChannel>;

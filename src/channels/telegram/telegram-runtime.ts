@@ -1,0 +1,48 @@
+// How the Telegram bot receives updates: long polling through @grammyjs/runner (the default), or a
+// webhook served on a local port behind the office's HTTPS proxy, checking the path and Telegram's
+// secret token header.
+import { createServer, type Server } from "node:http";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import { webhookCallback, type Bot } from "grammy";
+import type { EventLog } from "../../engine/ports.ts";
+
+export interface TelegramRuntime {
+  stop(): Promise<void>;
+}
+
+const allowedUpdates = ["message", "callback_query"] as const;
+
+export async function startPolling(bot: Bot, log: EventLog): Promise<TelegramRuntime> {
+  await bot.init();
+  await bot.api.deleteWebhook();
+  const handle: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+  log.info({ bot: bot.botInfo.username }, "telegram long polling started");
+  return {
+    stop: async () => {
+      if (handle.isRunning()) await handle.stop();
+    },
+  };
+}
+
+export async function startWebhook(bot: Bot, options: { url: string; secret: string; port: number; host?: string }, log: EventLog): Promise<TelegramRuntime & { server: Server }> {
+  await bot.init();
+  const path = new URL(options.url).pathname;
+  const handle = webhookCallback(bot, "http", { secretToken: options.secret, onTimeout: "return", timeoutMilliseconds: 9_000 });
+  const server = createServer((req, res) => {
+    if (req.method !== "POST" || (req.url ?? "").split("?")[0] !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    handle(req, res).catch((error: unknown) => {
+      log.error({ err: error instanceof Error ? error.message : String(error) }, "telegram webhook request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "0.0.0.0", resolve));
+  await bot.api.setWebhook(options.url, { secret_token: options.secret, allowed_updates: [...allowedUpdates] });
+  log.info({ bot: bot.botInfo.username, port: options.port, path }, "telegram webhook listening");
+  return {
+    server,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

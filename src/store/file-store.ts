@@ -1,0 +1,59 @@
+// Files received in chat, encrypted at rest with AES-256-GCM under FILE_ENCRYPTION_KEY, named by a
+// random id, with the sha256 of the plain content kept for integrity and de-duplication. The
+// database row holds the metadata; the bytes live under data/files/ (never in git).
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import path from "node:path";
+import { checkUpload } from "../domain/file-types.ts";
+import type { FilePort, SaveUploadResult } from "../engine/file-ports.ts";
+import type { Database } from "./database.ts";
+
+const MAGIC = Buffer.from("SOPF1");
+
+export function encrypt(plain: Buffer, key: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
+}
+
+export function decrypt(sealed: Buffer, key: Buffer): Buffer {
+  if (!sealed.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error("not a sopbot file");
+  const iv = sealed.subarray(MAGIC.length, MAGIC.length + 12);
+  const tag = sealed.subarray(MAGIC.length + 12, MAGIC.length + 28);
+  const decipher = createDecipheriv("aes-256-gcm", key, iv);
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(sealed.subarray(MAGIC.length + 28)), decipher.final()]);
+}
+
+export function createFileStore(db: Database, options: { dir: string; key: Buffer; maxBytes: number }): FilePort {
+  mkdirSync(options.dir, { recursive: true });
+  const pathOf = (id: string) => path.join(options.dir, id.slice(0, 2), `${id}.bin`);
+  return {
+    maxBytes: options.maxBytes,
+    async save(input): Promise<SaveUploadResult> {
+      const check = checkUpload(input.bytes, options.maxBytes);
+      if (!check.ok) return check;
+      const id = randomUUID().replace(/-/g, "");
+      const sha256 = createHash("sha256").update(input.bytes).digest("hex");
+      const file = pathOf(id);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp`, encrypt(Buffer.from(input.bytes), options.key));
+      renameSync(`${file}.tmp`, file);
+      const name = input.name?.replace(/[\\/\0]/g, "_").slice(0, 120) || `berkas.${check.extension}`;
+      await db.write((tx) =>
+        tx.storedFile.create({
+          data: { id, channel: input.channel, uploaderId: input.uploaderId, originalName: name, mime: check.mime, size: input.bytes.length, sha256, createdAt: input.at },
+        }),
+      );
+      return { ok: true, file: { id, name, mime: check.mime, size: input.bytes.length, sha256 } };
+    },
+    async read(id) {
+      const row = await db.prisma.storedFile.findUnique({ where: { id } });
+      if (!row) return null;
+      const bytes = decrypt(readFileSync(pathOf(id)), options.key);
+      if (createHash("sha256").update(bytes).digest("hex") !== row.sha256) throw new Error(`stored file ${id} fails its checksum`);
+      return { id, name: row.originalName, mime: row.mime, bytes };
+    },
+  };
+}
