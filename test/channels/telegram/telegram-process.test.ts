@@ -1,0 +1,113 @@
+// The real bot process (npm start) against a Bot API stand-in on loopback: long polling and webhook.
+import { spawnSync } from "node:child_process";
+import { createServer } from "node:net";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBotApiServer } from "../../helpers/bot-api-server.ts";
+import { collect, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
+import { tempDir } from "../../helpers/temp-db.ts";
+
+const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
+const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+const dir = tempDir();
+let api: Awaited<ReturnType<typeof startBotApiServer>>;
+let env: Record<string, string>;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+
+const text = (userId: number, t: string, id: number) => ({
+  message: {
+    message_id: id,
+    date: 0,
+    chat: { id: userId, type: "private", first_name: "Maria" },
+    from: { id: userId, is_bot: false, first_name: "Maria" },
+    text: t,
+    ...(t.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: t.split(" ")[0]?.length ?? 1 }] } : {}),
+  },
+});
+
+beforeAll(async () => {
+  api = await startBotApiServer({ token });
+  env = {
+    DATABASE_URL: `file:${path.join(dir, "bot.db")}`,
+    FILES_DIR: path.join(dir, "files"),
+    TELEGRAM_BOT_TOKEN: token,
+    TELEGRAM_API_ROOT: api.url,
+    FILE_ENCRYPTION_KEY: "cd".repeat(32),
+  };
+});
+afterAll(async () => {
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the bot process on Telegram", () => {
+  it("runs with long polling: enrolment by code, commands, and a clean stop", async () => {
+    // An admin issues a code with the CLI before the official writes to the bot.
+    const issued = spawnSync(process.execPath, [tsx, "src/cli/officials.ts", "code", "--office", "ntt-provinsi", "--name", "Maria Goreti Bria"], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      encoding: "utf8",
+    });
+    // The demo data is seeded by the bot's first start; the CLI finds no Maria before that.
+    expect(issued.status).toBe(1);
+    const first = spawnBot(env);
+    const firstRun = collect(first);
+    await api.waitFor((c) => c.method === "getUpdates");
+    first.kill("SIGTERM");
+    expect((await firstRun).code).toBe(0);
+
+    const again = spawnSync(process.execPath, [tsx, "src/cli/officials.ts", "code", "--office", "ntt-provinsi", "--name", "Maria Goreti Bria"], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      encoding: "utf8",
+    });
+    const code = /: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(again.stdout)?.[1] ?? "";
+    expect(code).not.toBe("");
+
+    const bot = spawnBot(env);
+    const run = collect(bot);
+    await api.waitFor((c) => c.method === "setMyCommands" && !c.payload["scope"]);
+    api.push(text(111, `/start ${code.replace("-", "")}`, 1));
+    const welcome = await api.waitFor((c) => c.method === "sendMessage" && String(c.payload["text"]).includes("Terima kasih, Maria Goreti Bria"));
+    expect(welcome.payload["chat_id"]).toBe("111");
+    await api.waitFor((c) => c.method === "setMyCommands" && (c.payload["scope"] as { chat_id?: number } | undefined)?.chat_id === 111);
+    api.push(text(111, "/buka 13 Undangan rapat", 2));
+    const task = await api.waitFor((c) => c.method === "sendMessage" && String(c.payload["text"]).includes("Kasus 13-"));
+    expect(String(task.payload["text"])).toContain("dibuka");
+    bot.kill("SIGTERM");
+    const result = await run;
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain("Maria");
+  });
+
+  it("runs with a webhook: checks the path and the secret token", async () => {
+    const port = await freePort();
+    const secret = "webhook-secret-0123456789";
+    const bot = spawnBot({ ...env, DATABASE_URL: `file:${path.join(dir, "hook.db")}`, TELEGRAM_MODE: "webhook", TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook", TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_WEBHOOK_PORT: String(port) });
+    const run = collect(bot);
+    const set = await api.waitFor((c) => c.method === "setWebhook");
+    expect(set.payload).toMatchObject({ url: "https://bot.example.test/tg/hook", secret_token: secret });
+    const post = (p: string, key: string) =>
+      fetch(`http://127.0.0.1:${port}${p}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": key },
+        body: JSON.stringify({ update_id: 900, ...text(222, "/bantuan", 9) }),
+      });
+    expect((await post("/tg/hook", "wrong-secret")).status).toBe(401);
+    expect((await post("/elsewhere", secret)).status).toBe(404);
+    expect((await post("/tg/hook", secret)).status).toBe(200);
+    const help = await api.waitFor((c) => c.method === "sendMessage" && c.payload["chat_id"] === "222");
+    expect(String(help.payload["text"])).toContain("Perintah yang tersedia");
+    bot.kill("SIGTERM");
+    expect((await run).code).toBe(0);
+  });
+});

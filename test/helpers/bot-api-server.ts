@@ -1,0 +1,157 @@
+// A Telegram Bot API stand-in on loopback: enough of the API for the bot to run against it for real
+// (getMe, getUpdates long polling, webhooks, sendMessage, editMessageText, answerCallbackQuery,
+// setMyCommands, getFile and downloads, sendDocument). Tests and benchmarks push updates into it and
+// read what the bot called. Optionally it enforces Telegram's rate limits with 429 + retry_after.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Update } from "grammy/types";
+
+export interface RecordedCall {
+  method: string;
+  payload: Record<string, unknown>;
+  at: number;
+  status: number;
+}
+
+export interface BotApiServerOptions {
+  token: string;
+  /** Enforce ~1 message/s per chat and 30/s overall with 429 + retry_after, as Telegram does. */
+  rateLimits?: boolean;
+  files?: Map<string, Buffer>;
+}
+
+async function body(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function startBotApiServer(options: BotApiServerOptions) {
+  const calls: RecordedCall[] = [];
+  const queue: Update[] = [];
+  const waiters: (() => void)[] = [];
+  let nextUpdateId = 1;
+  let messageId = 5000;
+  let webhook: { url: string; secret?: string } | null = null;
+  const perChat = new Map<string, number[]>();
+  const overall: number[] = [];
+  let rejected429 = 0;
+
+  const limited = (chatId: string, now: number): number | null => {
+    if (!options.rateLimits) return null;
+    const recentChat = (perChat.get(chatId) ?? []).filter((t) => now - t < 1000);
+    const recentAll = overall.filter((t) => now - t < 1000);
+    if (recentChat.length >= 1 || recentAll.length >= 30) return 1;
+    recentChat.push(now);
+    perChat.set(chatId, recentChat);
+    overall.splice(0, overall.length, ...recentAll, now);
+    return null;
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const url = req.url ?? "";
+    const file = /^\/file\/bot[^/]+\/(.+)$/.exec(url);
+    if (file?.[1]) {
+      const bytes = options.files?.get(file[1]);
+      if (!bytes) res.writeHead(404).end();
+      else res.writeHead(200).end(bytes);
+      return;
+    }
+    const match = /^\/bot([^/]+)\/(\w+)/.exec(url);
+    if (!match || match[1] !== options.token) {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error_code: 404, description: "Not Found" }));
+      return;
+    }
+    const method = match[2] ?? "";
+    const raw = await body(req);
+    let payload: Record<string, unknown> = {};
+    if ((req.headers["content-type"] ?? "").includes("application/json") && raw.length > 0) payload = JSON.parse(raw.toString()) as Record<string, unknown>;
+    else if ((req.headers["content-type"] ?? "").includes("multipart/form-data")) {
+      const chat = /name="chat_id"\r\n\r\n([^\r]+)/.exec(raw.toString("latin1"));
+      payload = { chat_id: chat?.[1], multipart: true };
+    }
+    const reply = (status: number, data: unknown) => {
+      calls.push({ method, payload, at: Date.now(), status });
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(data));
+    };
+    const ok = (result: unknown) => reply(200, { ok: true, result });
+    const chat = { id: Number(payload["chat_id"]), type: "private", first_name: "x" };
+    if (["sendMessage", "sendDocument", "editMessageText"].includes(method)) {
+      const wait = limited(String(payload["chat_id"]), Date.now());
+      if (wait !== null) {
+        rejected429 += 1;
+        reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${wait}`, parameters: { retry_after: wait } });
+        return;
+      }
+    }
+    switch (method) {
+      case "getMe":
+        return ok({ id: 42, is_bot: true, first_name: "SOP Bot", username: "sopbot_test_bot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false });
+      case "deleteWebhook":
+        webhook = null;
+        return ok(true);
+      case "setWebhook":
+        webhook = { url: String(payload["url"]), ...(payload["secret_token"] ? { secret: String(payload["secret_token"]) } : {}) };
+        return ok(true);
+      case "getUpdates": {
+        const offset = Number(payload["offset"] ?? 0);
+        if (offset > 0) queue.splice(0, queue.length, ...queue.filter((u) => u.update_id >= offset));
+        if (queue.length === 0) {
+          const timeout = Math.min(Number(payload["timeout"] ?? 0), 1) * 1000;
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, timeout);
+            waiters.push(() => {
+              clearTimeout(t);
+              resolve();
+            });
+          });
+        }
+        return ok(queue.slice(0, Number(payload["limit"] ?? 100)));
+      }
+      case "sendMessage":
+        return ok({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat, text: payload["text"] });
+      case "sendDocument":
+        return ok({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat, document: { file_id: "d", file_unique_id: "d" } });
+      case "getFile":
+        return ok({ file_id: payload["file_id"], file_unique_id: "u", file_path: `documents/${String(payload["file_id"])}` });
+      default:
+        return ok(true);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    get webhook() {
+      return webhook;
+    },
+    get rejected429() {
+      return rejected429;
+    },
+    /** Queues an update for getUpdates (long polling). */
+    push(update: Omit<Update, "update_id">): number {
+      const id = nextUpdateId++;
+      queue.push({ ...update, update_id: id } as Update);
+      for (const w of waiters.splice(0)) w();
+      return id;
+    },
+    /** Resolves when a call matching `predicate` was recorded (or rejects after `ms`). */
+    async waitFor(predicate: (c: RecordedCall) => boolean, ms = 10_000): Promise<RecordedCall> {
+      const start = Date.now();
+      for (;;) {
+        const found = calls.find(predicate);
+        if (found) return found;
+        if (Date.now() - start > ms) throw new Error(`no matching Bot API call within ${ms} ms; saw: ${calls.map((c) => c.method).join(", ")}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const w of waiters.splice(0)) w();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
