@@ -27,10 +27,10 @@ const text = (userId: number, t: string, id: number) => ({
   message: {
     message_id: id,
     date: 0,
-    chat: { id: userId, type: "private", first_name: "Maria" },
+    chat: { id: userId, type: "private" as const, first_name: "Maria" },
     from: { id: userId, is_bot: false, first_name: "Maria" },
     text: t,
-    ...(t.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: t.split(" ")[0]?.length ?? 1 }] } : {}),
+    ...(t.startsWith("/") ? { entities: [{ type: "bot_command" as const, offset: 0, length: t.split(" ")[0]?.length ?? 1 }] } : {}),
   },
 });
 
