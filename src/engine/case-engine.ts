@@ -556,7 +556,9 @@ export function createCaseEngine(deps: CaseEngineDeps) {
 
   /** Who may cancel: an admin, the official who opened the case, or the office's head and secretary. */
   async function mayCancel(tx: EngineTx, official: OfficialRow, kase: CaseRow): Promise<boolean> {
-    if (official.isAdmin || official.id === kase.openedByOfficialId) return true;
+    if (official.id === kase.openedByOfficialId) return true;
+    if (official.officeId !== kase.officeId) return false;
+    if (official.isAdmin) return true;
     const keys = await tx.positionsOf(official.id, clock.now());
     return keys.includes("kepala-dinas") || keys.includes("sekretaris");
   }
@@ -609,8 +611,11 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     const at = clock.now();
     let moved = 0;
     for (const d of await tx.delegations(officeId)) {
-      const started = d.startsAt <= at && !d.appliedAt && !d.endedAt && d.endsAt > at;
-      const finished = d.appliedAt && !d.revertedAt && (d.endsAt <= at || d.endedAt);
+      const active = !d.endedAt && d.startsAt <= at && d.endsAt > at;
+      const started = active && !d.appliedAt;
+      // Hand back whatever a delegation holds once it is over, whether or not a tick applied it:
+      // steps opened while it ran were given to the deputy directly.
+      const finished = !active && !d.revertedAt && (d.endsAt <= at || d.endedAt !== null);
       if (!started && !finished) continue;
       for (const task of await tx.openTasks(officeId)) {
         const kase = await tx.caseById(task.caseId);
@@ -690,6 +695,7 @@ export function createCaseEngine(deps: CaseEngineDeps) {
   return {
     openCase: (input: OpenCaseInput) => store.transaction((tx) => openCaseIn(tx, input)),
     openCaseIn,
+    applyDelegationsIn,
     pressIn,
     answerPromptIn,
     cancelIn,

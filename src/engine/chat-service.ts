@@ -92,7 +92,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
 
   async function canSee(tx: EngineTx, official: OfficialRow, kase: CaseRow): Promise<boolean> {
-    if (official.isAdmin || kase.openedByOfficialId === official.id || kase.subjectOfficialId === official.id) return true;
+    if (kase.openedByOfficialId === official.id || kase.subjectOfficialId === official.id) return true;
+    const tasksOfMine = (await tx.tasksOfCase(kase.id)).some((t) => t.candidates.some((c) => c.officialId === official.id) || t.decidedByOfficialId === official.id);
+    if (tasksOfMine) return true;
+    // Office-wide rights (admin, head, secretary) stop at the office's own cases.
+    if (official.officeId !== kase.officeId) return false;
+    if (official.isAdmin) return true;
     if (await engine.mayCancel(tx, official, kase)) return true;
     const tasks = await tx.tasksOfCase(kase.id);
     return tasks.some((t) => t.candidates.some((c) => c.officialId === official.id) || t.decidedByOfficialId === official.id);
@@ -223,6 +228,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       if (!absent || !(await maySetDelegation(tx, official, absent))) return [{ text: "Maaf, hanya atasan pejabat yang berhalangan atau admin yang dapat mengakhiri Plt./Plh." }];
       await tx.updateDelegation(d.id, { endedAt: now });
       await tx.appendAudit({ at: now, actorOfficialId: official.id, actorLabel: official.name, action: "delegation-ended-early", note: d.id });
+      await engine.applyDelegationsIn(tx, office.id);
       return [{ text: `Plt./Plh. untuk ${absent.name} diakhiri. Tugas yang tertunda kembali kepada ${absent.name}.` }];
     }
     const parsed = parseDelegation(args, now, office.timeZone as TimeZone);
@@ -243,6 +249,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     const period = `${formatDateTime(parsed.request.startsAt, office.timeZone)} s.d. ${formatDateTime(parsed.request.endsAt, office.timeZone)}`;
     const deputyAddress = (await tx.addressesOf(deputy.id))[0];
     if (deputyAddress) await tx.enqueue({ ...deputyAddress, text: `Anda ditetapkan sebagai ${label} untuk ${absent.name}, ${period}. Alasan: ${parsed.request.reason}. Tugas ${absent.name} yang tertunda akan diteruskan kepada Anda.` }, now);
+    // A delegation that starts now takes over the pending steps at once.
+    await engine.applyDelegationsIn(tx, office.id);
     return [{ text: `${label} ditetapkan: ${deputy.name} menggantikan ${absent.name}, ${period}.` }];
   }
 
@@ -309,7 +317,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           const found = await findOfficial(tx, official.officeId, command.args);
           if (typeof found === "string") return [{ text: command.args ? found : "Tulis nama pejabatnya, misalnya /kode Maria Goreti Bria." }];
           const target = found[0] as OfficialRow;
-          const { code, expiresAt } = await issueEnrolmentCode(tx, target, clock.now(), ttl);
+          const { code, expiresAt } = await issueEnrolmentCode(tx, target, clock.now(), ttl, official);
           const tz = engine.officeOf(official.officeId).timeZone;
           return [{ text: `Kode pendaftaran untuk ${target.name}: ${code}\nBerlaku sekali, sampai ${formatDateTime(expiresAt, tz)}.\nMinta ${target.name} mengirim: /daftar ${code}` }];
         }

@@ -17,11 +17,23 @@ export function newEnrolmentCode(random: (n: number) => Buffer = randomBytes): s
   return `${chars.slice(0, 4)}-${chars.slice(4)}`;
 }
 
-export async function issueEnrolmentCode(tx: EngineTx, official: OfficialRow, now: Date, ttlHours: number): Promise<{ code: string; expiresAt: Date }> {
+export async function issueEnrolmentCode(
+  tx: EngineTx,
+  official: OfficialRow,
+  now: Date,
+  ttlHours: number,
+  issuedBy?: OfficialRow,
+): Promise<{ code: string; expiresAt: Date }> {
   const code = newEnrolmentCode();
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
   await tx.createEnrolmentCode({ id: randomUUID(), officialId: official.id, codeHash: hashEnrolmentCode(code), expiresAt, createdAt: now });
-  await tx.appendAudit({ at: now, actorLabel: "admin", action: "enrolment-code-issued", note: `untuk ${official.name}, berlaku sampai ${expiresAt.toISOString()}` });
+  await tx.appendAudit({
+    at: now,
+    ...(issuedBy ? { actorOfficialId: issuedBy.id } : {}),
+    actorLabel: issuedBy?.name ?? "admin (baris perintah)",
+    action: "enrolment-code-issued",
+    note: `untuk ${official.name}, berlaku sampai ${expiresAt.toISOString()}`,
+  });
   return { code, expiresAt };
 }
 

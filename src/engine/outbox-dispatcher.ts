@@ -24,7 +24,8 @@ export interface ChannelSender {
 }
 
 export interface OutboxPort {
-  due(now: Date, limit: number): Promise<OutboxRow[]>;
+  /** Pending rows due now, oldest first, leaving out the given chats ("channel:chatId"). */
+  due(now: Date, limit: number, excludeChats?: Set<string>): Promise<OutboxRow[]>;
   /** Chats ("channel:chatId") with a pending message waiting for a later retry: their newer messages wait too. */
   waitingChats(now: Date): Promise<Set<string>>;
   markSent(id: number, at: Date, platformMessageId?: string): Promise<void>;
@@ -63,7 +64,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     const counts = { sent: 0, retried: 0, failed: 0 };
     const blockedChats = await options.outbox.waitingChats(options.clock.now());
     for (;;) {
-      const rows = (await options.outbox.due(options.clock.now(), 100)).filter((r) => !blockedChats.has(`${r.channel}:${r.chatId}`));
+      const rows = await options.outbox.due(options.clock.now(), 100, blockedChats);
       if (rows.length === 0) return counts;
       for (const row of rows) {
         const chat = `${row.channel}:${row.chatId}`;

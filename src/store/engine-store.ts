@@ -215,11 +215,14 @@ function createTx(tx: Tx): EngineTx {
       return files.map((f) => ({ id: f.id, name: f.originalName }));
     },
     async latestChoices(channel, chatId) {
+      // Only a message the person can have seen (sent). A prompt closed since then is still found:
+      // its tokens can no longer act, and pressing one gets the precise reason why.
       const row = await tx.outboxMessage.findFirst({
-        where: { channel, chatId, actions: { not: null }, editOfId: null },
+        where: { channel, chatId, actions: { not: null }, editOfId: null, status: "sent" },
         orderBy: { id: "desc" },
       });
-      return row ? { id: row.id, caseId: row.caseId, actions: JSON.parse(row.actions ?? "[]") as ActionRef[] } : null;
+      if (!row) return null;
+      return { id: row.id, caseId: row.caseId, actions: JSON.parse(row.actions ?? "[]") as ActionRef[] };
     },
 
     async addDeadline(row) {

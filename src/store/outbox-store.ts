@@ -28,26 +28,36 @@ function toRow(m: OutboxMessage): OutboxRow {
 
 export function createOutboxStore(db: Database): OutboxPort & { failed(limit: number): Promise<OutboxRow[]>; pending(): Promise<number> } {
   return {
-    async due(now, limit) {
-      const rows = await db.prisma.outboxMessage.findMany({
-        where: { status: "pending", nextAttemptAt: { lte: now } },
-        orderBy: { id: "asc" },
-        take: limit,
+    // Reads go through the write gate too: on the single connection, a read outside it could see
+    // rows of a transaction that is still open (and may yet roll back).
+    async due(now, limit, excludeChats) {
+      const exclude = [...(excludeChats ?? [])].map((key) => {
+        const i = key.indexOf(":");
+        return { channel: key.slice(0, i), chatId: key.slice(i + 1) };
       });
+      const rows = await db.write((tx) =>
+        tx.outboxMessage.findMany({
+          where: { status: "pending", nextAttemptAt: { lte: now }, ...(exclude.length > 0 ? { NOT: exclude } : {}) },
+          orderBy: { id: "asc" },
+          take: limit,
+        }),
+      );
       return rows.map(toRow);
     },
     async waitingChats(now) {
-      const rows = await db.prisma.outboxMessage.findMany({
-        where: { status: "pending", nextAttemptAt: { gt: now } },
-        select: { channel: true, chatId: true },
-        distinct: ["channel", "chatId"],
-      });
+      const rows = await db.write((tx) =>
+        tx.outboxMessage.findMany({
+          where: { status: "pending", nextAttemptAt: { gt: now } },
+          select: { channel: true, chatId: true },
+          distinct: ["channel", "chatId"],
+        }),
+      );
       return new Set(rows.map((r) => `${r.channel}:${r.chatId}`));
     },
     markSent: (id, at, platformMessageId) =>
       db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 }, platformMessageId: platformMessageId ?? null } })).then(() => undefined),
     async platformMessageIdOf(id) {
-      const row = await db.prisma.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true } });
+      const row = await db.write((tx) => tx.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true } }));
       return row ? { status: row.status, platformMessageId: row.platformMessageId } : null;
     },
     markRetry: (id, attempts, nextAttemptAt, error) =>

@@ -135,10 +135,10 @@ describe("SOP 13 (outgoing letter) with a Plt. for the Sekretaris", () => {
     const set = await h.say("/delegasi plt Maria Goreti Bria; Agustinus Tefa; 2026-03-18; dinas luar ke Labuan Bajo");
     expect(set).toContain("Plt. ditetapkan: Agustinus Tefa menggantikan Maria Goreti Bria, Senin, 16 Maret 2026 pukul 08.00 WITA s.d. Kamis, 19 Maret 2026 pukul 00.00 WITA.");
     expect(set).toContain("sopbot → Agustinus Tefa (Kepala Sub Bagian Keuangan):\n  Anda ditetapkan sebagai Plt. untuk Maria Goreti Bria");
-
-    const moved = await h.tick();
-    expect(moved).toContain("sopbot → Agustinus Tefa (Kepala Sub Bagian Keuangan):\n  Tugas baru");
-    expect(moved).toContain("Anda menerima tugas ini sebagai pelaksana tugas untuk Maria Goreti Bria.");
+    // The pending step moves to the Plt. at once.
+    expect(set).toContain("sopbot → Agustinus Tefa (Kepala Sub Bagian Keuangan):\n  Tugas baru");
+    expect(set).toContain("Anda menerima tugas ini sebagai pelaksana tugas untuk Maria Goreti Bria.");
+    expect(await h.tick()).not.toContain("Tugas baru");
 
     await h.as("Sekretaris");
     expect(await h.say("1")).toContain("Maaf, langkah ini bukan tugas Anda. Tidak ada yang berubah.");
@@ -162,6 +162,41 @@ describe("SOP 13 (outgoing letter) with a Plt. for the Sekretaris", () => {
     expect(await h.say("1")).toContain("sopbot → Yosef Lamanepa (Kepala Dinas)");
     expect(code).not.toBe(second);
     expect(await h.auditProblems()).toEqual([]);
+  });
+});
+
+describe("delegations ended early", () => {
+  it("hands the steps back at once, even those opened while the delegation ran", async () => {
+    h = await startHarness({ now: monday });
+    await h.as("Kepala Dinas");
+    await h.say("/delegasi plh Maria Goreti Bria; Agustinus Tefa; 2026-03-20; sakit");
+    await h.as("Stefanus");
+    const code = caseCode(await h.say("/buka 18 KGB Markus Ndun"));
+    const opened = await h.app.db.prisma.stepTask.findFirstOrThrow({ where: { case: { code }, status: "open" } });
+    expect(opened.candidates).toContain("delegationId");
+    await h.as("Kepala Dinas");
+    const ended = await h.say("/delegasi akhiri 1");
+    expect(ended).toContain("Plt./Plh. untuk Maria Goreti Bria diakhiri.");
+    expect(ended).toContain(`sopbot → Maria Goreti Bria (Sekretaris):\n  Tugas baru — kasus ${code}`);
+    await h.as("Sekretaris");
+    expect(await h.say("/tugas")).toContain("Anda memiliki 1 tugas terbuka");
+    await h.as("Agustinus");
+    expect(await h.say("/tugas")).toContain("Tidak ada tugas terbuka");
+  });
+});
+
+describe("offices", () => {
+  it("keeps one office's cases out of another office's officials' reach", async () => {
+    h = await startHarness({ now: monday });
+    const code = caseCode(await h.say("/buka 18 KGB Veronika Kolo"));
+    await h.app.db.write(async (tx) => {
+      await tx.official.create({ data: { id: "batam-sek", officeId: "kota-batam", name: "Rudi Hartono", isAdmin: true } });
+      await tx.positionHolding.create({ data: { id: "batam-sek-h", officialId: "batam-sek", positionId: "kota-batam/sekretaris", startsOn: new Date("2025-01-01") } });
+      await tx.chatIdentity.create({ data: { id: "batam-sek-c", channel: "console", externalId: "rudi-hartono", officialId: "batam-sek" } });
+    });
+    await h.as("Rudi");
+    expect(await h.say(`/kasus ${code}`)).toContain("tidak ditemukan di antara kasus yang dapat Anda lihat");
+    expect(await h.say(`/batalkan ${code} coba`)).toContain("tidak ditemukan di antara kasus yang dapat Anda lihat");
   });
 });
 

@@ -81,6 +81,49 @@ describe("outbox dispatcher", () => {
     expect((await outbox.failed(10)).map((f) => f.attempts)).toEqual([3]);
   });
 
+  it("does not let a chat waiting for a retry hold up other chats", async () => {
+    t = await openTempDb();
+    const store = createEngineStore(t.db);
+    await store.transaction(async (tx) => {
+      await tx.enqueue({ channel: "telegram", chatId: "A", text: "a-first" }, start);
+      for (let i = 0; i < 120; i++) await tx.enqueue({ channel: "telegram", chatId: "A", text: `a-${i}` }, start);
+      await tx.enqueue({ channel: "telegram", chatId: "B", text: "b" }, start);
+    });
+    const clock = new FakeClock(start);
+    const sender = scripted([new SendFailure("500 Internal Server Error", true)]);
+    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock });
+    await dispatcher.flush();
+    expect(sender.sent.map((m) => m.text)).toEqual(["b"]);
+    await dispatcher.flush();
+    expect(sender.sent.map((m) => m.text)).toEqual(["b"]);
+  });
+
+  it("never sees a row of a transaction that is still open", async () => {
+    t = await openTempDb();
+    const store = createEngineStore(t.db);
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => {
+      entered = r;
+    });
+    const failing = store.transaction(async (tx) => {
+      await tx.enqueue({ channel: "telegram", chatId: "C", text: "uncommitted" }, start);
+      entered();
+      await held;
+      throw new Error("version conflict");
+    });
+    await inside;
+    const sender = scripted([]);
+    const flushing = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: new FakeClock(start) }).flush();
+    release();
+    await expect(failing).rejects.toThrow("version conflict");
+    await flushing;
+    expect(sender.sent).toEqual([]);
+  });
+
   it("loses nothing when the process dies between commit and send", async () => {
     t = await openTempDb();
     await queue(["tersimpan sebelum mati"]);
