@@ -48,6 +48,10 @@ const envSchema = z
       .optional(),
     TELEGRAM_WEBHOOK_PORT: z.coerce.number({ error: "expected a port number" }).int().min(1).max(65535).default(8080),
     TELEGRAM_API_ROOT: z.url({ error: "expected the URL of a Bot API server, e.g. http://127.0.0.1:8081" }).optional(),
+    WHATSAPP_ENABLED: booleanFlag.default(false),
+    WHATSAPP_ACCOUNT: z.string().regex(/^[a-z0-9-]{1,32}$/, { error: "expected a short lower-case name, e.g. dinas-ntt" }).default("default"),
+    WHATSAPP_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(500).max(60_000).default(1500),
+    WHATSAPP_GLOBAL_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(100).max(60_000).default(600),
     FILE_ENCRYPTION_KEY: z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, { error: "expected 64 hex characters (32 bytes); make one with: openssl rand -hex 32" })
@@ -83,6 +87,7 @@ export interface Config {
       }
     | null;
   files: { dir: string; key: Buffer | null; maxBytes: number };
+  whatsapp: { account: string; chatGapMs: number; globalGapMs: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +121,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   const missing: string[] = [];
   if (e.TELEGRAM_BOT_TOKEN && !e.FILE_ENCRYPTION_KEY)
     missing.push("FILE_ENCRYPTION_KEY: is required when TELEGRAM_BOT_TOKEN is set (documents are stored encrypted); make one with: openssl rand -hex 32");
+  if (e.WHATSAPP_ENABLED && !e.FILE_ENCRYPTION_KEY)
+    missing.push("FILE_ENCRYPTION_KEY: is required when WHATSAPP_ENABLED=true (documents are stored encrypted); make one with: openssl rand -hex 32");
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === "webhook") {
     if (!e.TELEGRAM_WEBHOOK_URL) missing.push("TELEGRAM_WEBHOOK_URL: is required when TELEGRAM_MODE=webhook");
     if (!e.TELEGRAM_WEBHOOK_SECRET) missing.push("TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_MODE=webhook");
@@ -144,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           apiRoot: e.TELEGRAM_API_ROOT ?? null,
         }
       : null,
+    whatsapp: e.WHATSAPP_ENABLED ? { account: e.WHATSAPP_ACCOUNT, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, globalGapMs: e.WHATSAPP_GLOBAL_GAP_MS } : null,
     files: {
       dir: path.resolve(cwd, e.FILES_DIR),
       key: e.FILE_ENCRYPTION_KEY ? Buffer.from(e.FILE_ENCRYPTION_KEY, "hex") : null,

@@ -6,6 +6,10 @@ import { createConsoleChannel, type ConsoleChannel } from "./channels/console/co
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
 import type { Transformer } from "grammy";
+import makeWASocket, { Browsers, downloadMediaMessage } from "@whiskeysockets/baileys";
+import { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppSocketLike } from "./channels/whatsapp/whatsapp-channel.ts";
+import { createKeyValueStore } from "./store/key-value-store.ts";
+import pino from "pino";
 import type { UserFromGetMe } from "grammy/types";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
@@ -65,6 +69,8 @@ export interface AppOptions {
   console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean };
   /** Test hooks for the Telegram channel: a known bot identity and a Bot API stand-in. */
   telegram?: { botInfo?: UserFromGetMe; transformer?: Transformer };
+  /** Test hooks for WhatsApp: a socket stand-in fed with recorded events, and media bytes. */
+  whatsapp?: { makeSocket?: () => WhatsAppSocketLike; download?: (message: unknown) => Promise<Buffer> };
 }
 
 export interface App {
@@ -76,6 +82,7 @@ export interface App {
   scheduler: Scheduler;
   consoleChannel: ConsoleChannel | undefined;
   telegram: TelegramChannel | undefined;
+  whatsapp: WhatsAppChannel | undefined;
   files: FilePort | undefined;
   /** Handles one inbound message and sends what it caused. */
   receive(message: InboundMessage): Promise<void>;
@@ -140,12 +147,39 @@ export async function createApp(options: AppOptions): Promise<App> {
       now: () => clock.now(),
     });
   }
+  let whatsapp: WhatsAppChannel | undefined;
+  if (config.whatsapp) {
+    if (!files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the WhatsApp channel.");
+    const baileysLogger = pino({ level: "silent" });
+    whatsapp = createWhatsAppChannel({
+      kv: createKeyValueStore(db, config.whatsapp.account),
+      makeSocket:
+        options.whatsapp?.makeSocket ??
+        ((auth) =>
+          makeWASocket({
+            auth,
+            logger: baileysLogger,
+            browser: Browsers.ubuntu("sopbot"),
+            markOnlineOnConnect: false,
+            syncFullHistory: false,
+            generateHighQualityLinkPreview: false,
+          }) as unknown as WhatsAppSocketLike),
+      download: (options.whatsapp?.download as ((m: unknown) => Promise<Buffer>) | undefined) ?? ((m) => downloadMediaMessage(m as Parameters<typeof downloadMediaMessage>[0], "buffer", {})),
+      receive: (message) => receiveRef(message),
+      files,
+      log: logger,
+      now: () => clock.now(),
+      notifyAdmins: (text) => notifyAdmins(text),
+      pacing: { perChatMs: config.whatsapp.chatGapMs, overallMs: config.whatsapp.globalGapMs, jitterMs: 400 },
+    });
+  }
   const dispatcher = createOutboxDispatcher({
     outbox: createOutboxStore(db),
     clock,
     senders: {
       console: { send: (message) => (consoleChannel ? consoleChannel.deliver(message) : Promise.resolve()) },
       ...(telegram ? { telegram: telegram.sender } : {}),
+      ...(whatsapp ? { whatsapp: whatsapp.sender } : {}),
     },
     onError: (row, error) => logger.warn({ outboxId: row.id, channel: row.channel, err: error instanceof Error ? error.message : String(error) }, "send failed"),
   });
@@ -155,6 +189,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     await dispatcher.flush();
   };
   receiveRef = receive;
+  /** Tells the office's admins on any channel but WhatsApp (used when WhatsApp itself is down). */
+  const notifyAdmins = async (text: string) => {
+    await store.transaction(async (tx) => {
+      for (const admin of (await tx.officialsOfOffice(config.defaultOffice)).filter((o) => o.isAdmin)) {
+        const address = (await tx.addressesOf(admin.id)).find((a) => a.channel !== "whatsapp");
+        if (address) await tx.enqueue({ ...address, text, dedupeKey: `admin:${admin.id}:${text}:${clock.now().toISOString().slice(0, 13)}` }, clock.now());
+      }
+    });
+    await dispatcher.flush();
+  };
   const officeIds = [...catalog.offices.keys()];
   const tick = async () => {
     await engine.applyDelegations(officeIds);
@@ -183,10 +227,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     scheduler,
     consoleChannel,
     telegram,
+    whatsapp,
     files,
     receive,
     tick,
     close: async () => {
+      await whatsapp?.stop();
       await scheduler.stop();
       await db.close();
     },
@@ -197,8 +243,9 @@ async function run(): Promise<number> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const consoleWanted = config.console === "on" || (config.console === "auto" && !config.telegram);
-  if (!consoleWanted && !config.telegram) throw new StartupError("No chat channel is enabled: set TELEGRAM_BOT_TOKEN, or CONSOLE=auto or CONSOLE=on.");
+  const consoleWanted = config.console === "on" || (config.console === "auto" && !config.telegram && !config.whatsapp);
+  if (!consoleWanted && !config.telegram && !config.whatsapp)
+    throw new StartupError("No chat channel is enabled: set TELEGRAM_BOT_TOKEN or WHATSAPP_ENABLED=true, or CONSOLE=auto or CONSOLE=on.");
   const app = await createApp({
     config,
     logger,
@@ -212,6 +259,8 @@ async function run(): Promise<number> {
     await app.telegram.setOfficialCommands(officialChats.map((c) => c.externalId)).catch((e: unknown) => logger.warn({ err: String(e) }, "setMyCommands failed"));
     runtime = config.telegram.webhook ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger) : await startPolling(app.telegram.bot, logger);
   }
+
+  if (app.whatsapp) await app.whatsapp.start();
 
   let stopping = false;
   let release: () => void = () => undefined;
@@ -228,7 +277,7 @@ async function run(): Promise<number> {
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
 
-  logger.info({ office: config.defaultOffice, database: config.databaseFile, telegram: config.telegram?.mode ?? "off", console: consoleWanted }, "sopbot started");
+  logger.info({ office: config.defaultOffice, database: config.databaseFile, telegram: config.telegram?.mode ?? "off", whatsapp: Boolean(config.whatsapp), console: consoleWanted }, "sopbot started");
   await app.scheduler.start();
   if (app.consoleChannel) await app.consoleChannel.run();
   else await stopped;

@@ -105,6 +105,7 @@ export const refusals = {
   notOfficial: "Maaf, hanya pejabat yang terdaftar yang dapat melakukan ini. Pejabat mendaftar dengan /daftar KODE dari admin.",
   caseClosed: "Kasus ini sudah ditutup. Tidak ada yang berubah.",
   noChoices: "Tidak ada pilihan yang menunggu jawaban Anda. Ketik /tugas untuk melihat tugas Anda.",
+  quotedNoChoices: "Pesan yang Anda kutip tidak memiliki pilihan. Kutip pesan tugasnya, atau kirim angkanya saja untuk pilihan terakhir.",
   choiceOutOfRange: (max: number) => `Pilihan tidak tersedia. Balas dengan angka 1 sampai ${max}.`,
   reasonRequired: "Alasan wajib diisi. Tulis alasannya, atau ketik /batal.",
 } as const;

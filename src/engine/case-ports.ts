@@ -184,6 +184,10 @@ export interface EngineTx {
   attachFile(fileId: string, caseId: string, taskId: string | null): Promise<void>;
   /** Files attached to a case, oldest first. */
   filesOfCase(caseId: string): Promise<{ id: string; name: string }[]>;
+  /** The choices of a message the person quoted, by the platform's id of that message. */
+  choicesOfMessage(channel: ChannelName, chatId: string, platformMessageId: string): Promise<{ id: number; caseId: string | null; actions: ActionRef[] } | null>;
+  /** Records another address of a known chat identity (WhatsApp LID). */
+  rememberAlias(channel: ChannelName, externalId: string, alias: string): Promise<void>;
   /** The newest message to a chat that offered numbered choices. */
   latestChoices(channel: ChannelName, chatId: string): Promise<{ id: number; caseId: string | null; actions: ActionRef[] } | null>;
 

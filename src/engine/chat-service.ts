@@ -40,6 +40,15 @@ export interface ChatService {
 }
 
 /** Splits "/cmd@bot arg1 arg2" into a lower-case command and its argument text. */
+/**
+ * WhatsApp users type commands without a slash: BATAL, BANTUAN, STATUS <kode>, DAFTAR <kode> …
+ * Returns the text with the slash added when its first word is one of those keywords.
+ */
+export function keywordCommand(text: string): string {
+  const match = /^(batal|bantuan|status|daftar|tugas|kasus|saya|pejabat|delegasi|buka|batalkan|kode)\b([\s\S]*)$/i.exec(text.trim());
+  return match ? `/${(match[1] ?? "").toLowerCase()}${match[2] ?? ""}` : text;
+}
+
 export function parseCommand(text: string): { command: string; args: string } | null {
   const match = /^\/([a-zA-Z_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
   if (!match) return null;
@@ -258,6 +267,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     const official = await tx.officialByIdentity(message.channel, message.senderId);
     const actor = official ? { official, channel: message.channel, chatId: message.chatId } : null;
     const chatKey = `${message.channel}:${message.chatId}`;
+    if (message.senderAlias) await tx.rememberAlias(message.channel, message.senderId, message.senderAlias);
 
     if (message.attachment) {
       if ("rejected" in message.attachment) {
@@ -277,7 +287,13 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       return engine.pressIn(tx, actor, message.action.token);
     }
 
-    const text = message.text?.trim() ?? "";
+    let text = message.text?.trim() ?? "";
+    // On WhatsApp a keyword is a command, except while a free-text answer is awaited (a reason may
+    // begin with "status …"); BATAL alone always cancels that question.
+    if (message.channel === "whatsapp" && !text.startsWith("/")) {
+      const pending = await tx.prompt(chatKey);
+      if (!pending || /^batal$/i.test(text)) text = keywordCommand(text);
+    }
     const command = parseCommand(text);
     if (command) {
       if (command.command !== "batal") await tx.clearPrompt(chatKey);
@@ -305,6 +321,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         case "tugas":
           return myTasks(tx, official, message);
         case "kasus":
+        case "status":
           return [{ text: await caseStatus(tx, official, command.args) }];
         case "buka":
           return openCaseCommand(tx, official, message, command.args);
@@ -326,10 +343,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       }
     }
 
-    // A bare number answers the newest numbered choice sent to this chat.
+    // A number answers the prompt it quotes, or else the newest numbered choice sent to this chat.
     if (/^\d{1,2}$/.test(text)) {
       if (!actor) return [{ text: refusals.notOfficial }];
-      const latest = await tx.latestChoices(message.channel, message.chatId);
+      const quoted = message.replyTo ? await tx.choicesOfMessage(message.channel, message.chatId, message.replyTo.platformMessageId) : null;
+      if (message.replyTo && !quoted) return [{ text: refusals.quotedNoChoices }];
+      const latest = quoted ?? (await tx.latestChoices(message.channel, message.chatId));
       if (!latest) return [{ text: refusals.noChoices }];
       const index = Number(text);
       const choice = latest.actions[index - 1];

@@ -12,6 +12,8 @@ export class SendFailure extends Error {
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    /** Not a failure: the channel asks to send later (pacing). Does not count as an attempt. */
+    readonly deferred = false,
   ) {
     super(message);
     this.name = "SendFailure";
@@ -95,6 +97,11 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
           await options.outbox.markSent(row.id, options.clock.now(), result?.platformMessageId);
           counts.sent += 1;
         } catch (error) {
+          if (error instanceof SendFailure && error.deferred) {
+            blockedChats.add(chat);
+            await options.outbox.markRetry(row.id, row.attempts, new Date(options.clock.now().getTime() + (error.retryAfterMs ?? 1000)), row.lastError ?? "");
+            continue;
+          }
           options.onError?.(row, error);
           const message = error instanceof Error ? error.message : String(error);
           const retryable = !(error instanceof SendFailure) || error.retryable;

@@ -74,3 +74,11 @@ export interface EventLog {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+/** A small key–value store (used for the WhatsApp session). Writes are atomic per call. */
+export interface KeyValueStore {
+  get(keys: string[]): Promise<Map<string, string>>;
+  /** Sets or (with null) deletes entries, all in one transaction. */
+  set(entries: [string, string | null][]): Promise<void>;
+  clear(): Promise<void>;
+}

@@ -10,6 +10,10 @@ export interface InboundMessage {
   /** The sender's stable id on that channel (Telegram user id, WhatsApp JID, console name). */
   senderId: string;
   senderName?: string;
+  /** Another address of the same sender (a WhatsApp LID next to the phone-number JID). */
+  senderAlias?: string;
+  /** The message this one quotes (WhatsApp reply to a numbered prompt). */
+  replyTo?: { platformMessageId: string };
   /** The platform's id for this message; a redelivered message carries the same id. */
   messageId: string;
   text?: string;

@@ -214,6 +214,13 @@ function createTx(tx: Tx): EngineTx {
       const files = await tx.storedFile.findMany({ where: { caseId }, orderBy: { createdAt: "asc" } });
       return files.map((f) => ({ id: f.id, name: f.originalName }));
     },
+    async choicesOfMessage(channel, chatId, platformMessageId) {
+      const row = await tx.outboxMessage.findFirst({ where: { channel, chatId, platformMessageId, actions: { not: null } } });
+      return row ? { id: row.id, caseId: row.caseId, actions: JSON.parse(row.actions ?? "[]") as ActionRef[] } : null;
+    },
+    async rememberAlias(channel, externalId, alias) {
+      await tx.chatIdentity.updateMany({ where: { channel, externalId, OR: [{ alias: null }, { alias: { not: alias } }] }, data: { alias } });
+    },
     async latestChoices(channel, chatId) {
       // Only a message the person can have seen (sent). A prompt closed since then is still found:
       // its tokens can no longer act, and pressing one gets the precise reason why.

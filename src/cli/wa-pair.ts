@@ -1,0 +1,76 @@
+// Links the bot's WhatsApp number: by pairing code (npm run wa:pair -- 6281234567890) or, without a
+// number, by a QR code drawn in the terminal. The session is stored in the database (WhatsAppAuth),
+// so the bot resumes it at every start without pairing again.
+import makeWASocket, { Browsers } from "@whiskeysockets/baileys";
+import pino from "pino";
+import QRCode from "qrcode";
+import { useDatabaseAuthState } from "../channels/whatsapp/auth-state.ts";
+import { statusCodeOf } from "../channels/whatsapp/whatsapp-channel.ts";
+import { decideOnClose } from "../channels/whatsapp/reconnect-policy.ts";
+import { createKeyValueStore } from "../store/key-value-store.ts";
+import { CliError, openCliContext, runCli } from "./cli-context.ts";
+
+/** "0812-3456-7890" or "+62 812 3456 7890" → "6281234567890". */
+export function normalizePhone(input: string): string | null {
+  let digits = input.replace(/[^0-9+]/g, "");
+  if (digits.startsWith("+")) digits = digits.slice(1);
+  if (digits.startsWith("0")) digits = `62${digits.slice(1)}`;
+  return /^62\d{8,13}$/.test(digits) ? digits : null;
+}
+
+runCli(async (env) => {
+  const phoneArg = process.argv[2];
+  const phone = phoneArg ? normalizePhone(phoneArg) : null;
+  if (phoneArg && !phone) throw new CliError(`"${phoneArg}" is not an Indonesian mobile number. Example: npm run wa:pair -- 081234567890`);
+  const { config, db } = await openCliContext(env);
+  const kv = createKeyValueStore(db, config.whatsapp?.account ?? env["WHATSAPP_ACCOUNT"] ?? "default");
+  const logger = pino({ level: "silent" });
+  const timeout = setTimeout(() => {
+    console.error("No pairing within 3 minutes. Run the command again.");
+    process.exit(1);
+  }, 180_000);
+
+  let restarts = 0;
+  const outcome = await new Promise<number>((resolve) => {
+    const connect = async () => {
+      const auth = await useDatabaseAuthState(kv);
+      if (auth.paired && restarts === 0) {
+        console.log("This account is already paired. To pair another number, first unlink this device in WhatsApp; the bot then clears the session.");
+      }
+      const sock = makeWASocket({ auth: auth.state, logger, browser: Browsers.ubuntu("sopbot"), markOnlineOnConnect: false, syncFullHistory: false });
+      let asked = false;
+      sock.ev.on("creds.update", () => void auth.saveCreds());
+      sock.ev.on("connection.update", async ({ connection, qr, lastDisconnect }) => {
+        if (qr && !auth.paired) {
+          if (phone && !asked) {
+            asked = true;
+            const code = await sock.requestPairingCode(phone);
+            console.log(`Pairing code for +${phone}: ${code.slice(0, 4)}-${code.slice(4)}\nOn the phone: WhatsApp → Perangkat tertaut → Tautkan perangkat → Tautkan dengan nomor telepon, then enter the code.`);
+          } else if (!phone) {
+            console.log(await QRCode.toString(qr, { type: "terminal", small: true }));
+            console.log("Scan with WhatsApp → Perangkat tertaut → Tautkan perangkat.");
+          }
+        }
+        if (connection === "open") {
+          await auth.saveCreds();
+          console.log("WhatsApp linked. The session is stored in the database; start the bot with WHATSAPP_ENABLED=true.");
+          sock.end(undefined);
+          resolve(0);
+        }
+        if (connection === "close") {
+          const decision = decideOnClose(statusCodeOf(lastDisconnect?.error), ++restarts);
+          if (decision.action === "reconnect" && restarts < 5) setTimeout(() => void connect(), decision.delayMs);
+          else {
+            console.error(`WhatsApp closed the connection: ${decision.reason}`);
+            if (decision.action === "stop" && decision.clearSession) await auth.clear();
+            resolve(1);
+          }
+        }
+      });
+    };
+    void connect();
+  });
+  clearTimeout(timeout);
+  await db.close();
+  return outcome;
+});
