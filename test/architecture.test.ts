@@ -48,6 +48,12 @@ const packageRules: Record<string, RegExp> = {
 
 const sources = files(srcRoot);
 
+/**
+ * Composition roots wire channels to the store. main.ts is the bot's; the WhatsApp pairing command
+ * is the other one (it must build the channel's session on the store to pair).
+ */
+const compositionRoots = new Set(["main.ts", path.join("cli", "wa-pair.ts")]);
+
 describe("architecture", () => {
   it("finds the source files", () => {
     expect(sources.length).toBeGreaterThan(10);
@@ -55,7 +61,11 @@ describe("architecture", () => {
 
   it.each(sources.map((f) => [path.relative(srcRoot, f), f]))("%s imports only what its layer may", (_rel, file) => {
     const from = layer(file);
-    const allowed = from.startsWith("channels/") ? [from, "domain", "engine"] : (allowedLayers[from] ?? []);
+    const allowed = compositionRoots.has(path.relative(srcRoot, file))
+      ? ["*"]
+      : from.startsWith("channels/")
+        ? [from, "domain", "engine"]
+        : (allowedLayers[from] ?? []);
     const problems: string[] = [];
     for (const spec of imports(file)) {
       if (spec.startsWith(".")) {
