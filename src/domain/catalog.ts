@@ -2,6 +2,7 @@
 // as file + path + what is wrong, all of them at once, so a broken file can be fixed in one go.
 import type { z } from "zod";
 import { calendarSchema, lintCalendar, type CalendarYear } from "./calendar-schema.ts";
+import { formSchema, lintForm, type Form } from "./form-schema.ts";
 import { lintOffice, officeSchema, type Office } from "./office-schema.ts";
 import { lintSop } from "./sop-lint.ts";
 import { sopSchema, type Sop } from "./sop-schema.ts";
@@ -48,6 +49,7 @@ export interface Catalog {
   offices: Map<string, LoadedOffice>;
   sops: Map<number, Loaded<Sop>>;
   calendars: Map<number, CalendarYear>;
+  forms: Map<string, Loaded<Form>>;
 }
 
 export function formatProblem(p: FlowProblem): string {
@@ -138,5 +140,14 @@ export function buildCatalog(raw: RawFlows): { catalog: Catalog; problems: FlowP
     calendars.set(calendar.year, calendar);
   }
 
-  return { catalog: { offices, sops, calendars }, problems };
+  const forms = new Map<string, Loaded<Form>>();
+  for (const file of raw.forms) {
+    const form = parseWith(formSchema, file, problems);
+    if (!form) continue;
+    for (const p of lintForm(form, file.file)) problems.push({ file: file.file, ...p });
+    if (!sops.has(form.sop)) problems.push({ file: file.file, path: "sop", message: `no SOP number ${form.sop} in the catalog` });
+    forms.set(form.id, { value: form, file: file.file, hash: file.hash, text: file.text });
+  }
+
+  return { catalog: { offices, sops, calendars, forms }, problems };
 }
