@@ -15,6 +15,7 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
 import type { WorkCalendar } from "./domain/working-time.ts";
 import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
+import { createApplicantService } from "./engine/applicant-service.ts";
 import { createChatService, type ChatService } from "./engine/chat-service.ts";
 import { createOutboxDispatcher, type OutboxDispatcher } from "./engine/outbox-dispatcher.ts";
 import { systemClock, type Clock } from "./engine/ports.ts";
@@ -29,7 +30,8 @@ import { createEngineStore } from "./store/engine-store.ts";
 import { readFlows } from "./store/flow-reader.ts";
 import { MigrationError } from "./store/migrator.ts";
 import { createOutboxStore } from "./store/outbox-store.ts";
-import { createFileStore } from "./store/file-store.ts";
+import { createFileStore, localFileKey } from "./store/file-store.ts";
+import path from "node:path";
 import type { FilePort } from "./engine/file-ports.ts";
 
 export class StartupError extends Error {}
@@ -117,9 +119,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     escalationFactor: config.escalationFactor,
   });
   const directory = createDirectoryStore(db);
+  const applicants = createApplicantService({
+    engine,
+    clock,
+    forms: () => [...catalog.forms.values()].map((f) => ({ form: f.value, hash: f.hash })),
+    calendar,
+    defaultOfficeId: config.defaultOffice,
+  });
   const chat = createChatService({
     store,
     engine,
+    applicants,
     directory,
     clock,
     defaultOfficeId: config.defaultOffice,
@@ -129,7 +139,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   let consoleChannel: ConsoleChannel | undefined;
-  const files = config.files.key ? createFileStore(db, { dir: config.files.dir, key: config.files.key, maxBytes: config.files.maxBytes }) : undefined;
+  // Console-only (the embedded default) may run without FILE_ENCRYPTION_KEY: a local key is made.
+  const fileKey = config.files.key ?? (!config.telegram && !config.whatsapp ? localFileKey(path.join(path.dirname(config.databaseFile), ".file-key")) : null);
+  const files = fileKey ? createFileStore(db, { dir: config.files.dir, key: fileKey, maxBytes: config.files.maxBytes }) : undefined;
   let telegram: TelegramChannel | undefined;
   let receiveRef: (message: InboundMessage) => Promise<void> = async () => undefined;
   if (config.telegram) {
@@ -212,6 +224,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     consoleChannel = createConsoleChannel({
       ...options.console,
       personas: createConsolePersonas(db, clock),
+      ...(files ? { files } : {}),
       handle: receive,
       now: () => clock.now(),
       onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "console message failed"),

@@ -14,12 +14,13 @@ export interface CaseState {
   visit: number;
 }
 
-/** What a person can do at a step. */
-export type StepAction = "done" | "approve" | "return" | "reject";
+/** What a person can do at a step. "request" sends the case back to an earlier step of the applicant's
+ * to complete what is missing (offered by the engine on cases an applicant opened). */
+export type StepAction = "done" | "approve" | "return" | "reject" | "request";
 
 export type CaseCommand =
   | { type: "start" }
-  | { type: "act"; visit: number; action: StepAction; reason?: string }
+  | { type: "act"; visit: number; action: StepAction; reason?: string; to?: string }
   | { type: "cancel"; reason: string };
 
 export type CaseEffect =
@@ -73,8 +74,11 @@ export function decide(sop: Sop, state: CaseState, command: CaseCommand): Transi
   const index = indexOf(sop, state.stepId);
   const step = sop.steps[index];
   if (!step) return { ok: false, error: "not-open" };
-  if (!allowedActions(step).includes(command.action)) return { ok: false, error: "action-not-allowed" };
-  const needsReason = command.action === "return" || command.action === "reject";
+  if (command.action === "request") {
+    const target = command.to === undefined ? -1 : indexOf(sop, command.to);
+    if (target < 0 || target >= index) return { ok: false, error: "action-not-allowed" };
+  } else if (!allowedActions(step).includes(command.action)) return { ok: false, error: "action-not-allowed" };
+  const needsReason = command.action === "return" || command.action === "reject" || command.action === "request";
   if (needsReason && !command.reason?.trim()) return { ok: false, error: "reason-required" };
 
   const closed: CaseEffect = { type: "step-closed", stepId: step.id, visit: state.visit, action: command.action };
@@ -87,8 +91,8 @@ export function decide(sop: Sop, state: CaseState, command: CaseCommand): Transi
       effects: [closed, { type: "case-closed", status: "rejected", reason: command.reason ?? "" }],
     };
   }
-  if (command.action === "return") {
-    const target = edges.back;
+  if (command.action === "return" || command.action === "request") {
+    const target = command.action === "request" ? command.to : edges.back;
     if (!target) return { ok: false, error: "action-not-allowed" };
     const visit = state.visit + 1;
     return {

@@ -37,7 +37,8 @@ function firstPersonalIndex(form: Form): number {
 }
 
 export function privacyNotice(form: Form, officeName: string): string {
-  const personal = form.fields.filter((f) => f.personal).map((f) => f.label.replace(/\s*\(.*\)$/, "").toLowerCase());
+  // "Nama lengkap" → "nama lengkap", but "NIK" and "KTP" keep their capitals.
+  const personal = form.fields.filter((f) => f.personal).map((f) => f.label.replace(/\s*\(.*\)$/, "").replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase()));
   return [
     "Pemberitahuan data pribadi",
     `Untuk ${form.title}, ${officeName} akan meminta data pribadi Anda: ${personal.join(", ")}.`,

@@ -48,6 +48,8 @@ export interface OpenCaseInput {
   opener?: { channel: ChannelName; chatId: string };
   subjectOfficialId?: string;
   data?: Record<string, unknown>;
+  /** A chat form sent by the applicant: completes the SOP's first step when it is the applicant's. */
+  applicantSubmission?: { label: string; note: string; fileIds: string[] };
 }
 
 const codeAlphabet = "ACDEFHJKMNPQRTUVWXY34679"; // no look-alikes: 0/O, 1/I/L, 2/Z, 5/S, 8/B, G
@@ -253,8 +255,28 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     }
   }
 
-  function stepActions(step: SopStep): TokenAction[] {
-    return allowedActions(step).flatMap((a): TokenAction[] => (a === "done" ? ["done", "done-note"] : [a]));
+  /** The latest step before `step` that the applicant does (where a "request" sends the case). */
+  function applicantStepBefore(office: Office, sop: Sop, step: SopStep): SopStep | null {
+    const index = sop.steps.indexOf(step);
+    for (let i = index - 1; i >= 0; i--) {
+      const s = sop.steps[i] as SopStep;
+      const r = resolveActor(office, s.actor, sop.number);
+      if (r.kind === "party" && r.party === "applicant") return s;
+    }
+    return null;
+  }
+
+  /** A case an applicant opened from a chat form: the applicant can be asked for what is missing. */
+  function isApplicantCase(kase: CaseRow): boolean {
+    return typeof kase.data["form"] === "string" && kase.openerChatId !== null;
+  }
+
+  function stepActions(kase: CaseRow, sop: Sop, step: SopStep): TokenAction[] {
+    const actions = allowedActions(step).flatMap((a): TokenAction[] => (a === "done" ? ["done", "done-note"] : a === "request" ? [] : [a]));
+    const office = officeOf(kase.officeId);
+    const isInternal = resolveActor(office, step.actor, sop.number).kind === "position";
+    if (isInternal && isApplicantCase(kase) && applicantStepBefore(office, sop, step)) actions.push("ask-applicant");
+    return actions;
   }
 
   async function sendStepMessage(tx: EngineTx, kase: CaseRow, sop: Sop, task: TaskRow, at: Date, opts: { returned?: { by: string; reason: string }; only?: string } = {}): Promise<void> {
@@ -276,9 +298,11 @@ export function createCaseEngine(deps: CaseEngineDeps) {
         ...(opts.returned ? { returned: opts.returned } : {}),
         ...(absent ? { onBehalfOf: absent.name } : {}),
       });
-      const actions = await offer(tx, task, many ? ["take"] : stepActions(step), at);
+      const actions = await offer(tx, task, many ? ["take"] : stepActions(kase, sop, step), at);
       const files = (await tx.filesOfCase(kase.id)).slice(-10);
-      const withFiles = files.length > 0 ? `${text}\nBerkas kasus terlampir (${files.length}): ${files.map((f) => f.name).join(", ")}` : text;
+      const answers = Array.isArray(kase.data["answers"]) ? (kase.data["answers"] as { label: string; value: string }[]) : [];
+      const withAnswers = answers.length > 0 ? `${text}\nData permohonan:\n${answers.map((a) => `• ${a.label}: ${a.value}`).join("\n")}` : text;
+      const withFiles = files.length > 0 ? `${withAnswers}\nBerkas kasus terlampir (${files.length}): ${files.map((f) => f.name).join(", ")}` : withAnswers;
       await notifyOfficial(tx, c.officialId, withFiles, at, { actions, caseId: kase.id, taskId: task.id, ...(files.length > 0 ? { fileIds: files.map((f) => f.id) } : {}) });
     }
   }
@@ -322,6 +346,9 @@ export function createCaseEngine(deps: CaseEngineDeps) {
       flowHash: kase.flowHash,
     });
     await sendStepMessage(tx, kase, sop, task, at, returned ? { returned } : {});
+    if (waitingFor === "applicant" && isApplicantCase(kase) && kase.openerChannel && kase.openerChatId) {
+      await noticeApplicant(tx, kase, sop, step, task, at, returned?.reason);
+    }
     if (vacancy) {
       for (const c of candidates) await notifyOfficial(tx, c.officialId, caseTexts.vacant(vacancy, names.join(", ")), at, { caseId: kase.id });
     }
@@ -333,16 +360,60 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     for (const effect of effects) {
       if (effect.type === "step-opened") {
         await openStep(tx, kase, sop, effect.stepId, effect.visit, at, effect.returnedFrom ? { by, reason: effect.returnedFrom.reason } : undefined);
-        if (effect.returnedFrom) {
+        const applicantStep = isApplicantCase(kase) && resolveActor(officeOf(kase.officeId), stepOf(sop, effect.stepId).actor, sop.number).kind === "party";
+        if (effect.returnedFrom && !applicantStep) {
           const stepText = stepPosition(sop, stepOf(sop, effect.stepId));
           const task = (await tx.tasksOfCase(kase.id)).find((t) => t.visit === effect.visit);
           await notifyOpener(tx, kase, caseTexts.returnedToOpener(kase, effect.returnedFrom.reason, stepText), at, task?.candidates.map((c) => c.officialId) ?? []);
         }
       } else if (effect.type === "case-closed") {
         await tx.appendAudit({ at, caseId: kase.id, actorLabel: by, action: `case-${effect.status}`, ...(effect.reason ? { note: effect.reason } : {}), flowHash: kase.flowHash });
-        await notifyOpener(tx, kase, caseTexts.closed(kase, effect.status, effect.reason), at);
+        if (isApplicantCase(kase) && effect.status === "completed" && kase.openerChannel && kase.openerChatId) {
+          // The applicant receives the result: how to collect it, and any documents the office attached.
+          const files = (await tx.filesOfCase(kase.id)).filter((f) => !f.byApplicant).map((f) => f.id).slice(-5);
+          const result = typeof kase.data["result"] === "string" ? kase.data["result"] : null;
+          await tx.enqueue({ channel: kase.openerChannel, chatId: kase.openerChatId, text: caseTexts.applicantResult(kase, result, files.length), caseId: kase.id, ...(files.length > 0 ? { fileIds: files } : {}) }, at);
+          await tx.deleteFormSession(`${kase.openerChannel}:${kase.openerChatId}`);
+        } else {
+          await notifyOpener(tx, kase, caseTexts.closed(kase, effect.status, effect.reason), at);
+        }
       }
     }
+  }
+
+  /** Tells the applicant a step of theirs is open, and lets their chat answer it (KIRIM). */
+  async function noticeApplicant(tx: EngineTx, kase: CaseRow, sop: Sop, step: SopStep, task: TaskRow, at: Date, reason?: string): Promise<void> {
+    if (!kase.openerChannel || !kase.openerChatId) return;
+    const chatKey = `${kase.openerChannel}:${kase.openerChatId}`;
+    const officialFiles = (await tx.filesOfCase(kase.id)).filter((f) => !f.byApplicant).map((f) => f.id);
+    const result = typeof kase.data["result"] === "string" ? kase.data["result"] : null;
+    const last = sop.steps.at(-1)?.id === step.id;
+    const text = reason ? caseTexts.requestToApplicant(kase, reason) : caseTexts.nextForApplicant(kase, step.action, last ? result : null);
+    await tx.enqueue({ channel: kase.openerChannel, chatId: kase.openerChatId, text, caseId: kase.id, ...(!reason && last && officialFiles.length > 0 ? { fileIds: officialFiles.slice(-5) } : {}) }, at);
+    await tx.saveFormSession({ chatKey, kind: "amend", formId: null, formHash: null, caseId: kase.id, state: { visit: task.visit, notes: [], files: [], requested: Boolean(reason) }, createdAt: at, updatedAt: at });
+  }
+
+  /** The applicant completes their open step (they sent what was asked and typed KIRIM). */
+  async function decideAsApplicant(tx: EngineTx, kase: CaseRow, label: string, note: string, fileIds: string[]): Promise<boolean> {
+    const at = clock.now();
+    const task = (await tx.tasksOfCase(kase.id)).find((t) => t.status === "open");
+    if (!task || task.waitingFor !== "applicant" || kase.status !== "open") return false;
+    const sop = await tx.pinnedSop(kase.flowHash);
+    const transition = decide(sop, { status: kase.status, stepId: kase.currentStepId, visit: kase.visit }, { type: "act", visit: task.visit, action: "done" });
+    if (!transition.ok) return false;
+    for (const id of fileIds) await tx.attachFile(id, kase.id, task.id);
+    await tx.updateCase(kase.id, kase.version, {
+      status: transition.state.status,
+      currentStepId: transition.state.stepId,
+      visit: transition.state.visit,
+      ...(transition.state.status !== "open" ? { closedAt: at } : {}),
+    });
+    await tx.updateTask(task.id, { status: "done", decision: "done", note: note || null, closedAt: at });
+    await closeTaskMessages(tx, task, `✔ Dilakukan oleh pemohon (${label}), ${formatDateTime(at, officeOf(kase.officeId).timeZone)}`, at);
+    await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorLabel: `Pemohon: ${label}`, actingAs: "pemohon", action: "step-done", ...(note ? { note } : {}), flowHash: kase.flowHash });
+    const updated = (await tx.caseById(kase.id)) as CaseRow;
+    await applyEffects(tx, updated, sop, transition.effects, at, `pemohon (${label})`);
+    return true;
   }
 
   async function openCaseIn(tx: EngineTx, input: OpenCaseInput): Promise<CaseRow> {
@@ -382,11 +453,43 @@ export function createCaseEngine(deps: CaseEngineDeps) {
       note: `SOP ${input.sopNumber}: ${input.title}`,
       flowHash: source.hash,
     });
-    await notifyOpener(tx, kase, caseTexts.opened(kase, source.sop), at);
+    if (!input.applicantSubmission) await notifyOpener(tx, kase, caseTexts.opened(kase, source.sop), at);
     const transition = decide(source.sop, { status: "open", stepId: null, visit: 0 }, { type: "start" });
     if (!transition.ok) throw new Error(`Cannot start case: ${transition.error}`);
     await tx.updateCase(kase.id, kase.version, { currentStepId: transition.state.stepId, visit: transition.state.visit });
-    const saved = (await tx.caseById(kase.id)) as CaseRow;
+    let saved = (await tx.caseById(kase.id)) as CaseRow;
+    const first = source.sop.steps[0] as SopStep;
+    const firstActor = resolveActor(officeOf(input.officeId), first.actor, input.sopNumber);
+    const submission = input.applicantSubmission;
+    if (submission && firstActor.kind === "party" && firstActor.party === "applicant") {
+      // The applicant's own first step (filling the registration form) is the submission itself.
+      await tx.createTask({
+        id: `${kase.id}:${saved.visit}`,
+        caseId: kase.id,
+        stepId: first.id,
+        visit: saved.visit,
+        status: "done",
+        candidates: [],
+        waitingFor: "applicant",
+        takenByOfficialId: null,
+        openedAt: at,
+        dueAt: null,
+        escalateAt: null,
+        decidedByOfficialId: null,
+        decision: "done",
+        note: submission.note,
+        closedAt: at,
+      });
+      for (const id of submission.fileIds) await tx.attachFile(id, kase.id, `${kase.id}:${saved.visit}`);
+      await tx.appendAudit({ at, caseId: kase.id, stepId: first.id, actorLabel: `Pemohon: ${submission.label}`, actingAs: "pemohon", action: "step-done", note: submission.note, flowHash: source.hash });
+      const next = decide(source.sop, { status: "open", stepId: first.id, visit: saved.visit }, { type: "act", visit: saved.visit, action: "done" });
+      if (!next.ok) throw new Error(`Cannot complete the applicant's step: ${next.error}`);
+      await tx.updateCase(kase.id, saved.version, { status: next.state.status, currentStepId: next.state.stepId, visit: next.state.visit });
+      saved = (await tx.caseById(kase.id)) as CaseRow;
+      await applyEffects(tx, saved, source.sop, next.effects.filter((e) => e.type !== "step-closed"), at, `pemohon (${submission.label})`);
+      return saved;
+    }
+    for (const id of submission?.fileIds ?? []) await tx.attachFile(id, kase.id, null);
     await applyEffects(tx, saved, source.sop, transition.effects, at, input.openedBy?.name ?? "sistem");
     return saved;
   }
@@ -399,7 +502,7 @@ export function createCaseEngine(deps: CaseEngineDeps) {
   type ActOutcome = { ok: true; replies: Reply[] } | { ok: false; reply: string };
 
   /** Carries out a decision on a step (after all checks), inside the transaction. */
-  async function decideStep(tx: EngineTx, actor: Actor, task: TaskRow, action: StepAction, note: string | undefined): Promise<ActOutcome> {
+  async function decideStep(tx: EngineTx, actor: Actor, task: TaskRow, action: StepAction, note: string | undefined, to?: string): Promise<ActOutcome> {
     const at = clock.now();
     const kase = await tx.caseById(task.caseId);
     if (!kase) return { ok: false, reply: refusals.stale };
@@ -407,7 +510,7 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     const sop = await tx.pinnedSop(kase.flowHash);
     const state: CaseState = { status: kase.status, stepId: kase.currentStepId, visit: kase.visit };
     if (state.visit !== task.visit || task.status !== "open") return { ok: false, reply: refusals.stale };
-    const transition = decide(sop, state, { type: "act", visit: task.visit, action, ...(note !== undefined ? { reason: note } : {}) });
+    const transition = decide(sop, state, { type: "act", visit: task.visit, action, ...(note !== undefined ? { reason: note } : {}), ...(to ? { to } : {}) });
     if (!transition.ok) {
       return { ok: false, reply: transition.error === "reason-required" ? refusals.reasonRequired : refusals.stale };
     }
@@ -483,7 +586,7 @@ export function createCaseEngine(deps: CaseEngineDeps) {
           if (c.officialId !== actor.official.id) await notifyOfficial(tx, c.officialId, caseTexts.taken(kase, stepText, `${actor.official.name} (${role})`), at, { caseId: kase.id });
         }
         const taken = { ...task, takenByOfficialId: actor.official.id };
-        const actions = await offer(tx, taken, stepActions(step), at);
+        const actions = await offer(tx, taken, stepActions(kase, sop, step), at);
         return [{ text: caseTexts.youTook(kase, stepText), actions, taskId: task.id }];
       }
       case "return":
@@ -493,6 +596,9 @@ export function createCaseEngine(deps: CaseEngineDeps) {
       case "done-note":
         await tx.setPrompt({ chatKey, officialId: actor.official.id, kind: "done-note", token: tokenValue, caseId: kase.id, createdAt: at });
         return [{ text: caseTexts.askNote(kase) }];
+      case "ask-applicant":
+        await tx.setPrompt({ chatKey, officialId: actor.official.id, kind: "request-reason", token: tokenValue, caseId: kase.id, createdAt: at });
+        return [{ text: caseTexts.askRequest(kase) }];
       case "done":
       case "approve": {
         const outcome = await decideStep(tx, actor, task, token.action, undefined);
@@ -520,13 +626,21 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     await tx.clearPrompt(chatKey);
     if (!token || !task || task.visit !== token.visit || task.status !== "open") return [{ text: refusals.stale }];
     if (!mayAct(task, actor.official.id)) return [{ text: refusals.notYours }];
-    const action: StepAction = prompt.kind === "return-reason" ? "return" : prompt.kind === "reject-reason" ? "reject" : "done";
+    const action: StepAction =
+      prompt.kind === "return-reason" ? "return" : prompt.kind === "reject-reason" ? "reject" : prompt.kind === "request-reason" ? "request" : "done";
     if (fileId) await tx.attachFile(fileId, task.caseId, task.id);
     if (!text.trim()) {
       await tx.setPrompt(prompt);
       return [{ text: refusals.reasonRequired }];
     }
-    const outcome = await decideStep(tx, actor, task, action, text.trim());
+    let to: string | undefined;
+    if (action === "request") {
+      const kase = await tx.caseById(task.caseId);
+      const sop = kase ? await tx.pinnedSop(kase.flowHash) : null;
+      to = kase && sop ? applicantStepBefore(officeOf(kase.officeId), sop, stepOf(sop, task.stepId))?.id : undefined;
+      if (!to) return [{ text: refusals.stale }];
+    }
+    const outcome = await decideStep(tx, actor, task, action, text.trim(), to);
     return outcome.ok ? outcome.replies : [{ text: outcome.reply }];
   }
 
@@ -695,6 +809,8 @@ export function createCaseEngine(deps: CaseEngineDeps) {
   return {
     openCase: (input: OpenCaseInput) => store.transaction((tx) => openCaseIn(tx, input)),
     openCaseIn,
+    decideAsApplicant,
+    isApplicantCase,
     applyDelegationsIn,
     pressIn,
     answerPromptIn,

@@ -21,6 +21,7 @@ export const actionLabels: Record<TokenAction, string> = {
   approve: "Setujui",
   return: "Kembalikan",
   reject: "Tolak",
+  "ask-applicant": "Minta kelengkapan ke pemohon",
 };
 
 export const decisionWords: Record<StepAction | "cancel", string> = {
@@ -28,6 +29,7 @@ export const decisionWords: Record<StepAction | "cancel", string> = {
   approve: "disetujui",
   return: "dikembalikan",
   reject: "ditolak",
+  request: "dikembalikan kepada pemohon",
   cancel: "dibatalkan",
 };
 
@@ -90,6 +92,17 @@ export const caseTexts = {
     `${action === "return" ? "Tulis alasan pengembalian" : action === "reject" ? "Tulis alasan penolakan" : "Tulis alasan pembatalan"} untuk kasus ${k.code}. Ketik /batal untuk membatalkan.`,
   askNote: (k: CaseRow) => `Tulis catatan untuk langkah ini (kasus ${k.code}). Ketik /batal untuk membatalkan.`,
   promptCancelled: "Baik, dibatalkan. Tidak ada yang berubah.",
+  askRequest: (k: CaseRow) =>
+    `Tulis apa yang perlu dilengkapi pemohon untuk kasus ${k.code}, sejelas mungkin (misalnya: pindaian ijazah tidak terbaca, kirim ulang dalam PDF). Ketik /batal untuk membatalkan.`,
+  requestToApplicant: (k: CaseRow, reason: string) =>
+    `Permohonan Anda ${k.code} (${k.title}) perlu dilengkapi.\nYang diminta petugas: ${reason}\nKirim berkas atau keterangan yang diminta di chat ini, lalu ketik KIRIM. Ketik STATUS ${k.code} untuk melihat posisi permohonan.`,
+  nextForApplicant: (k: CaseRow, action: string, result: string | null) =>
+    [`Permohonan Anda ${k.code} (${k.title}) sampai pada langkah untuk Anda: ${action}`, result ? `Hasil layanan: ${result}` : null, "Balas KIRIM bila langkah ini sudah Anda lakukan, atau datang ke Klinik Layanan pada jam kerja."]
+      .filter(Boolean)
+      .join("\n"),
+  applicantDone: (k: CaseRow) => `Terima kasih. Kiriman Anda untuk permohonan ${k.code} sudah diteruskan kepada petugas.`,
+  applicantResult: (k: CaseRow, result: string | null, files: number) =>
+    `Permohonan Anda ${k.code} (${k.title}) selesai.${result ? `\n${result}` : ""}${files > 0 ? `\nDokumen hasil terlampir (${files}).` : ""}\nTerima kasih telah menggunakan layanan kami.`,
   reminder: (k: CaseRow, stepText: string, due: string) => `Pengingat: ${stepText} kasus ${k.code} (${k.title}) sudah mencapai batas waktu (${due}). Mohon segera diselesaikan.`,
   escalation: (k: CaseRow, stepText: string, who: string, since: string) =>
     `Eskalasi: ${stepText} kasus ${k.code} (${k.title}) belum diselesaikan oleh ${who} sejak ${since}. Mohon ditindaklanjuti.`,

@@ -54,7 +54,7 @@ export interface TaskRow {
   closedAt: Date | null;
 }
 
-export type TokenAction = "take" | "done" | "done-note" | "approve" | "return" | "reject";
+export type TokenAction = "take" | "done" | "done-note" | "approve" | "return" | "reject" | "ask-applicant";
 
 export interface ActionRef {
   label: string;
@@ -125,7 +125,7 @@ export interface OfficialRow {
 export interface PromptRow {
   chatKey: string;
   officialId: string | null;
-  kind: "return-reason" | "reject-reason" | "done-note" | "cancel-reason";
+  kind: "return-reason" | "reject-reason" | "done-note" | "cancel-reason" | "request-reason";
   token: string | null;
   caseId: string | null;
   createdAt: Date;
@@ -183,7 +183,7 @@ export interface EngineTx {
   /** Attaches a stored file to a case (and the step it was sent for). */
   attachFile(fileId: string, caseId: string, taskId: string | null): Promise<void>;
   /** Files attached to a case, oldest first. */
-  filesOfCase(caseId: string): Promise<{ id: string; name: string }[]>;
+  filesOfCase(caseId: string): Promise<{ id: string; name: string; byApplicant: boolean }[]>;
   /** The choices of a message the person quoted, by the platform's id of that message. */
   choicesOfMessage(channel: ChannelName, chatId: string, platformMessageId: string): Promise<{ id: number; caseId: string | null; actions: ActionRef[] } | null>;
   /** Records another address of a known chat identity (WhatsApp LID). */
@@ -216,8 +216,25 @@ export interface EngineTx {
   enrolmentByHash(codeHash: string): Promise<{ id: string; officialId: string; expiresAt: Date; usedAt: Date | null } | null>;
   markEnrolmentUsed(id: string, at: Date): Promise<void>;
 
+  formSession(chatKey: string): Promise<FormSessionRow | null>;
+  saveFormSession(row: FormSessionRow): Promise<void>;
+  deleteFormSession(chatKey: string): Promise<void>;
+  /** Cases opened from one chat (an applicant's own cases), newest first. */
+  casesOfChat(channel: ChannelName, chatId: string, limit: number): Promise<CaseRow[]>;
+
   /** True when the digest for (official, local date) was not yet recorded; records it. */
   claimDigest(officialId: string, date: string, at: Date): Promise<boolean>;
+}
+
+export interface FormSessionRow {
+  chatKey: string;
+  kind: "menu" | "form" | "amend";
+  formId: string | null;
+  formHash: string | null;
+  caseId: string | null;
+  state: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface EngineStore {

@@ -3,6 +3,7 @@
 // written to the outbox. The caller flushes the outbox after the commit.
 import { randomUUID } from "node:crypto";
 import type { TimeZone } from "../domain/working-time.ts";
+import type { ApplicantService } from "./applicant-service.ts";
 import { type CaseEngine, type Reply, normalizeCaseCode } from "./case-engine.ts";
 import { caseTexts, decisionWords, formatDateTime, refusals, statusWords, stepPosition } from "./case-messages.ts";
 import type { CaseRow, EngineStore, EngineTx, OfficialRow, OutboxDraft, TaskRow } from "./case-ports.ts";
@@ -16,6 +17,9 @@ import type { InboundMessage } from "./types.ts";
 export interface ChatServiceDeps {
   store: EngineStore;
   engine: CaseEngine;
+  applicants: ApplicantService;
+  /** Messages a chat that is not an official may send per minute (more are politely refused). */
+  publicRateLimit?: number;
   directory: Directory;
   clock: Clock;
   /** The office a chat belongs to when nothing else tells (one office per deployment for now). */
@@ -45,7 +49,7 @@ export interface ChatService {
  * Returns the text with the slash added when its first word is one of those keywords.
  */
 export function keywordCommand(text: string): string {
-  const match = /^(batal|bantuan|status|daftar|tugas|kasus|saya|pejabat|delegasi|buka|batalkan|kode)\b([\s\S]*)$/i.exec(text.trim());
+  const match = /^(batal|bantuan|status|daftar|tugas|kasus|saya|pejabat|delegasi|buka|batalkan|kode|layanan)\b([\s\S]*)$/i.exec(text.trim());
   return match ? `/${(match[1] ?? "").toLowerCase()}${match[2] ?? ""}` : text;
 }
 
@@ -68,6 +72,23 @@ const officialHelp = [
 export function createChatService(deps: ChatServiceDeps): ChatService {
   const { store, engine, directory, clock } = deps;
   const ttl = deps.enrolmentTtlHours ?? 72;
+  const rateLimit = deps.publicRateLimit ?? 30;
+  /** Recent message times per public chat (in memory: a limit against floods, not a record). */
+  const recent = new Map<string, number[]>();
+  const warned = new Set<string>();
+  function overLimit(chatKey: string): "ok" | "warn" | "drop" {
+    const now = clock.now().getTime();
+    const times = (recent.get(chatKey) ?? []).filter((t) => now - t < 60_000);
+    times.push(now);
+    recent.set(chatKey, times);
+    if (times.length <= rateLimit) {
+      warned.delete(chatKey);
+      return "ok";
+    }
+    if (warned.has(chatKey)) return "drop";
+    warned.add(chatKey);
+    return "warn";
+  }
 
   async function whoAmI(message: InboundMessage, official: OfficialRow | null): Promise<string> {
     if (!official) return messages.whoAmIUnknown(channelLabels[message.channel]);
@@ -268,17 +289,15 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     const actor = official ? { official, channel: message.channel, chatId: message.chatId } : null;
     const chatKey = `${message.channel}:${message.chatId}`;
     if (message.senderAlias) await tx.rememberAlias(message.channel, message.senderId, message.senderAlias);
+    if (!official) {
+      const limit = overLimit(chatKey);
+      if (limit === "drop") return [];
+      if (limit === "warn") return [{ text: "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu satu menit, lalu lanjutkan." }];
+    }
 
-    if (message.attachment) {
-      if ("rejected" in message.attachment) {
-        const { rejected, maxMb } = message.attachment;
-        return [{ text: rejected === "too-large" ? fileTexts.tooLarge(maxMb) : rejected === "type" ? fileTexts.wrongType : rejected === "empty" ? fileTexts.empty : fileTexts.failed }];
-      }
-      if (actor) {
-        const answered = await engine.answerPromptIn(tx, actor, message.text?.trim() || `Berkas: ${message.attachment.file.name}`, message.attachment.file.id);
-        if (answered) return answered;
-      }
-      return [{ text: fileTexts.notExpected }];
+    if (message.attachment && "rejected" in message.attachment) {
+      const { rejected, maxMb } = message.attachment;
+      return [{ text: rejected === "too-large" ? fileTexts.tooLarge(maxMb) : rejected === "type" ? fileTexts.wrongType : rejected === "empty" ? fileTexts.empty : fileTexts.failed }];
     }
 
     if (message.action) {
@@ -287,14 +306,28 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       return engine.pressIn(tx, actor, message.action.token);
     }
 
-    let text = message.text?.trim() ?? "";
-    // On WhatsApp a keyword is a command, except while a free-text answer is awaited (a reason may
-    // begin with "status …"); BATAL alone always cancels that question.
-    if (message.channel === "whatsapp" && !text.startsWith("/")) {
-      const pending = await tx.prompt(chatKey);
-      if (!pending || /^batal$/i.test(text)) text = keywordCommand(text);
+    let text = message.attachment ? "" : (message.text?.trim() ?? "");
+    // A keyword is a command (WhatsApp users cannot tap a menu of slash commands), except while a
+    // free-text answer is awaited (a reason or a form answer may begin with "status …"); then only a
+    // keyword on its own counts.
+    if (text && !text.startsWith("/")) {
+      const answering = (await tx.prompt(chatKey)) !== null || ["form", "amend"].includes((await tx.formSession(chatKey))?.kind ?? "");
+      if (!answering || /^(batal|bantuan|status|layanan)$/i.test(text) || /^status\s+\d{1,2}[- ]?[a-z0-9]{5}$/i.test(text)) text = keywordCommand(text);
     }
     const command = parseCommand(text);
+
+    // The applicant's side (service menu, forms, sending what was asked, own cases) comes first.
+    const applicantReply = await deps.applicants.route(tx, message, official, command, text);
+    if (applicantReply) return applicantReply;
+
+    if (message.attachment && "file" in message.attachment) {
+      if (actor) {
+        const answered = await engine.answerPromptIn(tx, actor, message.text?.trim() || `Berkas: ${message.attachment.file.name}`, message.attachment.file.id);
+        if (answered) return answered;
+      }
+      return [{ text: fileTexts.notExpected }];
+    }
+
     if (command) {
       if (command.command !== "batal") await tx.clearPrompt(chatKey);
       switch (command.command) {

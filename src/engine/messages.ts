@@ -5,10 +5,13 @@ export const messages = {
   help: (isOfficial: boolean) =>
     [
       "Perintah yang tersedia:",
+      "/layanan — daftar layanan dan pendaftaran (pemohon)",
+      "/status KODE — posisi permohonan Anda",
+      "/batal — berhenti mengisi formulir",
       "/bantuan — daftar perintah ini",
       "/saya — siapa Anda menurut sistem",
       "/pejabat — daftar jabatan dan pejabat di kantor ini",
-      ...(isOfficial ? [] : ["", "Anda belum terdaftar sebagai pejabat. Pejabat mendaftar dengan kode dari admin."]),
+      ...(isOfficial ? [] : ["", "Di WhatsApp perintah boleh diketik tanpa garis miring, misalnya LAYANAN atau STATUS 30-7QK3F.", "Pejabat kantor mendaftar dengan /daftar KODE dari admin."]),
     ].join("\n"),
   unknownCommand: (command: string) =>
     `Maaf, perintah ${command} tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia.`,

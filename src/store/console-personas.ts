@@ -18,6 +18,8 @@ export const guestPersona: Persona = { externalId: "tamu", label: "Tamu (pemohon
 
 export function createConsolePersonas(db: Database, clock: { now(): Date }): PersonaDirectory {
   const { prisma } = db;
+  /** Display names of the new (unlinked) people this console created with "/sebagai +Nama". */
+  const newcomers = new Map<string, string>();
 
   async function all(): Promise<(Persona & { name: string; titles: string[]; isAdmin: boolean })[]> {
     const now = clock.now();
@@ -57,6 +59,7 @@ export function createConsolePersonas(db: Database, clock: { now(): Date }): Per
         const name = query.trim().slice(1).trim();
         const externalId = `baru-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
         const linked = (await all()).find((p) => p.externalId === externalId);
+        newcomers.set(externalId, `${name} (belum terdaftar)`);
         return [linked ?? { externalId, label: `${name} (belum terdaftar)` }];
       }
       const people = await all();
@@ -75,7 +78,7 @@ export function createConsolePersonas(db: Database, clock: { now(): Date }): Per
       if (externalId === guestPersona.externalId) return guestPersona.label;
       const found = (await all()).find((p) => p.externalId === externalId);
       if (found) return found.label;
-      return externalId.startsWith("baru-") ? `${externalId.slice(5)} (belum terdaftar)` : externalId;
+      return newcomers.get(externalId) ?? (externalId.startsWith("baru-") ? `${externalId.slice(5)} (belum terdaftar)` : externalId);
     },
   };
 }

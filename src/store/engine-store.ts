@@ -211,8 +211,12 @@ function createTx(tx: Tx): EngineTx {
       await tx.storedFile.update({ where: { id: fileId }, data: { caseId, taskId } });
     },
     async filesOfCase(caseId) {
+      const kase = await tx.case.findUnique({ where: { id: caseId }, select: { openerChannel: true, openerChatId: true, openedByOfficialId: true } });
       const files = await tx.storedFile.findMany({ where: { caseId }, orderBy: { createdAt: "asc" } });
-      return files.map((f) => ({ id: f.id, name: f.originalName }));
+      // A file came from the applicant when it was sent from the chat that opened the case.
+      const fromApplicant = (f: { channel: string; uploaderId: string }) =>
+        kase !== null && kase.openedByOfficialId === null && f.channel === kase.openerChannel && (kase.openerChatId === f.uploaderId || kase.openerChatId === `console:${f.uploaderId}`);
+      return files.map((f) => ({ id: f.id, name: f.originalName, byApplicant: fromApplicant(f) }));
     },
     async choicesOfMessage(channel, chatId, platformMessageId) {
       const row = await tx.outboxMessage.findFirst({ where: { channel, chatId, platformMessageId, actions: { not: null } } });
@@ -333,6 +337,20 @@ function createTx(tx: Tx): EngineTx {
       await tx.enrolmentCode.update({ where: { id }, data: { usedAt: at } });
     },
 
+    async formSession(chatKey) {
+      const row = await tx.formSession.findUnique({ where: { chatKey } });
+      return row ? { ...row, kind: row.kind as "menu" | "form" | "amend", state: JSON.parse(row.state) as Record<string, unknown> } : null;
+    },
+    async saveFormSession(row) {
+      const data = { ...row, state: JSON.stringify(row.state) };
+      await tx.formSession.upsert({ where: { chatKey: row.chatKey }, create: data, update: data });
+    },
+    async deleteFormSession(chatKey) {
+      await tx.formSession.deleteMany({ where: { chatKey } });
+    },
+    async casesOfChat(channel, chatId, limit) {
+      return (await tx.case.findMany({ where: { openerChannel: channel, openerChatId: chatId }, orderBy: { createdAt: "desc" }, take: limit })).map(toCase);
+    },
     async claimDigest(officialId, date, at) {
       const existing = await tx.digestSent.findUnique({ where: { officialId_date: { officialId, date } } });
       if (existing) return false;

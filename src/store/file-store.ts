@@ -2,7 +2,7 @@
 // random id, with the sha256 of the plain content kept for integrity and de-duplication. The
 // database row holds the metadata; the bytes live under data/files/ (never in git).
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { checkUpload } from "../domain/file-types.ts";
 import type { FilePort, SaveUploadResult } from "../engine/file-ports.ts";
@@ -56,4 +56,16 @@ export function createFileStore(db: Database, options: { dir: string; key: Buffe
       return { id, name: row.originalName, mime: row.mime, bytes };
     },
   };
+}
+
+/**
+ * The key for the embedded default (console only, no FILE_ENCRYPTION_KEY set): made once and kept
+ * next to the database with owner-only permissions. Telegram and WhatsApp require an explicit key.
+ */
+export function localFileKey(file: string): Buffer {
+  if (existsSync(file)) return Buffer.from(readFileSync(file, "utf8").trim(), "hex");
+  mkdirSync(path.dirname(file), { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString("hex")}\n`, { mode: 0o600 });
+  return key;
 }

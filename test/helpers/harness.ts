@@ -44,7 +44,7 @@ export interface Harness {
 /** WITA local time "2026-03-16 08:00" → Date. */
 export const wita = (local: string) => new Date(`${local.replace(" ", "T")}:00+08:00`);
 
-export async function startHarness(options: { now: Date; dir?: string; clock?: FakeClock; flowsDir?: string }): Promise<Harness> {
+export async function startHarness(options: { now: Date; dir?: string; clock?: FakeClock; flowsDir?: string; secondsPerMessage?: number }): Promise<Harness> {
   const dir = options.dir ?? tempDir();
   const clock = options.clock ?? new FakeClock(options.now);
   let printed = "";
@@ -67,7 +67,11 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
     app,
     clock,
     dir,
-    say: (line) => capture(() => consoleChannel.submit(line)),
+    say: (line) => {
+      // A person takes a few seconds per message (keeps the public flood limit out of the way).
+      if (options.secondsPerMessage) clock.advanceMinutes(options.secondsPerMessage / 60);
+      return capture(() => consoleChannel.submit(line));
+    },
     as: (who) => capture(() => consoleChannel.submit(`/sebagai ${who}`)),
     tick: () => capture(() => app.tick()),
     transcript: () => printed,
@@ -75,7 +79,7 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
     close: () => app.close(),
     restart: async () => {
       await app.close();
-      return startHarness({ now: clock.now(), dir, clock, ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}) });
+      return startHarness({ now: clock.now(), dir, clock, ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}), ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}) });
     },
     cleanup: async () => {
       await app.close().catch(() => undefined);

@@ -2,6 +2,9 @@
 // embedded default (no tokens needed) and the driver of the transcript tests. When standard input
 // is not a terminal it reads one message per line and echoes it, so a transcript reads like a chat.
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { FilePort } from "../../engine/file-ports.ts";
 import { createInterface, type Interface } from "node:readline";
 import type { Persona, PersonaDirectory } from "../../engine/ports.ts";
 import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
@@ -14,6 +17,8 @@ export interface ConsoleChannelDeps {
   /** Hands the message to the engine; replies arrive through deliver() from the outbox. */
   handle(message: InboundMessage): Promise<void>;
   now(): Date;
+  /** Where files sent with /berkas are stored (checked, encrypted), like Telegram's. */
+  files?: FilePort;
   /** Called with an error that escaped handling a line (it is logged; the console goes on). */
   onError(error: unknown): void;
 }
@@ -32,7 +37,8 @@ export interface ConsoleChannel {
 const consoleHelp = [
   "Perintah konsol:",
   "/sebagai <nama atau jabatan> — berganti peran menjadi orang lain",
-  "/sebagai +<nama> — menjadi orang baru yang belum terdaftar (misalnya untuk /daftar KODE)",
+  "/sebagai +<nama> — menjadi orang baru yang belum terdaftar (pemohon, atau pejabat untuk /daftar KODE)",
+  "/berkas <path> — mengirim berkas (PDF/JPG/PNG) seperti lampiran chat, misalnya /berkas scripts/demo-files/ktp.jpg",
   "/keluar — menutup konsol",
 ].join("\n");
 
@@ -96,6 +102,10 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       return;
     }
     counter += 1;
+    if (lower.startsWith("/berkas")) {
+      await sendFile(text.slice("/berkas".length).trim());
+      return;
+    }
     await deps.handle({
       channel: "console",
       chatId: `console:${current.externalId}`,
@@ -106,6 +116,36 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       receivedAt: deps.now(),
     });
     if (lower === "/bantuan") write(indent(consoleHelp));
+  }
+
+  async function sendFile(filePath: string): Promise<void> {
+    if (!current) return;
+    if (!deps.files) {
+      write("sopbot: penyimpanan berkas tidak tersedia.");
+      return;
+    }
+    if (!filePath) {
+      write("sopbot: tulis letak berkasnya, misalnya /berkas scripts/demo-files/ktp.jpg");
+      return;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(filePath);
+    } catch {
+      write(`sopbot: berkas "${filePath}" tidak dapat dibaca.`);
+      return;
+    }
+    const maxMb = Math.round(deps.files.maxBytes / 1024 / 1024);
+    const saved = await deps.files.save({ bytes, name: path.basename(filePath), channel: "console", uploaderId: current.externalId, at: deps.now() });
+    await deps.handle({
+      channel: "console",
+      chatId: `console:${current.externalId}`,
+      senderId: current.externalId,
+      senderName: current.label,
+      messageId: `${runId}-${counter}`,
+      attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb },
+      receivedAt: deps.now(),
+    });
   }
 
   function stop(): void {

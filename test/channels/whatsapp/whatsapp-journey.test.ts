@@ -191,7 +191,8 @@ describe("WhatsApp channel", () => {
 
   it("refuses stale and foreign replies and changes nothing", async () => {
     expect((await say(MARIA, "1")).join("\n")).toContain("Langkah ini sudah diproses atau tidak berlaku lagi. Tidak ada yang berubah.");
-    expect((await say(STRANGER, "1")).join("\n")).toContain("hanya pejabat yang terdaftar");
+    // A stranger's "1" acts on nothing: they are greeted with the service menu.
+    expect((await say(STRANGER, "1")).join("\n")).toContain("Pilih layanan yang Anda butuhkan");
     // Quoting a message that offered no choices.
     const replies = await feed("quoted-reply", (m) => {
       m.key.remoteJid = MARIA;
