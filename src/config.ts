@@ -21,6 +21,7 @@ const envSchema = z
     FLOWS_DIR: z.string().min(1).default("./flows"),
     CONSOLE: z.enum(["auto", "on", "off"], { error: () => "expected auto, on or off" }).default("auto"),
     DEMO_DATA: booleanFlag.default(true),
+    DEMO_STAFF: booleanFlag.default(true),
     DEFAULT_OFFICE: z
       .string()
       .regex(/^[a-z0-9-]+$/, { error: "expected an office id from flows/offices, e.g. ntt-provinsi" })
@@ -74,6 +75,7 @@ export interface Config {
   flowsDir: string;
   console: "auto" | "on" | "off";
   demoData: boolean;
+  demoStaff: boolean;
   defaultOffice: string;
   shutdownGraceMs: number;
   escalationFactor: number;
@@ -136,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     flowsDir: path.resolve(cwd, e.FLOWS_DIR),
     console: e.CONSOLE,
     demoData: e.DEMO_DATA,
+    demoStaff: e.DEMO_STAFF,
     defaultOffice: e.DEFAULT_OFFICE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     escalationFactor: e.ESCALATION_FACTOR,

@@ -13,7 +13,6 @@ import pino from "pino";
 import type { UserFromGetMe } from "grammy/types";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
-import type { WorkCalendar } from "./domain/working-time.ts";
 import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
 import { createApplicantService } from "./engine/applicant-service.ts";
 import { createChatService, type ChatService } from "./engine/chat-service.ts";
@@ -24,12 +23,15 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { createConsolePersonas } from "./store/console-personas.ts";
 import { openDatabase, type Database } from "./store/database.ts";
-import { seedDemoOfficials } from "./store/demo-seed.ts";
+import { seedDemoEmployees, seedDemoOfficials } from "./store/demo-seed.ts";
 import { createDirectoryStore, syncOffices } from "./store/directory-store.ts";
 import { createEngineStore } from "./store/engine-store.ts";
 import { readFlows } from "./store/flow-reader.ts";
 import { MigrationError } from "./store/migrator.ts";
 import { createOutboxStore } from "./store/outbox-store.ts";
+import { workCalendarsOf } from "./store/work-calendar.ts";
+import { createStaffService, type StaffService } from "./engine/staff-service.ts";
+import { localDate, isOfficeTime } from "./domain/working-time.ts";
 import { createFileStore, localFileKey } from "./store/file-store.ts";
 import path from "node:path";
 import type { FilePort } from "./engine/file-ports.ts";
@@ -54,16 +56,6 @@ export async function loadCatalog(config: Config): Promise<Catalog> {
   return catalog;
 }
 
-export function workCalendars(catalog: Catalog): (officeId: string) => WorkCalendar {
-  const closed = new Set<string>();
-  for (const year of catalog.calendars.values()) for (const day of year.days) closed.add(day.date);
-  return (officeId) => {
-    const office = catalog.offices.get(officeId)?.office;
-    if (!office) throw new Error(`Unknown office ${officeId}`);
-    return { timeZone: office.timeZone, hours: office.officeHours, closedDates: closed };
-  };
-}
-
 export interface AppOptions {
   config: Config;
   logger: Logger;
@@ -85,6 +77,7 @@ export interface App {
   consoleChannel: ConsoleChannel | undefined;
   telegram: TelegramChannel | undefined;
   whatsapp: WhatsAppChannel | undefined;
+  staff: StaffService;
   files: FilePort | undefined;
   /** Handles one inbound message and sends what it caused. */
   receive(message: InboundMessage): Promise<void>;
@@ -103,10 +96,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (config.demoData) {
     const seeded = await seedDemoOfficials(db, config.defaultOffice, new Date("2025-01-02T00:00:00Z"));
     if (seeded.created > 0) logger.info({ officials: seeded.created, skippedPositions: seeded.skippedPositions }, "demo officials seeded");
+    if (config.demoStaff) {
+      const employees = await seedDemoEmployees(db, config.defaultOffice, localDate(clock.now(), workCalendarsOf(catalog)(config.defaultOffice).timeZone));
+      if (employees > 0) logger.info({ employees }, "demo employees seeded");
+    }
   }
 
   const store = createEngineStore(db);
-  const calendar = workCalendars(catalog);
+  const calendar = workCalendarsOf(catalog);
   const engine = createCaseEngine({
     store,
     clock,
@@ -119,6 +116,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     escalationFactor: config.escalationFactor,
   });
   const directory = createDirectoryStore(db);
+  const staff = createStaffService({
+    store,
+    engine,
+    clock,
+    office: (id) => catalog.offices.get(id)?.office,
+    calendar,
+    sopActors: (n) => catalog.sops.get(n)?.value.actors ?? [],
+  });
   const applicants = createApplicantService({
     engine,
     clock,
@@ -130,6 +135,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     engine,
     applicants,
+    staff,
     directory,
     clock,
     defaultOfficeId: config.defaultOffice,
@@ -212,13 +218,38 @@ export async function createApp(options: AppOptions): Promise<App> {
     await dispatcher.flush();
   };
   const officeIds = [...catalog.offices.keys()];
+  // Offices whose register is scanned here: those with employees (checked cheaply per run).
+  const lastStaffScan = new Map<string, string>();
+  const scanStaff = async (officeId: string) => {
+    const today = localDate(clock.now(), calendar(officeId).timeZone);
+    if (!isOfficeTime(clock.now(), calendar(officeId))) return;
+    const outcome = await staff.scanOffice(officeId);
+    lastStaffScan.set(officeId, today);
+    if (outcome.opened + outcome.reminded > 0) logger.info({ office: officeId, ...outcome }, "staff deadlines run");
+  };
   const tick = async () => {
     await engine.applyDelegations(officeIds);
     await engine.fireDueDeadlines();
     await engine.sendDigests(officeIds);
+    // The 07:30 job below runs the staff deadlines; this catches up once a day after downtime.
+    for (const id of officeIds) {
+      if (lastStaffScan.get(id) !== localDate(clock.now(), calendar(id).timeZone)) await scanStaff(id);
+    }
     await dispatcher.flush();
   };
-  const scheduler = createScheduler({ tick, onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "scheduled tick failed") });
+  const scheduler = createScheduler({
+    tick,
+    daily: officeIds.map((id) => ({
+      name: `staff-deadlines-${id}`,
+      at: "30 7 * * *",
+      timezone: calendar(id).timeZone,
+      run: async () => {
+        await scanStaff(id);
+        await dispatcher.flush();
+      },
+    })),
+    onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "scheduled job failed"),
+  });
 
   if (options.console) {
     consoleChannel = createConsoleChannel({
@@ -241,6 +272,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     consoleChannel,
     telegram,
     whatsapp,
+    staff,
     files,
     receive,
     tick,

@@ -73,6 +73,16 @@ export const officeSchema = z
       )
       .min(1),
     actors: z.record(z.string(), actorMappingSchema),
+    /** Lead times of the personnel deadlines (defaults in src/domain/staff-rules.ts). */
+    staffDeadlines: z
+      .object({
+        pension: z.object({ openMonthsBefore: z.number().int().min(1).max(24), remindMonthsBefore: z.array(z.number().int().min(1).max(24)), overdueMonthsBefore: z.number().int().min(0).max(24) }).strict().optional(),
+        kgb: z.object({ openMonthsBefore: z.number().int().min(1).max(12), remindMonthsBefore: z.array(z.number().int().min(1).max(12)), letterMonthsBefore: z.number().int().min(0).max(6) }).strict().optional(),
+        promotion: z.object({ openMonthsBefore: z.number().int().min(1).max(12), remindMonthsBefore: z.array(z.number().int().min(1).max(12)), overdueMonthsBefore: z.number().int().min(0).max(6) }).strict().optional(),
+        notifyEmployees: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     notes: z.array(z.string()).optional(),
   })
   .passthrough();

@@ -222,6 +222,14 @@ export interface EngineTx {
   /** Cases opened from one chat (an applicant's own cases), newest first. */
   casesOfChat(channel: ChannelName, chatId: string, limit: number): Promise<CaseRow[]>;
 
+  /** Active employees of an office. */
+  employees(officeId: string): Promise<EmployeeRow[]>;
+  /** Milestones already acted on, as "employeeId|kind|tmt|milestone". */
+  staffMilestoneKeys(officeId: string): Promise<Set<string>>;
+  recordStaffMilestone(row: { employeeId: string; kind: string; tmt: string; milestone: string; status: "fired" | "superseded"; caseId: string | null; at: Date }): Promise<void>;
+  /** The official whose NIP this is, in that office. */
+  officialByNip(officeId: string, nip: string): Promise<OfficialRow | null>;
+
   /** True when the digest for (official, local date) was not yet recorded; records it. */
   claimDigest(officialId: string, date: string, at: Date): Promise<boolean>;
 }
@@ -235,6 +243,24 @@ export interface FormSessionRow {
   state: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface EmployeeRow {
+  id: string;
+  officeId: string;
+  nip: string;
+  name: string;
+  positionTitle: string;
+  positionKind: string;
+  grade: string | null;
+  initialGrade: string | null;
+  birthDate: string;
+  tmtCpns: string;
+  lastKgb: string | null;
+  lastPromotion: string | null;
+  retirementAgeOverride: number | null;
+  nextKgbOverride: string | null;
+  nextPromotionOverride: string | null;
 }
 
 export interface EngineStore {

@@ -4,6 +4,8 @@
 import { randomUUID } from "node:crypto";
 import type { TimeZone } from "../domain/working-time.ts";
 import type { ApplicantService } from "./applicant-service.ts";
+import { kindLabels, type StaffService } from "./staff-service.ts";
+import { formatDateId } from "../domain/field-types.ts";
 import { type CaseEngine, type Reply, normalizeCaseCode } from "./case-engine.ts";
 import { caseTexts, decisionWords, formatDateTime, refusals, statusWords, stepPosition } from "./case-messages.ts";
 import type { CaseRow, EngineStore, EngineTx, OfficialRow, OutboxDraft, TaskRow } from "./case-ports.ts";
@@ -18,6 +20,7 @@ export interface ChatServiceDeps {
   store: EngineStore;
   engine: CaseEngine;
   applicants: ApplicantService;
+  staff?: StaffService;
   /** Messages a chat that is not an official may send per minute (more are politely refused). */
   publicRateLimit?: number;
   directory: Directory;
@@ -66,6 +69,7 @@ const officialHelp = [
   "/buka NOMOR-SOP perihal — membuka kasus baru",
   "/batalkan KODE alasan — membatalkan kasus (yang berwenang)",
   "/delegasi — menetapkan atau mengakhiri Plt./Plh.",
+  "/jatuhtempo [bulan] — tenggat KGB, pensiun, dan kenaikan pangkat (Kepegawaian)",
   "Pilihan pada pesan tugas dapat dijawab dengan nomornya.",
 ].join("\n");
 
@@ -284,6 +288,20 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     return [{ text: `${label} ditetapkan: ${deputy.name} menggantikan ${absent.name}, ${period}.` }];
   }
 
+  /** /jatuhtempo [bulan]: the coming personnel deadlines, for the personnel staff and the office's leaders. */
+  async function upcomingCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
+    if (!deps.staff) return [{ text: messages.unknownCommand("/jatuhtempo") }];
+    const keys = await tx.positionsOf(official.id, clock.now());
+    const allowed = official.isAdmin || keys.some((k) => ["kepala-dinas", "sekretaris", "kasubag-kepegawaian-umum", "pengelola-kepegawaian"].includes(k));
+    if (!allowed) return [{ text: "Maaf, daftar tenggat kepegawaian hanya untuk Sub Bagian Kepegawaian, Sekretaris, dan Kepala Dinas." }];
+    const months = args ? Number(args) : 3;
+    if (!Number.isInteger(months) || months < 1 || months > 24) return [{ text: "Tulis jumlah bulan 1 sampai 24, misalnya /jatuhtempo 6." }];
+    const rows = await deps.staff.upcomingIn(tx, official.officeId, months);
+    if (rows.length === 0) return [{ text: `Tidak ada tenggat kepegawaian dalam ${months} bulan ke depan.` }];
+    const lines = rows.slice(0, 40).map((r) => `• ${formatDateId(r.deadline.tmt)} — ${kindLabels[r.deadline.kind]} ${r.employee.name} (NIP ${r.employee.nip})${r.nextAction ? `; ${r.nextAction.key === "open" ? "kasus dibuka" : r.nextAction.key === "overdue" ? "tenggat akhir" : "pengingat"} ${formatDateId(r.nextAction.date)}` : ""}`);
+    return [{ text: [`Tenggat kepegawaian ${months} bulan ke depan (${rows.length}):`, ...lines, ...(rows.length > 40 ? [`… dan ${rows.length - 40} lainnya: npm run staff:upcoming`] : [])].join("\n") }];
+  }
+
   async function route(tx: EngineTx, message: InboundMessage): Promise<Reply[]> {
     const official = await tx.officialByIdentity(message.channel, message.senderId);
     const actor = official ? { official, channel: message.channel, chatId: message.chatId } : null;
@@ -362,6 +380,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           return cancelCommand(tx, official, message, command.args);
         case "delegasi":
           return delegationCommand(tx, official, command.args);
+        case "jatuhtempo":
+          return upcomingCommand(tx, official, command.args);
         case "kode": {
           if (!official.isAdmin) return [{ text: "Maaf, hanya admin yang dapat membuat kode pendaftaran." }];
           const found = await findOfficial(tx, official.officeId, command.args);

@@ -4,8 +4,19 @@
 // runs a missed slot.
 import cron from "node-cron";
 
+export interface DailyJob {
+  name: string;
+  /** A cron expression, e.g. "30 7 * * *" for 07:30. */
+  at: string;
+  /** The office's IANA time zone, e.g. Asia/Makassar. */
+  timezone: string;
+  run(): Promise<void>;
+}
+
 export interface SchedulerDeps {
   tick(): Promise<void>;
+  /** Jobs at a fixed local time in an office's own time zone (staff deadlines at 07:30). */
+  daily?: DailyJob[];
   onError(error: unknown): void;
 }
 
@@ -16,6 +27,7 @@ export interface Scheduler {
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   let task: ReturnType<typeof cron.schedule> | undefined;
+  const dailyTasks: ReturnType<typeof cron.schedule>[] = [];
   let running: Promise<void> = Promise.resolve();
   const runTick = () => {
     running = running.then(deps.tick).catch(deps.onError);
@@ -25,9 +37,21 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     async start() {
       await runTick();
       task = cron.schedule("* * * * *", () => void runTick(), { noOverlap: true, name: "sopbot-tick" });
+      for (const job of deps.daily ?? []) {
+        dailyTasks.push(
+          cron.schedule(
+            job.at,
+            () => {
+              running = running.then(job.run).catch(deps.onError);
+            },
+            { name: job.name, timezone: job.timezone, noOverlap: true },
+          ),
+        );
+      }
     },
     async stop() {
       await task?.stop();
+      for (const t of dailyTasks) await t.stop();
       await running;
     },
   };

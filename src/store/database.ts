@@ -13,7 +13,7 @@ export interface Database {
   /** For reads. Writes must use `write`. */
   readonly prisma: PrismaClient;
   /** Runs `fn` in one transaction, after every write queued before it. */
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: Tx) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
   readonly gate: WriteGate;
   readonly file: string;
   readonly migration: MigrationOutcome;
@@ -46,9 +46,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     gate,
     file,
     migration,
-    write: (fn) => {
+    write: (fn, writeOptions) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
-      return gate.run(() => prisma.$transaction((tx) => fn(tx), { timeout, maxWait: timeout }));
+      const limit = writeOptions?.timeoutMs ?? timeout;
+      return gate.run(() => prisma.$transaction((tx) => fn(tx), { timeout: limit, maxWait: limit }));
     },
     close: async () => {
       if (closed) return;

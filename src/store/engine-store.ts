@@ -351,6 +351,44 @@ function createTx(tx: Tx): EngineTx {
     async casesOfChat(channel, chatId, limit) {
       return (await tx.case.findMany({ where: { openerChannel: channel, openerChatId: chatId }, orderBy: { createdAt: "desc" }, take: limit })).map(toCase);
     },
+    async employees(officeId) {
+      return tx.employee.findMany({
+        where: { officeId, active: true },
+        select: {
+          id: true,
+          officeId: true,
+          nip: true,
+          name: true,
+          positionTitle: true,
+          positionKind: true,
+          grade: true,
+          initialGrade: true,
+          birthDate: true,
+          tmtCpns: true,
+          lastKgb: true,
+          lastPromotion: true,
+          retirementAgeOverride: true,
+          nextKgbOverride: true,
+          nextPromotionOverride: true,
+        },
+      });
+    },
+    async staffMilestoneKeys(officeId) {
+      const ids = (await tx.employee.findMany({ where: { officeId }, select: { id: true } })).map((e) => e.id);
+      const rows = await tx.staffMilestone.findMany({ where: { employeeId: { in: ids } }, select: { employeeId: true, kind: true, tmt: true, milestone: true } });
+      return new Set(rows.map((r) => `${r.employeeId}|${r.kind}|${r.tmt}|${r.milestone}`));
+    },
+    async recordStaffMilestone(row) {
+      await tx.staffMilestone.upsert({
+        where: { employeeId_kind_tmt_milestone: { employeeId: row.employeeId, kind: row.kind, tmt: row.tmt, milestone: row.milestone } },
+        create: row,
+        update: {},
+      });
+    },
+    async officialByNip(officeId, nip) {
+      const o = await tx.official.findFirst({ where: { officeId, nip, active: true } });
+      return o ? officialRow(o) : null;
+    },
     async claimDigest(officialId, date, at) {
       const existing = await tx.digestSent.findUnique({ where: { officialId_date: { officialId, date } } });
       if (existing) return false;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { buildCatalog, type Catalog, type RawFlows } from "../../src/domain/catalog.ts";
 import type { WorkCalendar } from "../../src/domain/working-time.ts";
 import { readFlows } from "../../src/store/flow-reader.ts";
+import { workCalendarsOf } from "../../src/store/work-calendar.ts";
 import { repoRoot } from "./run-bot.ts";
 
 let cached: Promise<{ raw: RawFlows; catalog: Catalog; problems: ReturnType<typeof buildCatalog>["problems"] }> | undefined;
@@ -14,10 +15,5 @@ export function realCatalog() {
 
 /** The working calendar of an office of the real catalog. */
 export async function workCalendarOf(officeId: string): Promise<WorkCalendar> {
-  const { catalog } = await realCatalog();
-  const office = catalog.offices.get(officeId)?.office;
-  if (!office) throw new Error(`no office ${officeId}`);
-  const closed = new Set<string>();
-  for (const year of catalog.calendars.values()) for (const d of year.days) closed.add(d.date);
-  return { timeZone: office.timeZone, hours: office.officeHours, closedDates: closed };
+  return workCalendarsOf((await realCatalog()).catalog)(officeId);
 }

@@ -44,7 +44,7 @@ export interface Harness {
 /** WITA local time "2026-03-16 08:00" → Date. */
 export const wita = (local: string) => new Date(`${local.replace(" ", "T")}:00+08:00`);
 
-export async function startHarness(options: { now: Date; dir?: string; clock?: FakeClock; flowsDir?: string; secondsPerMessage?: number }): Promise<Harness> {
+export async function startHarness(options: { now: Date; dir?: string; clock?: FakeClock; flowsDir?: string; secondsPerMessage?: number; demoStaff?: boolean }): Promise<Harness> {
   const dir = options.dir ?? tempDir();
   const clock = options.clock ?? new FakeClock(options.now);
   let printed = "";
@@ -54,7 +54,7 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
       done();
     },
   });
-  const config = loadConfig({ DATABASE_URL: `file:${path.join(dir, "bot.db")}`, FLOWS_DIR: options.flowsDir ?? path.join(repoRoot, "flows"), LOG_LEVEL: "silent" });
+  const config = loadConfig({ DATABASE_URL: `file:${path.join(dir, "bot.db")}`, FLOWS_DIR: options.flowsDir ?? path.join(repoRoot, "flows"), LOG_LEVEL: "silent", DEMO_STAFF: options.demoStaff ? "true" : "false" });
   const app = await createApp({ config, logger: createLogger("silent"), clock, console: { input: new PassThrough(), output, interactive: false } });
   const consoleChannel = app.consoleChannel;
   if (!consoleChannel) throw new Error("console channel missing");
@@ -79,7 +79,7 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
     close: () => app.close(),
     restart: async () => {
       await app.close();
-      return startHarness({ now: clock.now(), dir, clock, ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}), ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}) });
+      return startHarness({ now: clock.now(), dir, clock, ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}), ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}), ...(options.demoStaff ? { demoStaff: true } : {}) });
     },
     cleanup: async () => {
       await app.close().catch(() => undefined);

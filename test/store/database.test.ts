@@ -84,3 +84,17 @@ describe("database", () => {
     await expect(t.db.write((tx) => tx.office.count())).rejects.toThrow("closed");
   });
 });
+
+describe("write gate", () => {
+  it("refuses a write started inside a running write instead of waiting for itself forever", async () => {
+    const { openTempDb } = await import("../helpers/temp-db.ts");
+    const local = await openTempDb();
+    try {
+      await expect(local.db.write(async () => local.db.write((tx) => tx.office.count()))).rejects.toThrow("A write was started inside another write");
+      // The gate still works afterwards.
+      expect(await local.db.write((tx) => tx.office.count())).toBe(0);
+    } finally {
+      await local.cleanup();
+    }
+  });
+});

@@ -43,6 +43,7 @@ export const officialCommands = [
   { command: "buka", description: "Buka kasus baru: /buka NOMOR-SOP perihal" },
   { command: "delegasi", description: "Tetapkan atau akhiri Plt./Plh." },
   { command: "batalkan", description: "Batalkan kasus: /batalkan KODE alasan" },
+  { command: "jatuhtempo", description: "Tenggat KGB, pensiun, kenaikan pangkat" },
   { command: "pejabat", description: "Daftar jabatan dan pejabat" },
   { command: "saya", description: "Siapa saya menurut sistem" },
   { command: "bantuan", description: "Bantuan" },
