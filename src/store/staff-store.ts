@@ -16,18 +16,36 @@ export async function importStaffRows(
       let created = 0;
       let updated = 0;
       const now = new Date();
-      for (const [i, row] of rows.entries()) {
-        const data = { ...row, importedAt: now };
+      // Known NIPs are updated one by one; new ones go in batches (a NIP repeated in the file
+      // counts once: its last row wins).
+      const fresh = new Map<string, StaffRow>();
+      let done = 0;
+      const report = () => {
+        if (done % 500 === 0 || done === rows.length) onProgress(done, rows.length);
+      };
+      for (const row of rows) {
         const id = existing.get(row.nip);
         if (id) {
-          await tx.employee.update({ where: { id }, data });
+          await tx.employee.update({ where: { id }, data: { ...row, importedAt: now } });
           updated += 1;
+          done += 1;
+          report();
         } else {
-          await tx.employee.create({ data: { id: randomUUID(), officeId, ...data } });
-          created += 1;
+          if (!fresh.has(row.nip)) created += 1;
+          else done += 1;
+          fresh.set(row.nip, row);
         }
-        if (i % 500 === 0 || i === rows.length - 1) onProgress(i + 1, rows.length);
       }
+      const batch = [...fresh.values()];
+      for (let i = 0; i < batch.length; i += 500) {
+        const slice = batch.slice(i, i + 500);
+        await tx.employee.createMany({ data: slice.map((row) => ({ id: randomUUID(), officeId, ...row, importedAt: now })) });
+        for (let j = 0; j < slice.length; j++) {
+          done += 1;
+          report();
+        }
+      }
+      onProgress(rows.length, rows.length);
       return { created, updated };
     },
     { timeoutMs: 30 * 60_000 },
