@@ -33,6 +33,8 @@ import { workCalendarsOf } from "./store/work-calendar.ts";
 import { createStaffService, type StaffService } from "./engine/staff-service.ts";
 import { localDate, isOfficeTime } from "./domain/working-time.ts";
 import { createFileStore, localFileKey } from "./store/file-store.ts";
+import { renderSopChart } from "./domain/sop-chart.ts";
+import { renderPng } from "./store/png-renderer.ts";
 import path from "node:path";
 import type { FilePort } from "./engine/file-ports.ts";
 
@@ -102,6 +104,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
   }
 
+  // Console-only (the embedded default) may run without FILE_ENCRYPTION_KEY: a local key is made.
+  const fileKey = config.files.key ?? (!config.telegram && !config.whatsapp ? localFileKey(path.join(path.dirname(config.databaseFile), ".file-key")) : null);
+  const files = fileKey ? createFileStore(db, { dir: config.files.dir, key: fileKey, maxBytes: config.files.maxBytes }) : undefined;
   const store = createEngineStore(db);
   const calendar = workCalendarsOf(catalog);
   const engine = createCaseEngine({
@@ -141,13 +146,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     defaultOfficeId: config.defaultOffice,
     enrolmentTtlHours: config.enrolmentCodeHours,
     sopTitle: (n) => catalog.sops.get(n)?.value.title,
+    sopChart: (n, officeId) => {
+      const sop = catalog.sops.get(n)?.value;
+      if (!sop) return [];
+      const pages = renderSopChart(sop, { subtitle: catalog.offices.get(officeId)?.office.name ?? sop.unit.join(" / ") });
+      return pages.map((p, i) => ({ name: `sop-${String(n).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`, png: renderPng(p.svg) }));
+    },
+    ...(files ? { files } : {}),
     sopStartKind: (n) => catalog.sops.get(n)?.value.start.kind,
   });
 
   let consoleChannel: ConsoleChannel | undefined;
-  // Console-only (the embedded default) may run without FILE_ENCRYPTION_KEY: a local key is made.
-  const fileKey = config.files.key ?? (!config.telegram && !config.whatsapp ? localFileKey(path.join(path.dirname(config.databaseFile), ".file-key")) : null);
-  const files = fileKey ? createFileStore(db, { dir: config.files.dir, key: fileKey, maxBytes: config.files.maxBytes }) : undefined;
   let telegram: TelegramChannel | undefined;
   let receiveRef: (message: InboundMessage) => Promise<void> = async () => undefined;
   if (config.telegram) {
@@ -256,6 +265,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...options.console,
       personas: createConsolePersonas(db, clock),
       ...(files ? { files } : {}),
+      downloadsDir: path.join(path.dirname(config.databaseFile), "console-files"),
       handle: receive,
       now: () => clock.now(),
       onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "console message failed"),

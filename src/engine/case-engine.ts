@@ -38,7 +38,7 @@ export interface Actor {
   chatId: string;
 }
 
-export type Reply = { text: string; actions?: ActionRef[]; taskId?: string };
+export type Reply = { text: string; actions?: ActionRef[]; taskId?: string; fileIds?: string[] };
 
 export interface OpenCaseInput {
   officeId: string;

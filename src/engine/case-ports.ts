@@ -180,6 +180,8 @@ export interface EngineTx {
   enqueue(draft: OutboxDraft, at: Date): Promise<void>;
   /** Messages that offered buttons for a task and have not been edited yet. */
   actionMessagesOfTask(taskId: string): Promise<{ id: number; channel: ChannelName; chatId: string; text: string }[]>;
+  /** Records a file written by FilePort.prepare. */
+  recordFile(row: { id: string; channel: string; uploaderId: string; originalName: string; mime: string; size: number; sha256: string; createdAt: Date }): Promise<void>;
   /** Attaches a stored file to a case (and the step it was sent for). */
   attachFile(fileId: string, caseId: string, taskId: string | null): Promise<void>;
   /** Files attached to a case, oldest first. */

@@ -11,7 +11,7 @@ import { caseTexts, decisionWords, formatDateTime, refusals, statusWords, stepPo
 import type { CaseRow, EngineStore, EngineTx, OfficialRow, OutboxDraft, TaskRow } from "./case-ports.ts";
 import { delegationUsage, parseDelegation } from "./delegation-command.ts";
 import { issueEnrolmentCode, redeemEnrolmentCode } from "./enrolment.ts";
-import { fileTexts } from "./file-ports.ts";
+import { fileTexts, type FilePort } from "./file-ports.ts";
 import { channelLabels, formatDate, messages } from "./messages.ts";
 import type { Clock, Directory } from "./ports.ts";
 import type { InboundMessage } from "./types.ts";
@@ -21,6 +21,10 @@ export interface ChatServiceDeps {
   engine: CaseEngine;
   applicants: ApplicantService;
   staff?: StaffService;
+  /** Draws an SOP's swimlane chart as PNG pages (for /alur). */
+  sopChart?(sopNumber: number, officeId: string): { name: string; png: Buffer }[];
+  /** Where generated files (charts, reports) are kept to be sent. */
+  files?: FilePort;
   /** Messages a chat that is not an official may send per minute (more are politely refused). */
   publicRateLimit?: number;
   directory: Directory;
@@ -288,6 +292,24 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     return [{ text: `${label} ditetapkan: ${deputy.name} menggantikan ${absent.name}, ${period}.` }];
   }
 
+  /** /alur <nomor>: the SOP drawn as a swimlane flowchart (one picture per page). */
+  async function sopChartCommand(tx: EngineTx, officeId: string, args: string): Promise<Reply[]> {
+    const number = Number(args);
+    const title = deps.sopTitle(number);
+    if (!args || !title) return [{ text: "Tulis nomor SOP, misalnya /alur 18 untuk bagan alir SOP Penerbitan Surat Pemberitahuan KGB." }];
+    if (!deps.sopChart || !deps.files) return [{ text: "Maaf, gambar bagan alir belum tersedia di sini." }];
+    const pages = deps.sopChart(number, officeId);
+    const fileIds: string[] = [];
+    for (const page of pages) {
+      const saved = await deps.files.prepare({ bytes: page.png, name: page.name, channel: "system", uploaderId: "sopbot", at: clock.now() });
+      if (saved.ok) {
+        await tx.recordFile(saved.row);
+        fileIds.push(saved.file.id);
+      }
+    }
+    return [{ text: `Bagan alir SOP ${number} — ${title}${pages.length > 1 ? ` (${pages.length} halaman)` : ""}.`, fileIds }];
+  }
+
   /** /jatuhtempo [bulan]: the coming personnel deadlines, for the personnel staff and the office's leaders. */
   async function upcomingCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
     if (!deps.staff) return [{ text: messages.unknownCommand("/jatuhtempo") }];
@@ -361,6 +383,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           return [{ text: await whoAmI(message, official) }];
         case "pejabat":
           return [{ text: await listOfficials(official?.officeId ?? deps.defaultOfficeId) }];
+        case "alur":
+          return sopChartCommand(tx, official?.officeId ?? deps.defaultOfficeId, command.args);
         case "batal": {
           const had = await tx.prompt(chatKey);
           await tx.clearPrompt(chatKey);
@@ -461,7 +485,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         const replies = await route(buffered, message);
         for (const reply of replies) {
           await tx.enqueue(
-            { channel: message.channel, chatId: message.chatId, text: reply.text, ...(reply.actions ? { actions: reply.actions } : {}), ...(reply.taskId ? { taskId: reply.taskId } : {}) },
+            {
+              channel: message.channel,
+              chatId: message.chatId,
+              text: reply.text,
+              ...(reply.actions ? { actions: reply.actions } : {}),
+              ...(reply.taskId ? { taskId: reply.taskId } : {}),
+              ...(reply.fileIds && reply.fileIds.length > 0 ? { fileIds: reply.fileIds } : {}),
+            },
             clock.now(),
           );
         }

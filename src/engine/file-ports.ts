@@ -11,10 +11,33 @@ export interface StoredFileRef {
 
 export type SaveUploadResult = { ok: true; file: StoredFileRef } | { ok: false; reason: "too-large" | "empty" | "type" };
 
+/** The database row of a stored file (recorded by whoever holds the transaction). */
+export interface StoredFileRow {
+  id: string;
+  channel: string;
+  uploaderId: string;
+  originalName: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+}
+
+export interface FileInput {
+  bytes: Uint8Array;
+  name: string | null;
+  channel: string;
+  uploaderId: string;
+  at: Date;
+}
+
 export interface FilePort {
   /** The largest file accepted, in bytes. */
   readonly maxBytes: number;
-  save(input: { bytes: Uint8Array; name: string | null; channel: string; uploaderId: string; at: Date }): Promise<SaveUploadResult>;
+  /** Checks, encrypts and records a file in its own transaction (channels, outside the engine). */
+  save(input: FileInput): Promise<SaveUploadResult>;
+  /** Checks and encrypts a file to disk only; the caller records `row` in its open transaction. */
+  prepare(input: FileInput): Promise<(SaveUploadResult & { ok: true; row: StoredFileRow }) | (SaveUploadResult & { ok: false })>;
   read(id: string): Promise<{ id: string; name: string; mime: string; bytes: Buffer } | null>;
 }
 

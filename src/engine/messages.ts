@@ -11,6 +11,7 @@ export const messages = {
       "/bantuan — daftar perintah ini",
       "/saya — siapa Anda menurut sistem",
       "/pejabat — daftar jabatan dan pejabat di kantor ini",
+      "/alur NOMOR — bagan alir SOP, misalnya /alur 18",
       ...(isOfficial ? [] : ["", "Di WhatsApp perintah boleh diketik tanpa garis miring, misalnya LAYANAN atau STATUS 30-7QK3F.", "Pejabat kantor mendaftar dengan /daftar KODE dari admin."]),
     ].join("\n"),
   unknownCommand: (command: string) =>

@@ -207,6 +207,9 @@ function createTx(tx: Tx): EngineTx {
       );
       return rows.filter((r) => !edited.has(r.id)).map((r) => ({ id: r.id, channel: r.channel as ChannelName, chatId: r.chatId, text: r.text }));
     },
+    async recordFile(row) {
+      await tx.storedFile.create({ data: row });
+    },
     async attachFile(fileId, caseId, taskId) {
       await tx.storedFile.update({ where: { id: fileId }, data: { caseId, taskId } });
     },

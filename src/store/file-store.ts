@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID }
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { checkUpload } from "../domain/file-types.ts";
-import type { FilePort, SaveUploadResult } from "../engine/file-ports.ts";
+import type { FileInput, FilePort, StoredFileRow } from "../engine/file-ports.ts";
 import type { Database } from "./database.ts";
 
 const MAGIC = Buffer.from("SOPF1");
@@ -29,24 +29,27 @@ export function decrypt(sealed: Buffer, key: Buffer): Buffer {
 export function createFileStore(db: Database, options: { dir: string; key: Buffer; maxBytes: number }): FilePort {
   mkdirSync(options.dir, { recursive: true });
   const pathOf = (id: string) => path.join(options.dir, id.slice(0, 2), `${id}.bin`);
+  async function prepare(input: FileInput) {
+    const check = checkUpload(input.bytes, options.maxBytes);
+    if (!check.ok) return check;
+    const id = randomUUID().replace(/-/g, "");
+    const sha256 = createHash("sha256").update(input.bytes).digest("hex");
+    const file = pathOf(id);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, encrypt(Buffer.from(input.bytes), options.key));
+    renameSync(`${file}.tmp`, file);
+    const name = input.name?.replace(/[\\/\0]/g, "_").slice(0, 120) || `berkas.${check.extension}`;
+    const row: StoredFileRow = { id, channel: input.channel, uploaderId: input.uploaderId, originalName: name, mime: check.mime, size: input.bytes.length, sha256, createdAt: input.at };
+    return { ok: true as const, file: { id, name, mime: check.mime, size: input.bytes.length, sha256 }, row };
+  }
   return {
     maxBytes: options.maxBytes,
-    async save(input): Promise<SaveUploadResult> {
-      const check = checkUpload(input.bytes, options.maxBytes);
-      if (!check.ok) return check;
-      const id = randomUUID().replace(/-/g, "");
-      const sha256 = createHash("sha256").update(input.bytes).digest("hex");
-      const file = pathOf(id);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, encrypt(Buffer.from(input.bytes), options.key));
-      renameSync(`${file}.tmp`, file);
-      const name = input.name?.replace(/[\\/\0]/g, "_").slice(0, 120) || `berkas.${check.extension}`;
-      await db.write((tx) =>
-        tx.storedFile.create({
-          data: { id, channel: input.channel, uploaderId: input.uploaderId, originalName: name, mime: check.mime, size: input.bytes.length, sha256, createdAt: input.at },
-        }),
-      );
-      return { ok: true, file: { id, name, mime: check.mime, size: input.bytes.length, sha256 } };
+    prepare,
+    async save(input) {
+      const prepared = await prepare(input);
+      if (!prepared.ok) return prepared;
+      await db.write((tx) => tx.storedFile.create({ data: prepared.row }));
+      return { ok: true, file: prepared.file };
     },
     async read(id) {
       const row = await db.prisma.storedFile.findUnique({ where: { id } });

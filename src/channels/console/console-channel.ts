@@ -2,7 +2,7 @@
 // embedded default (no tokens needed) and the driver of the transcript tests. When standard input
 // is not a terminal it reads one message per line and echoes it, so a transcript reads like a chat.
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FilePort } from "../../engine/file-ports.ts";
 import { createInterface, type Interface } from "node:readline";
@@ -19,6 +19,8 @@ export interface ConsoleChannelDeps {
   now(): Date;
   /** Where files sent with /berkas are stored (checked, encrypted), like Telegram's. */
   files?: FilePort;
+  /** Where files the bot sends (charts, reports, documents) are written, decrypted, for the user to open. */
+  downloadsDir?: string;
   /** Called with an error that escaped handling a line (it is logged; the console goes on). */
   onError(error: unknown): void;
 }
@@ -65,7 +67,20 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
     const externalId = message.chatId.replace(/^console:/, "");
     const label = externalId === current?.externalId ? current.label : await personas.label(externalId);
     const choices = message.actions?.map((a, i) => `[${i + 1}] ${a.label}`).join("  ");
-    write(`sopbot → ${label}:\n${indent(message.text)}${choices ? `\n  Pilihan: ${choices} — balas dengan nomornya` : ""}`);
+    const attached: string[] = [];
+    for (const fileId of message.fileIds ?? []) {
+      const file = deps.files ? await deps.files.read(fileId) : null;
+      if (!file) continue;
+      if (deps.downloadsDir) {
+        await mkdir(deps.downloadsDir, { recursive: true });
+        const target = path.join(deps.downloadsDir, `${fileId.slice(0, 8)}-${file.name}`);
+        await writeFile(target, file.bytes);
+        attached.push(`${file.name} → ${target}`);
+      } else attached.push(file.name);
+    }
+    write(
+      `sopbot → ${label}:\n${indent(message.text)}${choices ? `\n  Pilihan: ${choices} — balas dengan nomornya` : ""}${attached.length > 0 ? `\n  Berkas: ${attached.join("; ")}` : ""}`,
+    );
   }
 
   async function switchPersona(query: string): Promise<void> {

@@ -66,6 +66,16 @@ export function splitText(text: string, limit = TEXT_LIMIT): string[] {
   return parts;
 }
 
+/** Telegram shows a picture as a photo only up to 10 MB, width + height ≤ 10000 and a ratio ≤ 20. */
+export function fitsAsPhoto(mime: string, bytes: Buffer): boolean {
+  if (mime !== "image/png" && mime !== "image/jpeg") return false;
+  if (bytes.length > 10 * 1024 * 1024) return false;
+  if (mime === "image/jpeg") return true;
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  return width + height <= 10_000 && Math.max(width, height) / Math.max(1, Math.min(width, height)) <= 20;
+}
+
 export function keyboardOf(message: OutboundMessage): InlineKeyboard | undefined {
   if (!message.actions || message.actions.length === 0) return undefined;
   const keyboard = new InlineKeyboard();
@@ -205,7 +215,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
         }
         for (const fileId of message.fileIds ?? []) {
           const file = await deps.files.read(fileId);
-          if (file) await bot.api.sendDocument(chatId, new InputFile(file.bytes, file.name));
+          if (!file) continue;
+          if (fitsAsPhoto(file.mime, file.bytes)) await bot.api.sendPhoto(chatId, new InputFile(file.bytes, file.name), { caption: file.name });
+          else await bot.api.sendDocument(chatId, new InputFile(file.bytes, file.name));
         }
         return lastId !== undefined ? { platformMessageId: String(lastId) } : undefined;
       } catch (error) {

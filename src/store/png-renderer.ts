@@ -1,0 +1,19 @@
+// Rasterizes SVG to PNG with resvg and the DejaVu Sans font shipped in an npm package, so a chart
+// looks the same on every machine (no system fonts are read).
+import { createRequire } from "node:module";
+import path from "node:path";
+import { Resvg } from "@resvg/resvg-js";
+
+const require = createRequire(import.meta.url);
+const fontDir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+const fontFiles = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => path.join(fontDir, f));
+
+export function renderPng(svg: string): Buffer {
+  const resvg = new Resvg(svg, { font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" }, background: "#ffffff" });
+  return Buffer.from(resvg.render().asPng());
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+export function pngSize(png: Buffer): { width: number; height: number } {
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
