@@ -35,6 +35,8 @@ import { localDate, isOfficeTime } from "./domain/working-time.ts";
 import { createFileStore, localFileKey } from "./store/file-store.ts";
 import { renderSopChart } from "./domain/sop-chart.ts";
 import { renderPng } from "./store/png-renderer.ts";
+import { toXlsx } from "./store/exporter.ts";
+import { sendWeeklyReportIn } from "./engine/report-service.ts";
 import path from "node:path";
 import type { FilePort } from "./engine/file-ports.ts";
 
@@ -153,6 +155,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       return pages.map((p, i) => ({ name: `sop-${String(n).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`, png: renderPng(p.svg) }));
     },
     ...(files ? { files } : {}),
+    renderPng,
+    toXlsx,
+    calendar,
     sopStartKind: (n) => catalog.sops.get(n)?.value.start.kind,
   });
 
@@ -236,10 +241,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     lastStaffScan.set(officeId, today);
     if (outcome.opened + outcome.reminded > 0) logger.info({ office: officeId, ...outcome }, "staff deadlines run");
   };
+  const weekly = async (officeId: string) => {
+    const office = catalog.offices.get(officeId)?.office;
+    if (!office) return;
+    await store.transaction((tx) => sendWeeklyReportIn(tx, { officeId, officeName: office.shortName, now: clock.now(), calendar: calendar(officeId), renderPng, ...(files ? { files } : {}) }));
+  };
   const tick = async () => {
     await engine.applyDelegations(officeIds);
     await engine.fireDueDeadlines();
     await engine.sendDigests(officeIds);
+    // The Monday 07:30 job sends the weekly report; this catches it up on Monday after downtime.
+    for (const id of officeIds) await weekly(id);
     // The 07:30 job below runs the staff deadlines; this catches up once a day after downtime.
     for (const id of officeIds) {
       if (lastStaffScan.get(id) !== localDate(clock.now(), calendar(id).timeZone)) await scanStaff(id);
@@ -254,6 +266,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       timezone: calendar(id).timeZone,
       run: async () => {
         await scanStaff(id);
+        await weekly(id);
         await dispatcher.flush();
       },
     })),

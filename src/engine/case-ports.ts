@@ -180,6 +180,10 @@ export interface EngineTx {
   enqueue(draft: OutboxDraft, at: Date): Promise<void>;
   /** Messages that offered buttons for a task and have not been edited yet. */
   actionMessagesOfTask(taskId: string): Promise<{ id: number; channel: ChannelName; chatId: string; text: string }[]>;
+  /** Cases of an office that overlap [from, to) (created before `to`, not closed before `from`), and their tasks. */
+  reportHistory(officeId: string, from: Date, to: Date): Promise<{ cases: CaseRow[]; tasks: TaskRow[] }>;
+  /** Audit events of an office's cases in [from, to), and the office-wide events without a case. */
+  auditEvents(officeId: string, from: Date, to: Date): Promise<{ id: number; at: Date; caseId: string | null; stepId: string | null; actorLabel: string; actingAs: string | null; action: string; note: string | null; flowHash: string | null; hash: string }[]>;
   /** Records a file written by FilePort.prepare. */
   recordFile(row: { id: string; channel: string; uploaderId: string; originalName: string; mime: string; size: number; sha256: string; createdAt: Date }): Promise<void>;
   /** Attaches a stored file to a case (and the step it was sent for). */

@@ -2,7 +2,9 @@
 // recorded (a redelivered message does nothing), the command or button runs, and every reply is
 // written to the outbox. The caller flushes the outbox after the commit.
 import { randomUUID } from "node:crypto";
-import type { TimeZone } from "../domain/working-time.ts";
+import type { TimeZone, WorkCalendar } from "../domain/working-time.ts";
+import { reportChart, reportText } from "../domain/sla-report.ts";
+import { buildSlaReportIn, exportRowsIn, parsePeriod } from "./report-service.ts";
 import type { ApplicantService } from "./applicant-service.ts";
 import { kindLabels, type StaffService } from "./staff-service.ts";
 import { formatDateId } from "../domain/field-types.ts";
@@ -25,6 +27,9 @@ export interface ChatServiceDeps {
   sopChart?(sopNumber: number, officeId: string): { name: string; png: Buffer }[];
   /** Where generated files (charts, reports) are kept to be sent. */
   files?: FilePort;
+  renderPng?(svg: string): Buffer;
+  toXlsx?(sheets: { name: string; rows: Record<string, string | number | null>[] }[]): Promise<Buffer>;
+  calendar?(officeId: string): WorkCalendar;
   /** Messages a chat that is not an official may send per minute (more are politely refused). */
   publicRateLimit?: number;
   directory: Directory;
@@ -74,6 +79,8 @@ const officialHelp = [
   "/batalkan KODE alasan — membatalkan kasus (yang berwenang)",
   "/delegasi — menetapkan atau mengakhiri Plt./Plh.",
   "/jatuhtempo [bulan] — tenggat KGB, pensiun, dan kenaikan pangkat (Kepegawaian)",
+  "/laporan [periode] — kepatuhan waktu layanan (Kepala Dinas, Sekretaris)",
+  "/ekspor [periode] — kasus, langkah, dan jejak audit sebagai XLSX (Sekretaris)",
   "Pilihan pada pesan tugas dapat dijawab dengan nomornya.",
 ].join("\n");
 
@@ -310,6 +317,52 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     return [{ text: `Bagan alir SOP ${number} — ${title}${pages.length > 1 ? ` (${pages.length} halaman)` : ""}.`, fileIds }];
   }
 
+  async function holdsAny(tx: EngineTx, official: OfficialRow, keys: string[]): Promise<boolean> {
+    if (official.isAdmin) return true;
+    return (await tx.positionsOf(official.id, clock.now())).some((k) => keys.includes(k));
+  }
+
+  /** /laporan [periode]: SLA compliance for the Kepala Dinas and the Sekretaris, as text and a chart. */
+  async function reportCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
+    if (!(await holdsAny(tx, official, ["kepala-dinas", "sekretaris"]))) return [{ text: "Maaf, laporan kepatuhan waktu hanya untuk Kepala Dinas dan Sekretaris." }];
+    if (!deps.calendar) return [{ text: messages.unknownCommand("/laporan") }];
+    const office = engine.officeOf(official.officeId);
+    const period = parsePeriod(args, clock.now(), office.timeZone as TimeZone);
+    if (!period) return [{ text: "Periode tidak dapat dibaca. Contoh: /laporan (30 hari terakhir), /laporan 7, /laporan 2026-03, /laporan 2026-03-01 2026-03-31." }];
+    const report = await buildSlaReportIn(tx, office.id, period.from, period.to, clock.now(), deps.calendar(office.id));
+    const fileIds: string[] = [];
+    if (deps.renderPng && deps.files) {
+      const chart = reportChart(report, office.shortName, period.label);
+      const saved = await deps.files.prepare({ bytes: deps.renderPng(chart.svg), name: "laporan-sla.png", channel: "system", uploaderId: "sopbot", at: clock.now() });
+      if (saved.ok) {
+        await tx.recordFile(saved.row);
+        fileIds.push(saved.file.id);
+      }
+    }
+    return [{ text: reportText(report, office.shortName, period.label), fileIds }];
+  }
+
+  /** /ekspor [periode]: cases, steps and the audit trail as one XLSX, for the Sekretaris. */
+  async function exportCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
+    if (!(await holdsAny(tx, official, ["sekretaris"]))) return [{ text: "Maaf, ekspor data hanya untuk Sekretaris dan admin." }];
+    if (!deps.toXlsx || !deps.files) return [{ text: messages.unknownCommand("/ekspor") }];
+    const office = engine.officeOf(official.officeId);
+    const period = parsePeriod(args, clock.now(), office.timeZone as TimeZone);
+    if (!period) return [{ text: "Periode tidak dapat dibaca. Contoh: /ekspor 2026-03 atau /ekspor 2026-03-01 2026-03-31." }];
+    const rows = await exportRowsIn(tx, office.id, period.from, period.to);
+    const xlsx = await deps.toXlsx([
+      { name: "Kasus", rows: rows.cases },
+      { name: "Langkah", rows: rows.steps },
+      { name: "Jejak audit", rows: rows.audit },
+    ]);
+    const name = `ekspor-${office.id}-${period.from.toISOString().slice(0, 10)}.xlsx`;
+    const saved = await deps.files.prepare({ bytes: xlsx, name, channel: "system", uploaderId: "sopbot", at: clock.now(), generatedMime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
+    if (!saved.ok) return [{ text: "Maaf, berkas ekspor gagal dibuat." }];
+    await tx.recordFile(saved.row);
+    await tx.appendAudit({ at: clock.now(), actorOfficialId: official.id, actorLabel: official.name, action: "export", note: `${period.label}: ${rows.cases.length} kasus, ${rows.steps.length} langkah, ${rows.audit.length} peristiwa` });
+    return [{ text: `Ekspor ${office.shortName}, ${period.label}: ${rows.cases.length} kasus, ${rows.steps.length} langkah, ${rows.audit.length} peristiwa audit.`, fileIds: [saved.file.id] }];
+  }
+
   /** /jatuhtempo [bulan]: the coming personnel deadlines, for the personnel staff and the office's leaders. */
   async function upcomingCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
     if (!deps.staff) return [{ text: messages.unknownCommand("/jatuhtempo") }];
@@ -406,6 +459,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           return delegationCommand(tx, official, command.args);
         case "jatuhtempo":
           return upcomingCommand(tx, official, command.args);
+        case "laporan":
+          return reportCommand(tx, official, command.args);
+        case "ekspor":
+          return exportCommand(tx, official, command.args);
         case "kode": {
           if (!official.isAdmin) return [{ text: "Maaf, hanya admin yang dapat membuat kode pendaftaran." }];
           const found = await findOfficial(tx, official.officeId, command.args);

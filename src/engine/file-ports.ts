@@ -29,6 +29,8 @@ export interface FileInput {
   channel: string;
   uploaderId: string;
   at: Date;
+  /** For files the bot itself generated (exports): the type, instead of checking the content. */
+  generatedMime?: string;
 }
 
 export interface FilePort {

@@ -207,6 +207,19 @@ function createTx(tx: Tx): EngineTx {
       );
       return rows.filter((r) => !edited.has(r.id)).map((r) => ({ id: r.id, channel: r.channel as ChannelName, chatId: r.chatId, text: r.text }));
     },
+    async reportHistory(officeId, from, to) {
+      const cases = await tx.case.findMany({ where: { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] }, orderBy: { createdAt: "asc" } });
+      const tasks = await tx.stepTask.findMany({ where: { caseId: { in: cases.map((c) => c.id) } }, orderBy: [{ caseId: "asc" }, { visit: "asc" }] });
+      return { cases: cases.map(toCase), tasks: tasks.map(toTask) };
+    },
+    async auditEvents(officeId, from, to) {
+      const caseIds = (await tx.case.findMany({ where: { officeId }, select: { id: true } })).map((c) => c.id);
+      return tx.auditEvent.findMany({
+        where: { at: { gte: from, lt: to }, OR: [{ caseId: { in: caseIds } }, { caseId: null }] },
+        orderBy: { id: "asc" },
+        select: { id: true, at: true, caseId: true, stepId: true, actorLabel: true, actingAs: true, action: true, note: true, flowHash: true, hash: true },
+      });
+    },
     async recordFile(row) {
       await tx.storedFile.create({ data: row });
     },

@@ -30,7 +30,9 @@ export function createFileStore(db: Database, options: { dir: string; key: Buffe
   mkdirSync(options.dir, { recursive: true });
   const pathOf = (id: string) => path.join(options.dir, id.slice(0, 2), `${id}.bin`);
   async function prepare(input: FileInput) {
-    const check = checkUpload(input.bytes, options.maxBytes);
+    const check: { ok: true; mime: string; extension: string } | { ok: false; reason: "too-large" | "empty" | "type" } = input.generatedMime
+      ? { ok: true, mime: input.generatedMime, extension: "bin" }
+      : checkUpload(input.bytes, options.maxBytes);
     if (!check.ok) return check;
     const id = randomUUID().replace(/-/g, "");
     const sha256 = createHash("sha256").update(input.bytes).digest("hex");

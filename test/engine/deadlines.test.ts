@@ -58,7 +58,7 @@ describe("step deadlines", () => {
     await h.say("1");
     h.clock.set(wita("2026-03-16 08:16"));
     const tick = await h.tick();
-    expect(tick).not.toContain("sopbot → Maria Goreti Bria");
+    expect(tick).not.toContain("Pengingat");
   });
 
   it("catches up after a restart past the due time, and sends each reminder once", async () => {

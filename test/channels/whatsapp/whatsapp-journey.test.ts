@@ -219,7 +219,7 @@ describe("WhatsApp channel", () => {
       m.key.remoteJid = yoh;
     });
     expect(replies.join("\n")).toContain("Catatan: SK pangkat terakhir terlampir");
-    const files = await app.db.prisma.storedFile.findMany();
+    const files = await app.db.prisma.storedFile.findMany({ where: { channel: "whatsapp" } });
     expect(files.map((f) => [f.originalName, f.mime, f.channel])).toEqual([["SK Pangkat Kristina Bere.pdf", "application/pdf", "whatsapp"]]);
     // The Kasubag receives step 4 with the document.
     expect(sock().sent.some((s) => s.jid === FRANSISKA && s.content["fileName"] === "SK Pangkat Kristina Bere.pdf")).toBe(true);

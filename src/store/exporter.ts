@@ -1,0 +1,31 @@
+// Writes export rows as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read the accents) and
+// as one XLSX workbook with a sheet per table.
+import ExcelJS from "exceljs";
+
+type Row = Record<string, string | number | null>;
+
+function cell(value: string | number | null): string {
+  if (value === null) return "";
+  const text = String(value);
+  return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(rows: Row[], columns?: string[]): string {
+  const header = columns ?? Object.keys(rows[0] ?? {});
+  const lines = [header.map(cell).join(","), ...rows.map((r) => header.map((h) => cell(r[h] ?? null)).join(","))];
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+export async function toXlsx(sheets: { name: string; rows: Row[] }[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "sopbot";
+  for (const sheet of sheets) {
+    const ws = workbook.addWorksheet(sheet.name);
+    const header = Object.keys(sheet.rows[0] ?? {});
+    ws.columns = header.map((h) => ({ header: h, key: h, width: Math.min(60, Math.max(10, h.length + 2)) }));
+    ws.getRow(1).font = { bold: true };
+    for (const r of sheet.rows) ws.addRow(r);
+    ws.views = [{ state: "frozen", ySplit: 1 }];
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
