@@ -66,7 +66,7 @@ export interface AppOptions {
   clock?: Clock;
   console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean };
   /** Test hooks for the Telegram channel: a known bot identity and a Bot API stand-in. */
-  telegram?: { botInfo?: UserFromGetMe; transformer?: Transformer };
+  telegram?: { botInfo?: UserFromGetMe; transformer?: Transformer; pacing?: null };
   /** Test hooks for WhatsApp: a socket stand-in fed with recorded events, and media bytes. */
   whatsapp?: { makeSocket?: () => WhatsAppSocketLike; download?: (message: unknown) => Promise<Buffer> };
 }
@@ -171,6 +171,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       apiRoot: config.telegram.apiRoot,
       ...(options.telegram?.botInfo ? { botInfo: options.telegram.botInfo } : {}),
       ...(options.telegram?.transformer ? { transformer: options.telegram.transformer } : {}),
+      ...(options.telegram?.pacing === null ? { pacing: null } : {}),
       receive: (message) => receiveRef(message),
       precheck: (message) => chat.precheckAction(message),
       isOfficial: (userId) => chat.isOfficial("telegram", userId),

@@ -61,6 +61,27 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
   const base = options.baseDelayMs ?? 2_000;
   const max = options.maxDelayMs ?? 10 * 60_000;
   let chain: Promise<unknown> = Promise.resolve();
+  let wakeAt = Infinity;
+  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A deferred or retried row comes due soon: flush again then, not at the next scheduler tick. */
+  function wakeUpAt(when: Date): void {
+    const delay = when.getTime() - options.clock.now().getTime();
+    if (delay > 60_000 || when.getTime() >= wakeAt) return;
+    if (wakeTimer) clearTimeout(wakeTimer);
+    wakeAt = when.getTime();
+    wakeTimer = setTimeout(() => {
+      wakeAt = Infinity;
+      wakeTimer = undefined;
+      void flush().catch(() => undefined);
+    }, Math.max(0, delay));
+    wakeTimer.unref?.();
+  }
+
+  function flush() {
+    const run = chain.then(pass, pass);
+    chain = run.catch(() => undefined);
+    return run;
+  }
 
   async function pass() {
     const counts = { sent: 0, retried: 0, failed: 0 };
@@ -99,7 +120,9 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         } catch (error) {
           if (error instanceof SendFailure && error.deferred) {
             blockedChats.add(chat);
-            await options.outbox.markRetry(row.id, row.attempts, new Date(options.clock.now().getTime() + (error.retryAfterMs ?? 1000)), row.lastError ?? "");
+            const at = new Date(options.clock.now().getTime() + (error.retryAfterMs ?? 1000));
+            await options.outbox.markRetry(row.id, row.attempts, at, row.lastError ?? "");
+            wakeUpAt(at);
             continue;
           }
           options.onError?.(row, error);
@@ -108,7 +131,9 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
           blockedChats.add(chat);
           if (retryable && attempts < maxAttempts) {
             const wait = error instanceof SendFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : backoffMs(attempts, base, max);
-            await options.outbox.markRetry(row.id, attempts, new Date(options.clock.now().getTime() + wait), message);
+            const at = new Date(options.clock.now().getTime() + wait);
+            await options.outbox.markRetry(row.id, attempts, at, message);
+            wakeUpAt(at);
             counts.retried += 1;
           } else {
             await options.outbox.markFailed(row.id, attempts, message);
@@ -119,11 +144,5 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     }
   }
 
-  return {
-    flush() {
-      const run = chain.then(pass, pass);
-      chain = run.catch(() => undefined);
-      return run;
-    },
-  };
+  return { flush };
 }

@@ -4,7 +4,8 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, InlineKeyboard, InputFile, type BotError, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { FilePort } from "../../engine/file-ports.ts";
-import type { ChannelSender } from "../../engine/outbox-dispatcher.ts";
+import { SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
+import { createPacer, telegramPacing, type PacingOptions } from "../../engine/pacer.ts";
 import type { EventLog } from "../../engine/ports.ts";
 import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
 import { isHarmlessEditError, toSendFailure } from "./telegram-errors.ts";
@@ -29,6 +30,8 @@ export interface TelegramChannelDeps {
   files: FilePort;
   log: EventLog;
   now(): Date;
+  /** Sending pace (defaults to Telegram's published limits); null turns pacing off. */
+  pacing?: PacingOptions | null;
 }
 
 export const publicCommands = [
@@ -193,9 +196,13 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
     await deps.receive({ ...base(ctx, `${ctx.chat.id}:${ctx.message.message_id}`), text: "", receivedAt: deps.now() });
   });
 
+  const pacer = deps.pacing === null ? null : createPacer(deps.pacing ?? telegramPacing);
   const sender: ChannelSender = {
     async send(message) {
       const chatId = message.chatId;
+      // Stay under Telegram's limits instead of running into its 429 answers.
+      const wait = pacer?.reserve(chatId, deps.now().getTime()) ?? 0;
+      if (wait > 0) throw new SendFailure("paced", true, wait, true);
       try {
         if (message.edit) {
           try {

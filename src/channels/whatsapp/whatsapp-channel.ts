@@ -8,7 +8,8 @@ import type { EventLog, KeyValueStore } from "../../engine/ports.ts";
 import type { InboundMessage } from "../../engine/types.ts";
 import { useDatabaseAuthState } from "./auth-state.ts";
 import { classify } from "./inbound.ts";
-import { createPacer, defaultPacing, renderForWhatsApp, type PacingOptions } from "./outbound.ts";
+import { createPacer, defaultPacing, type PacingOptions } from "../../engine/pacer.ts";
+import { renderForWhatsApp } from "./outbound.ts";
 import { decideOnClose } from "./reconnect-policy.ts";
 
 /** The part of a Baileys socket this adapter uses (a recorded-event fake implements it in tests). */

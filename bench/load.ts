@@ -1,0 +1,207 @@
+// Load benchmark on SQLite: case transitions per second and their latency, the same load through a
+// bare grammY bot that only answers (ratio), notifications per second against a Bot API stand-in on
+// loopback that enforces Telegram's limits (429 count), latency at 200 updates/s, and resident memory
+// with 10,000 open cases.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Bot, type Transformer } from "grammy";
+import type { Update } from "grammy/types";
+import { loadConfig } from "../src/config.ts";
+import type { InboundMessage } from "../src/engine/types.ts";
+import { createOutboxDispatcher } from "../src/engine/outbox-dispatcher.ts";
+import { createLogger } from "../src/logger.ts";
+import { createApp, type App } from "../src/main.ts";
+import { createOutboxStore } from "../src/store/outbox-store.ts";
+import { botInfo } from "../test/helpers/fake-bot-api.ts";
+import { startBotApiServer } from "../test/helpers/bot-api-server.ts";
+
+const TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz";
+const CASES = Number(process.env.BENCH_CASES ?? 300);
+const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 10_000);
+
+const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+/** A Bot API that answers at once, without the network (both bots get the same). */
+const instantApi: Transformer = async (_prev, method, payload) => {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  if (method === "sendMessage") return { ok: true, result: { message_id: 1, date: 0, chat: { id: Number(p["chat_id"]), type: "private" }, text: "" } } as never;
+  return { ok: true, result: true } as never;
+};
+
+async function startBenchApp(dir: string, apiRoot?: string): Promise<App> {
+  const config = loadConfig({
+    DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
+    LOG_LEVEL: "silent",
+    DEMO_STAFF: "false",
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    FILE_ENCRYPTION_KEY: "ab".repeat(32),
+    FILES_DIR: path.join(dir, "files"),
+    ...(apiRoot ? { TELEGRAM_API_ROOT: apiRoot } : {}),
+  });
+  const app = await createApp({ config, logger: createLogger("silent"), telegram: { botInfo, ...(apiRoot ? {} : { transformer: instantApi, pacing: null }) } });
+  // Every demo official gets a Telegram chat (user id = 1000 + n).
+  const officials = await app.db.prisma.official.findMany({ orderBy: { createdAt: "asc" } });
+  await app.db.write(async (tx) => {
+    for (const [i, o] of officials.entries()) {
+      await tx.chatIdentity.create({ data: { id: `tg-${o.id}`, channel: "telegram", externalId: String(1000 + i), officialId: o.id } });
+    }
+  });
+  return app;
+}
+
+/** The current action of each open case: who may press and which token (looked up, not timed). */
+async function nextPresses(app: App, seq: { n: number }): Promise<InboundMessage[]> {
+  const tasks = await app.db.prisma.stepTask.findMany({ where: { status: "open" } });
+  const presses: InboundMessage[] = [];
+  for (const t of tasks) {
+    const row = await app.db.prisma.outboxMessage.findFirst({ where: { taskId: t.id, actions: { not: null }, editOfId: null }, orderBy: { id: "desc" } });
+    if (!row?.actions) continue;
+    const identity = await app.db.prisma.chatIdentity.findFirst({ where: { channel: "telegram", externalId: row.chatId } });
+    if (!identity) continue;
+    const token = (JSON.parse(row.actions) as { token: string; label: string }[])[0]?.token ?? "";
+    presses.push({ channel: "telegram", chatId: row.chatId, senderId: row.chatId, messageId: `bench-${++seq.n}`, action: { token }, receivedAt: new Date() });
+  }
+  return presses;
+}
+
+function callbackUpdate(userId: number, data: string, id: number): Update {
+  return { update_id: id, callback_query: { id: `cq${id}`, from: { id: userId, is_bot: false, first_name: "x" }, chat_instance: "ci", data, message: { message_id: 1, date: 0, chat: { id: userId, type: "private", first_name: "x" }, text: "" } } } as Update;
+}
+
+export type LoadPart = "engine" | "notify" | "memory";
+
+export async function benchLoad(part: LoadPart): Promise<void> {
+  if (part === "notify") return benchNotifications();
+  if (part === "memory") return benchMemory();
+  const dir = mkdtempSync(path.join(tmpdir(), "sopbot-load-"));
+  try {
+    console.log(`load (SQLite, ${CASES} cases of SOP 13, 6 transitions each):`);
+    const app = await startBenchApp(dir);
+    const kasubag = await app.db.prisma.official.findFirstOrThrow({ where: { name: "Fransiska Nona Lodo" } });
+    const kasubagRow = { id: kasubag.id, officeId: kasubag.officeId, name: kasubag.name, isAdmin: false, active: true };
+    for (let i = 0; i < CASES; i++) await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat ${i}`, openedBy: kasubagRow });
+    await app.dispatcher.flush();
+
+    // 1. Case transitions straight into the engine (one transaction each, outbox rows written).
+    const latencies: number[] = [];
+    const seq = { n: 0 };
+    let transitions = 0;
+    const started = performance.now();
+    let engineTime = 0;
+    for (let round = 0; round < 6; round++) {
+      const presses = await nextPresses(app, seq);
+      const t0 = performance.now();
+      for (const press of presses) {
+        const t = performance.now();
+        await app.chat.handle(press);
+        latencies.push(performance.now() - t);
+      }
+      engineTime += performance.now() - t0;
+      transitions += presses.length;
+      await app.dispatcher.flush();
+    }
+    latencies.sort((a, b) => a - b);
+    const completed = await app.db.prisma.case.count({ where: { status: "completed" } });
+    console.log(`  case transitions: ${transitions} in ${(engineTime / 1000).toFixed(2)} s → ${((transitions / engineTime) * 1000).toFixed(0)} transitions/s (target ≥ 1000); p50 ${ms(pct(latencies, 0.5))}, p99 ${ms(pct(latencies, 0.99))}; ${completed}/${CASES} cases completed; wall ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    // 2. The same presses through grammY: ours (precheck, engine, outbox, send) vs a bare bot that only answers.
+    for (let i = 0; i < CASES; i++) await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat B${i}`, openedBy: kasubagRow });
+    await app.dispatcher.flush();
+    const presses = await nextPresses(app, seq);
+    const bot = app.telegram?.bot;
+    if (!bot) throw new Error("no telegram");
+    let t = performance.now();
+    for (const [i, p] of presses.entries()) {
+      const token = p.action?.token ?? "";
+      await bot.handleUpdate(callbackUpdate(Number(p.senderId), `a:${token}`, 10_000 + i));
+    }
+    const oursRate = (presses.length / (performance.now() - t)) * 1000;
+    const bare = new Bot(TOKEN, { botInfo });
+    bare.api.config.use(instantApi);
+    bare.on("callback_query:data", async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await ctx.reply("ok");
+    });
+    t = performance.now();
+    for (let i = 0; i < presses.length; i++) await bare.handleUpdate(callbackUpdate(1000, "a:x", 50_000 + i));
+    const bareRate = (presses.length / (performance.now() - t)) * 1000;
+    console.log(`  through grammY: ours ${oursRate.toFixed(0)} updates/s, bare bot ${bareRate.toFixed(0)} updates/s, ratio ${(oursRate / bareRate).toFixed(3)} (target ≥ 0.5)`);
+
+    // 3. Open-loop load at 200 updates/s for 5 s: latency of each update.
+    for (let i = 0; i < 1000; i++) await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat C${i}`, openedBy: kasubagRow });
+    await app.dispatcher.flush();
+    const open = await nextPresses(app, seq);
+    const rate = 200;
+    const count = Math.min(open.length, rate * 5);
+    const lat: number[] = [];
+    const start = performance.now();
+    await Promise.all(
+      open.slice(0, count).map(async (p, i) => {
+        const due = start + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const sent = performance.now();
+        await bot.handleUpdate(callbackUpdate(Number(p.senderId), `a:${p.action?.token ?? ""}`, 90_000 + i));
+        lat.push(performance.now() - sent);
+      }),
+    );
+    lat.sort((a, b) => a - b);
+    const moved = await app.db.prisma.auditEvent.count({ where: { action: { startsWith: "step-" }, at: { gte: new Date(Date.now() - 60_000) } } });
+    console.log(`  open loop at ${rate} updates/s for ${count} updates: p50 ${ms(pct(lat, 0.5))}, p99 ${ms(pct(lat, 0.99))} (target p99 < 50 ms); step events in the last minute: ${moved}`);
+    await app.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchNotifications(): Promise<void> {
+  const TOKEN_ = TOKEN;
+  {
+    let t: number;
+    // Notifications against the rate-limited Bot API stand-in on loopback.
+    const api = await startBotApiServer({ token: TOKEN_, rateLimits: true });
+    const dir2 = mkdtempSync(path.join(tmpdir(), "sopbot-notify-"));
+    const app2 = await startBenchApp(dir2, api.url);
+    const chats = 60;
+    const perChat = 5;
+    await app2.db.write(async (tx) => {
+      for (let c = 0; c < chats; c++) for (let k = 0; k < perChat; k++) await tx.outboxMessage.create({ data: { channel: "telegram", chatId: String(2000 + c), text: `Pemberitahuan ${k}`, nextAttemptAt: new Date(0), createdAt: new Date() } });
+    });
+    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(app2.db), senders: { telegram: app2.telegram?.sender ?? { send: async () => undefined } }, clock: { now: () => new Date() } });
+    t = performance.now();
+    while ((await app2.db.prisma.outboxMessage.count({ where: { status: "pending" } })) > 0) {
+      await dispatcher.flush();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = (performance.now() - t) / 1000;
+    console.log(`  notifications: ${chats * perChat} to ${chats} chats in ${seconds.toFixed(1)} s → ${((chats * perChat) / seconds).toFixed(1)}/s against the 30/s ceiling; 429 answers received: ${api.rejected429}`);
+    await app2.close();
+    await api.close();
+    rmSync(dir2, { recursive: true, force: true });
+  }
+}
+
+/** Resident memory of a fresh bot process holding many open cases. */
+async function benchMemory(): Promise<void> {
+  const dir3 = mkdtempSync(path.join(tmpdir(), "sopbot-mem-"));
+  const app3 = await startBenchApp(dir3);
+  const kasubag = await app3.db.prisma.official.findFirstOrThrow({ where: { name: "Fransiska Nona Lodo" } });
+  const kasubagRow = { id: kasubag.id, officeId: kasubag.officeId, name: kasubag.name, isAdmin: false, active: true };
+  const before = process.memoryUsage().rss;
+  const t = performance.now();
+  for (let i = 0; i < OPEN_CASES; i++) await app3.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat M${i}`, openedBy: kasubagRow });
+  global.gc?.();
+  console.log(`  resident memory with ${OPEN_CASES} open cases: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB (target < 200 MB; ${(before / 1024 / 1024).toFixed(0)} MB before opening; opening took ${((performance.now() - t) / 1000).toFixed(0)} s)`);
+  await app3.close();
+  rmSync(dir3, { recursive: true, force: true });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchLoad((process.argv[2] ?? "engine") as LoadPart).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,38 @@
+// How fast a channel may send, so it never bursts: a least gap per chat and overall. A channel's
+// sender asks before each message and, when it must wait, defers the outbox row by that much
+// (not counted as a failed attempt).
+
+export interface PacingOptions {
+  /** Least time between two messages to one chat. */
+  perChatMs: number;
+  /** Least time between any two messages. */
+  overallMs: number;
+  /** Random extra wait, so the rhythm does not look mechanical. */
+  jitterMs: number;
+}
+
+/** WhatsApp: gentle, to stay clear of an unofficial client's ban. */
+export const defaultPacing: PacingOptions = { perChatMs: 1500, overallMs: 600, jitterMs: 400 };
+
+/** Telegram: about 1 message per second per chat and 30 per second overall (its published limits). */
+export const telegramPacing: PacingOptions = { perChatMs: 1000, overallMs: 35, jitterMs: 0 };
+
+/**
+ * Decides whether a message may go now. Returns 0 and books the slot, or the milliseconds to wait.
+ * The outbox defers the row by that much without counting it as a failed attempt.
+ */
+export function createPacer(options: PacingOptions, random: () => number = Math.random) {
+  const lastByChat = new Map<string, number>();
+  let lastOverall = -Infinity;
+  return {
+    reserve(chatId: string, now: number): number {
+      const chatReady = (lastByChat.get(chatId) ?? -Infinity) + options.perChatMs;
+      const overallReady = lastOverall + options.overallMs;
+      const ready = Math.max(chatReady, overallReady);
+      if (now < ready) return Math.ceil(ready - now + random() * options.jitterMs);
+      lastByChat.set(chatId, now);
+      lastOverall = now;
+      return 0;
+    },
+  };
+}
