@@ -65,7 +65,9 @@ export function newCaseCode(sopNumber: number, random: () => Buffer = () => rand
 export function normalizeCaseCode(input: string): string {
   const compact = input.toUpperCase().replace(/[^0-9A-Z]/g, "");
   const match = /^(\d{1,2})([A-Z0-9]{5})$/.exec(compact);
-  return match ? `${match[1]}-${match[2]}` : input.trim().toUpperCase();
+  // Anything else is not a code; it is shown back cut short (never echo a whole flood).
+  const raw = input.trim().toUpperCase();
+  return match ? `${match[1]}-${match[2]}` : raw.length > 16 ? `${raw.slice(0, 16)}…` : raw;
 }
 
 function newToken(): string {
