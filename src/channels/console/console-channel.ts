@@ -121,16 +121,21 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       await sendFile(text.slice("/berkas".length).trim());
       return;
     }
-    await deps.handle({
-      channel: "console",
-      chatId: `console:${current.externalId}`,
-      senderId: current.externalId,
-      senderName: current.label,
-      messageId: `${runId}-${counter}`,
-      text,
-      receivedAt: deps.now(),
-    });
+    await deps.handle(inbound(current, { text }));
     if (lower === "/bantuan") write(indent(consoleHelp));
+  }
+
+  /** The message as the engine receives it, from the persona speaking now. */
+  function inbound(persona: Persona, content: Pick<InboundMessage, "text" | "attachment">): InboundMessage {
+    return {
+      channel: "console",
+      chatId: `console:${persona.externalId}`,
+      senderId: persona.externalId,
+      senderName: persona.label,
+      messageId: `${runId}-${counter}`,
+      ...content,
+      receivedAt: deps.now(),
+    };
   }
 
   async function sendFile(filePath: string): Promise<void> {
@@ -152,15 +157,7 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
     }
     const maxMb = Math.round(deps.files.maxBytes / 1024 / 1024);
     const saved = await deps.files.save({ bytes, name: path.basename(filePath), channel: "console", uploaderId: current.externalId, at: deps.now() });
-    await deps.handle({
-      channel: "console",
-      chatId: `console:${current.externalId}`,
-      senderId: current.externalId,
-      senderName: current.label,
-      messageId: `${runId}-${counter}`,
-      attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb },
-      receivedAt: deps.now(),
-    });
+    await deps.handle(inbound(current, { attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb } }));
   }
 
   function stop(): void {
