@@ -28,6 +28,11 @@ function isRealDate(y: number, m: number, d: number): boolean {
 
 const iso = (y: number, m: number, d: number) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 
+/** "Maret" for 3. */
+export function monthNameId(month: number): string {
+  return (months[month - 1] ?? "").replace(/^./, (c) => c.toUpperCase());
+}
+
 export function formatDateId(isoDate: string): string {
   const [y, m, d] = isoDate.split("-").map(Number);
   return `${d} ${months[(m ?? 1) - 1]?.replace(/^./, (c) => c.toUpperCase())} ${y}`;

@@ -2,7 +2,7 @@
 // still open; the median and 90th percentile of the actual time against the standard time; the
 // share done on time; and the steps where cases wait longest. Pure: the history and the calendar
 // come in; numbers and a bar chart (SVG) come out.
-import { chartFont } from "./sop-chart.ts";
+import { chartFont, escapeXml } from "./sop-chart.ts";
 import { officeMinutesBetween, type WorkCalendar } from "./working-time.ts";
 
 export interface ReportCase {
@@ -170,7 +170,6 @@ export function reportText(report: SlaReport, officeName: string, periodLabel: s
   return lines.join("\n");
 }
 
-const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** A horizontal bar chart: share on time per SOP, and the longest waits. */
 export function reportChart(report: SlaReport, officeName: string, periodLabel: string): { svg: string; width: number; height: number } {
@@ -182,7 +181,7 @@ export function reportChart(report: SlaReport, officeName: string, periodLabel: 
   const height = waitsTop + Math.max(1, report.longestWaits.length) * 24 + 50;
   const parts: string[] = [`<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`];
   const text = (x: number, y: number, t: string, size = 12, weight = "normal", anchor = "start") =>
-    `<text x="${x}" y="${y}" font-family="${chartFont}" font-size="${size}" font-weight="${weight}" text-anchor="${anchor}" fill="#111">${esc(t)}</text>`;
+    `<text x="${x}" y="${y}" font-family="${chartFont}" font-size="${size}" font-weight="${weight}" text-anchor="${anchor}" fill="#111">${escapeXml(t)}</text>`;
   parts.push(text(20, 32, `Kepatuhan waktu layanan — ${officeName}`, 17, "bold"), text(20, 54, `Periode: ${periodLabel}. Bagian langkah yang selesai dalam waktu baku, per SOP.`, 12));
   const x0 = 330;
   const barW = 520;

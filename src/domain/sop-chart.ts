@@ -22,7 +22,7 @@ export interface ChartPage {
   steps: string[];
 }
 
-const escape = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+export const escapeXml = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** Wraps text to lines of at most `width` characters, with at most `max` lines (the last gets "…"). */
 export function wrap(text: string, width: number, max: number): string[] {
@@ -47,7 +47,7 @@ export function wrap(text: string, width: number, max: number): string[] {
 
 function textBlock(lines: string[], x: number, y: number, size: number, anchor: "start" | "middle" = "start", weight = "normal"): string {
   return lines
-    .map((l, i) => `<text x="${x}" y="${y + i * (size + 3)}" font-size="${size}" font-family="${chartFont}" font-weight="${weight}" text-anchor="${anchor}" fill="#111">${escape(l)}</text>`)
+    .map((l, i) => `<text x="${x}" y="${y + i * (size + 3)}" font-size="${size}" font-family="${chartFont}" font-weight="${weight}" text-anchor="${anchor}" fill="#111">${escapeXml(l)}</text>`)
     .join("");
 }
 
@@ -120,9 +120,9 @@ export function renderSopChart(sop: Sop, options: ChartOptions = {}): ChartPage[
     steps.forEach((s, i) => {
       const { x, y: cy } = center(i);
       if (s.kind === "task") {
-        parts.push(`<rect class="process" data-step="${escape(s.id)}" x="${x - 44}" y="${cy - 16}" width="88" height="32" fill="#fff" stroke="#1f3b73" stroke-width="1.6"/>`);
+        parts.push(`<rect class="process" data-step="${escapeXml(s.id)}" x="${x - 44}" y="${cy - 16}" width="88" height="32" fill="#fff" stroke="#1f3b73" stroke-width="1.6"/>`);
       } else {
-        parts.push(`<polygon class="decision" data-step="${escape(s.id)}" points="${x},${cy - 26} ${x + 40},${cy} ${x},${cy + 26} ${x - 40},${cy}" fill="#fff7e0" stroke="#8a5a00" stroke-width="1.6"/>`);
+        parts.push(`<polygon class="decision" data-step="${escapeXml(s.id)}" points="${x},${cy - 26} ${x + 40},${cy} ${x},${cy + 26} ${x - 40},${cy}" fill="#fff7e0" stroke="#8a5a00" stroke-width="1.6"/>`);
       }
       parts.push(textBlock([s.no ?? s.id], x, cy + 4, 11, "middle", "bold"));
     });
@@ -193,10 +193,10 @@ export function renderSopChart(sop: Sop, options: ChartOptions = {}): ChartPage[
           const tx = to.x + side * (target.kind === "task" ? 44 : 40);
           const channelX = side > 0 ? Math.max(channel, tx + 12) : Math.min(channel, tx - 12);
           const d = `M ${from.x + side * 40} ${from.y} L ${channelX} ${from.y} L ${channelX} ${to.y} L ${tx} ${to.y}`;
-          parts.push(`<path class="arrow return" data-from="${escape(s.id)}" data-to="${escape(edges.back)}" d="${d}" fill="none" stroke="#b42318" stroke-width="1.3" stroke-dasharray="5 3" marker-end="url(#arrow-red)"/>`);
+          parts.push(`<path class="arrow return" data-from="${escapeXml(s.id)}" data-to="${escapeXml(edges.back)}" d="${d}" fill="none" stroke="#b42318" stroke-width="1.3" stroke-dasharray="5 3" marker-end="url(#arrow-red)"/>`);
         } else {
           // The target is on an earlier page: an off-page connector to it.
-          parts.push(`<path class="arrow return" data-from="${escape(s.id)}" data-to="${escape(edges.back)}" d="M ${from.x + side * 40} ${from.y} L ${channel} ${from.y} L ${channel} ${HEAD + LANE_HEAD + 4}" fill="none" stroke="#b42318" stroke-width="1.3" stroke-dasharray="5 3"/>`);
+          parts.push(`<path class="arrow return" data-from="${escapeXml(s.id)}" data-to="${escapeXml(edges.back)}" d="M ${from.x + side * 40} ${from.y} L ${channel} ${from.y} L ${channel} ${HEAD + LANE_HEAD + 4}" fill="none" stroke="#b42318" stroke-width="1.3" stroke-dasharray="5 3"/>`);
           parts.push(`<polygon class="connector" points="${channel - 12},${HEAD + LANE_HEAD + 4} ${channel + 12},${HEAD + LANE_HEAD + 4} ${channel + 12},${HEAD + LANE_HEAD + 14} ${channel},${HEAD + LANE_HEAD + 22} ${channel - 12},${HEAD + LANE_HEAD + 14}" fill="#fff" stroke="#b42318"/>`);
         }
         parts.push(textBlock([`Tidak → ${edges.back}`], from.x + side * 42 + (side < 0 ? -52 : 0), from.y - 8, 9.5));

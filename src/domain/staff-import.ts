@@ -1,5 +1,6 @@
 // Validates one row of a personnel register (CSV or XLSX) and turns it into an employee record.
 // Columns are matched by name (case and spacing ignored, common Indonesian headers accepted).
+import { parseDate } from "./field-types.ts";
 import { decodeNip, positionKinds, type PositionKind } from "./staff-rules.ts";
 
 /** The documented columns and the header names accepted for each. */
@@ -55,21 +56,10 @@ export function mapHeaders(headers: string[]): { map: Map<number, StaffColumn>; 
   return { map, missing: required.filter((c) => !present.has(c)) };
 }
 
-const monthNames = ["januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember"];
-
-/** Reads a register date: ISO, DD-MM-YYYY, DD/MM/YYYY, "1 April 2025", or a spreadsheet date. */
+/** Reads a register date: the forms' date reader (ISO, DD-MM-YYYY, "1 April 2025" …) or a spreadsheet date. */
 export function readRegisterDate(value: string | Date): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 10);
-  const t = value.trim().toLowerCase();
-  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
-  let y: number, mo: number, d: number;
-  if (m) [y, mo, d] = [+m[1]!, +m[2]!, +m[3]!];
-  else if ((m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(t))) [y, mo, d] = [+m[3]!, +m[2]!, +m[1]!];
-  else if ((m = /^(\d{1,2}) ([a-z]+) (\d{4})$/.exec(t)) && monthNames.includes(m[2]!)) [y, mo, d] = [+m[3]!, monthNames.indexOf(m[2]!) + 1, +m[1]!];
-  else return null;
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
+  return parseDate(value);
 }
 
 export interface StaffRow {

@@ -197,6 +197,15 @@ export interface EmployeeRecord {
   nextPromotionOverride: string | null;
 }
 
+/** Opening N months before the TMT, a reminder at each listed month, and the overdue date. */
+function milestonesBefore(tmt: string, openMonths: number, remindMonths: number[], overdue: string): Milestone[] {
+  return [
+    { key: "open", date: addMonths(tmt, -openMonths) },
+    ...remindMonths.map((n) => ({ key: `remind-${n}`, date: addMonths(tmt, -n) })),
+    { key: "overdue", date: overdue },
+  ];
+}
+
 /**
  * The deadlines of one employee still ahead of (or not long past) `today`, with their milestones.
  * `lastWorkingDayOnOrBefore` turns "a month before the KGB TMT" into the last working day that still
@@ -211,11 +220,7 @@ export function staffDeadlines(e: EmployeeRecord, settings: StaffDeadlineSetting
       kind: "pension",
       tmt: pension,
       sop: 16,
-      milestones: [
-        { key: "open", date: addMonths(pension, -p.openMonthsBefore) },
-        ...p.remindMonthsBefore.map((n) => ({ key: `remind-${n}`, date: addMonths(pension, -n) })),
-        { key: "overdue", date: addMonths(pension, -p.overdueMonthsBefore) },
-      ],
+      milestones: milestonesBefore(pension, p.openMonthsBefore, p.remindMonthsBefore, addMonths(pension, -p.overdueMonthsBefore)),
     });
   }
   // No KGB or promotion once retired.
@@ -226,11 +231,7 @@ export function staffDeadlines(e: EmployeeRecord, settings: StaffDeadlineSetting
       kind: "kgb",
       tmt: kgb,
       sop: 18,
-      milestones: [
-        { key: "open", date: addMonths(kgb, -k.openMonthsBefore) },
-        ...k.remindMonthsBefore.map((n) => ({ key: `remind-${n}`, date: addMonths(kgb, -n) })),
-        { key: "overdue", date: lastWorkingDayOnOrBefore(addMonths(kgb, -k.letterMonthsBefore)) },
-      ],
+      milestones: milestonesBefore(kgb, k.openMonthsBefore, k.remindMonthsBefore, lastWorkingDayOnOrBefore(addMonths(kgb, -k.letterMonthsBefore))),
     });
   }
   if (e.lastPromotion || e.nextPromotionOverride) {
@@ -244,11 +245,7 @@ export function staffDeadlines(e: EmployeeRecord, settings: StaffDeadlineSetting
         kind: "promotion",
         tmt: period,
         sop: 17,
-        milestones: [
-          { key: "open", date: addMonths(period, -pr.openMonthsBefore) },
-          ...pr.remindMonthsBefore.map((n) => ({ key: `remind-${n}`, date: addMonths(period, -n) })),
-          { key: "overdue", date: addMonths(period, -pr.overdueMonthsBefore) },
-        ],
+        milestones: milestonesBefore(period, pr.openMonthsBefore, pr.remindMonthsBefore, addMonths(period, -pr.overdueMonthsBefore)),
         ...(eligible.needsCreditPoints ? { note: "jabatan fungsional: memerlukan angka kredit" } : {}),
       });
     }

@@ -181,7 +181,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     return lines.join("\n");
   }
 
-  async function myTasks(tx: EngineTx, official: OfficialRow, message: InboundMessage): Promise<Reply[]> {
+  async function myTasks(tx: EngineTx, official: OfficialRow): Promise<Reply[]> {
     const now = clock.now();
     const mine = (await tx.openTasks()).filter((t) => engine.mayAct(t, official.id));
     if (mine.length === 0) return [{ text: "Tidak ada tugas terbuka untuk Anda saat ini." }];
@@ -195,7 +195,6 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const sop = await tx.pinnedSop(kase.flowHash);
       // Re-send the step with fresh choices to this chat.
       await engine.sendStepMessage(tx, kase, sop, task, now, { only: official.id });
-      void message;
     }
     if (mine.length > 10) replies.push({ text: `… dan ${mine.length - 10} tugas lainnya. Selesaikan yang di atas lebih dahulu.` });
     return replies;
@@ -447,7 +446,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       if (!official || !actor) return [{ text: refusals.notOfficial }];
       switch (command.command) {
         case "tugas":
-          return myTasks(tx, official, message);
+          return myTasks(tx, official);
         case "kasus":
         case "status":
           return [{ text: await caseStatus(tx, official, command.args) }];

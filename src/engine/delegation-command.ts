@@ -1,5 +1,6 @@
 // Parses "/delegasi plt <yang digantikan>; <pengganti>; <sampai> ; <alasan>" in its few forms.
 // Dates are local office dates: a delegation runs from the start of its first day to the end of its last.
+import { parseDate } from "../domain/field-types.ts";
 import { addDays, atLocal, localDate, type TimeZone } from "../domain/working-time.ts";
 
 export interface DelegationRequest {
@@ -19,15 +20,6 @@ export const delegationUsage = [
   "/delegasi plh Maria Goreti Bria; Agustinus Tefa; 2026-12-05; cuti tahunan",
   "/delegasi akhiri <nomor> — mengakhiri lebih awal",
 ].join("\n");
-
-function parseDate(text: string): string | null {
-  const t = text.trim();
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
-  if (m) return `${m[1]}-${m[2]?.padStart(2, "0")}-${m[3]?.padStart(2, "0")}`;
-  m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(t);
-  if (m) return `${m[3]}-${m[2]?.padStart(2, "0")}-${m[1]?.padStart(2, "0")}`;
-  return null;
-}
 
 export type DelegationParse = { ok: true; request: DelegationRequest } | { ok: false; message: string };
 

@@ -1,6 +1,7 @@
 // Builds the SLA report and the archive export of an office for a period, from the cases, their
 // pinned SOPs and the audit trail. Runs inside a transaction the caller holds.
 import { computeSlaReport, reportChart, reportText, type ReportCase, type ReportTask, type SlaReport } from "../domain/sla-report.ts";
+import { formatDateId, monthNameId } from "../domain/field-types.ts";
 import { stepStandardTime } from "../domain/sop-summary.ts";
 import { addDays, atLocal, isOfficeTime, isoWeekday, localDate, type TimeZone, type WorkCalendar } from "../domain/working-time.ts";
 import type { EngineTx } from "./case-ports.ts";
@@ -104,11 +105,6 @@ export interface Period {
   label: string;
 }
 
-const monthsId = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
-const dateLabel = (date: string) => {
-  const [y, m, d] = date.split("-").map(Number);
-  return `${d} ${monthsId[(m ?? 1) - 1]} ${y}`;
-};
 
 /**
  * Reads a report period: nothing → the last 30 days; "7" → the last 7 days; "2026-03" → that month;
@@ -121,7 +117,7 @@ export function parsePeriod(args: string, now: Date, timeZone: TimeZone): Period
     const days = text ? Number(text) : 30;
     if (days < 1 || days > 366) return null;
     const start = addDays(today, -days + 1);
-    return { from: atLocal(start, 0, timeZone), to: now, label: `${dateLabel(start)} – ${dateLabel(today)}` };
+    return { from: atLocal(start, 0, timeZone), to: now, label: `${formatDateId(start)} – ${formatDateId(today)}` };
   }
   let m = /^(\d{4})-(\d{2})$/.exec(text);
   if (m) {
@@ -129,10 +125,10 @@ export function parsePeriod(args: string, now: Date, timeZone: TimeZone): Period
     const month = Number(m[2]);
     if (month < 1 || month > 12) return null;
     const next = month === 12 ? `${Number(m[1]) + 1}-01-01` : `${m[1]}-${String(month + 1).padStart(2, "0")}-01`;
-    return { from: atLocal(start, 0, timeZone), to: atLocal(next, 0, timeZone), label: `${monthsId[month - 1]} ${m[1]}` };
+    return { from: atLocal(start, 0, timeZone), to: atLocal(next, 0, timeZone), label: `${monthNameId(month)} ${m[1]}` };
   }
   m = /^(\d{4}-\d{2}-\d{2})\s+(?:s\.?d\.?\s+)?(\d{4}-\d{2}-\d{2})$/.exec(text);
-  if (m && m[1] && m[2] && m[1] <= m[2]) return { from: atLocal(m[1], 0, timeZone), to: atLocal(addDays(m[2], 1), 0, timeZone), label: `${dateLabel(m[1])} – ${dateLabel(m[2])}` };
+  if (m && m[1] && m[2] && m[1] <= m[2]) return { from: atLocal(m[1], 0, timeZone), to: atLocal(addDays(m[2], 1), 0, timeZone), label: `${formatDateId(m[1])} – ${formatDateId(m[2])}` };
   return null;
 }
 
@@ -141,7 +137,7 @@ export function previousWeek(now: Date, timeZone: TimeZone): Period | null {
   const today = localDate(now, timeZone);
   if (isoWeekday(today) !== 1) return null;
   const start = addDays(today, -7);
-  return { from: atLocal(start, 0, timeZone), to: atLocal(today, 0, timeZone), label: `${dateLabel(start)} – ${dateLabel(addDays(today, -1))}` };
+  return { from: atLocal(start, 0, timeZone), to: atLocal(today, 0, timeZone), label: `${formatDateId(start)} – ${formatDateId(addDays(today, -1))}` };
 }
 
 
