@@ -15,7 +15,9 @@ const envSchema = z
   .object({
     DATABASE_URL: z
       .string()
-      .regex(/^file:.+/, { error: 'expected "file:<path to the SQLite file>", e.g. file:./data/sopbot.db' })
+      .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
+        error: 'expected "file:<path to the SQLite file>" (e.g. file:./data/sopbot.db) or a PostgreSQL URL "postgres://user:password@host:5432/sopbot"',
+      })
       .default("file:./data/sopbot.db"),
     LOG_LEVEL: z.enum(logLevels, { error: () => `expected one of ${logLevels.join(", ")}` }).default("info"),
     FLOWS_DIR: z.string().min(1).default("./flows"),
@@ -59,6 +61,16 @@ const envSchema = z
       .optional(),
     FILES_DIR: z.string().min(1).default("./data/files"),
     FILE_MAX_MB: z.coerce.number({ error: "expected a number of megabytes" }).int().min(1).max(2000).default(20),
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: "expected letters, digits, '.', '_', ':' or '-' (at most 64), e.g. bot-1" })
+      .optional(),
+    LEASE_TTL_MS: z.coerce
+      .number({ error: "expected a number of milliseconds, e.g. 30000" })
+      .int()
+      .min(1_000, { error: "expected at least 1000 ms" })
+      .max(600_000, { error: "expected at most 600000 ms" })
+      .default(30_000),
     SHUTDOWN_GRACE_MS: z.coerce
       .number({ error: "expected a number of milliseconds" })
       .int()
@@ -70,7 +82,14 @@ const envSchema = z
 export type Env = z.input<typeof envSchema>;
 
 export interface Config {
-  databaseFile: string;
+  /** A SQLite file (one instance) or a PostgreSQL database (one or several instances). */
+  database: { provider: "sqlite"; file: string } | { provider: "postgres"; url: string };
+  /** Local files of this instance: the console's downloads and the embedded default's file key. */
+  dataDir: string;
+  /** This instance's name in leases and outbox claims (several instances may share PostgreSQL). */
+  instanceId: string | undefined;
+  /** How long the leader lease lasts without renewal: the longest a dead leader's jobs stay idle. */
+  leaseTtlMs: number;
   logLevel: (typeof logLevels)[number];
   flowsDir: string;
   console: "auto" | "on" | "off";
@@ -133,7 +152,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     missing.push("FILE_MAX_MB: expected at most 20 with the cloud Bot API (its download limit); set TELEGRAM_API_ROOT to a self-hosted Bot API server for larger files");
   if (missing.length > 0) throw new ConfigError(missing);
   return {
-    databaseFile: path.resolve(cwd, e.DATABASE_URL.slice("file:".length)),
+    database: e.DATABASE_URL.startsWith("file:")
+      ? { provider: "sqlite", file: path.resolve(cwd, e.DATABASE_URL.slice("file:".length)) }
+      : { provider: "postgres", url: e.DATABASE_URL },
+    dataDir: e.DATABASE_URL.startsWith("file:") ? path.dirname(path.resolve(cwd, e.DATABASE_URL.slice("file:".length))) : path.resolve(cwd, "data"),
+    instanceId: e.INSTANCE_ID,
+    leaseTtlMs: e.LEASE_TTL_MS,
     logLevel: e.LOG_LEVEL,
     flowsDir: path.resolve(cwd, e.FLOWS_DIR),
     console: e.CONSOLE,

@@ -38,7 +38,11 @@ import { renderPng } from "./store/png-renderer.ts";
 import { toXlsx } from "./store/exporter.ts";
 import { sendWeeklyReportIn } from "./engine/report-service.ts";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { FilePort } from "./engine/file-ports.ts";
+import { createLeadership, type Leadership } from "./scheduler/leadership.ts";
+import { createLeaseStore } from "./store/lease-store.ts";
 
 export class StartupError extends Error {}
 
@@ -78,6 +82,8 @@ export interface App {
   chat: ChatService;
   dispatcher: OutboxDispatcher;
   scheduler: Scheduler;
+  /** Whether this instance runs the scheduled jobs and the WhatsApp socket (a lease in the database). */
+  leadership: Leadership;
   consoleChannel: ConsoleChannel | undefined;
   telegram: TelegramChannel | undefined;
   whatsapp: WhatsAppChannel | undefined;
@@ -94,7 +100,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const catalog = await loadCatalog(config);
-  const db = await openDatabase({ file: config.databaseFile });
+  const db = await openDatabase({ target: config.database });
   if (db.migration.applied.length > 0) logger.info({ applied: db.migration.applied }, "database migrated");
   await syncOffices(db, catalog.offices.values());
   if (config.demoData) {
@@ -107,7 +113,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
 
   // Console-only (the embedded default) may run without FILE_ENCRYPTION_KEY: a local key is made.
-  const fileKey = config.files.key ?? (!config.telegram && !config.whatsapp ? localFileKey(path.join(path.dirname(config.databaseFile), ".file-key")) : null);
+  const fileKey = config.files.key ?? (!config.telegram && !config.whatsapp ? localFileKey(path.join(config.dataDir, ".file-key")) : null);
   const files = fileKey ? createFileStore(db, { dir: config.files.dir, key: fileKey, maxBytes: config.files.maxBytes }) : undefined;
   const store = createEngineStore(db);
   const calendar = workCalendarsOf(catalog);
@@ -206,9 +212,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       pacing: { perChatMs: config.whatsapp.chatGapMs, overallMs: config.whatsapp.globalGapMs, jitterMs: 400 },
     });
   }
+  // SQLite serves one instance: after a crash the restarted process is the same instance and takes
+  // its lease and claims back at once. On PostgreSQL each process is its own instance.
+  const instanceId = config.instanceId ?? (db.provider === "sqlite" ? "single" : `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`);
   const dispatcher = createOutboxDispatcher({
     outbox: createOutboxStore(db),
     clock,
+    holder: instanceId,
+    // WhatsApp rows go out only from the instance holding the socket (the leader).
+    canSend: (channel) => channel !== "whatsapp" || (whatsapp !== undefined && whatsapp.status() !== "idle" && whatsapp.status() !== "stopped"),
     senders: {
       console: { send: (message) => (consoleChannel ? consoleChannel.deliver(message) : Promise.resolve()) },
       ...(telegram ? { telegram: telegram.sender } : {}),
@@ -259,8 +271,26 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
     await dispatcher.flush();
   };
+  const leadership: Leadership = createLeadership({
+    leases: createLeaseStore(db),
+    holder: instanceId,
+    ttlMs: config.leaseTtlMs,
+    clock,
+    onGain: async () => {
+      logger.info({ instance: instanceId }, "leader: running the scheduled jobs and the WhatsApp socket");
+      await scheduler.start();
+      await whatsapp?.start();
+    },
+    onLose: async (reason) => {
+      if (reason === "lost") logger.warn({ instance: instanceId }, "no longer leader: scheduled jobs and WhatsApp stopped here");
+      await whatsapp?.stop();
+      await scheduler.stop();
+    },
+    onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "leader lease failed"),
+  });
   const scheduler = createScheduler({
     tick,
+    coordinator: leadership.coordinator,
     daily: officeIds.map((id) => ({
       name: `staff-deadlines-${id}`,
       at: "30 7 * * *",
@@ -279,7 +309,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...options.console,
       personas: createConsolePersonas(db, clock),
       ...(files ? { files } : {}),
-      downloadsDir: path.join(path.dirname(config.databaseFile), "console-files"),
+      downloadsDir: path.join(config.dataDir, "console-files"),
       handle: receive,
       now: () => clock.now(),
       onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "console message failed"),
@@ -298,9 +328,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     whatsapp,
     staff,
     files,
+    leadership,
     receive,
     tick,
     close: async () => {
+      await leadership.stop();
       await whatsapp?.stop();
       await scheduler.stop();
       await db.close();
@@ -329,7 +361,6 @@ async function run(): Promise<number> {
     runtime = config.telegram.webhook ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger) : await startPolling(app.telegram.bot, logger);
   }
 
-  if (app.whatsapp) await app.whatsapp.start();
 
   let stopping = false;
   let release: () => void = () => undefined;
@@ -346,8 +377,9 @@ async function run(): Promise<number> {
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
 
-  logger.info({ office: config.defaultOffice, database: config.databaseFile, telegram: config.telegram?.mode ?? "off", whatsapp: Boolean(config.whatsapp), console: consoleWanted }, "sopbot started");
-  await app.scheduler.start();
+  logger.info({ office: config.defaultOffice, database: app.db.location, telegram: config.telegram?.mode ?? "off", whatsapp: Boolean(config.whatsapp), console: consoleWanted }, "sopbot started");
+  // The leader (at once, when this is the only instance) starts the scheduled jobs and WhatsApp.
+  await app.leadership.start();
   if (app.consoleChannel) await app.consoleChannel.run();
   else await stopped;
   await runtime?.stop();

@@ -8,7 +8,7 @@ const srcRoot = path.resolve("src");
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return name === "generated" ? [] : files(full);
+    if (statSync(full).isDirectory()) return name === "generated" || name === "generated-pg" ? [] : files(full);
     return name.endsWith(".ts") ? [full] : [];
   });
 }

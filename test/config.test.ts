@@ -5,7 +5,8 @@ describe("loadConfig", () => {
   it("starts on the embedded defaults with an empty environment", () => {
     const config = loadConfig({}, "/srv/sopbot");
     expect(config).toMatchObject({
-      databaseFile: "/srv/sopbot/data/sopbot.db",
+      database: { provider: "sqlite", file: "/srv/sopbot/data/sopbot.db" },
+      dataDir: "/srv/sopbot/data",
       logLevel: "info",
       flowsDir: "/srv/sopbot/flows",
       console: "auto",
@@ -21,7 +22,7 @@ describe("loadConfig", () => {
   it("names every invalid variable and what it expects", () => {
     let error: unknown;
     try {
-      loadConfig({ LOG_LEVEL: "loud", DATABASE_URL: "postgres://x", DEMO_DATA: "maybe" });
+      loadConfig({ LOG_LEVEL: "loud", DATABASE_URL: "mysql://x", DEMO_DATA: "maybe" });
     } catch (e) {
       error = e;
     }
@@ -35,11 +36,20 @@ describe("loadConfig", () => {
 
   it("never repeats the value of a variable in its message", () => {
     try {
-      loadConfig({ DATABASE_URL: "postgres://user:SECRET-PASSWORD@host/db" });
+      loadConfig({ DATABASE_URL: "mysql://user:SECRET-PASSWORD@host/db" });
       expect.unreachable();
     } catch (e) {
       expect((e as Error).message).not.toContain("SECRET-PASSWORD");
     }
+  });
+
+  it("takes a PostgreSQL URL for several instances", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://bot:pw@db.internal:5432/sopbot", INSTANCE_ID: "bot-2", LEASE_TTL_MS: "5000" }, "/srv/sopbot");
+    expect(config.database).toEqual({ provider: "postgres", url: "postgres://bot:pw@db.internal:5432/sopbot" });
+    expect(config.dataDir).toBe("/srv/sopbot/data");
+    expect(config.instanceId).toBe("bot-2");
+    expect(config.leaseTtlMs).toBe(5000);
+    expect(() => loadConfig({ LEASE_TTL_MS: "10" })).toThrow(/LEASE_TTL_MS: expected at least 1000 ms/);
   });
 
   it("parses booleans and numbers", () => {

@@ -17,7 +17,7 @@ export async function openCliContext(env: Record<string, string | undefined>): P
   const config = loadConfig(env);
   const { catalog, problems } = buildCatalog(await readFlows(config.flowsDir));
   if (problems.length > 0) throw new CliError(`The flow files have problems:\n${problems.map(formatProblem).join("\n")}`);
-  const db = await openDatabase({ file: config.databaseFile });
+  const db = await openDatabase({ target: config.database });
   await syncOffices(db, catalog.offices.values());
   return { config, db, catalog };
 }

@@ -84,6 +84,24 @@ const officialHelp = [
   "Pilihan pada pesan tugas dapat dijawab dengan nomornya.",
 ].join("\n");
 
+/** Control characters mean nothing in chat, and PostgreSQL refuses NUL in text: they are dropped. */
+const controlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const clean = (s: string) => s.replace(controlChars, "");
+
+function cleanInbound(m: InboundMessage): InboundMessage {
+  return {
+    ...m,
+    chatId: clean(m.chatId),
+    senderId: clean(m.senderId),
+    messageId: clean(m.messageId),
+    ...(m.senderName !== undefined ? { senderName: clean(m.senderName) } : {}),
+    ...(m.senderAlias !== undefined ? { senderAlias: clean(m.senderAlias) } : {}),
+    ...(m.text !== undefined ? { text: clean(m.text) } : {}),
+    ...(m.action ? { action: { token: clean(m.action.token) } } : {}),
+    ...(m.replyTo ? { replyTo: { platformMessageId: clean(m.replyTo.platformMessageId) } } : {}),
+  };
+}
+
 export function createChatService(deps: ChatServiceDeps): ChatService {
   const { store, engine, directory, clock } = deps;
   const ttl = deps.enrolmentTtlHours ?? 72;
@@ -510,7 +528,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   }
 
   return {
-    async precheckAction(message) {
+    async precheckAction(raw) {
+      const message = cleanInbound(raw);
       const token = message.action?.token;
       if (!token) return null;
       return store.transaction(async (tx) => {
@@ -532,7 +551,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       });
     },
     isOfficial: (channel, senderId) => store.transaction(async (tx) => (await tx.officialByIdentity(channel, senderId)) !== null),
-    async handle(message) {
+    async handle(raw) {
+      const message = cleanInbound(raw);
       await store.transaction(async (tx) => {
         if (!(await tx.recordInbound(message.channel, message.messageId, message.receivedAt))) return;
         // The sender's own replies go out before the notifications the message caused for others.

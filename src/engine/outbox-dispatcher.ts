@@ -2,6 +2,10 @@
 // saved rows in order, marks them sent, retries what may succeed later with capped backoff
 // (honouring a platform's retry-after), and parks permanent failures where an admin sees them.
 // Delivery is at least once: a crash after sending and before marking repeats that one message.
+//
+// Several dispatchers (one per instance) share one outbox: each pass *claims* rows for a while, and
+// only the oldest pending row of each chat can be claimed, so a chat's messages go out in order and
+// two dispatchers never send the same row. Rows of different chats are sent concurrently.
 import type { OutboxRow } from "./case-ports.ts";
 import type { Clock } from "./ports.ts";
 import type { ChannelName, OutboundMessage } from "./types.ts";
@@ -26,10 +30,13 @@ export interface ChannelSender {
 }
 
 export interface OutboxPort {
-  /** Pending rows due now, oldest first, leaving out the given chats ("channel:chatId"). */
-  due(now: Date, limit: number, excludeChats?: Set<string>): Promise<OutboxRow[]>;
-  /** Chats ("channel:chatId") with a pending message waiting for a later retry: their newer messages wait too. */
-  waitingChats(now: Date): Promise<Set<string>>;
+  /**
+   * Claims up to `limit` rows for `holder` until `until`: pending, due now, of the given channels,
+   * each the oldest pending row of its chat, and not claimed by anyone else. Oldest first.
+   * A chat whose oldest row waits for a retry therefore waits as a whole.
+   */
+  claim(now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<OutboxRow[]>;
+  /** The marks end the claim. */
   markSent(id: number, at: Date, platformMessageId?: string): Promise<void>;
   /** The state of an earlier row, for edits of the message it produced. */
   platformMessageIdOf(id: number): Promise<{ status: string; platformMessageId: string | null } | null>;
@@ -45,6 +52,14 @@ export interface DispatcherOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   onError?(row: OutboxRow, error: unknown): void;
+  /** This instance's name in claims (several instances may share the outbox). */
+  holder?: string;
+  /** How long a claim lasts: an instance that dies holding rows delays them this long. */
+  claimMs?: number;
+  /** Sends at most this many messages (of different chats) at once. */
+  concurrency?: number;
+  /** Whether a channel can send from here now (WhatsApp: only the instance holding the socket). */
+  canSend?(channel: ChannelName): boolean;
 }
 
 export interface OutboxDispatcher {
@@ -60,6 +75,9 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
   const maxAttempts = options.maxAttempts ?? 10;
   const base = options.baseDelayMs ?? 2_000;
   const max = options.maxDelayMs ?? 10 * 60_000;
+  const holder = options.holder ?? "local";
+  const claimMs = options.claimMs ?? 60_000;
+  const concurrency = options.concurrency ?? 16;
   let chain: Promise<unknown> = Promise.resolve();
   let wakeAt = Infinity;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -83,64 +101,74 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     return run;
   }
 
+  async function sendOne(row: OutboxRow, counts: { sent: number; retried: number; failed: number }): Promise<void> {
+    const sender = options.senders[row.channel];
+    const attempts = row.attempts + 1;
+    try {
+      if (!sender) throw new SendFailure(`channel ${row.channel} is not running`, true);
+      let edit: { platformMessageId: string } | undefined;
+      if (row.editOfId !== undefined) {
+        const target = await options.outbox.platformMessageIdOf(row.editOfId);
+        if (!target?.platformMessageId) {
+          // Nothing (yet) to edit: the original was never sent or its channel has no ids. Skip.
+          await options.outbox.markSent(row.id, options.clock.now());
+          return;
+        }
+        edit = { platformMessageId: target.platformMessageId };
+      }
+      const result = await sender.send({
+        channel: row.channel,
+        chatId: row.chatId,
+        text: row.text,
+        ...(row.actions ? { actions: row.actions } : {}),
+        ...(row.fileIds ? { fileIds: row.fileIds } : {}),
+        ...(edit ? { edit } : {}),
+        outboxId: row.id,
+      });
+      await options.outbox.markSent(row.id, options.clock.now(), result?.platformMessageId);
+      counts.sent += 1;
+    } catch (error) {
+      if (error instanceof SendFailure && error.deferred) {
+        const at = new Date(options.clock.now().getTime() + (error.retryAfterMs ?? 1000));
+        await options.outbox.markRetry(row.id, row.attempts, at, row.lastError ?? "");
+        wakeUpAt(at);
+        return;
+      }
+      options.onError?.(row, error);
+      const message = error instanceof Error ? error.message : String(error);
+      const retryable = !(error instanceof SendFailure) || error.retryable;
+      if (retryable && attempts < maxAttempts) {
+        const wait = error instanceof SendFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : backoffMs(attempts, base, max);
+        const at = new Date(options.clock.now().getTime() + wait);
+        await options.outbox.markRetry(row.id, attempts, at, message);
+        wakeUpAt(at);
+        counts.retried += 1;
+      } else {
+        await options.outbox.markFailed(row.id, attempts, message);
+        counts.failed += 1;
+      }
+    }
+  }
+
   async function pass() {
     const counts = { sent: 0, retried: 0, failed: 0 };
-    const blockedChats = await options.outbox.waitingChats(options.clock.now());
+    const channels = (Object.keys(options.senders) as ChannelName[]).filter((c) => options.canSend?.(c) ?? true);
+    if (channels.length === 0) return counts;
     for (;;) {
-      const rows = await options.outbox.due(options.clock.now(), 100, blockedChats);
+      const now = options.clock.now();
+      const rows = await options.outbox.claim(now, 100, channels, holder, new Date(now.getTime() + claimMs));
       if (rows.length === 0) return counts;
-      for (const row of rows) {
-        const chat = `${row.channel}:${row.chatId}`;
-        if (blockedChats.has(chat)) continue; // keep a chat's messages in order
-        const sender = options.senders[row.channel];
-        const attempts = row.attempts + 1;
-        try {
-          if (!sender) throw new SendFailure(`channel ${row.channel} is not running`, true);
-          let edit: { platformMessageId: string } | undefined;
-          if (row.editOfId !== undefined) {
-            const target = await options.outbox.platformMessageIdOf(row.editOfId);
-            if (!target?.platformMessageId) {
-              // Nothing (yet) to edit: the original was never sent or its channel has no ids. Skip.
-              await options.outbox.markSent(row.id, options.clock.now());
-              continue;
-            }
-            edit = { platformMessageId: target.platformMessageId };
-          }
-          const result = await sender.send({
-            channel: row.channel,
-            chatId: row.chatId,
-            text: row.text,
-            ...(row.actions ? { actions: row.actions } : {}),
-            ...(row.fileIds ? { fileIds: row.fileIds } : {}),
-            ...(edit ? { edit } : {}),
-            outboxId: row.id,
-          });
-          await options.outbox.markSent(row.id, options.clock.now(), result?.platformMessageId);
-          counts.sent += 1;
-        } catch (error) {
-          if (error instanceof SendFailure && error.deferred) {
-            blockedChats.add(chat);
-            const at = new Date(options.clock.now().getTime() + (error.retryAfterMs ?? 1000));
-            await options.outbox.markRetry(row.id, row.attempts, at, row.lastError ?? "");
-            wakeUpAt(at);
-            continue;
-          }
-          options.onError?.(row, error);
-          const message = error instanceof Error ? error.message : String(error);
-          const retryable = !(error instanceof SendFailure) || error.retryable;
-          blockedChats.add(chat);
-          if (retryable && attempts < maxAttempts) {
-            const wait = error instanceof SendFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : backoffMs(attempts, base, max);
-            const at = new Date(options.clock.now().getTime() + wait);
-            await options.outbox.markRetry(row.id, attempts, at, message);
-            wakeUpAt(at);
-            counts.retried += 1;
-          } else {
-            await options.outbox.markFailed(row.id, attempts, message);
-            counts.failed += 1;
-          }
+      // Each claimed row is the head of a different chat: sending them concurrently keeps every
+      // chat's order. A mark that fails (database gone) leaves the claim to expire and the row to
+      // be sent again later — at least once, never lost.
+      let next = 0;
+      const worker = async () => {
+        while (next < rows.length) {
+          const row = rows[next++]!;
+          await sendOne(row, counts);
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
     }
   }
 

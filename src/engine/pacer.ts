@@ -36,3 +36,27 @@ export function createPacer(options: PacingOptions, random: () => number = Math.
     },
   };
 }
+
+export type Booking = { booked: true; waitMs: number } | { booked: false; retryAfterMs: number };
+
+/**
+ * Like `createPacer`, but books the next free slot when it is at most `maxWaitMs` away, so a sender
+ * can wait briefly in place instead of putting the message back (used by Telegram, whose limits are
+ * generous enough that waits are short). Concurrent sends each get their own slot.
+ */
+export function createSlotPacer(options: PacingOptions) {
+  const nextByChat = new Map<string, number>();
+  let nextOverall = -Infinity;
+  return {
+    book(chatId: string, now: number, maxWaitMs: number): Booking {
+      const slot = Math.max(now, nextByChat.get(chatId) ?? -Infinity, nextOverall);
+      if (slot - now > maxWaitMs) return { booked: false, retryAfterMs: Math.ceil(slot - now) };
+      nextByChat.set(chatId, slot + options.perChatMs);
+      nextOverall = slot + options.overallMs;
+      if (nextByChat.size > 10_000) {
+        for (const [chat, at] of nextByChat) if (at < now) nextByChat.delete(chat);
+      }
+      return { booked: true, waitMs: slot - now };
+    },
+  };
+}

@@ -82,3 +82,17 @@ export interface KeyValueStore {
   set(entries: [string, string | null][]): Promise<void>;
   clear(): Promise<void>;
 }
+
+/**
+ * Leases in the database: a key held by one instance (`holder`) until it expires. Instances that
+ * share a database use them to elect the one that runs the scheduled jobs and the WhatsApp socket.
+ */
+export interface LeasePort {
+  /** Takes the lease when free or expired, or extends it when `holder` has it; true when held now. */
+  acquire(key: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  /** Gives the lease up at once (a clean stop), so that another instance need not wait for expiry. */
+  release(key: string, holder: string): Promise<void>;
+  holderOf(key: string, now: Date): Promise<string | null>;
+  /** Removes expired leases whose key starts with `prefix` and that expired before `before`. */
+  prune(prefix: string, before: Date): Promise<number>;
+}

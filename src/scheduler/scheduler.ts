@@ -2,7 +2,7 @@
 // digests, outbox retries). Every job computes from stored rows and is idempotent, so it also runs
 // once at start-up to catch up on whatever fell due while the bot was down: node-cron itself never
 // runs a missed slot.
-import cron from "node-cron";
+import cron, { type RunCoordinator } from "node-cron";
 
 export interface DailyJob {
   name: string;
@@ -18,6 +18,8 @@ export interface SchedulerDeps {
   /** Jobs at a fixed local time in an office's own time zone (staff deadlines at 07:30). */
   daily?: DailyJob[];
   onError(error: unknown): void;
+  /** With several instances: decides which one runs each fire (see leadership.ts). */
+  coordinator?: RunCoordinator;
 }
 
 export interface Scheduler {
@@ -33,10 +35,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     running = running.then(deps.tick).catch(deps.onError);
     return running;
   };
+  const coordination = deps.coordinator ? { distributed: true, runCoordinator: deps.coordinator, distributedLease: 60_000 } : {};
   return {
     async start() {
+      if (task) return;
       await runTick();
-      task = cron.schedule("* * * * *", () => void runTick(), { noOverlap: true, name: "sopbot-tick" });
+      task = cron.schedule("* * * * *", () => void runTick(), { noOverlap: true, name: "sopbot-tick", ...coordination });
       for (const job of deps.daily ?? []) {
         dailyTasks.push(
           cron.schedule(
@@ -44,14 +48,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
             () => {
               running = running.then(job.run).catch(deps.onError);
             },
-            { name: job.name, timezone: job.timezone, noOverlap: true },
+            { name: job.name, timezone: job.timezone, noOverlap: true, ...coordination },
           ),
         );
       }
     },
     async stop() {
-      await task?.stop();
-      for (const t of dailyTasks) await t.stop();
+      await task?.destroy();
+      task = undefined;
+      for (const t of dailyTasks.splice(0)) await t.destroy();
       await running;
     },
   };

@@ -1,55 +1,117 @@
-// Opens the SQLite database: applies migrations, connects Prisma through the better-sqlite3
-// adapter, sets the connection's pragmas, and routes every write through the write gate.
+// Opens the database: applies migrations, connects Prisma through its driver adapter (better-sqlite3
+// for a SQLite file, pg for PostgreSQL), and routes every write through the write gate.
+//
+// SQLite: one connection, one writer; the in-process gate serializes every write.
+// PostgreSQL: several instances may share the database. Every write transaction first takes one
+// transaction-scoped advisory lock, so writes are serialized across instances exactly as the gate
+// serializes them within one: the audit chain, version checks and "first press wins" keep holding.
+// Writes that must not wait for that lock (claiming outbox rows with SKIP LOCKED, renewing leases)
+// ask for `{ shared: true }`; they touch only rows they lock themselves.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "./generated/client.ts";
-import { migrateSqlite, type MigrationOutcome } from "./migrator.ts";
+import { PrismaClient as PgPrismaClient } from "./generated-pg/client.ts";
+import { migratePostgres, migrateSqlite, type MigrationOutcome } from "./migrator.ts";
 import { createWriteGate, type WriteGate } from "./write-gate.ts";
 
 export type Tx = Prisma.TransactionClient;
+
+/** Where the data lives: a SQLite file, or a PostgreSQL database (for several instances). */
+export type DbTarget = { provider: "sqlite"; file: string } | { provider: "postgres"; url: string };
+
+export interface WriteOptions {
+  timeoutMs?: number;
+  /** PostgreSQL: do not take the instance-wide write lock (the transaction locks its own rows). */
+  shared?: boolean;
+}
 
 export interface Database {
   /** For reads. Writes must use `write`. */
   readonly prisma: PrismaClient;
   /** Runs `fn` in one transaction, after every write queued before it. */
-  write<T>(fn: (tx: Tx) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
+  write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
   readonly gate: WriteGate;
-  readonly file: string;
+  readonly provider: DbTarget["provider"];
+  /** The SQLite file, or the PostgreSQL URL without its password. */
+  readonly location: string;
   readonly migration: MigrationOutcome;
   close(): Promise<void>;
 }
 
 export interface OpenDatabaseOptions {
-  file: string;
+  /** A SQLite file (shorthand for `target: { provider: "sqlite", file }`). */
+  file?: string;
+  target?: DbTarget;
   migrationsDir?: string;
   /** Longest a transaction may stay open; keep transactions short and free of network I/O. */
   transactionTimeoutMs?: number;
 }
 
-export const defaultMigrationsDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../prisma/migrations");
+const here = path.dirname(new URL(import.meta.url).pathname);
+export const defaultMigrationsDir = path.resolve(here, "../../prisma/migrations");
+export const defaultPostgresMigrationsDir = path.resolve(here, "../../prisma/postgres/migrations");
+
+/** The PostgreSQL URL with its password replaced, for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres://…";
+  }
+}
+
+/** Any number; the same in every instance. Serializes write transactions across instances. */
+const writeLockKey = 7270736902;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  const file = path.resolve(options.file);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const migration = await migrateSqlite(file, options.migrationsDir ?? defaultMigrationsDir);
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file }) });
-  await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
-  await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
-  await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+  const target: DbTarget = options.target ?? { provider: "sqlite", file: options.file ?? "" };
+  let prisma: PrismaClient;
+  let migration: MigrationOutcome;
+  let location: string;
+  if (target.provider === "sqlite") {
+    const file = path.resolve(target.file);
+    mkdirSync(path.dirname(file), { recursive: true });
+    migration = await migrateSqlite(file, options.migrationsDir ?? defaultMigrationsDir);
+    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file }) });
+    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+    await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+    location = file;
+  } else {
+    migration = await migratePostgres(target.url, options.migrationsDir ?? defaultPostgresMigrationsDir);
+    // The two generated clients have the same models (test/store/schema-parity.test.ts); the
+    // PostgreSQL one is used through the SQLite one's type so that every store module serves both.
+    prisma = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaClient;
+    location = redactUrl(target.url);
+  }
   const gate = createWriteGate();
   const timeout = options.transactionTimeoutMs ?? 10_000;
+  const serializeAcrossInstances = target.provider === "postgres";
   let closed = false;
   return {
     prisma,
     gate,
-    file,
+    provider: target.provider,
+    location,
     migration,
     write: (fn, writeOptions) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
       const limit = writeOptions?.timeoutMs ?? timeout;
-      return gate.run(() => prisma.$transaction((tx) => fn(tx), { timeout: limit, maxWait: limit }));
+      const locked = serializeAcrossInstances && !writeOptions?.shared;
+      return gate.run(() =>
+        prisma.$transaction(
+          async (tx) => {
+            if (locked) await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${writeLockKey})`);
+            return fn(tx);
+          },
+          { timeout: limit, maxWait: limit },
+        ),
+      );
     },
     close: async () => {
       if (closed) return;

@@ -26,44 +26,92 @@ function toRow(m: OutboxMessage): OutboxRow {
   };
 }
 
+const unclaimed = { claimedBy: null, claimedUntil: null };
+
+// A row claimed under this dispatcher's own name is free to it: its passes never overlap, so such a
+// claim is left from before a crash of this same instance.
+
+/**
+ * SQLite: one writer, so "find the heads, then mark them" in one gated transaction cannot race.
+ * A head is the oldest pending row of its chat; only heads are sent, so a chat keeps its order.
+ */
+async function claimOnSqlite(db: Database, now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<number[]> {
+  return db.write(async (tx) => {
+    const candidates = await tx.outboxMessage.findMany({
+      where: { status: "pending", nextAttemptAt: { lte: now }, channel: { in: channels }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }, { claimedBy: holder }] },
+      orderBy: { id: "asc" },
+      take: limit * 4,
+      select: { id: true, channel: true, chatId: true },
+    });
+    if (candidates.length === 0) return [];
+    const heads = await tx.outboxMessage.groupBy({
+      by: ["channel", "chatId"],
+      where: { status: "pending", OR: candidates.map((c) => ({ channel: c.channel, chatId: c.chatId })) },
+      _min: { id: true },
+    });
+    const headIds = new Set(heads.map((h) => h._min.id));
+    const ids = candidates.filter((c) => headIds.has(c.id)).slice(0, limit).map((c) => c.id);
+    if (ids.length > 0) await tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { claimedBy: holder, claimedUntil: until } });
+    return ids;
+  });
+}
+
+/** PostgreSQL timestamps are stored without a zone, in UTC. */
+const pgTimestamp = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
+
+/**
+ * PostgreSQL: several instances claim at once. Heads are locked with SKIP LOCKED, so two claimers
+ * never take the same row and never wait for each other; a row behind a locked (being claimed)
+ * head is not a head, so a chat is never sent by two instances at once.
+ */
+async function claimOnPostgres(db: Database, now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<number[]> {
+  const rows = await db.write(
+    (tx) =>
+      tx.$queryRawUnsafe<{ id: number }[]>(
+        `WITH heads AS (
+           SELECT o.id FROM "OutboxMessage" o
+           WHERE o.status = 'pending' AND o."nextAttemptAt" <= $1::timestamp AND o.channel = ANY($2::text[])
+             AND (o."claimedUntil" IS NULL OR o."claimedUntil" < $1::timestamp OR o."claimedBy" = $4)
+             AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
+                             WHERE p.channel = o.channel AND p."chatId" = o."chatId" AND p.status = 'pending' AND p.id < o.id)
+           ORDER BY o.id
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+         UPDATE "OutboxMessage" m SET "claimedBy" = $4, "claimedUntil" = $5::timestamp
+         FROM heads WHERE m.id = heads.id
+         RETURNING m.id`,
+        pgTimestamp(now),
+        channels,
+        limit,
+        holder,
+        pgTimestamp(until),
+      ),
+    { shared: true },
+  );
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
 export function createOutboxStore(db: Database): OutboxPort & { failed(limit: number): Promise<OutboxRow[]>; pending(): Promise<number> } {
   return {
-    // Reads go through the write gate too: on the single connection, a read outside it could see
-    // rows of a transaction that is still open (and may yet roll back).
-    async due(now, limit, excludeChats) {
-      const exclude = [...(excludeChats ?? [])].map((key) => {
-        const i = key.indexOf(":");
-        return { channel: key.slice(0, i), chatId: key.slice(i + 1) };
-      });
-      const rows = await db.write((tx) =>
-        tx.outboxMessage.findMany({
-          where: { status: "pending", nextAttemptAt: { lte: now }, ...(exclude.length > 0 ? { NOT: exclude } : {}) },
-          orderBy: { id: "asc" },
-          take: limit,
-        }),
-      );
+    // Claims go through the write gate too: on SQLite's single connection, a read outside it could
+    // see rows of a transaction that is still open (and may yet roll back).
+    async claim(now, limit, channels, holder, until) {
+      if (channels.length === 0) return [];
+      const ids = db.provider === "postgres" ? await claimOnPostgres(db, now, limit, channels, holder, until) : await claimOnSqlite(db, now, limit, channels, holder, until);
+      if (ids.length === 0) return [];
+      const rows = await db.prisma.outboxMessage.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
       return rows.map(toRow);
     },
-    async waitingChats(now) {
-      const rows = await db.write((tx) =>
-        tx.outboxMessage.findMany({
-          where: { status: "pending", nextAttemptAt: { gt: now } },
-          select: { channel: true, chatId: true },
-          distinct: ["channel", "chatId"],
-        }),
-      );
-      return new Set(rows.map((r) => `${r.channel}:${r.chatId}`));
-    },
     markSent: (id, at, platformMessageId) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 }, platformMessageId: platformMessageId ?? null } })).then(() => undefined),
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 }, platformMessageId: platformMessageId ?? null, ...unclaimed } }), { shared: true }).then(() => undefined),
     async platformMessageIdOf(id) {
       const row = await db.write((tx) => tx.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true } }));
       return row ? { status: row.status, platformMessageId: row.platformMessageId } : null;
     },
     markRetry: (id, attempts, nextAttemptAt, error) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500) } })).then(() => undefined),
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500), ...unclaimed } }), { shared: true }).then(() => undefined),
     markFailed: (id, attempts, error) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "failed", attempts, lastError: error.slice(0, 500) } })).then(() => undefined),
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "failed", attempts, lastError: error.slice(0, 500), ...unclaimed } }), { shared: true }).then(() => undefined),
     async failed(limit) {
       return (await db.prisma.outboxMessage.findMany({ where: { status: "failed" }, orderBy: { id: "desc" }, take: limit })).map(toRow);
     },

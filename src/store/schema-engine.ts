@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -66,20 +67,25 @@ function acceptScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
   return adapter;
 }
 
+/** Where the engine works: a SQLite file (or ":memory:") or a PostgreSQL server. */
+export type EngineTarget = { provider: "sqlite"; file: string } | { provider: "postgres"; url: string };
+
 /** Wraps the adapter factory so that the connections the engine opens can be closed afterwards. */
-function trackingFactory(url: string): { factory: SqlMigrationAwareDriverAdapterFactory; opened: SqlDriverAdapter[] } {
-  const inner = new PrismaBetterSqlite3({ url });
+function trackingFactory(target: EngineTarget): { factory: SqlMigrationAwareDriverAdapterFactory; opened: SqlDriverAdapter[] } {
+  const inner: SqlMigrationAwareDriverAdapterFactory =
+    target.provider === "sqlite" ? new PrismaBetterSqlite3({ url: target.file }) : new PrismaPg({ connectionString: target.url });
+  const wrap = target.provider === "sqlite" ? acceptScripts : (adapter: SqlDriverAdapter) => adapter;
   const opened: SqlDriverAdapter[] = [];
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
     connect: async () => {
-      const adapter = acceptScripts(await inner.connect());
+      const adapter = wrap(await inner.connect());
       opened.push(adapter);
       return adapter;
     },
     connectToShadowDb: async () => {
-      const adapter = acceptScripts(await inner.connectToShadowDb());
+      const adapter = wrap(await inner.connectToShadowDb());
       opened.push(adapter);
       return adapter;
     },
@@ -88,12 +94,12 @@ function trackingFactory(url: string): { factory: SqlMigrationAwareDriverAdapter
 }
 
 /**
- * Opens the schema engine on a SQLite file through the better-sqlite3 driver adapter.
- * `url` is a file path or ":memory:". The caller must close the session.
+ * Opens the schema engine on a SQLite file (better-sqlite3 adapter) or a PostgreSQL server (pg
+ * adapter). The caller must close the session.
  */
-export async function openSchemaEngine(url: string, datamodel?: { path: string; content: string }): Promise<SchemaEngineSession> {
+export async function openSchemaEngine(target: EngineTarget, datamodel?: { path: string; content: string }): Promise<SchemaEngineSession> {
   const runtime = await loadRuntime();
-  const { factory, opened } = trackingFactory(url);
+  const { factory, opened } = trackingFactory(target);
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const logs: string[] = [];
   const engine = await runtime.SchemaEngine.new(

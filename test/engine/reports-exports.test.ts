@@ -100,7 +100,7 @@ describe("exports", () => {
     const out = path.join(h.dir, "ekspor");
     const run = spawnSync(process.execPath, [tsx, "src/cli/export.ts", "--office", "ntt-provinsi", "--period", "2026-03", "--format", "csv", "--out", out], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", DATABASE_URL: `file:${path.join(h.dir, "bot.db")}`, DEMO_DATA: "false" },
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: h.databaseUrl, DEMO_DATA: "false" },
       encoding: "utf8",
     });
     expect(run.status).toBe(0);

@@ -12,6 +12,7 @@ import { importStaffRows } from "../../src/store/staff-store.ts";
 import { startHarness, type Harness } from "../helpers/harness.ts";
 import { repoRoot } from "../helpers/run-bot.ts";
 import { tempDir } from "../helpers/temp-db.ts";
+import { newDatabaseUrl, sqlClient } from "../helpers/test-database.ts";
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 let h: Harness | undefined;
@@ -24,10 +25,10 @@ afterEach(async () => {
 
 const header = "NIP;Nama;Jabatan;Jenis Jabatan;Golongan;TMT KGB Terakhir;TMT Pangkat Terakhir";
 
-function cli(args: string[], dbFile: string) {
+function cli(args: string[], databaseUrl: string) {
   return spawnSync(process.execPath, [tsx, ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", DATABASE_URL: `file:${dbFile}`, DEMO_DATA: "false" },
+    env: { PATH: process.env.PATH ?? "", DATABASE_URL: databaseUrl, DEMO_DATA: "false" },
     encoding: "utf8",
   });
 }
@@ -36,7 +37,7 @@ describe("npm run staff:import", () => {
   it("reports every rejected row and imports nothing; with --skip-invalid imports the rest; re-import updates by NIP", async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const db = path.join(dir, "staff.db");
+    const db = await newDatabaseUrl(dir, "staff");
     const csv = path.join(dir, "pegawai.csv");
     writeFileSync(
       csv,
@@ -62,27 +63,26 @@ describe("npm run staff:import", () => {
     expect(refused.stderr).toContain("2 baris sah, 5 ditolak (dari 7 baris data).");
     expect(refused.stderr).toContain("Tidak ada yang diimpor.");
 
-    const Database = (await import("better-sqlite3")).default;
-    const count = () => {
-      const d = new Database(db, { readonly: true });
-      const n = (d.prepare("SELECT COUNT(*) AS n FROM Employee").get() as { n: number }).n;
-      d.close();
-      return n;
+    const count = async () => {
+      const d = await sqlClient(db);
+      const rows = await d.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "Employee"`);
+      await d.close();
+      return Number(rows[0]?.n);
     };
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
 
     const partial = cli(["src/cli/staff-import.ts", csv, "--office", "ntt-provinsi", "--skip-invalid"], db);
     expect(partial.status).toBe(0);
     expect(partial.stdout).toContain("Selesai: 2 pegawai baru, 0 diperbarui");
     expect(partial.stderr).toMatch(/\[#+\] 100% 2\/2/);
-    expect(count()).toBe(2);
+    expect(await count()).toBe(2);
 
     writeFileSync(csv, [header, "199005052015031001;Yohanes Seran;Pengelola Kepegawaian;Pelaksana;III/b;01-01-2025;01-04-2025"].join("\n"));
     const again = cli(["src/cli/staff-import.ts", csv, "--office", "ntt-provinsi"], db);
     expect(again.stdout).toContain("Selesai: 0 pegawai baru, 1 diperbarui");
-    const d = new Database(db, { readonly: true });
-    expect(d.prepare("SELECT grade, lastPromotion FROM Employee WHERE nip = '199005052015031001'").get()).toEqual({ grade: "III/b", lastPromotion: "2025-04-01" });
-    d.close();
+    const d = await sqlClient(db);
+    expect(await d.all(`SELECT grade, "lastPromotion" FROM "Employee" WHERE nip = '199005052015031001'`)).toEqual([{ grade: "III/b", lastPromotion: "2025-04-01" }]);
+    await d.close();
   });
 
   it("reads XLSX, with real spreadsheet dates", async () => {
@@ -94,7 +94,7 @@ describe("npm run staff:import", () => {
     sheet.addRow(["NIP", "Nama", "Jabatan", "Jenis Jabatan", "Golongan", "TMT KGB Terakhir"]);
     sheet.addRow(["199005052015031001", "Yohanes Seran", "Pengelola Kepegawaian", "Pelaksana", "III/a", new Date(Date.UTC(2025, 0, 1))]);
     await workbook.xlsx.writeFile(file);
-    const run = cli(["src/cli/staff-import.ts", file, "--office", "kota-batam"], path.join(dir, "x.db"));
+    const run = cli(["src/cli/staff-import.ts", file, "--office", "kota-batam"], await newDatabaseUrl(dir, "x"));
     expect(run.stdout).toContain("Selesai: 1 pegawai baru, 0 diperbarui (Dinas Koperasi dan Usaha Mikro Kota Batam)");
   });
 });

@@ -9,6 +9,7 @@ import { createApp, type App } from "../../src/main.ts";
 import { verifyAuditChain } from "../../src/store/audit-chain.ts";
 import { repoRoot } from "./run-bot.ts";
 import { tempDir } from "./temp-db.ts";
+import { newDatabaseUrl } from "./test-database.ts";
 
 export class FakeClock {
   constructor(private current: Date) {}
@@ -27,6 +28,8 @@ export interface Harness {
   app: App;
   clock: FakeClock;
   dir: string;
+  /** DATABASE_URL of this harness's database (a SQLite file or a PostgreSQL database). */
+  databaseUrl: string;
   /** Types a line into the console; returns what was printed because of it. */
   say(line: string): Promise<string>;
   /** Switches persona (/sebagai …) and returns the confirmation. */
@@ -44,8 +47,9 @@ export interface Harness {
 /** WITA local time "2026-03-16 08:00" → Date. */
 export const wita = (local: string) => new Date(`${local.replace(" ", "T")}:00+08:00`);
 
-export async function startHarness(options: { now: Date; dir?: string; clock?: FakeClock; flowsDir?: string; secondsPerMessage?: number; demoStaff?: boolean }): Promise<Harness> {
+export async function startHarness(options: { now: Date; dir?: string; clock?: FakeClock; flowsDir?: string; secondsPerMessage?: number; demoStaff?: boolean; databaseUrl?: string }): Promise<Harness> {
   const dir = options.dir ?? tempDir();
+  const databaseUrl = options.databaseUrl ?? (await newDatabaseUrl(dir));
   const clock = options.clock ?? new FakeClock(options.now);
   let printed = "";
   const output = new Writable({
@@ -54,7 +58,7 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
       done();
     },
   });
-  const config = loadConfig({ DATABASE_URL: `file:${path.join(dir, "bot.db")}`, FLOWS_DIR: options.flowsDir ?? path.join(repoRoot, "flows"), LOG_LEVEL: "silent", DEMO_STAFF: options.demoStaff ? "true" : "false" });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, FLOWS_DIR: options.flowsDir ?? path.join(repoRoot, "flows"), LOG_LEVEL: "silent", DEMO_STAFF: options.demoStaff ? "true" : "false" });
   const app = await createApp({ config, logger: createLogger("silent"), clock, console: { input: new PassThrough(), output, interactive: false } });
   const consoleChannel = app.consoleChannel;
   if (!consoleChannel) throw new Error("console channel missing");
@@ -67,6 +71,7 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
     app,
     clock,
     dir,
+    databaseUrl,
     say: (line) => {
       // A person takes a few seconds per message (keeps the public flood limit out of the way).
       if (options.secondsPerMessage) clock.advanceMinutes(options.secondsPerMessage / 60);
@@ -79,7 +84,7 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
     close: () => app.close(),
     restart: async () => {
       await app.close();
-      return startHarness({ now: clock.now(), dir, clock, ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}), ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}), ...(options.demoStaff ? { demoStaff: true } : {}) });
+      return startHarness({ now: clock.now(), dir, clock, databaseUrl, ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}), ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}), ...(options.demoStaff ? { demoStaff: true } : {}) });
     },
     cleanup: async () => {
       await app.close().catch(() => undefined);

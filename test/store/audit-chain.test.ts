@@ -1,11 +1,10 @@
 // The audit trail detects edited, removed and reordered events, through the CLI an inspector runs.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { caseCode, startHarness, wita, type Harness } from "../helpers/harness.ts";
 import { repoRoot } from "../helpers/run-bot.ts";
+import { sqlClient } from "../helpers/test-database.ts";
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 let h: Harness | undefined;
@@ -22,20 +21,21 @@ async function caseWithHistory(): Promise<{ file: string; verify: () => ReturnTy
   await h.as("Kasubag Kepegawaian");
   await h.say("1");
   await h.close();
-  const file = path.join(h.dir, "bot.db");
+  const file = h.databaseUrl;
   const verify = () =>
     spawnSync(process.execPath, [tsx, "src/cli/audit-verify.ts"], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", DATABASE_URL: `file:${file}`, DEMO_DATA: "false" },
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: file, DEMO_DATA: "false" },
       encoding: "utf8",
     });
   return { file, verify };
 }
 
-const tamper = (file: string, sql: string) => {
-  const db = new Database(file);
-  db.exec(sql);
-  db.close();
+/** Runs statements on the database behind the bot's back (identifiers quoted: SQLite and PostgreSQL). */
+const tamper = async (url: string, ...statements: string[]) => {
+  const db = await sqlClient(url);
+  for (const sql of statements) await db.run(sql);
+  await db.close();
 };
 
 describe("npm run audit:verify", () => {
@@ -48,7 +48,7 @@ describe("npm run audit:verify", () => {
 
   it("finds an edited event", async () => {
     const { file, verify } = await caseWithHistory();
-    tamper(file, "UPDATE AuditEvent SET actorLabel = 'Orang Lain' WHERE action = 'step-done' AND stepId = '1'");
+    await tamper(file, `UPDATE "AuditEvent" SET "actorLabel" = 'Orang Lain' WHERE action = 'step-done' AND "stepId" = '1'`);
     const run = verify();
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/event \d+ was edited: its content no longer matches its hash/);
@@ -56,18 +56,15 @@ describe("npm run audit:verify", () => {
 
   it("finds a removed event in the middle and at the end", async () => {
     const { file, verify } = await caseWithHistory();
-    tamper(file, "DELETE FROM AuditEvent WHERE id = (SELECT MIN(id) + 2 FROM AuditEvent)");
+    await tamper(file, `DELETE FROM "AuditEvent" WHERE id = (SELECT MIN(id) + 2 FROM "AuditEvent")`);
     expect(verify().stderr).toMatch(/does not follow the event before it/);
-    tamper(file, "DELETE FROM AuditEvent WHERE id = (SELECT MAX(id) FROM AuditEvent)");
+    await tamper(file, `DELETE FROM "AuditEvent" WHERE id = (SELECT MAX(id) FROM "AuditEvent")`);
     expect(verify().stderr).toMatch(/events were removed from the end/);
   });
 
   it("finds reordered events", async () => {
     const { file, verify } = await caseWithHistory();
-    tamper(
-      file,
-      `UPDATE AuditEvent SET id = -1 WHERE id = 3; UPDATE AuditEvent SET id = 3 WHERE id = 4; UPDATE AuditEvent SET id = 4 WHERE id = -1;`,
-    );
+    await tamper(file, `UPDATE "AuditEvent" SET id = -1 WHERE id = 3`, `UPDATE "AuditEvent" SET id = 3 WHERE id = 4`, `UPDATE "AuditEvent" SET id = 4 WHERE id = -1`);
     const run = verify();
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("Audit trail BROKEN");

@@ -5,7 +5,7 @@ import { Bot, InlineKeyboard, InputFile, type BotError, type Context, type Trans
 import type { UserFromGetMe } from "grammy/types";
 import type { FilePort } from "../../engine/file-ports.ts";
 import { SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
-import { createPacer, telegramPacing, type PacingOptions } from "../../engine/pacer.ts";
+import { createSlotPacer, telegramPacing, type PacingOptions } from "../../engine/pacer.ts";
 import type { EventLog } from "../../engine/ports.ts";
 import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
 import { isHarmlessEditError, toSendFailure } from "./telegram-errors.ts";
@@ -196,13 +196,16 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
     await deps.receive({ ...base(ctx, `${ctx.chat.id}:${ctx.message.message_id}`), text: "", receivedAt: deps.now() });
   });
 
-  const pacer = deps.pacing === null ? null : createPacer(deps.pacing ?? telegramPacing);
+  const pacer = deps.pacing === null ? null : createSlotPacer(deps.pacing ?? telegramPacing);
   const sender: ChannelSender = {
     async send(message) {
       const chatId = message.chatId;
-      // Stay under Telegram's limits instead of running into its 429 answers.
-      const wait = pacer?.reserve(chatId, deps.now().getTime()) ?? 0;
-      if (wait > 0) throw new SendFailure("paced", true, wait, true);
+      // Stay under Telegram's limits instead of running into its 429 answers: wait in place for a
+      // slot up to 100 ms away (the overall 30/s rhythm); a message further back (the same chat
+      // again within a second) is put back in the outbox for then, not counted as a failure.
+      const slot = pacer?.book(chatId, Date.now(), 100) ?? { booked: true, waitMs: 0 };
+      if (!slot.booked) throw new SendFailure("paced", true, slot.retryAfterMs, true);
+      if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
       try {
         if (message.edit) {
           try {

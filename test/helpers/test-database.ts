@@ -1,0 +1,85 @@
+// The database the tests run on: a fresh SQLite file in a temporary folder, or — when
+// TEST_DATABASE_URL names a PostgreSQL server (scripts/postgres-server.mjs sets it) — a fresh
+// PostgreSQL database copied from a migrated template (see global-setup.ts). Every test gets its own.
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import type { DbTarget } from "../../src/store/database.ts";
+
+export const serverUrl = process.env.TEST_DATABASE_URL;
+export const onPostgres = Boolean(serverUrl);
+export const templateName = "sopbot_template";
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A DATABASE_URL for a new, empty-but-migrated database (SQLite: `<dir>/<name>.db`, created on open). */
+export async function newDatabaseUrl(dir: string, name = "bot"): Promise<string> {
+  if (!serverUrl) return `file:${path.join(dir, `${name}.db`)}`;
+  const database = `t_${name.replace(/[^a-z0-9]/gi, "").toLowerCase()}_${randomBytes(5).toString("hex")}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await client.query(`CREATE DATABASE "${database}" TEMPLATE "${templateName}"`);
+        break;
+      } catch (error) {
+        // Two workers copying the template at the same instant: PostgreSQL refuses the second.
+        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return withDatabase(serverUrl, database);
+}
+
+export function targetOf(url: string): DbTarget {
+  return url.startsWith("file:") ? { provider: "sqlite", file: url.slice("file:".length) } : { provider: "postgres", url };
+}
+
+export async function newDbTarget(dir: string, name = "bot"): Promise<DbTarget> {
+  return targetOf(await newDatabaseUrl(dir, name));
+}
+
+/** Plain SQL on the test's database, outside the bot (to inspect or tamper). Write `?` for parameters. */
+export interface SqlClient {
+  all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
+  run(sql: string, ...params: unknown[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function sqlClient(url: string): Promise<SqlClient> {
+  if (url.startsWith("file:")) {
+    const db = new Database(url.slice("file:".length), { fileMustExist: true });
+    db.pragma("busy_timeout = 5000");
+    return {
+      all: async <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[],
+      run: async (sql: string, ...params: unknown[]) => {
+        db.prepare(sql).run(...params);
+      },
+      close: async () => {
+        db.close();
+      },
+    };
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const numbered = (sql: string) => {
+    let i = 0;
+    return sql.replace(/\?/g, () => `$${++i}`);
+  };
+  return {
+    all: async <T>(sql: string, ...params: unknown[]) => (await client.query(numbered(sql), params)).rows as T[],
+    run: async (sql: string, ...params: unknown[]) => {
+      await client.query(numbered(sql), params);
+    },
+    close: () => client.end(),
+  };
+}
