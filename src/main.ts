@@ -219,6 +219,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     outbox: createOutboxStore(db),
     clock,
     holder: instanceId,
+    // A dead instance's claimed rows wait this long before another instance sends them.
+    claimMs: 2 * config.leaseTtlMs,
     // WhatsApp rows go out only from the instance holding the socket (the leader).
     canSend: (channel) => channel !== "whatsapp" || (whatsapp !== undefined && whatsapp.status() !== "idle" && whatsapp.status() !== "stopped"),
     senders: {
@@ -287,6 +289,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       await scheduler.stop();
     },
     onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "leader lease failed"),
+    // Rows claimed by an instance that died go out as soon as their claim expires, not at the next minute.
+    whileLeading: async () => {
+      await dispatcher.flush();
+    },
   });
   const scheduler = createScheduler({
     tick,

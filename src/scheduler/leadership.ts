@@ -21,6 +21,8 @@ export interface LeadershipOptions {
   /** No longer leader (lost the lease, or stopping): stop them. */
   onLose(reason: "lost" | "stopping"): Promise<void>;
   onError(error: unknown): void;
+  /** Each renewal round while leading (every third of the lease): sweeps such as orphaned outbox rows. */
+  whileLeading?(): Promise<void>;
 }
 
 export interface Leadership {
@@ -68,6 +70,7 @@ export function createLeadership(options: LeadershipOptions): Leadership {
     await transition(held);
     if (held) {
       await options.leases.prune("run:", new Date(now.getTime() - 24 * 3_600_000)).catch(options.onError);
+      await options.whileLeading?.().catch(options.onError);
     }
   };
   const round = () => {

@@ -5,6 +5,8 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { randomUUID } from "node:crypto";
+import pg from "pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -70,10 +72,94 @@ function acceptScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
 /** Where the engine works: a SQLite file (or ":memory:") or a PostgreSQL server. */
 export type EngineTarget = { provider: "sqlite"; file: string } | { provider: "postgres"; url: string };
 
+/**
+ * The pg adapter makes its shadow database by overriding `database` in the pool config; with a
+ * `connectionString` the override is ignored (the URL wins), so the URL is taken apart here.
+ */
+function poolConfigOf(url: string): { host: string; port: number; user: string; password?: string; database: string } {
+  const u = new URL(url);
+  return {
+    host: decodeURIComponent(u.hostname),
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    database: decodeURIComponent(u.pathname.slice(1)) || "postgres",
+  };
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client(poolConfigOf(url));
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A throw-away shadow database on the server. (The pg adapter's own drops the database while its
+ * pool is still connected, which PostgreSQL refuses; here the pool ends first, then the drop forces.)
+ */
+async function postgresShadow(url: string): Promise<SqlDriverAdapter> {
+  const name = `sopbot_shadow_${randomUUID().replaceAll("-", "")}`;
+  await adminQuery(url, `CREATE DATABASE "${name}"`);
+  const pool = describablePool({ ...poolConfigOf(url), database: name });
+  const adapter = await new PrismaPg(pool).connect();
+  const disposeAdapter = adapter.dispose.bind(adapter);
+  const dispose = async () => {
+    await disposeAdapter();
+    await pool.end(); // the adapter leaves a pool it was given open
+  };
+  let disposed: Promise<void> | undefined;
+  // The engine disposes the shadow adapter itself, and the session's close does again: once only.
+  adapter.dispose = () =>
+    (disposed ??= (async () => {
+      await dispose();
+      await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    })());
+  return adapter;
+}
+
+/** PostgreSQL's internal one-byte `"char"` type (and its array), which the catalog uses. */
+const charOid = 18;
+const charArrayOid = 1002;
+
+/**
+ * The schema engine reads the catalog (pg_class.relkind, pg_constraint.contype …), whose `"char"`
+ * columns the pg adapter cannot type ("Column type 'char' could not be deserialized"). Their values
+ * arrive as text anyway; this pool reports them as text so that the engine can describe a database.
+ */
+function describablePool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on("error", () => undefined); // an idle client ended by the server (the shadow's forced drop)
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    const retype = (r: pg.QueryResult | undefined) => {
+      for (const field of r?.fields ?? []) {
+        if (field.dataTypeID === charOid) field.dataTypeID = 25;
+        else if (field.dataTypeID === charArrayOid) field.dataTypeID = 1009;
+      }
+      return r;
+    };
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      if (typeof last === "function") {
+        // Callback form (pool.query): retype before the callback sees the result.
+        args[args.length - 1] = (error: unknown, r: pg.QueryResult) => (last as (e: unknown, r: unknown) => void)(error, retype(r));
+        return query(...args);
+      }
+      const result = query(...args);
+      return result instanceof Promise ? result.then(retype) : result;
+    };
+  });
+  return pool;
+}
+
 /** Wraps the adapter factory so that the connections the engine opens can be closed afterwards. */
 function trackingFactory(target: EngineTarget): { factory: SqlMigrationAwareDriverAdapterFactory; opened: SqlDriverAdapter[] } {
   const inner: SqlMigrationAwareDriverAdapterFactory =
-    target.provider === "sqlite" ? new PrismaBetterSqlite3({ url: target.file }) : new PrismaPg({ connectionString: target.url });
+    target.provider === "sqlite" ? new PrismaBetterSqlite3({ url: target.file }) : new PrismaPg(describablePool(poolConfigOf(target.url)));
   const wrap = target.provider === "sqlite" ? acceptScripts : (adapter: SqlDriverAdapter) => adapter;
   const opened: SqlDriverAdapter[] = [];
   const factory: SqlMigrationAwareDriverAdapterFactory = {
@@ -85,7 +171,7 @@ function trackingFactory(target: EngineTarget): { factory: SqlMigrationAwareDriv
       return adapter;
     },
     connectToShadowDb: async () => {
-      const adapter = wrap(await inner.connectToShadowDb());
+      const adapter = wrap(target.provider === "sqlite" ? await inner.connectToShadowDb() : await postgresShadow(target.url));
       opened.push(adapter);
       return adapter;
     },

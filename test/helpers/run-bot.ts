@@ -1,6 +1,7 @@
 // Starts the real bot (src/main.ts) as a child process, the way `npm start` does.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -45,3 +46,12 @@ export function collect(child: ChildProcessWithoutNullStreams, afterStart?: () =
     child.on("close", (code) => resolve({ stdout, stderr, code }));
   });
 }
+
+/** A TCP port free on loopback right now. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });

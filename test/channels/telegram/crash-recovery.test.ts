@@ -5,11 +5,11 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { startBotApiServer } from "../../helpers/bot-api-server.ts";
 import { collect, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
+import { newDatabaseUrl, sqlClient } from "../../helpers/test-database.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
@@ -30,7 +30,8 @@ const message = (userId: number, text: string, id: number) => ({
 describe("crash recovery", () => {
   it("processes every message once and delivers every notification after kill -9", async () => {
     const api = await startBotApiServer({ token });
-    const env = { DATABASE_URL: `file:${path.join(dir, "bot.db")}`, FILES_DIR: path.join(dir, "files"), TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: api.url, FILE_ENCRYPTION_KEY: "cd".repeat(32) };
+    const databaseUrl = await newDatabaseUrl(dir);
+    const env = { DATABASE_URL: databaseUrl, FILES_DIR: path.join(dir, "files"), TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: api.url, FILE_ENCRYPTION_KEY: "cd".repeat(32), LEASE_TTL_MS: "2000" };
     try {
       // First start seeds the demo; then an admin issues Maria's code and she enrols.
       let bot = spawnBot(env);
@@ -56,12 +57,15 @@ describe("crash recovery", () => {
       bot = spawnBot(env);
       run = collect(bot);
       const deadline = Date.now() + 60_000;
-      const db = () => new Database(path.join(dir, "bot.db"), { readonly: true, fileMustExist: true });
+      const count = async (sql: string) => {
+        const d = await sqlClient(databaseUrl);
+        const rows = await d.all<{ n: number | string }>(sql);
+        await d.close();
+        return Number(rows[0]?.n);
+      };
       for (;;) {
-        const d = db();
-        const cases = (d.prepare("SELECT COUNT(*) AS n FROM \"Case\" WHERE title LIKE 'Surat beban %'").get() as { n: number }).n;
-        const pending = (d.prepare("SELECT COUNT(*) AS n FROM OutboxMessage WHERE status = 'pending'").get() as { n: number }).n;
-        d.close();
+        const cases = await count(`SELECT COUNT(*) AS n FROM "Case" WHERE title LIKE 'Surat beban %'`);
+        const pending = await count(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status = 'pending'`);
         if (cases === total && pending === 0) break;
         if (Date.now() > deadline) throw new Error(`after restart: ${cases}/${total} cases, ${pending} notifications pending`);
         await new Promise((r) => setTimeout(r, 250));
@@ -69,11 +73,12 @@ describe("crash recovery", () => {
       bot.kill("SIGTERM");
       expect((await run).code).toBe(0);
 
-      const d = db();
-      const titles = (d.prepare("SELECT title FROM \"Case\" WHERE title LIKE 'Surat beban %'").all() as { title: string }[]).map((r) => r.title);
+      const d = await sqlClient(databaseUrl);
+      const titles = (await d.all<{ title: string }>(`SELECT title FROM "Case" WHERE title LIKE 'Surat beban %'`)).map((r) => r.title);
+      await d.close();
+      expect(titles).toHaveLength(total);
       expect(new Set(titles).size).toBe(total); // no duplicates
-      expect((d.prepare("SELECT COUNT(*) AS n FROM OutboxMessage WHERE status != 'sent'").get() as { n: number }).n).toBe(0);
-      d.close();
+      expect(await count(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status != 'sent'`)).toBe(0);
       const verify = spawnSync(process.execPath, [tsx, "src/cli/audit-verify.ts"], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
       expect(verify.stdout).toContain("Audit trail intact");
       // Every case's opening notice reached Maria (at least once; a send cut by the kill may repeat).

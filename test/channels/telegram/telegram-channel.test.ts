@@ -14,6 +14,7 @@ import { botInfo, callbackUpdate, documentUpdate, fakeBotApi, fileServer, photoU
 import { FakeClock, wita } from "../../helpers/harness.ts";
 import { repoRoot } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
+import { newDatabaseUrl } from "../../helpers/test-database.ts";
 
 const MARIA = 111; // Sekretaris
 const FRANSISKA = 222; // Kasubag Kepegawaian dan Umum
@@ -57,7 +58,7 @@ beforeAll(async () => {
     ]),
   );
   const config = loadConfig({
-    DATABASE_URL: `file:${path.join(dir, "bot.db")}`,
+    DATABASE_URL: await newDatabaseUrl(dir),
     FLOWS_DIR: path.join(repoRoot, "flows"),
     FILES_DIR: path.join(dir, "files"),
     TELEGRAM_BOT_TOKEN: "123456:TEST-token-abcdefghijklmnopqrstuvwxyz",

@@ -1,27 +1,19 @@
 // The real bot process (npm start) against a Bot API stand-in on loopback: long polling and webhook.
 import { spawnSync } from "node:child_process";
-import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBotApiServer } from "../../helpers/bot-api-server.ts";
-import { collect, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
+import { collect, freePort, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
+import { newDatabaseUrl } from "../../helpers/test-database.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const dir = tempDir();
 let api: Awaited<ReturnType<typeof startBotApiServer>>;
 let env: Record<string, string>;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 
 const text = (userId: number, t: string, id: number) => ({
   message: {
@@ -37,7 +29,7 @@ const text = (userId: number, t: string, id: number) => ({
 beforeAll(async () => {
   api = await startBotApiServer({ token });
   env = {
-    DATABASE_URL: `file:${path.join(dir, "bot.db")}`,
+    DATABASE_URL: await newDatabaseUrl(dir),
     FILES_DIR: path.join(dir, "files"),
     TELEGRAM_BOT_TOKEN: token,
     TELEGRAM_API_ROOT: api.url,
@@ -92,7 +84,7 @@ describe("the bot process on Telegram", () => {
   it("runs with a webhook: checks the path and the secret token", async () => {
     const port = await freePort();
     const secret = "webhook-secret-0123456789";
-    const bot = spawnBot({ ...env, DATABASE_URL: `file:${path.join(dir, "hook.db")}`, TELEGRAM_MODE: "webhook", TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook", TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_WEBHOOK_PORT: String(port) });
+    const bot = spawnBot({ ...env, DATABASE_URL: await newDatabaseUrl(dir, "hook"), TELEGRAM_MODE: "webhook", TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook", TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_WEBHOOK_PORT: String(port) });
     const run = collect(bot);
     const set = await api.waitFor((c) => c.method === "setWebhook");
     expect(set.payload).toMatchObject({ url: "https://bot.example.test/tg/hook", secret_token: secret });

@@ -17,6 +17,7 @@ import { createKeyValueStore } from "../../../src/store/key-value-store.ts";
 import { FakeClock, wita } from "../../helpers/harness.ts";
 import { repoRoot } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
+import { newDatabaseUrl, targetOf } from "../../helpers/test-database.ts";
 import { fixture } from "../../helpers/wa-fixtures.ts";
 
 const MARIA = "6281100000001@s.whatsapp.net"; // Sekretaris
@@ -54,13 +55,14 @@ class FakeSocket implements WhatsAppSocketLike {
 const dir = tempDir();
 const clock = new FakeClock(wita("2026-03-16 08:00"));
 let app: App;
+let databaseUrl = "";
 let sockets: FakeSocket[] = [];
 const sock = () => sockets.at(-1) as FakeSocket;
 let seq = 0;
 
 async function startApp(): Promise<App> {
   const config = loadConfig({
-    DATABASE_URL: `file:${path.join(dir, "bot.db")}`,
+    DATABASE_URL: databaseUrl,
     FLOWS_DIR: path.join(repoRoot, "flows"),
     FILES_DIR: path.join(dir, "files"),
     FILE_ENCRYPTION_KEY: "ef".repeat(32),
@@ -125,7 +127,8 @@ const lastPromptTo = (jid: string) => [...sock().sent].reverse().find((s) => s.j
 beforeAll(async () => {
   // The number was paired earlier (npm run wa:pair): its session is in the database.
   const { openDatabase } = await import("../../../src/store/database.ts");
-  const db = await openDatabase({ file: path.join(dir, "bot.db") });
+  databaseUrl = await newDatabaseUrl(dir);
+  const db = await openDatabase({ target: targetOf(databaseUrl) });
   const creds = initAuthCreds();
   creds.registered = true;
   creds.me = { id: "6281100000000:3@s.whatsapp.net", name: "Dinas Koperasi UKM NTT" };
