@@ -6,8 +6,7 @@ import { createConsoleChannel, type ConsoleChannel } from "./channels/console/co
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
 import type { Transformer } from "grammy";
-import makeWASocket, { Browsers, downloadMediaMessage } from "@whiskeysockets/baileys";
-import { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppSocketLike } from "./channels/whatsapp/whatsapp-channel.ts";
+import type { WhatsAppChannel, WhatsAppSocketLike } from "./channels/whatsapp/whatsapp-channel.ts";
 import { createKeyValueStore } from "./store/key-value-store.ts";
 import pino from "pino";
 import type { UserFromGetMe } from "grammy/types";
@@ -190,6 +189,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (config.whatsapp) {
     if (!files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the WhatsApp channel.");
     const baileysLogger = pino({ level: "silent" });
+    // Baileys is loaded only when WhatsApp is on: it is the largest library by resident memory.
+    const { createWhatsAppChannel } = await import("./channels/whatsapp/whatsapp-channel.ts");
+    const { default: makeWASocket, Browsers, downloadMediaMessage } = await import("@whiskeysockets/baileys");
     whatsapp = createWhatsAppChannel({
       kv: createKeyValueStore(db, config.whatsapp.account),
       makeSocket:

@@ -10,9 +10,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "./generated/client.ts";
-import { PrismaClient as PgPrismaClient } from "./generated-pg/client.ts";
 import { migratePostgres, migrateSqlite, type MigrationOutcome } from "./migrator.ts";
 import { createWriteGate, type WriteGate } from "./write-gate.ts";
 
@@ -86,6 +84,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     migration = await migratePostgres(target.url, options.migrationsDir ?? defaultPostgresMigrationsDir);
     // The two generated clients have the same models (test/store/schema-parity.test.ts); the
     // PostgreSQL one is used through the SQLite one's type so that every store module serves both.
+    // Loaded only for PostgreSQL (each generated client costs resident memory).
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    const { PrismaClient: PgPrismaClient } = await import("./generated-pg/client.ts");
     prisma = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaClient;
     location = redactUrl(target.url);
   }

@@ -1,6 +1,5 @@
 // Writes export rows as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read the accents) and
 // as one XLSX workbook with a sheet per table.
-import ExcelJS from "exceljs";
 
 type Row = Record<string, string | number | null>;
 
@@ -17,6 +16,8 @@ export function toCsv(rows: Row[], columns?: string[]): string {
 }
 
 export async function toXlsx(sheets: { name: string; rows: Row[] }[]): Promise<Buffer> {
+  // Loaded on first use (exports are rare; the library costs resident memory in every process).
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "sopbot";
   for (const sheet of sheets) {

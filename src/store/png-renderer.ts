@@ -2,15 +2,17 @@
 // looks the same on every machine (no system fonts are read).
 import { createRequire } from "node:module";
 import path from "node:path";
-import { Resvg } from "@resvg/resvg-js";
 
+// Loaded on first use: most processes never draw a chart, and the module costs resident memory.
 const require = createRequire(import.meta.url);
+let resvg: typeof import("@resvg/resvg-js") | undefined;
 const fontDir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
 const fontFiles = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => path.join(fontDir, f));
 
 export function renderPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, { font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" }, background: "#ffffff" });
-  return Buffer.from(resvg.render().asPng());
+  resvg ??= require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
+  const renderer = new resvg.Resvg(svg, { font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" }, background: "#ffffff" });
+  return Buffer.from(renderer.render().asPng());
 }
 
 /** Width and height from a PNG's IHDR chunk. */

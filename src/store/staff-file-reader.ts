@@ -3,7 +3,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import ExcelJS from "exceljs";
 
 export interface RegisterSheet {
   headers: string[];
@@ -13,6 +12,7 @@ export interface RegisterSheet {
 export async function readRegister(file: string): Promise<RegisterSheet> {
   const ext = path.extname(file).toLowerCase();
   if (ext === ".xlsx") {
+    const { default: ExcelJS } = await import("exceljs"); // loaded on first use
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(file);
     const sheet = workbook.worksheets[0];
