@@ -282,7 +282,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     onGain: async () => {
       logger.info({ instance: instanceId }, "leader: running the scheduled jobs and the WhatsApp socket");
-      await scheduler.start();
+      // The scheduler's start-up catch-up run is not awaited: renewing the lease must not wait for it.
+      void scheduler.start().catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "scheduler start failed"));
       await whatsapp?.start();
     },
     onLose: async (reason) => {

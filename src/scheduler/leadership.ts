@@ -70,7 +70,8 @@ export function createLeadership(options: LeadershipOptions): Leadership {
     await transition(held);
     if (held) {
       await options.leases.prune("run:", new Date(now.getTime() - 24 * 3_600_000)).catch(options.onError);
-      await options.whileLeading?.().catch(options.onError);
+      // Not awaited: a long sweep must never delay the next renewal.
+      void options.whileLeading?.().catch(options.onError);
     }
   };
   const round = () => {

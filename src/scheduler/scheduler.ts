@@ -39,7 +39,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   return {
     async start() {
       if (task) return;
-      await runTick();
       task = cron.schedule("* * * * *", () => void runTick(), { noOverlap: true, name: "sopbot-tick", ...coordination });
       for (const job of deps.daily ?? []) {
         dailyTasks.push(
@@ -52,6 +51,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           ),
         );
       }
+      // Catch up on whatever fell due while no instance ran the jobs (after the tasks exist, so a
+      // stop during this run also stops them).
+      await runTick();
     },
     async stop() {
       await task?.destroy();
