@@ -14,8 +14,11 @@ export interface PacingOptions {
 /** WhatsApp: gentle, to stay clear of an unofficial client's ban. */
 export const defaultPacing: PacingOptions = { perChatMs: 1500, overallMs: 600, jitterMs: 400 };
 
-/** Telegram: about 1 message per second per chat and 30 per second overall (its published limits). */
-export const telegramPacing: PacingOptions = { perChatMs: 1000, overallMs: 35, jitterMs: 0 };
+/**
+ * Telegram: about 1 message per second per chat and 30 per second overall (its published limits),
+ * with a margin: a request booked on time can still arrive a little late, bunching with the next.
+ */
+export const telegramPacing: PacingOptions = { perChatMs: 1100, overallMs: 35, jitterMs: 0 };
 
 /**
  * Decides whether a message may go now. Returns 0 and books the slot, or the milliseconds to wait.

@@ -7,6 +7,8 @@ import type { FilePort } from "../../engine/file-ports.ts";
 import { SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
 import { createSlotPacer, telegramPacing, type PacingOptions } from "../../engine/pacer.ts";
 import type { EventLog } from "../../engine/ports.ts";
+import { storageFailureOf } from "../../engine/storage-unavailable.ts";
+import { messages } from "../../engine/messages.ts";
 import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
 import { isHarmlessEditError, toSendFailure } from "./telegram-errors.ts";
 
@@ -14,6 +16,11 @@ import { isHarmlessEditError, toSendFailure } from "./telegram-errors.ts";
 export const TEXT_LIMIT = 4096;
 /** The cloud Bot API serves downloads up to 20 MB. */
 export const CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
+/**
+ * Longest a Bot API call may take before it is abandoned: a hung send then fails as a network error
+ * (retryable; the outbox sends it again). Long polling must ask for less (LONG_POLL_SECONDS).
+ */
+export const API_TIMEOUT_SECONDS = 30;
 
 export interface TelegramChannelDeps {
   token: string;
@@ -92,7 +99,7 @@ export function keyboardOf(message: OutboundMessage): InlineKeyboard | undefined
 export function createTelegramChannel(deps: TelegramChannelDeps) {
   const bot = new Bot(deps.token, {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
-    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}), timeoutSeconds: 30 },
+    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}), timeoutSeconds: API_TIMEOUT_SECONDS },
   });
   if (deps.transformer) bot.api.config.use(deps.transformer);
   const apiRoot = deps.apiRoot ?? "https://api.telegram.org";
@@ -118,13 +125,20 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
   bot.use(sequentialize((ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
 
   // One bad update never stops the bot: log without personal data, apologize, go on. The boundary
-  // holds in every mode (runner, webhook, handleUpdate), unlike bot.catch alone.
+  // holds in every mode (runner, webhook, handleUpdate), unlike bot.catch alone. When the storage
+  // was locked, full or unreachable, nothing of the update was saved and the update counts as
+  // handled (Telegram will not send it again): the sender is told to send it again.
+  const answered = new WeakSet<Context>();
   const onError = async (err: BotError<Context>) => {
     const error = err.error;
-    deps.log.error({ update: err.ctx.update.update_id, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "telegram update failed");
+    const storage = storageFailureOf(error);
+    if (storage) deps.log.error({ update: err.ctx.update.update_id, storage: storage.fault, code: storage.code }, "telegram update not recorded: storage unavailable");
+    else deps.log.error({ update: err.ctx.update.update_id, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "telegram update failed");
+    const text = storage ? messages.notRecorded(storage.fault) : apology;
     try {
-      if (err.ctx.callbackQuery) await err.ctx.answerCallbackQuery({ text: apology, show_alert: true });
-      else if (err.ctx.chat) await err.ctx.reply(apology);
+      // A press already answered ("Diproses…") cannot be answered again: say it in the chat.
+      if (err.ctx.callbackQuery && !answered.has(err.ctx)) await err.ctx.answerCallbackQuery({ text, show_alert: true });
+      else if (err.ctx.chat) await err.ctx.reply(text);
     } catch {
       // The apology itself failed (e.g. Telegram is down); the update is already logged.
     }
@@ -154,6 +168,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
       return;
     }
     await ctx.answerCallbackQuery({ text: "Diproses…" });
+    answered.add(ctx);
     await deps.receive(message);
   });
 
@@ -201,9 +216,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
     async send(message) {
       const chatId = message.chatId;
       // Stay under Telegram's limits instead of running into its 429 answers: wait in place for a
-      // slot up to 100 ms away (the overall 30/s rhythm); a message further back (the same chat
-      // again within a second) is put back in the outbox for then, not counted as a failure.
-      const slot = pacer?.book(chatId, Date.now(), 100) ?? { booked: true, waitMs: 0 };
+      // slot up to 600 ms away (the overall 30/s rhythm for the dispatcher's concurrent sends); a
+      // message further back (the same chat again within a second, or a long queue) is put back in
+      // the outbox for then, not counted as a failure.
+      const slot = pacer?.book(chatId, Date.now(), 600) ?? { booked: true, waitMs: 0 };
       if (!slot.booked) throw new SendFailure("paced", true, slot.retryAfterMs, true);
       if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
       try {
