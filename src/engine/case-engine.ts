@@ -775,6 +775,9 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     return moved;
   }
 
+/** Tasks listed one by one in a morning digest; more are counted, not listed. */
+  const digestLines = 15;
+
   async function digestIn(tx: EngineTx, officeId: string): Promise<number> {
     const at = clock.now();
     const office = officeOf(officeId);
@@ -792,7 +795,8 @@ export function createCaseEngine(deps: CaseEngineDeps) {
       if (!(await tx.claimDigest(officialId, date, at))) continue;
       const lines: string[] = [];
       const sorted = [...list].sort((a, b) => (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity));
-      for (const t of sorted) {
+      // One readable message: the first few by due time (overdue first); the rest counted.
+      for (const t of sorted.slice(0, digestLines)) {
         const kase = await tx.caseById(t.caseId);
         if (!kase) continue;
         const sop = await tx.pinnedSop(kase.flowHash);
@@ -800,6 +804,7 @@ export function createCaseEngine(deps: CaseEngineDeps) {
         lines.push(`• ${overdue ? "[TERLAMBAT] " : ""}${kase.code} — ${kase.title}: ${stepPosition(sop, stepOf(sop, t.stepId))}${t.dueAt ? `, batas ${formatDateTime(t.dueAt, office.timeZone)}` : ""}`);
       }
       const overdueCount = sorted.filter((t) => t.dueAt && t.dueAt <= at).length;
+      if (sorted.length > digestLines) lines.push(`… dan ${sorted.length - digestLines} tugas lainnya.`);
       await notifyOfficial(tx, officialId, [`Selamat pagi. Tugas terbuka Anda hari ini: ${sorted.length}${overdueCount ? `, ${overdueCount} terlambat` : ""}.`, ...lines, "Ketik /tugas untuk memilih tindakan."].join("\n"), at, {
         dedupeKey: `digest:${officialId}:${date}`,
       });

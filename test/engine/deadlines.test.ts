@@ -96,6 +96,20 @@ describe("step deadlines", () => {
     h.clock.set(wita("2026-03-18 07:30"));
     expect(await h.tick()).not.toContain("Selamat pagi");
   });
+
+  it("lists at most 15 tasks in a digest and counts the rest", async () => {
+    h = await startHarness({ now: wita("2026-03-16 10:00"), secondsPerMessage: 5 });
+    const codes: string[] = [];
+    for (let i = 0; i < 17; i++) codes.push(caseCode(await h.say(`/buka 18 KGB Pegawai ${i}`)));
+    h.clock.set(wita("2026-03-17 07:30"));
+    const digest = await h.tick();
+    const block = digest.slice(digest.indexOf("Selamat pagi")).split("sopbot →")[0] ?? "";
+    expect(block).toContain("Tugas terbuka Anda hari ini: 17, 17 terlambat.");
+    expect(block.match(/^\s*• /gm)).toHaveLength(15);
+    expect(block).toContain("… dan 2 tugas lainnya.");
+    expect(block).toContain(codes[0]);
+    expect(block).not.toContain(codes[16]);
+  });
 });
 
 describe("pinned flows", () => {
