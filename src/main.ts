@@ -42,6 +42,7 @@ import { hostname } from "node:os";
 import type { FilePort } from "./engine/file-ports.ts";
 import { createLeadership, type Leadership } from "./scheduler/leadership.ts";
 import { createLeaseStore } from "./store/lease-store.ts";
+import { classifyStorageError } from "./store/storage-errors.ts";
 
 export class StartupError extends Error {}
 
@@ -321,7 +322,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       downloadsDir: path.join(config.dataDir, "console-files"),
       handle: receive,
       now: () => clock.now(),
-      onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "console message failed"),
+      onError: (error) => {
+        const storage = classifyStorageError(error);
+        if (storage) logger.error({ storage: storage.fault, code: storage.code }, "console message not recorded: storage unavailable");
+        else logger.error({ err: error instanceof Error ? error.message : String(error) }, "console message failed");
+      },
     });
   }
 

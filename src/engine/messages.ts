@@ -29,6 +29,9 @@ export const messages = {
   vacant: "(kosong)",
   officeUnknown: "Maaf, kantor Anda belum terdaftar di sistem. Hubungi admin.",
   internalError: "Maaf, terjadi kesalahan pada sistem. Silakan coba lagi sebentar lagi.",
+  /** The storage was locked, full or unreachable: nothing of the message was saved. */
+  notRecorded: (fault: "busy" | "full" | "unreachable") =>
+    `Maaf, pesan Anda belum tercatat karena penyimpanan sistem sedang ${fault === "full" ? "penuh" : fault === "busy" ? "sibuk" : "tidak dapat dihubungi"}. Silakan kirim ulang pesan Anda beberapa saat lagi.`,
 } as const;
 
 export const channelLabels = { console: "konsol", telegram: "Telegram", whatsapp: "WhatsApp" } as const;

@@ -12,6 +12,7 @@ import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient, type Prisma } from "./generated/client.ts";
 import { migratePostgres, migrateSqlite, type MigrationOutcome } from "./migrator.ts";
+import { toStorageError } from "./storage-errors.ts";
 import { createWriteGate, type WriteGate } from "./write-gate.ts";
 
 export type Tx = Prisma.TransactionClient;
@@ -28,7 +29,10 @@ export interface WriteOptions {
 export interface Database {
   /** For reads. Writes must use `write`. */
   readonly prisma: PrismaClient;
-  /** Runs `fn` in one transaction, after every write queued before it. */
+  /**
+   * Runs `fn` in one transaction, after every write queued before it. When the storage is locked,
+   * full or unreachable it rejects with StorageUnavailableError (nothing of `fn` is kept).
+   */
   write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
   readonly gate: WriteGate;
   readonly provider: DbTarget["provider"];
@@ -112,7 +116,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           },
           { timeout: limit, maxWait: limit },
         ),
-      );
+      ).catch((error: unknown) => {
+        throw toStorageError(error);
+      });
     },
     close: async () => {
       if (closed) return;

@@ -2,11 +2,12 @@
 // random id, with the sha256 of the plain content kept for integrity and de-duplication. The
 // database row holds the metadata; the bytes live under data/files/ (never in git).
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { checkUpload } from "../domain/file-types.ts";
 import type { FileInput, FilePort, StoredFileRow } from "../engine/file-ports.ts";
 import type { Database } from "./database.ts";
+import { toStorageError } from "./storage-errors.ts";
 
 const MAGIC = Buffer.from("SOPF1");
 
@@ -37,9 +38,15 @@ export function createFileStore(db: Database, options: { dir: string; key: Buffe
     const id = randomUUID().replace(/-/g, "");
     const sha256 = createHash("sha256").update(input.bytes).digest("hex");
     const file = pathOf(id);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, encrypt(Buffer.from(input.bytes), options.key));
-    renameSync(`${file}.tmp`, file);
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp`, encrypt(Buffer.from(input.bytes), options.key));
+      renameSync(`${file}.tmp`, file);
+    } catch (error) {
+      // A full disk leaves no half-written file behind and surfaces as StorageUnavailableError.
+      rmSync(`${file}.tmp`, { force: true });
+      throw toStorageError(error);
+    }
     const name = input.name?.replace(/[\\/\0]/g, "_").slice(0, 120) || `berkas.${check.extension}`;
     const row: StoredFileRow = { id, channel: input.channel, uploaderId: input.uploaderId, originalName: name, mime: check.mime, size: input.bytes.length, sha256, createdAt: input.at };
     return { ok: true as const, file: { id, name, mime: check.mime, size: input.bytes.length, sha256 }, row };

@@ -1,7 +1,9 @@
 // A Telegram Bot API stand-in on loopback: enough of the API for the bot to run against it for real
 // (getMe, getUpdates long polling, webhooks, sendMessage, editMessageText, answerCallbackQuery,
 // setMyCommands, getFile and downloads, sendDocument). Tests and benchmarks push updates into it and
-// read what the bot called. Optionally it enforces Telegram's rate limits with 429 + retry_after.
+// read what the bot called. Optionally it enforces Telegram's rate limits with 429 + retry_after,
+// and on demand it misbehaves like a Bot API having a bad day (faults(): 500s, hung requests, 429
+// bursts) for the next calls of the methods named.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Update } from "grammy/types";
 
@@ -9,8 +11,25 @@ export interface RecordedCall {
   method: string;
   payload: Record<string, unknown>;
   at: number;
+  /** The HTTP status answered; 0 for a hung request that was never answered. */
   status: number;
+  /** A hung request: how long until the client gave up (closed the connection); undefined if it never did. */
+  abandonedAfterMs?: number;
 }
+
+/** Faults for the next calls of `methods`, served in this order: 500s, then hangs, then 429s. */
+export interface FaultPlan {
+  /** Answer this many calls with 500 Internal Server Error. */
+  status500?: number;
+  /** Hold this many calls without answering for `ms` (then drop the connection), or until the client gives up. */
+  hang?: { count: number; ms: number };
+  /** Answer this many calls with 429 Too Many Requests and `retryAfter` seconds. */
+  burst429?: { count: number; retryAfter: number };
+  /** The methods the faults hit (default: sendMessage). */
+  methods?: string[];
+}
+
+type Fault = { kind: "500" } | { kind: "hang"; ms: number } | { kind: "429"; retryAfter: number };
 
 export interface BotApiServerOptions {
   token: string;
@@ -35,6 +54,9 @@ export async function startBotApiServer(options: BotApiServerOptions) {
   const perChat = new Map<string, number[]>();
   const overall: number[] = [];
   let rejected429 = 0;
+  const faultQueue: { fault: Fault; methods: string[] }[] = [];
+  const faultsServed = { status500: 0, hang: 0, status429: 0 };
+  const hung = new Set<{ timer: ReturnType<typeof setTimeout>; end: () => void }>();
 
   const limited = (chatId: string, now: number): number | null => {
     if (!options.rateLimits) return null;
@@ -74,6 +96,39 @@ export async function startBotApiServer(options: BotApiServerOptions) {
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(data));
     };
     const ok = (result: unknown) => reply(200, { ok: true, result });
+    const faultAt = faultQueue.findIndex((f) => f.methods.includes(method));
+    if (faultAt >= 0) {
+      const { fault } = faultQueue.splice(faultAt, 1)[0]!;
+      if (fault.kind === "500") {
+        faultsServed.status500 += 1;
+        reply(500, { ok: false, error_code: 500, description: "Internal Server Error" });
+        return;
+      }
+      if (fault.kind === "429") {
+        faultsServed.status429 += 1;
+        reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter}`, parameters: { retry_after: fault.retryAfter } });
+        return;
+      }
+      // A hung request: recorded with status 0; never answered; the connection is dropped after `ms`.
+      faultsServed.hang += 1;
+      const call: RecordedCall = { method, payload, at: Date.now(), status: 0 };
+      calls.push(call);
+      const entry = {
+        timer: setTimeout(() => entry.end(), fault.ms),
+        end: () => {
+          clearTimeout(entry.timer);
+          hung.delete(entry);
+          res.destroy();
+        },
+      };
+      hung.add(entry);
+      res.on("close", () => {
+        if (hung.has(entry)) call.abandonedAfterMs = Date.now() - call.at;
+        clearTimeout(entry.timer);
+        hung.delete(entry);
+      });
+      return;
+    }
     const chat = { id: Number(payload["chat_id"]), type: "private", first_name: "x" };
     if (["sendMessage", "sendDocument", "editMessageText"].includes(method)) {
       const wait = limited(String(payload["chat_id"]), Date.now());
@@ -130,6 +185,21 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     get rejected429() {
       return rejected429;
     },
+    /** How many faults of each kind were served so far. */
+    get faultsServed() {
+      return { ...faultsServed };
+    },
+    /** Faults queued but not yet served. */
+    get pendingFaults() {
+      return faultQueue.length;
+    },
+    /** Queues faults for the next calls of `plan.methods` (default sendMessage); see FaultPlan. */
+    faults(plan: FaultPlan): void {
+      const methods = plan.methods ?? ["sendMessage"];
+      for (let i = 0; i < (plan.status500 ?? 0); i++) faultQueue.push({ fault: { kind: "500" }, methods });
+      for (let i = 0; i < (plan.hang?.count ?? 0); i++) faultQueue.push({ fault: { kind: "hang", ms: plan.hang?.ms ?? 0 }, methods });
+      for (let i = 0; i < (plan.burst429?.count ?? 0); i++) faultQueue.push({ fault: { kind: "429", retryAfter: plan.burst429?.retryAfter ?? 1 }, methods });
+    },
     /** Queues an update for getUpdates (long polling). */
     push(update: Omit<Update, "update_id">): number {
       const id = nextUpdateId++;
@@ -150,6 +220,7 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     close: () =>
       new Promise<void>((resolve) => {
         for (const w of waiters.splice(0)) w();
+        for (const h of [...hung]) h.end();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

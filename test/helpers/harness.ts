@@ -38,6 +38,8 @@ export interface Harness {
   tick(): Promise<string>;
   transcript(): string;
   auditProblems(): Promise<string[]>;
+  /** The app's log lines (JSON, level error and above) when started with captureLogs; else "". */
+  logs(): string;
   /** Closes the app; restart() opens a new one on the same database (a process restart). */
   close(): Promise<void>;
   restart(): Promise<Harness>;
@@ -47,7 +49,7 @@ export interface Harness {
 /** WITA local time "2026-03-16 08:00" → Date. */
 export const wita = (local: string) => new Date(`${local.replace(" ", "T")}:00+08:00`);
 
-export async function startHarness(options: { now: Date; dir?: string; clock?: FakeClock; flowsDir?: string; secondsPerMessage?: number; demoStaff?: boolean; databaseUrl?: string }): Promise<Harness> {
+export async function startHarness(options: { now: Date; dir?: string; clock?: FakeClock; flowsDir?: string; secondsPerMessage?: number; demoStaff?: boolean; databaseUrl?: string; captureLogs?: boolean }): Promise<Harness> {
   const dir = options.dir ?? tempDir();
   const databaseUrl = options.databaseUrl ?? (await newDatabaseUrl(dir));
   const clock = options.clock ?? new FakeClock(options.now);
@@ -58,8 +60,15 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
       done();
     },
   });
+  let logged = "";
+  const logSink = new Writable({
+    write(chunk, _enc, done) {
+      logged += chunk.toString();
+      done();
+    },
+  });
   const config = loadConfig({ DATABASE_URL: databaseUrl, FLOWS_DIR: options.flowsDir ?? path.join(repoRoot, "flows"), LOG_LEVEL: "silent", DEMO_STAFF: options.demoStaff ? "true" : "false" });
-  const app = await createApp({ config, logger: createLogger("silent"), clock, console: { input: new PassThrough(), output, interactive: false } });
+  const app = await createApp({ config, logger: options.captureLogs ? createLogger("error", logSink) : createLogger("silent"), clock, console: { input: new PassThrough(), output, interactive: false } });
   const consoleChannel = app.consoleChannel;
   if (!consoleChannel) throw new Error("console channel missing");
   const capture = async (fn: () => Promise<void>) => {
@@ -81,10 +90,11 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
     tick: () => capture(() => app.tick()),
     transcript: () => printed,
     auditProblems: async () => (await verifyAuditChain(app.db)).problems.map((p) => p.message),
+    logs: () => logged,
     close: () => app.close(),
     restart: async () => {
       await app.close();
-      return startHarness({ now: clock.now(), dir, clock, databaseUrl, ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}), ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}), ...(options.demoStaff ? { demoStaff: true } : {}) });
+      return startHarness({ now: clock.now(), dir, clock, databaseUrl, ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}), ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}), ...(options.demoStaff ? { demoStaff: true } : {}), ...(options.captureLogs ? { captureLogs: true } : {}) });
     },
     cleanup: async () => {
       await app.close().catch(() => undefined);

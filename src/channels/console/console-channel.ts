@@ -8,6 +8,7 @@ import type { FilePort } from "../../engine/file-ports.ts";
 import { createInterface, type Interface } from "node:readline";
 import type { Persona, PersonaDirectory } from "../../engine/ports.ts";
 import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
+import { storageFailureReply } from "../../engine/storage-unavailable.ts";
 
 export interface ConsoleChannelDeps {
   input: NodeJS.ReadableStream;
@@ -32,7 +33,7 @@ export interface ConsoleChannel {
   stop(): void;
   /** Prints a message addressed to a console chat (used by the outbox sender). */
   deliver(message: OutboundMessage): Promise<void>;
-  /** Handles one typed line, exactly as if it came from the input (used by transcript tests). */
+  /** Handles one typed line, exactly as if it came from the input (used by transcript tests), errors included. */
   submit(line: string): Promise<void>;
 }
 
@@ -125,6 +126,19 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
     if (lower === "/bantuan") write(indent(consoleHelp));
   }
 
+  /**
+   * The console's error boundary: a line that failed is answered (the storage case says the
+   * message was not recorded and should be sent again), reported to onError, and the console goes on.
+   */
+  async function handleLineSafely(line: string): Promise<void> {
+    try {
+      await handleLine(line);
+    } catch (error) {
+      write(`sopbot: ${storageFailureReply(error) ?? "maaf, terjadi kesalahan pada sistem. Silakan coba lagi."}`);
+      deps.onError(error);
+    }
+  }
+
   /** The message as the engine receives it, from the persona speaking now. */
   function inbound(persona: Persona, content: Pick<InboundMessage, "text" | "attachment">): InboundMessage {
     return {
@@ -169,7 +183,7 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
   return {
     deliver,
     stop,
-    submit: handleLine,
+    submit: handleLineSafely,
     async run() {
       current = await personas.initial();
       write(`sopbot (konsol) — Anda berbicara sebagai ${current.label}. Ketik /bantuan untuk melihat perintah.`);
@@ -184,11 +198,8 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       let chain = Promise.resolve();
       activeRl.on("line", (line) => {
         chain = chain
-          .then(() => handleLine(line))
-          .catch((error: unknown) => {
-            write(`sopbot: maaf, terjadi kesalahan pada sistem. Silakan coba lagi.`);
-            deps.onError(error);
-          })
+          .then(() => handleLineSafely(line))
+          .catch(() => undefined)
           .then(() => {
             if (deps.interactive && !stopped) {
               activeRl.setPrompt(promptText());

@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { webhookCallback, type Bot } from "grammy";
 import type { EventLog } from "../../engine/ports.ts";
+import { API_TIMEOUT_SECONDS } from "./telegram-channel.ts";
 
 export interface TelegramRuntime {
   stop(): Promise<void>;
@@ -12,10 +13,18 @@ export interface TelegramRuntime {
 
 const allowedUpdates = ["message", "callback_query"] as const;
 
+/**
+ * How long Telegram may hold one getUpdates call open. It must stay well under the client's
+ * timeout (API_TIMEOUT_SECONDS, which also covers getUpdates): the runner's default of 30 s equals
+ * it, so every quiet poll would be abandoned by the client just before Telegram answers, logged as
+ * an error and retried.
+ */
+export const LONG_POLL_SECONDS = API_TIMEOUT_SECONDS - 10;
+
 export async function startPolling(bot: Bot, log: EventLog): Promise<TelegramRuntime> {
   await bot.init();
   await bot.api.deleteWebhook();
-  const handle: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+  const handle: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates], timeout: LONG_POLL_SECONDS } } });
   log.info({ bot: bot.botInfo.username }, "telegram long polling started");
   return {
     stop: async () => {

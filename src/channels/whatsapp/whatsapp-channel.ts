@@ -6,6 +6,8 @@ import type { FilePort } from "../../engine/file-ports.ts";
 import { SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
 import type { EventLog, KeyValueStore } from "../../engine/ports.ts";
 import type { InboundMessage } from "../../engine/types.ts";
+import { messages } from "../../engine/messages.ts";
+import { storageFailureOf, type StorageUnavailableError } from "../../engine/storage-unavailable.ts";
 import { useDatabaseAuthState } from "./auth-state.ts";
 import { classify } from "./inbound.ts";
 import { createPacer, defaultPacing, type PacingOptions } from "../../engine/pacer.ts";
@@ -91,12 +93,31 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     await deps.receive({ ...base, attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb } });
   }
 
+  /**
+   * The storage was locked, full or unreachable: nothing of the message was saved and WhatsApp will
+   * not deliver it again, so the sender is told to send it again — straight on the socket (the
+   * outbox lives in that same storage), paced like any other message.
+   */
+  async function tellNotRecorded(chat: string, storage: StorageUnavailableError): Promise<void> {
+    deps.log.error({ storage: storage.fault, code: storage.code }, "whatsapp message not recorded: storage unavailable");
+    const sock = current;
+    if (!chat || !sock || status !== "open") return;
+    const wait = pacer.reserve(chat, deps.now().getTime());
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 10_000)));
+    await sock.sendMessage(chat, { text: messages.notRecorded(storage.fault) }).catch((error: unknown) => deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, "whatsapp notice failed"));
+  }
+
   /** Messages of one chat are handled one after another, in order; chats run independently. */
   function enqueue(msg: WAMessage, type: string): Promise<void> {
     const chat = msg.key.remoteJid ?? "";
     const next = (chains.get(chat) ?? Promise.resolve())
       .then(() => handleMessage(msg, type))
-      .catch((error: unknown) => deps.log.error({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "whatsapp message failed"));
+      .catch(async (error: unknown) => {
+        const storage = storageFailureOf(error);
+        if (storage) await tellNotRecorded(chat, storage);
+        else deps.log.error({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "whatsapp message failed");
+      })
+      .catch(() => undefined);
     chains.set(chat, next);
     return next;
   }

@@ -14,7 +14,8 @@ import { botInfo, callbackUpdate, documentUpdate, fakeBotApi, fileServer, photoU
 import { FakeClock, wita } from "../../helpers/harness.ts";
 import { repoRoot } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
-import { newDatabaseUrl } from "../../helpers/test-database.ts";
+import { newDatabaseUrl, onPostgres } from "../../helpers/test-database.ts";
+import Database from "better-sqlite3";
 
 const MARIA = 111; // Sekretaris
 const FRANSISKA = 222; // Kasubag Kepegawaian dan Umum
@@ -231,5 +232,41 @@ describe("Telegram channel", () => {
     (group.message as { chat: unknown }).chat = { id: -100, type: "group", title: "Dinas" };
     await handle(group);
     expect(recent().map((c) => [c.method, c.payload["chat_id"]])).toEqual([["sendMessage", -100]]);
+  });
+
+  it.skipIf(onPostgres)("tells the sender that a message or a press was not recorded while the database is locked; sent again, it is", async () => {
+    const notRecorded = "Maaf, pesan Anda belum tercatat karena penyimpanan sistem sedang sibuk. Silakan kirim ulang pesan Anda beberapa saat lagi.";
+    await handle(textUpdate(MARIA, "/buka 18 KGB Terkunci"));
+    const step = lastMessageTo(MARIA);
+    const button = buttonsOf(step)[0]?.callback_data ?? "";
+    const task = await app.db.prisma.stepTask.findFirstOrThrow({ where: { status: "open", case: { title: "KGB Terkunci" } } });
+    const receipts = await app.db.prisma.inboundReceipt.count();
+    // Another process holds the write lock longer than the (shortened) busy timeout.
+    await app.db.prisma.$queryRawUnsafe("PRAGMA busy_timeout = 200");
+    const other = new Database(app.db.location, { fileMustExist: true });
+    other.exec("BEGIN EXCLUSIVE");
+    try {
+      newWindow();
+      await handle(textUpdate(MARIA, "/tugas"));
+      expect(recent().filter((c) => c.method === "sendMessage").map((c) => c.payload["text"])).toEqual([notRecorded]);
+      // The press passes its read-only check and is answered at once; saving it fails: the chat is told.
+      newWindow();
+      await handle(callbackUpdate(MARIA, button, messageIdOf(step)));
+      expect(recent().map((c) => [c.method, c.payload["text"]])).toEqual([
+        ["answerCallbackQuery", "Diproses…"],
+        ["sendMessage", notRecorded],
+      ]);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+      await app.db.prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+    }
+    expect(await app.db.prisma.inboundReceipt.count()).toBe(receipts);
+    expect((await app.db.prisma.stepTask.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("open");
+    // Pressed again once the lock is gone, the step is done.
+    newWindow();
+    await handle(callbackUpdate(MARIA, button, messageIdOf(step)));
+    expect((await app.db.prisma.stepTask.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("done");
+    expect((await verifyAuditChain(app.db)).problems).toEqual([]);
   });
 });

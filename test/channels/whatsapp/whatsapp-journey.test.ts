@@ -17,7 +17,8 @@ import { createKeyValueStore } from "../../../src/store/key-value-store.ts";
 import { FakeClock, wita } from "../../helpers/harness.ts";
 import { repoRoot } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
-import { newDatabaseUrl, targetOf } from "../../helpers/test-database.ts";
+import { newDatabaseUrl, onPostgres, targetOf } from "../../helpers/test-database.ts";
+import Database from "better-sqlite3";
 import { fixture } from "../../helpers/wa-fixtures.ts";
 
 const MARIA = "6281100000001@s.whatsapp.net"; // Sekretaris
@@ -255,6 +256,37 @@ describe("WhatsApp channel", () => {
       if (sock().sent[i]?.content["document"]) continue;
       expect((all[i] ?? 0) - (all[i - 1] ?? 0)).toBeGreaterThanOrEqual(600);
     }
+  });
+
+  it.skipIf(onPostgres)("tells the sender a message was not recorded while the database is locked; sent again, it is", async () => {
+    const notRecorded = "Maaf, pesan Anda belum tercatat karena penyimpanan sistem sedang sibuk. Silakan kirim ulang pesan Anda beberapa saat lagi.";
+    clock.advanceMinutes(0.1); // the chat's pacing gap has passed
+    const receipts = await app.db.prisma.inboundReceipt.count();
+    const before = sock().sent.length;
+    await app.db.prisma.$queryRawUnsafe("PRAGMA busy_timeout = 200");
+    const other = new Database(app.db.location, { fileMustExist: true });
+    other.exec("BEGIN EXCLUSIVE");
+    try {
+      const upsert = fixture("text");
+      for (const m of upsert.messages) {
+        m.key.id = `LOCKED-${++seq}`;
+        m.key.remoteJid = MARIA;
+        m.message = { conversation: "TUGAS" };
+      }
+      sock().emit("messages.upsert", upsert);
+      for (let i = 0; i < 100 && sock().sent.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+      await app.db.prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+    }
+    expect(sock().sent.slice(before).map((s) => [s.jid, s.content["text"]])).toEqual([[MARIA, notRecorded]]);
+    expect(await app.db.prisma.inboundReceipt.count()).toBe(receipts);
+    clock.advanceMinutes(0.1);
+    const again = (await say(MARIA, "TUGAS")).join("\n");
+    expect(again).toContain(MARIA);
+    expect(again).not.toContain("belum tercatat");
+    expect(await app.db.prisma.inboundReceipt.count()).toBe(receipts + 1);
   });
 
   it("resumes after a restart with the stored session, and stops and tells the admin when logged out", async () => {
