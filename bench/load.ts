@@ -45,7 +45,7 @@ async function startBenchApp(dir: string, apiRoot?: string, databaseUrl?: string
     FILES_DIR: path.join(dir, "files"),
     ...(apiRoot ? { TELEGRAM_API_ROOT: apiRoot } : {}),
   });
-  const app = await createApp({ config, logger: createLogger("silent"), telegram: { botInfo, ...(apiRoot ? {} : { transformer: instantApi, pacing: null }) } });
+  const app = await createApp({ config, logger: createLogger("silent"), telegram: { botInfo, ...(apiRoot ? {} : { transformer: instantApi, pacing: null }) }, awaitDelivery: true });
   // Every demo official gets a Telegram chat (user id = 1000 + n).
   const officials = await app.db.prisma.official.findMany({ orderBy: { createdAt: "asc" } });
   await app.db.write(async (tx) => {

@@ -73,6 +73,8 @@ export interface AppOptions {
   telegram?: { botInfo?: UserFromGetMe; transformer?: Transformer; pacing?: null };
   /** Test hooks for WhatsApp: a socket stand-in fed with recorded events, and media bytes. */
   whatsapp?: { makeSocket?: () => WhatsAppSocketLike; download?: (message: unknown) => Promise<Buffer> };
+  /** Tests and benchmarks: every inbound message waits until what it caused has been sent. */
+  awaitDelivery?: boolean;
 }
 
 export interface App {
@@ -236,7 +238,15 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const receive = async (message: InboundMessage) => {
     await chat.handle(message);
-    await dispatcher.flush();
+    // The message is recorded. Sending what it caused is the outbox's job: a failure there is
+    // retried there and must never reach the sender as "not recorded".
+    const sending = dispatcher.flush().then(
+      () => undefined,
+      (error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, "outbox pass failed; its rows are retried"),
+    );
+    // Chat platforms pace their sends (Telegram about 1/s per chat), and an update must not wait
+    // for that. The console (a person at a terminal, unpaced) waits for its replies.
+    if (message.channel === "console" || options.awaitDelivery) await sending;
   };
   receiveRef = receive;
   /** Tells the office's admins on any channel but WhatsApp (used when WhatsApp itself is down). */
@@ -349,6 +359,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await leadership.stop();
       await whatsapp?.stop();
       await scheduler.stop();
+      await dispatcher.settled();
       await db.close();
     },
   };

@@ -65,6 +65,8 @@ export interface DispatcherOptions {
 export interface OutboxDispatcher {
   /** Sends everything due now; resolves after a full pass that started after the call. */
   flush(): Promise<{ sent: number; retried: number; failed: number }>;
+  /** Resolves when no pass is running or queued (used before closing the database). */
+  settled(): Promise<void>;
 }
 
 export function backoffMs(attempt: number, base: number, max: number): number {
@@ -172,5 +174,5 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     }
   }
 
-  return { flush };
+  return { flush, settled: () => chain.then(() => undefined) };
 }

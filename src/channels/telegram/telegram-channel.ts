@@ -216,10 +216,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
     async send(message) {
       const chatId = message.chatId;
       // Stay under Telegram's limits instead of running into its 429 answers: wait in place for a
-      // slot up to 600 ms away (the overall 30/s rhythm for the dispatcher's concurrent sends); a
-      // message further back (the same chat again within a second, or a long queue) is put back in
-      // the outbox for then, not counted as a failure.
-      const slot = pacer?.book(chatId, Date.now(), 600) ?? { booked: true, waitMs: 0 };
+      // slot up to 1.5 s away (the overall 30/s rhythm of the dispatcher's concurrent sends, and the
+      // same chat again after about a second); a message further back is put back in the outbox
+      // for then, not counted as a failure. Inbound messages do not wait for these sends.
+      const slot = pacer?.book(chatId, Date.now(), 1500) ?? { booked: true, waitMs: 0 };
       if (!slot.booked) throw new SendFailure("paced", true, slot.retryAfterMs, true);
       if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
       try {

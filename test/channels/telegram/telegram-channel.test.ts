@@ -66,7 +66,7 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: files.url,
     FILE_ENCRYPTION_KEY: "ab".repeat(32),
   });
-  app = await createApp({ config, logger: createLogger("silent"), clock, telegram: { botInfo, transformer: api.transformer, pacing: null } });
+  app = await createApp({ config, logger: createLogger("silent"), clock, telegram: { botInfo, transformer: api.transformer, pacing: null }, awaitDelivery: true });
   // Enrol three officials by codes an admin issued.
   const store = createEngineStore(app.db);
   for (const [name, userId] of [

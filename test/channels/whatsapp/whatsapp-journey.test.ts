@@ -75,6 +75,7 @@ async function startApp(): Promise<App> {
     config,
     logger: createLogger("silent"),
     clock,
+    awaitDelivery: true,
     whatsapp: {
       makeSocket: () => {
         const s = new FakeSocket(clock, null);
