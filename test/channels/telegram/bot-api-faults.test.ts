@@ -12,22 +12,14 @@ import { startBotApiServer, type RecordedCall } from "../../helpers/bot-api-serv
 import { collect, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl, sqlClient } from "../../helpers/test-database.ts";
+import { textMessage } from "../../helpers/telegram-updates.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const message = (userId: number, text: string, id: number) => ({
-  message: {
-    message_id: id,
-    date: 0,
-    chat: { id: userId, type: "private" as const, first_name: "Maria" },
-    from: { id: userId, is_bot: false, first_name: "Maria" },
-    text,
-    ...(text.startsWith("/") ? { entities: [{ type: "bot_command" as const, offset: 0, length: text.split(" ")[0]?.length ?? 1 }] } : {}),
-  },
-});
+const message = textMessage;
 
 const delivered = (c: RecordedCall, fragment: string) => c.method === "sendMessage" && c.status === 200 && String(c.payload["text"]).includes(fragment);
 

@@ -10,22 +10,14 @@ import { startBotApiServer } from "../../helpers/bot-api-server.ts";
 import { collect, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl, sqlClient } from "../../helpers/test-database.ts";
+import { textMessage } from "../../helpers/telegram-updates.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const message = (userId: number, text: string, id: number) => ({
-  message: {
-    message_id: id,
-    date: 0,
-    chat: { id: userId, type: "private" as const, first_name: "Maria" },
-    from: { id: userId, is_bot: false, first_name: "Maria" },
-    text,
-    ...(text.startsWith("/") ? { entities: [{ type: "bot_command" as const, offset: 0, length: text.split(" ")[0]?.length ?? 1 }] } : {}),
-  },
-});
+const message = textMessage;
 
 describe("crash recovery", () => {
   it("processes every message once and delivers every notification after kill -9", async () => {

@@ -13,6 +13,7 @@ import { startBotApiServer } from "../../helpers/bot-api-server.ts";
 import { collect, freePort, repoRoot, spawnBot, type BotRun } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl, onPostgres, sqlClient } from "../../helpers/test-database.ts";
+import { textMessage } from "../../helpers/telegram-updates.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
 const secret = "webhook-secret-0123456789";
@@ -20,17 +21,7 @@ const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const update = (updateId: number, userId: number, text: string) => ({
-  update_id: updateId,
-  message: {
-    message_id: updateId,
-    date: 0,
-    chat: { id: userId, type: "private" as const, first_name: "Maria" },
-    from: { id: userId, is_bot: false, first_name: "Maria" },
-    text,
-    ...(text.startsWith("/") ? { entities: [{ type: "bot_command" as const, offset: 0, length: text.split(" ")[0]?.length ?? 1 }] } : {}),
-  },
-});
+const update = (updateId: number, userId: number, text: string) => ({ update_id: updateId, ...textMessage(userId, text, updateId) });
 
 interface Instance {
   name: string;

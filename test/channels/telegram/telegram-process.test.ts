@@ -8,6 +8,7 @@ import { startBotApiServer } from "../../helpers/bot-api-server.ts";
 import { collect, freePort, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl } from "../../helpers/test-database.ts";
+import { textMessage } from "../../helpers/telegram-updates.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
@@ -15,16 +16,7 @@ const dir = tempDir();
 let api: Awaited<ReturnType<typeof startBotApiServer>>;
 let env: Record<string, string>;
 
-const text = (userId: number, t: string, id: number) => ({
-  message: {
-    message_id: id,
-    date: 0,
-    chat: { id: userId, type: "private" as const, first_name: "Maria" },
-    from: { id: userId, is_bot: false, first_name: "Maria" },
-    text: t,
-    ...(t.startsWith("/") ? { entities: [{ type: "bot_command" as const, offset: 0, length: t.split(" ")[0]?.length ?? 1 }] } : {}),
-  },
-});
+const text = textMessage;
 
 beforeAll(async () => {
   api = await startBotApiServer({ token });
