@@ -292,13 +292,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     ttlMs: config.leaseTtlMs,
     clock,
     onGain: async () => {
-      logger.info({ instance: instanceId }, "leader: running the scheduled jobs and the WhatsApp socket");
+      logger.info({ instance: instanceId }, whatsapp ? "leader: running the scheduled jobs and the WhatsApp socket" : "leader: running the scheduled jobs");
       // The scheduler's start-up catch-up run is not awaited: renewing the lease must not wait for it.
       void scheduler.start().catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "scheduler start failed"));
       await whatsapp?.start();
     },
     onLose: async (reason) => {
-      if (reason === "lost") logger.warn({ instance: instanceId }, "no longer leader: scheduled jobs and WhatsApp stopped here");
+      if (reason === "lost") logger.warn({ instance: instanceId }, "no longer leader: scheduled jobs (and WhatsApp) stopped here");
       await whatsapp?.stop();
       await scheduler.stop();
     },

@@ -152,7 +152,7 @@ describe.skipIf(!onPostgres)("several instances on PostgreSQL", () => {
         console.error(await query(`SELECT id, channel, "chatId", status, attempts, "nextAttemptAt", "claimedBy", "claimedUntil", "lastError" FROM "OutboxMessage" WHERE status <> 'sent'`));
         throw error;
       });
-      expect(second.log()).toContain("leader: running the scheduled jobs and the WhatsApp socket");
+      expect(second.log()).toContain('"instance":"B","msg":"leader: running the scheduled jobs"');
 
       const titles = (await query<{ title: string }>(`SELECT title FROM "Case" WHERE title LIKE 'Surat beban %'`)).map((r) => r.title);
       expect(titles).toHaveLength(total); // each update processed once: no case missing, none twice
