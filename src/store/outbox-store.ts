@@ -28,8 +28,8 @@ function toRow(m: OutboxMessage): OutboxRow {
 
 const unclaimed = { claimedBy: null, claimedUntil: null };
 
-// A row claimed under this dispatcher's own name is free to it: its passes never overlap, so such a
-// claim is left from before a crash of this same instance.
+// In both claims a row claimed under the claimer's own name counts as free: one dispatcher's passes
+// never overlap, so such a claim is left from before a crash of this same instance.
 
 /**
  * SQLite: one writer, so "find the heads, then mark them" in one gated transaction cannot race.

@@ -12,7 +12,7 @@ import { importStaffRows } from "../../src/store/staff-store.ts";
 import { startHarness, type Harness } from "../helpers/harness.ts";
 import { repoRoot } from "../helpers/run-bot.ts";
 import { tempDir } from "../helpers/temp-db.ts";
-import { newDatabaseUrl, sqlClient } from "../helpers/test-database.ts";
+import { newDatabaseUrl, scalar, sqlClient } from "../helpers/test-database.ts";
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 let h: Harness | undefined;
@@ -63,12 +63,7 @@ describe("npm run staff:import", () => {
     expect(refused.stderr).toContain("2 baris sah, 5 ditolak (dari 7 baris data).");
     expect(refused.stderr).toContain("Tidak ada yang diimpor.");
 
-    const count = async () => {
-      const d = await sqlClient(db);
-      const rows = await d.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "Employee"`);
-      await d.close();
-      return Number(rows[0]?.n);
-    };
+    const count = () => scalar(db, `SELECT COUNT(*) AS n FROM "Employee"`);
     expect(await count()).toBe(0);
 
     const partial = cli(["src/cli/staff-import.ts", csv, "--office", "ntt-provinsi", "--skip-invalid"], db);

@@ -1,5 +1,5 @@
 // Starts the real bot (src/main.ts) as a child process, the way `npm start` does.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams, type SpawnSyncReturns } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -55,3 +55,16 @@ export const freePort = () =>
       s.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
+
+const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
+
+/** Runs an admin command (`src/cli/<file>`) as `npm run` does, with `env` (and PATH) only. */
+export function runAdminCli(file: string, args: string[], env: Record<string, string>): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [tsxCli, `src/cli/${file}`, ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
+}
+
+/** Issues an enrolment code with the admin CLI (`npm run officials -- code`); code is "" when refused. */
+export function issueCode(env: Record<string, string>, name: string, office = "ntt-provinsi"): { code: string; run: SpawnSyncReturns<string> } {
+  const run = runAdminCli("officials.ts", ["code", "--office", office, "--name", name], env);
+  return { code: /: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(run.stdout)?.[1] ?? "", run };
+}

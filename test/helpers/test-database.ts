@@ -83,3 +83,14 @@ export async function sqlClient(url: string): Promise<SqlClient> {
     close: () => client.end(),
   };
 }
+
+/** The single number a query like `SELECT COUNT(*) AS n …` returns (PostgreSQL gives it as text). */
+export async function scalar(url: string, sql: string): Promise<number> {
+  const db = await sqlClient(url);
+  try {
+    const rows = await db.all<Record<string, number | string>>(sql);
+    return Number(Object.values(rows[0] ?? {})[0]);
+  } finally {
+    await db.close();
+  }
+}

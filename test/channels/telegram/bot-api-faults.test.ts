@@ -2,20 +2,17 @@
 // real bot process works through a load: nothing is lost. Every message is processed exactly once,
 // every notification ends up sent (none pending or parked as failed), every opening notice reaches
 // the user, and the audit chain is intact.
-import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { API_TIMEOUT_SECONDS } from "../../../src/channels/telegram/telegram-channel.ts";
 import { startBotApiServer, type RecordedCall } from "../../helpers/bot-api-server.ts";
-import { collect, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
+import { collect, spawnBot, issueCode, runAdminCli } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
-import { newDatabaseUrl, sqlClient } from "../../helpers/test-database.ts";
+import { newDatabaseUrl, scalar, sqlClient } from "../../helpers/test-database.ts";
 import { textMessage } from "../../helpers/telegram-updates.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -28,12 +25,7 @@ describe("Bot API faults", () => {
     const api = await startBotApiServer({ token });
     const databaseUrl = await newDatabaseUrl(dir);
     const env = { DATABASE_URL: databaseUrl, FILES_DIR: path.join(dir, "files"), TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: api.url, FILE_ENCRYPTION_KEY: "cd".repeat(32) };
-    const count = async (sql: string) => {
-      const d = await sqlClient(databaseUrl);
-      const rows = await d.all<{ n: number | string }>(sql);
-      await d.close();
-      return Number(rows[0]?.n);
-    };
+    const count = (sql: string) => scalar(databaseUrl, sql);
     try {
       // First start seeds the demo; then an admin issues Maria's code and she enrols.
       let bot = spawnBot(env);
@@ -41,8 +33,7 @@ describe("Bot API faults", () => {
       await api.waitFor((c) => c.method === "getUpdates");
       bot.kill("SIGTERM");
       await run;
-      const issued = spawnSync(process.execPath, [tsx, "src/cli/officials.ts", "code", "--office", "ntt-provinsi", "--name", "Maria Goreti Bria"], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
-      const code = /: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(issued.stdout)?.[1] ?? "";
+      const { code } = issueCode(env, "Maria Goreti Bria");
       expect(code).not.toBe("");
       bot = spawnBot(env);
       run = collect(bot);
@@ -108,7 +99,7 @@ describe("Bot API faults", () => {
       // Every opening notice reached Maria.
       for (let i = 0; i < total; i++) expect(api.calls.some((c) => delivered(c, `Perihal: Surat X ${i}\n`)), `notice ${i}`).toBe(true);
 
-      const verify = spawnSync(process.execPath, [tsx, "src/cli/audit-verify.ts"], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
+      const verify = runAdminCli("audit-verify.ts", [], env);
       expect(verify.stdout).toContain("Audit trail intact");
       expect(verify.status).toBe(0);
     } finally {

@@ -1,19 +1,16 @@
 // kill -9 in the middle of a load: after a restart every inbound message was processed exactly once
 // (Telegram redelivers what was not confirmed; the inbound ids make that a no-op), every
 // notification was delivered, and the audit chain is intact.
-import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startBotApiServer } from "../../helpers/bot-api-server.ts";
-import { collect, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
+import { collect, spawnBot, issueCode, runAdminCli } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
-import { newDatabaseUrl, sqlClient } from "../../helpers/test-database.ts";
+import { newDatabaseUrl, scalar, sqlClient } from "../../helpers/test-database.ts";
 import { textMessage } from "../../helpers/telegram-updates.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -31,8 +28,7 @@ describe("crash recovery", () => {
       await api.waitFor((c) => c.method === "getUpdates");
       bot.kill("SIGTERM");
       await run;
-      const issued = spawnSync(process.execPath, [tsx, "src/cli/officials.ts", "code", "--office", "ntt-provinsi", "--name", "Maria Goreti Bria"], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
-      const code = /: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(issued.stdout)?.[1] ?? "";
+      const { code } = issueCode(env, "Maria Goreti Bria");
       bot = spawnBot(env);
       run = collect(bot);
       api.push(message(111, `/daftar ${code}`, 1));
@@ -49,12 +45,7 @@ describe("crash recovery", () => {
       bot = spawnBot(env);
       run = collect(bot);
       const deadline = Date.now() + 60_000;
-      const count = async (sql: string) => {
-        const d = await sqlClient(databaseUrl);
-        const rows = await d.all<{ n: number | string }>(sql);
-        await d.close();
-        return Number(rows[0]?.n);
-      };
+      const count = (sql: string) => scalar(databaseUrl, sql);
       for (;;) {
         const cases = await count(`SELECT COUNT(*) AS n FROM "Case" WHERE title LIKE 'Surat beban %'`);
         const pending = await count(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status = 'pending'`);
@@ -71,7 +62,7 @@ describe("crash recovery", () => {
       expect(titles).toHaveLength(total);
       expect(new Set(titles).size).toBe(total); // no duplicates
       expect(await count(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status != 'sent'`)).toBe(0);
-      const verify = spawnSync(process.execPath, [tsx, "src/cli/audit-verify.ts"], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
+      const verify = runAdminCli("audit-verify.ts", [], env);
       expect(verify.stdout).toContain("Audit trail intact");
       // Every case's opening notice reached Maria (at least once; a send cut by the kill may repeat).
       for (let i = 0; i < total; i++) {

@@ -4,20 +4,18 @@
 // was processed exactly once, every notification was delivered, none twice beyond the rows the dead
 // instance had in flight at the kill, the survivor leads (scheduled jobs, WhatsApp), and the audit
 // chain is intact.
-import { spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startBotApiServer } from "../../helpers/bot-api-server.ts";
-import { collect, freePort, repoRoot, spawnBot, type BotRun } from "../../helpers/run-bot.ts";
+import { collect, freePort, spawnBot, type BotRun, issueCode, runAdminCli } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl, onPostgres, sqlClient } from "../../helpers/test-database.ts";
 import { textMessage } from "../../helpers/telegram-updates.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
 const secret = "webhook-secret-0123456789";
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -103,12 +101,7 @@ describe.skipIf(!onPostgres)("several instances on PostgreSQL", () => {
       // (Telegram allows about one message a second per chat: the load is spread over their chats.)
       const officials = ["Maria Goreti Bria", "Yosef Lamanepa", "Agustinus Tefa", "Stefanus Ola"];
       for (const [k, name] of officials.entries()) {
-        const issued = spawnSync(process.execPath, [tsx, "src/cli/officials.ts", "code", "--office", "ntt-provinsi", "--name", name], {
-          cwd: repoRoot,
-          env: { PATH: process.env.PATH ?? "", DATABASE_URL: databaseUrl, DEMO_DATA: "false" },
-          encoding: "utf8",
-        });
-        const code = /: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(issued.stdout)?.[1] ?? "";
+        const { code, run: issued } = issueCode({ DATABASE_URL: databaseUrl, DEMO_DATA: "false" }, name);
         expect(code, issued.stderr).not.toBe("");
         expect(await post(second, update(2 + k, 111 + k, `/daftar ${code}`))).toBe(true);
       }
@@ -168,7 +161,7 @@ describe.skipIf(!onPostgres)("several instances on PostgreSQL", () => {
       }
       expect(repeats).toBeLessThanOrEqual(killedAt?.claimedByA ?? 0);
 
-      const verify = spawnSync(process.execPath, [tsx, "src/cli/audit-verify.ts"], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", DATABASE_URL: databaseUrl }, encoding: "utf8" });
+      const verify = runAdminCli("audit-verify.ts", [], { DATABASE_URL: databaseUrl });
       expect(verify.stdout).toContain("Audit trail intact");
 
       second.child.kill("SIGTERM");

@@ -1,17 +1,14 @@
 // The real bot process (npm start) against a Bot API stand-in on loopback: long polling and webhook.
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBotApiServer } from "../../helpers/bot-api-server.ts";
-import { collect, freePort, repoRoot, spawnBot } from "../../helpers/run-bot.ts";
+import { collect, freePort, spawnBot, issueCode } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl } from "../../helpers/test-database.ts";
 import { textMessage } from "../../helpers/telegram-updates.ts";
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const dir = tempDir();
 let api: Awaited<ReturnType<typeof startBotApiServer>>;
 let env: Record<string, string>;
@@ -36,11 +33,7 @@ afterAll(async () => {
 describe("the bot process on Telegram", () => {
   it("runs with long polling: enrolment by code, commands, and a clean stop", async () => {
     // An admin issues a code with the CLI before the official writes to the bot.
-    const issued = spawnSync(process.execPath, [tsx, "src/cli/officials.ts", "code", "--office", "ntt-provinsi", "--name", "Maria Goreti Bria"], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", ...env },
-      encoding: "utf8",
-    });
+    const { run: issued } = issueCode(env, "Maria Goreti Bria");
     // The demo data is seeded by the bot's first start; the CLI finds no Maria before that.
     expect(issued.status).toBe(1);
     const first = spawnBot(env);
@@ -49,12 +42,7 @@ describe("the bot process on Telegram", () => {
     first.kill("SIGTERM");
     expect((await firstRun).code).toBe(0);
 
-    const again = spawnSync(process.execPath, [tsx, "src/cli/officials.ts", "code", "--office", "ntt-provinsi", "--name", "Maria Goreti Bria"], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", ...env },
-      encoding: "utf8",
-    });
-    const code = /: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(again.stdout)?.[1] ?? "";
+    const { code } = issueCode(env, "Maria Goreti Bria");
     expect(code).not.toBe("");
 
     const bot = spawnBot(env);
