@@ -14,7 +14,7 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
 import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
 import { createApplicantService } from "./engine/applicant-service.ts";
-import { createChatService, type ChatService } from "./engine/chat-service.ts";
+import { createChatService, type ChatService } from "./engine/chat/chat-service.ts";
 import { createOutboxDispatcher, type OutboxDispatcher } from "./engine/outbox-dispatcher.ts";
 import { systemClock, type Clock } from "./engine/ports.ts";
 import type { InboundMessage } from "./engine/types.ts";
@@ -167,6 +167,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     toXlsx,
     calendar,
     sopStartKind: (n) => catalog.sops.get(n)?.value.start.kind,
+    sopCount: Math.max(...catalog.sops.keys()),
   });
 
   let consoleChannel: ConsoleChannel | undefined;

@@ -71,6 +71,27 @@ function parseWith<T>(schema: z.ZodType<T>, raw: RawFlowFile, problems: FlowProb
   return result.data;
 }
 
+/**
+ * An SOP a chat form opens talks to the applicant: a step text with a link needs its chat wording,
+ * and every step the applicant does after the form (in any office) needs plain words for them.
+ */
+function lintChatSteps(sop: Sop, offices: Map<string, LoadedOffice>): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  sop.steps.forEach((step, i) => {
+    if (/https?:\/\/|bit\.ly/i.test(step.action) && !step.chat?.action)
+      problems.push({ path: `steps[${i}].chat.action`, message: "the printed action names a link; say in chat.action what the bot does instead" });
+    if (i === 0 || step.chat?.applicant) return;
+    for (const { office } of offices.values()) {
+      const mapping = office.actors[step.actor];
+      if (mapping && "party" in mapping && mapping.party === "applicant") {
+        problems.push({ path: `steps[${i}].chat.applicant`, message: `step "${step.id}" is the applicant's (${office.id}): tell them in chat.applicant what to do` });
+        return;
+      }
+    }
+  });
+  return problems;
+}
+
 /** Validates every flow file and builds the catalog. The catalog is usable only when `problems` is empty. */
 export function buildCatalog(raw: RawFlows): { catalog: Catalog; problems: FlowProblem[] } {
   const problems: FlowProblem[] = [];
@@ -147,6 +168,8 @@ export function buildCatalog(raw: RawFlows): { catalog: Catalog; problems: FlowP
     for (const p of lintForm(form, file.file)) problems.push({ file: file.file, ...p });
     if (!sops.has(form.sop)) problems.push({ file: file.file, path: "sop", message: `no SOP number ${form.sop} in the catalog` });
     forms.set(form.id, { value: form, file: file.file, hash: file.hash, text: file.text });
+    const sop = sops.get(form.sop);
+    if (sop) for (const p of lintChatSteps(sop.value, offices)) problems.push({ file: sop.file, ...p });
   }
 
   return { catalog: { offices, sops, calendars, forms }, problems };

@@ -11,7 +11,8 @@ export interface FieldContext {
   regions: { code: string; name: string }[];
 }
 
-export type FieldAnswer = { value: string; display: string; fileId?: string } | { skipped: true };
+/** An answer; a file question's answer lists its files (`fileId` is the single file of older sessions). */
+export type FieldAnswer = { value: string; display: string; fileId?: string; fileIds?: string[] } | { skipped: true };
 
 export type FieldResult = { ok: true; answer: FieldAnswer } | { ok: false; error: string };
 
@@ -114,26 +115,62 @@ const skipWords = new Set(["-", "lewati", "tidak ada", "belum ada", "skip"]);
 
 const acceptMime: Record<string, string> = { pdf: "application/pdf", jpg: "image/jpeg", png: "image/png" };
 
+type FileField = Extract<FormField, { type: "file" }>;
+
+/** "foto atau PDF", "berkas PDF", "foto (JPG atau PNG)": what a file question takes, as its prompt says it. */
+export function fileKinds(field: FileField): string {
+  const accept = field.accept ?? ["pdf", "jpg", "png"];
+  const photo = accept.includes("jpg") || accept.includes("png");
+  const pdf = accept.includes("pdf");
+  return photo && pdf ? "foto atau PDF" : pdf ? "berkas PDF" : "foto (JPG atau PNG)";
+}
+
+/** The line under a file question: how many files, of which kinds, and how to finish. */
+export function fileHint(field: FileField): string {
+  const min = field.min ?? 1;
+  const max = field.max ?? 1;
+  const photoRefused = !(field.accept ?? ["pdf", "jpg", "png"]).some((a) => a === "jpg" || a === "png");
+  const kinds = fileKinds(field);
+  if (max === 1) return `Kirim 1 ${kinds}${photoRefused ? " (foto tidak diterima untuk pertanyaan ini)" : ""}.`;
+  const count = min === max ? `${max}` : `${min} sampai ${max}`;
+  const each = kinds === "berkas PDF" ? "PDF" : kinds;
+  return `Kirim ${count} berkas (${each}), satu per satu, lalu ketik SELESAI bila sudah.`;
+}
+
+/** Whether a file of `mime` answers the question; the refusal names what it takes instead. */
+export function acceptsFile(field: FileField, mime: string): { ok: true } | { ok: false; error: string } {
+  const accepted = (field.accept ?? ["pdf", "jpg", "png"]).map((a) => acceptMime[a]);
+  if (accepted.includes(mime)) return { ok: true };
+  const kinds = fileKinds(field);
+  if (mime === "application/pdf") return { ok: false, error: `Untuk pertanyaan ini kirim ${kinds}, bukan PDF. Silakan kirim ulang.` };
+  const takesPhotos = accepted.some((m) => m?.startsWith("image/"));
+  return { ok: false, error: takesPhotos ? `Untuk pertanyaan ini kirim ${kinds}. Silakan kirim ulang.` : `Untuk pertanyaan ini kirim ${kinds}; foto tidak diterima. Kirim pindaiannya sebagai berkas PDF.` };
+}
+
+/** Words that steer the form; typed alone they are never an answer to a text question. */
+const controlWords = new Set(["setuju", "saya setuju", "tidak", "tidak setuju", "ok", "oke", "ya", "kirim", "selesai", "sudah", "kembali", "batal"]);
+
 /** Reads one answer for `field`. */
 export function readAnswer(field: FormField, input: FieldInput, ctx: FieldContext): FieldResult {
   if (input.kind === "text" && field.optional && skipWords.has(input.text.trim().toLowerCase())) return { ok: true, answer: { skipped: true } };
 
   if (field.type === "file") {
     if (input.kind !== "file") {
-      return { ok: false, error: `Untuk pertanyaan ini kirim berkasnya (foto atau ${(field.accept ?? ["pdf", "jpg", "png"]).map((a) => a.toUpperCase()).join("/")}), bukan teks.${field.optional ? " Ketik - untuk melewati." : ""}` };
+      return { ok: false, error: `Untuk pertanyaan ini kirim berkasnya (${fileKinds(field)}), bukan teks.${field.optional ? " Ketik - untuk melewati." : ""}` };
     }
-    const accepted = (field.accept ?? ["pdf", "jpg", "png"]).map((a) => acceptMime[a]);
-    if (!accepted.includes(input.file.mime)) {
-      return { ok: false, error: `Berkas ini harus berupa ${(field.accept ?? []).map((a) => a.toUpperCase()).join(" atau ")}. Silakan kirim ulang dalam format itu.` };
-    }
-    return { ok: true, answer: { value: input.file.id, display: `${input.file.name} (berkas)`, fileId: input.file.id } };
+    const check = acceptsFile(field, input.file.mime);
+    if (!check.ok) return check;
+    return { ok: true, answer: { value: input.file.id, display: `${input.file.name} (berkas)`, fileIds: [input.file.id] } };
   }
-  if (input.kind === "file") return { ok: false, error: "Pertanyaan ini dijawab dengan teks, bukan berkas. Silakan ketik jawabannya." };
+  if (input.kind === "file") return { ok: false, error: "Berkas ini tidak kami simpan: pertanyaan ini dijawab dengan teks. Silakan ketik jawabannya." };
   const text = input.text.trim();
   if (!text) return { ok: false, error: "Jawaban belum diisi. Silakan ketik jawabannya." };
 
   switch (field.type) {
     case "text": {
+      if (controlWords.has(text.toLowerCase())) {
+        return { ok: false, error: `"${text}" tampaknya bukan jawaban untuk pertanyaan ini. Silakan tulis ${field.label.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}.` };
+      }
       const min = field.minLength ?? 1;
       const max = field.maxLength ?? 500;
       if (text.length < min) return { ok: false, error: `Jawaban terlalu pendek (paling sedikit ${min} huruf). Silakan tulis lebih lengkap.` };

@@ -2,7 +2,7 @@
 // progress, going back, a summary, changing one answer, and confirming. Pure: the state goes in,
 // the next state and the texts to send come out. The caller stores the state after every step, so
 // nothing answered is lost on bad input or a restart.
-import { formatDateId, readAnswer, type FieldAnswer, type FieldContext, type FieldInput } from "./field-types.ts";
+import { acceptsFile, fileHint, formatDateId, readAnswer, type FieldAnswer, type FieldContext, type FieldInput } from "./field-types.ts";
 import type { Form, FormField } from "./form-schema.ts";
 
 export interface FormState {
@@ -15,6 +15,8 @@ export interface FormState {
   consentAt: string | null;
   /** Set while one answer is changed from the summary: go back to the summary after it. */
   editing: boolean;
+  /** Files sent so far for the file question being asked (one that takes several, ended by SELESAI). */
+  pendingFiles?: { id: string; name: string }[];
 }
 
 export type FormStep =
@@ -70,7 +72,7 @@ function hintFor(field: FormField, ctx: FieldContext): string[] {
       lines.push(...ctx.regions.map((r, i) => `${i + 1}. ${r.name}`), "Balas dengan angkanya atau nama wilayahnya.");
       break;
     case "file":
-      lines.push(`Kirim sebagai foto atau berkas (${(field.accept ?? ["pdf", "jpg", "png"]).map((a) => a.toUpperCase()).join("/")}).`);
+      lines.push(fileHint(field));
       break;
     default:
       break;
@@ -122,19 +124,55 @@ function advance(form: Form, state: FormState, ctx: FormContext, messages: strin
   return { kind: "continue", state: next, messages: [...messages, questionText(form, next, ctx)] };
 }
 
+const consentWords = new Set(["setuju", "saya setuju", "ya setuju", "ya, setuju"]);
+
+/** A file for a question that takes several: kept until SELESAI, or until the last one allowed. */
+function collectFile(form: Form, state: FormState, field: Extract<FormField, { type: "file" }>, input: FieldInput, ctx: FormContext): FormStep {
+  const pending = state.pendingFiles ?? [];
+  const max = field.max ?? 1;
+  const min = field.min ?? 1;
+  const word = input.kind === "text" ? input.text.trim().toLowerCase() : "";
+  if (input.kind === "text") {
+    if (word === "selesai" || word === "sudah") {
+      if (pending.length < min) return { kind: "continue", state, messages: [`Pertanyaan ini perlu paling sedikit ${min} berkas; baru ${pending.length} yang diterima. Kirim berkas berikutnya.`] };
+      return commitFiles(form, state, field, pending, ctx, []);
+    }
+    if (field.optional && pending.length === 0 && ["-", "lewati", "skip"].includes(word)) {
+      return advance(form, { ...state, answers: { ...state.answers, [field.id]: { skipped: true } }, pendingFiles: [] }, ctx, ["Dilewati."]);
+    }
+    return { kind: "continue", state, messages: [pending.length > 0 ? `Kirim berkas berikutnya, atau ketik SELESAI bila sudah (${pending.length} berkas diterima).` : `Untuk pertanyaan ini kirim berkasnya. ${fileHint(field)}`] };
+  }
+  const check = acceptsFile(field, input.file.mime);
+  if (!check.ok) return { kind: "continue", state, messages: [check.error] };
+  const next = [...pending, { id: input.file.id, name: input.file.name }];
+  if (next.length >= max) return commitFiles(form, state, field, next, ctx, [`Berkas "${input.file.name}" diterima (${next.length} dari paling banyak ${max}).`]);
+  return {
+    kind: "continue",
+    state: { ...state, pendingFiles: next },
+    messages: [`Berkas "${input.file.name}" diterima (${next.length} dari paling banyak ${max}). Kirim berkas berikutnya, atau ketik SELESAI bila sudah.`],
+  };
+}
+
+function commitFiles(form: Form, state: FormState, field: FormField, files: { id: string; name: string }[], ctx: FormContext, messages: string[]): FormStep {
+  const answer: FieldAnswer = { value: files.map((f) => f.id).join(","), display: `${files.map((f) => f.name).join(", ")} (${files.length} berkas)`, fileIds: files.map((f) => f.id) };
+  return advance(form, { ...state, answers: { ...state.answers, [field.id]: answer }, pendingFiles: [] }, ctx, messages);
+}
+
 /** Handles one message from the applicant while the form is open. */
 export function stepForm(form: Form, state: FormState, input: FieldInput, ctx: FormContext): FormStep {
   const word = input.kind === "text" ? input.text.trim().toLowerCase() : "";
 
   if (state.phase === "notice") {
-    if (["setuju", "ya", "ok", "oke", "saya setuju"].includes(word)) {
+    // Consent is given in so many words: a stray "ok" or "ya" is not taken as agreement.
+    if (consentWords.has(word)) {
       const next: FormState = { ...state, phase: "asking", consentAt: ctx.now };
       return { kind: "continue", state: next, messages: ["Terima kasih. Persetujuan Anda dicatat.", questionText(form, next, ctx)] };
     }
     if (["tidak", "tidak setuju", "no"].includes(word)) {
       return { kind: "cancel", messages: ["Baik, pendaftaran dihentikan dan jawaban Anda dihapus. Untuk layanan tanpa chat, silakan datang ke Klinik Layanan pada jam kerja."] };
     }
-    return { kind: "continue", state, messages: ["Mohon balas SETUJU untuk melanjutkan, atau TIDAK untuk berhenti."] };
+    const notKept = input.kind === "file" ? "Berkas ini tidak kami simpan. " : "";
+    return { kind: "continue", state, messages: [`${notKept}Mohon balas SETUJU untuk melanjutkan, atau TIDAK untuk berhenti.`] };
   }
 
   if (state.phase === "summary") {
@@ -150,11 +188,16 @@ export function stepForm(form: Form, state: FormState, input: FieldInput, ctx: F
       const next: FormState = { ...state, phase: "asking", index, editing: true };
       return { kind: "continue", state: next, messages: [questionText(form, next, ctx)] };
     }
+    if (input.kind === "file") {
+      const fileQuestions = form.fields.flatMap((f, i) => (f.type === "file" ? [i + 1] : []));
+      return { kind: "continue", state, messages: [`Berkas ini tidak kami simpan, karena semua pertanyaan sudah dijawab. Untuk mengganti berkas, ketik UBAH dengan nomor pertanyaannya${fileQuestions.length > 0 ? ` (${fileQuestions.join(", ")})` : ""}, lalu kirim berkasnya.`] };
+    }
     return { kind: "continue", state, messages: ["Balas KIRIM untuk mengirim, atau UBAH <nomor> untuk mengubah satu jawaban."] };
   }
 
   // Asking.
   if (word === "kembali") {
+    state = { ...state, pendingFiles: [] };
     if (state.editing) {
       const next = { ...state, phase: "summary" as const, editing: false };
       return { kind: "continue", state: next, messages: [summaryText(form, next)] };
@@ -166,6 +209,7 @@ export function stepForm(form: Form, state: FormState, input: FieldInput, ctx: F
     return { kind: "continue", state: next, messages: [questionText(form, next, ctx), shown] };
   }
   const field = form.fields[state.index] as FormField;
+  if (field.type === "file" && (field.max ?? 1) > 1) return collectFile(form, state, field, input, ctx);
   const result = readAnswer(field, input, ctx);
   if (!result.ok) return { kind: "continue", state, messages: [result.error] };
   const next: FormState = { ...state, answers: { ...state.answers, [field.id]: result.answer } };
@@ -184,5 +228,5 @@ export function answersForCase(form: Form, state: FormState): { label: string; v
 
 /** Stored files the form collected. */
 export function formFileIds(state: FormState): string[] {
-  return Object.values(state.answers).flatMap((a) => ("fileId" in a && a.fileId ? [a.fileId] : []));
+  return Object.values(state.answers).flatMap((a) => ("skipped" in a ? [] : (a.fileIds ?? (a.fileId ? [a.fileId] : []))));
 }

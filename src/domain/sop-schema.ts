@@ -20,6 +20,20 @@ export const decisionSchema = z
   })
   .strict();
 
+/**
+ * How a step reads in chat, where the printed text names a tool the bot replaces (a form link, a
+ * WhatsApp group) or where the applicant must be told in plain words what to do. The printed text
+ * stays as the decree has it (and in the flowchart).
+ */
+export const stepChatSchema = z
+  .object({
+    /** The step's action as shown in chat messages instead of the printed one. */
+    action: z.string().min(5).optional(),
+    /** For a step the applicant does: what the applicant is told to do, and how to say it is done. */
+    applicant: z.string().min(10).optional(),
+  })
+  .strict();
+
 export const stepSchema = z
   .object({
     id: stepId,
@@ -35,6 +49,7 @@ export const stepSchema = z
     remarks: z.string().optional(),
     next: z.union([stepId, z.literal("end")]).optional(),
     decision: decisionSchema.optional(),
+    chat: stepChatSchema.optional(),
   })
   .strict();
 

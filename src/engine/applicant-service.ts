@@ -1,13 +1,15 @@
 // The applicant's side of the bot: the service menu, chat forms (answers saved after every message,
 // resumed hours or days later on the same chat), submitting (opens the SOP's case and gives a
-// tracking code), sending what an official asked for into the same case, and plain-words status.
+// tracking code), everything they send afterwards (into their open case, never lost), and STATUS.
 import { answersForCase, formFileIds, questionText, startForm, stepForm, type FormState } from "../domain/form-engine.ts";
 import type { FieldInput } from "../domain/field-types.ts";
 import type { Form } from "../domain/form-schema.ts";
-import { resolveActor } from "../domain/actor-resolution.ts";
 import { localDate, type WorkCalendar } from "../domain/working-time.ts";
-import { normalizeCaseCode, type CaseEngine, type Reply } from "./case-engine.ts";
-import { formatDateTime, statusWords, stepPosition } from "./case-messages.ts";
+import { applicantTexts } from "./applicant-messages.ts";
+import { plainStatus } from "./applicant-status.ts";
+import { findCaseCodes, normalizeCaseCode, type CaseEngine, type Reply } from "./case-engine.ts";
+import type { ApplicantInput } from "./case/conversation.ts";
+import { statusWords } from "./case-messages.ts";
 import type { CaseRow, EngineTx, FormSessionRow, OfficialRow } from "./case-ports.ts";
 import type { Clock } from "./ports.ts";
 import type { InboundMessage } from "./types.ts";
@@ -28,11 +30,8 @@ export interface ApplicantServiceDeps {
 /** After this long without a message, a returning applicant is greeted and shown the open question again. */
 const RESUME_AFTER_MS = 60 * 60_000;
 
-function firstSentence(text: string): string {
-  const cut = text.search(/\.\s/);
-  const sentence = cut > 0 ? text.slice(0, cut + 1) : text;
-  return sentence.length > 160 ? `${sentence.slice(0, 157)}…` : sentence;
-}
+type Session = Omit<FormSessionRow, "chatKey" | "createdAt" | "updatedAt">;
+const menuSession: Session = { kind: "menu", formId: null, formHash: null, caseId: null, state: {} };
 
 export function createApplicantService(deps: ApplicantServiceDeps) {
   const { engine, clock } = deps;
@@ -42,11 +41,10 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
   }
 
   function menuText(): string {
-    const forms = orderedForms();
     return [
       `Selamat datang di layanan ${engine.officeOf(deps.defaultOfficeId).name}.`,
       "Pilih layanan yang Anda butuhkan:",
-      ...forms.map((f, i) => `${i + 1}. ${f.form.title}`),
+      ...orderedForms().map((f, i) => `${i + 1}. ${f.form.title}`),
       "Balas dengan angkanya. Ketik STATUS <kode> untuk melihat permohonan Anda, atau BANTUAN.",
     ].join("\n");
   }
@@ -56,44 +54,14 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     return { today: localDate(now, deps.calendar(office.id).timeZone), now: now.toISOString(), regions: office.regions.items, officeName: office.name };
   }
 
-  async function save(tx: EngineTx, chatKey: string, row: Omit<FormSessionRow, "chatKey" | "createdAt" | "updatedAt">, createdAt?: Date): Promise<void> {
+  async function save(tx: EngineTx, chatKey: string, row: Session, createdAt?: Date): Promise<void> {
     const now = clock.now();
     await tx.saveFormSession({ chatKey, ...row, createdAt: createdAt ?? now, updatedAt: now });
   }
 
-  /** Where a case stands, in the words an applicant uses. Only the chat that opened it may see it. */
-  async function plainStatus(tx: EngineTx, kase: CaseRow): Promise<string> {
-    const sop = await tx.pinnedSop(kase.flowHash);
-    const office = engine.officeOf(kase.officeId);
-    const tasks = await tx.tasksOfCase(kase.id);
-    const open = tasks.find((t) => t.status === "open");
-    const formTitle = typeof kase.data["formTitle"] === "string" ? kase.data["formTitle"] : sop.title;
-    const lines = [`Permohonan ${kase.code} — ${formTitle}`, `Diajukan: ${formatDateTime(kase.createdAt, office.timeZone)}`];
-    if (kase.status !== "open") {
-      lines.push(`Status: ${statusWords[kase.status]}${kase.closedAt ? ` pada ${formatDateTime(kase.closedAt, office.timeZone)}` : ""}.`);
-      if (kase.status === "completed" && typeof kase.data["result"] === "string") lines.push(`Hasil: ${kase.data["result"]}`);
-      return lines.join("\n");
-    }
-    lines.push("Status: sedang diproses.");
-    if (open) {
-      const step = engine.stepOf(sop, open.stepId);
-      const who = resolveActor(office, step.actor, sop.number);
-      if (open.waitingFor === "applicant") {
-        const asked = tasks.filter((t) => t.decision === "request" || t.decision === "return").at(-1)?.note;
-        lines.push(`Sekarang: menunggu Anda — ${asked ? `petugas meminta: ${asked}` : firstSentence(step.action)}`, "Kirim yang diminta di chat ini, lalu ketik KIRIM.");
-      } else {
-        const title = who.kind === "position" ? who.position.title : "Petugas";
-        lines.push(`Sekarang: ${title} — ${firstSentence(step.action)} (${stepPosition(sop, step)})`);
-        if (open.dueAt) lines.push(`Perkiraan langkah ini selesai: ${formatDateTime(open.dueAt, office.timeZone)}.`);
-      }
-      const index = sop.steps.findIndex((s) => s.id === open.stepId);
-      const next = sop.steps[index + 1];
-      if (next) {
-        const nextWho = resolveActor(office, next.actor, sop.number);
-        lines.push(`Berikutnya: ${nextWho.kind === "position" ? nextWho.position.title : nextWho.kind === "party" && nextWho.party === "applicant" ? "Anda" : "petugas"} — ${firstSentence(next.action)}`);
-      }
-    }
-    return lines.join("\n");
+  /** Open cases this chat applied for, newest first. */
+  async function openCases(tx: EngineTx, message: InboundMessage): Promise<CaseRow[]> {
+    return (await tx.casesOfChat(message.channel, message.chatId, 50)).filter((k) => k.status === "open" && engine.isApplicantCase(k));
   }
 
   async function statusCommand(tx: EngineTx, message: InboundMessage, args: string): Promise<string | null> {
@@ -105,12 +73,11 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     }
     const code = normalizeCaseCode(args);
     const kase = mine.find((k) => k.code === code);
-    return kase ? plainStatus(tx, kase) : null;
+    return kase ? plainStatus(tx, engine, kase) : null;
   }
 
   async function submit(tx: EngineTx, message: InboundMessage, session: FormSessionRow, loaded: LoadedForm, state: FormState): Promise<Reply[]> {
     const form = loaded.form;
-    const answers = answersForCase(form, state);
     const value = (id: string) => {
       const a = state.answers[id];
       return a && !("skipped" in a) ? a.display : undefined;
@@ -126,7 +93,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
         form: form.id,
         formHash: loaded.hash,
         formTitle: form.title,
-        answers,
+        answers: answersForCase(form, state),
         consentAt: state.consentAt,
         result: form.result,
         applicant: { name: applicantName, phone: value("telepon") ?? null },
@@ -140,13 +107,85 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     return [
       {
         text: [
-          `Terima kasih, permohonan Anda sudah kami terima.`,
+          "Terima kasih, permohonan Anda sudah kami terima.",
           `Kode permohonan: ${kase.code}`,
           `Simpan kode ini. Ketik STATUS ${kase.code} kapan saja untuk melihat posisi permohonan.`,
-          `Petugas ${form.servedBy} akan memeriksa berkas Anda; kabar berikutnya kami kirim di chat ini.`,
+          `Petugas ${form.servedBy} akan memeriksa berkas Anda; kabar berikutnya kami kirim di chat ini. Pertanyaan atau berkas tambahan untuk permohonan ini cukup dikirim di chat ini.`,
         ].join("\n"),
       },
     ];
+  }
+
+  /** One message while a form is open: the form's next step; files it did not take are not kept. */
+  async function formStep(tx: EngineTx, message: InboundMessage, session: FormSessionRow, input: FieldInput): Promise<Reply[]> {
+    const chatKey = session.chatKey;
+    const loaded = deps.forms().find((f) => f.form.id === session.formId);
+    if (!loaded) {
+      await save(tx, chatKey, menuSession);
+      return [{ text: `Formulir ini sudah tidak tersedia. ${menuText()}` }];
+    }
+    const now = clock.now();
+    const state = session.state as unknown as FormState;
+    if (now.getTime() - session.updatedAt.getTime() > RESUME_AFTER_MS && input.kind === "text") {
+      await save(tx, chatKey, { ...session, state: state as unknown as Record<string, unknown> }, session.createdAt);
+      const where = state.phase === "asking" ? questionText(loaded.form, state, formContext(now)) : "Balas KIRIM untuk mengirim, atau UBAH <nomor> untuk mengubah satu jawaban.";
+      return [{ text: `Selamat datang kembali. Anda sedang mengisi ${loaded.form.title}; jawaban Anda sebelumnya tersimpan.` }, { text: where }];
+    }
+    const step = stepForm(loaded.form, state, input, formContext(now));
+    const kept = step.kind === "cancel" ? [] : [...formFileIds(step.state), ...(step.state.pendingFiles ?? []).map((f) => f.id)];
+    const discard = input.kind === "file" && !kept.includes(input.file.id) ? { discardFileIds: [input.file.id] } : {};
+    if (step.kind === "cancel") {
+      // A refusal of the notice ends the form; the menu stays open, so a number chooses a service.
+      await save(tx, chatKey, menuSession);
+      return step.messages.map((t, i) => ({ text: t, ...(i === 0 ? discard : {}) }));
+    }
+    if (step.kind === "submit") return submit(tx, message, session, loaded, step.state);
+    await save(tx, chatKey, { kind: "form", formId: session.formId, formHash: loaded.hash, caseId: null, state: step.state as unknown as Record<string, unknown> }, session.createdAt);
+    return step.messages.map((t, i) => ({ text: t, ...(i === 0 ? discard : {}) }));
+  }
+
+  /** Which of several open cases a message is for: asks, keeping the message until the answer. */
+  async function pickCase(tx: EngineTx, chatKey: string, cases: CaseRow[], pending: ApplicantInput[], session?: FormSessionRow): Promise<Reply[]> {
+    const ids = cases.map((k) => k.id);
+    await save(tx, chatKey, { kind: "pick-case", formId: null, formHash: null, caseId: null, state: { caseIds: ids, pending } }, session?.createdAt);
+    const listed = await Promise.all(
+      cases.map(async (k) => {
+        const open = (await tx.tasksOfCase(k.id)).find((t) => t.status === "open") ?? null;
+        return { code: k.code, title: k.title, waiting: engine.waitsForApplicant(open) };
+      }),
+    );
+    return [{ text: applicantTexts.pickCase(listed) }];
+  }
+
+  async function deliver(tx: EngineTx, kase: CaseRow, inputs: ApplicantInput[]): Promise<Reply[]> {
+    const replies: Reply[] = [];
+    for (const input of inputs) replies.push(...(await engine.fromApplicant(tx, kase, input)));
+    return replies;
+  }
+
+  /** A message after submission: into the open case it belongs to; the menu only when there is none. */
+  async function toOpenCase(tx: EngineTx, message: InboundMessage, session: FormSessionRow | null, input: ApplicantInput, text: string): Promise<Reply[] | null> {
+    const chatKey = `${message.channel}:${message.chatId}`;
+    const cases = await openCases(tx, message);
+    if (session?.kind === "pick-case") {
+      const state = session.state as { caseIds?: string[]; pending?: ApplicantInput[] };
+      const listed = (state.caseIds ?? []).map((id) => cases.find((k) => k.id === id)).filter((k): k is CaseRow => k !== undefined);
+      const pending = state.pending ?? [];
+      const chosen = input.kind === "text" && /^\d{1,2}$/.test(text) ? listed[Number(text) - 1] : undefined;
+      if (chosen) {
+        await tx.deleteFormSession(chatKey);
+        return deliver(tx, chosen, pending);
+      }
+      if (input.kind === "text" && /^\d{1,2}$/.test(text)) return [{ text: applicantTexts.pickAgain(listed.length) }];
+      if (listed.length === 0) await tx.deleteFormSession(chatKey);
+      else return pickCase(tx, chatKey, listed, [...pending, input], session);
+    }
+    if (cases.length === 0) return null;
+    const named = input.kind === "text" ? findCaseCodes(text).map((code) => cases.find((k) => k.code === code)).find((k) => k !== undefined) : undefined;
+    const target = named ?? (cases.length === 1 ? cases[0] : undefined);
+    if (session?.kind === "menu") await tx.deleteFormSession(chatKey);
+    if (target) return deliver(tx, target, [input]);
+    return pickCase(tx, chatKey, cases, [input]);
   }
 
   /**
@@ -155,14 +194,17 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
    */
   async function route(tx: EngineTx, message: InboundMessage, official: OfficialRow | null, command: { command: string; args: string } | null, text: string): Promise<Reply[] | null> {
     const chatKey = `${message.channel}:${message.chatId}`;
-    const session = await tx.formSession(chatKey);
-    const now = clock.now();
+    let session = await tx.formSession(chatKey);
+    if (session?.kind === "amend") {
+      await tx.deleteFormSession(chatKey);
+      session = null;
+    }
 
     if (command) {
       switch (command.command) {
         case "layanan": {
           if (session?.kind === "form") return [{ text: "Anda sedang mengisi formulir. Ketik /batal untuk berhenti dulu, lalu pilih layanan lain." }];
-          await save(tx, chatKey, { kind: "menu", formId: null, formHash: null, caseId: null, state: {} });
+          await save(tx, chatKey, menuSession);
           return [{ text: menuText() }];
         }
         case "status": {
@@ -172,21 +214,21 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
           return [{ text: command.args ? `Permohonan ${normalizeCaseCode(command.args)} tidak ditemukan di antara permohonan dari chat ini. Periksa kodenya.` : "Belum ada permohonan dari chat ini. Ketik LAYANAN untuk mendaftar." }];
         }
         case "batal": {
-          if (!session || session.kind === "menu") {
-            if (session) await tx.deleteFormSession(chatKey);
-            return official ? null : [{ text: "Tidak ada pendaftaran yang sedang berjalan. Ketik LAYANAN untuk memilih layanan." }];
+          if (session?.kind === "form") {
+            await save(tx, chatKey, menuSession);
+            return [{ text: "Pendaftaran dibatalkan dan jawaban Anda dihapus. Ketik angka layanan bila ingin mendaftar lagi, atau LAYANAN untuk melihat daftarnya." }];
           }
-          if (session.kind === "form") {
+          if (session?.kind === "pick-case") {
             await tx.deleteFormSession(chatKey);
-            return [{ text: "Pendaftaran dibatalkan dan jawaban Anda dihapus. Ketik LAYANAN bila ingin mendaftar lagi." }];
+            return [{ text: "Pesan yang belum terkirim dihapus. Permohonan Anda tidak berubah." }];
           }
-          await save(tx, chatKey, { kind: "amend", formId: null, formHash: null, caseId: session.caseId, state: { ...session.state, notes: [], files: [] } }, session.createdAt);
-          return [{ text: "Kiriman yang belum terkirim dihapus. Permohonan Anda tetap menunggu kelengkapan; kirim berkasnya lalu ketik KIRIM." }];
+          if (session) await tx.deleteFormSession(chatKey);
+          return official ? null : [{ text: "Tidak ada pendaftaran yang sedang berjalan. Ketik LAYANAN untuk memilih layanan." }];
         }
         case "start":
         case "mulai":
           if (official || command.args) return null;
-          await save(tx, chatKey, { kind: "menu", formId: null, formHash: null, caseId: null, state: {} });
+          await save(tx, chatKey, menuSession);
           return [{ text: menuText() }];
         default:
           // Other commands (help, enrolment, the officials' ones) are answered by the chat service,
@@ -198,83 +240,34 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       }
     }
 
-    const input: FieldInput | null = message.attachment
-      ? "file" in message.attachment
-        ? { kind: "file", file: message.attachment.file }
-        : null
-      : { kind: "text", text };
     if (message.attachment && "rejected" in message.attachment) return null; // the file refusal is answered by the caller
+    const file = message.attachment && "file" in message.attachment ? message.attachment.file : null;
+    const input: FieldInput = file ? { kind: "file", file } : { kind: "text", text };
 
-    if (session?.kind === "form" && session.formId) {
-      const loaded = deps.forms().find((f) => f.form.id === session.formId);
-      if (!loaded) {
-        await tx.deleteFormSession(chatKey);
-        return [{ text: `Formulir ini sudah tidak tersedia. ${menuText()}` }];
-      }
-      const state = session.state as unknown as FormState;
-      if (now.getTime() - session.updatedAt.getTime() > RESUME_AFTER_MS && input?.kind === "text") {
-        await save(tx, chatKey, { kind: "form", formId: session.formId, formHash: session.formHash, caseId: null, state: state as unknown as Record<string, unknown> }, session.createdAt);
-        const where = state.phase === "asking" ? questionText(loaded.form, state, formContext(now)) : "Balas KIRIM untuk mengirim, atau UBAH <nomor> untuk mengubah satu jawaban.";
-        return [{ text: `Selamat datang kembali. Anda sedang mengisi ${loaded.form.title}; jawaban Anda sebelumnya tersimpan.` }, { text: where }];
-      }
-      if (!input) return null;
-      const step = stepForm(loaded.form, state, input, formContext(now));
-      if (step.kind === "cancel") {
-        await tx.deleteFormSession(chatKey);
-        return step.messages.map((t) => ({ text: t }));
-      }
-      if (step.kind === "submit") return submit(tx, message, session, loaded, step.state);
-      await save(tx, chatKey, { kind: "form", formId: session.formId, formHash: loaded.hash, caseId: null, state: step.state as unknown as Record<string, unknown> }, session.createdAt);
-      return step.messages.map((t) => ({ text: t }));
-    }
+    if (session?.kind === "form" && session.formId) return formStep(tx, message, session, input);
 
-    if (session?.kind === "amend" && session.caseId) {
-      const kase = await tx.caseById(session.caseId);
-      if (!kase || kase.status !== "open") {
-        await tx.deleteFormSession(chatKey);
-        return official ? null : [{ text: menuText() }];
-      }
-      const collected = session.state as { visit?: number; notes?: string[]; files?: string[]; requested?: boolean };
-      const notes = collected.notes ?? [];
-      const files = collected.files ?? [];
-      if (input?.kind === "text" && /^kirim$/i.test(text)) {
-        if (collected.requested && notes.length === 0 && files.length === 0) return [{ text: "Belum ada yang Anda kirim. Kirim berkas atau keterangan yang diminta dulu, lalu ketik KIRIM." }];
-        const name = (kase.data["applicant"] as { name?: string } | undefined)?.name ?? "pemohon";
-        const note = [files.length > 0 ? `${files.length} berkas dikirim` : null, ...notes].filter(Boolean).join("; ") || "dikonfirmasi pemohon";
-        const done = await engine.decideAsApplicant(tx, kase, name, note, files);
-        await tx.deleteFormSession(chatKey);
-        return [{ text: done ? `Terima kasih. Kiriman Anda untuk permohonan ${kase.code} sudah diteruskan kepada petugas.` : "Permohonan ini sedang tidak menunggu kiriman dari Anda. Ketik STATUS untuk melihat posisinya." }];
-      }
-      if (input?.kind === "file") {
-        const next = { ...collected, files: [...files, input.file.id] };
-        await save(tx, chatKey, { kind: "amend", formId: null, formHash: null, caseId: kase.id, state: next }, session.createdAt);
-        return [{ text: `Berkas "${input.file.name}" diterima (${next.files.length} berkas). Kirim yang lain bila ada, lalu ketik KIRIM.` }];
-      }
-      if (input?.kind === "text" && text) {
-        const next = { ...collected, notes: [...notes, text.slice(0, 1000)] };
-        await save(tx, chatKey, { kind: "amend", formId: null, formHash: null, caseId: kase.id, state: next }, session.createdAt);
-        return [{ text: "Keterangan dicatat. Kirim berkas bila diminta, lalu ketik KIRIM." }];
-      }
-      return null;
-    }
-
-    if (session?.kind === "menu" && input?.kind === "text" && /^\d{1,2}$/.test(text)) {
+    if (session?.kind === "menu" && !file && /^\d{1,2}$/.test(text)) {
       const chosen = orderedForms()[Number(text) - 1];
       if (!chosen) return [{ text: `Pilihan tidak tersedia. Balas dengan angka 1 sampai ${orderedForms().length}.` }];
-      const start = startForm(chosen.form, formContext(now));
+      const start = startForm(chosen.form, formContext(clock.now()));
       if (start.kind !== "continue") return [];
       await save(tx, chatKey, { kind: "form", formId: chosen.form.id, formHash: chosen.hash, caseId: null, state: start.state as unknown as Record<string, unknown> });
       return start.messages.map((t) => ({ text: t }));
     }
 
     if (official) return null;
-    // A person the bot does not know yet: greet and show the services.
-    await save(tx, chatKey, { kind: "menu", formId: null, formHash: null, caseId: null, state: {} });
-    if (input?.kind === "file") return [{ text: `Berkas belum dapat kami terima karena belum ada layanan yang dipilih.\n\n${menuText()}` }];
+    const applicantInput: ApplicantInput = file ? { kind: "file", file, ...(message.text?.trim() ? { caption: message.text.trim() } : {}) } : { kind: "text", text };
+    if (file || text) {
+      const delivered = await toOpenCase(tx, message, session, applicantInput, text);
+      if (delivered) return delivered;
+    }
+    // Nobody's case to pass it to: greet and show the services.
+    await save(tx, chatKey, menuSession);
+    if (file) return [{ text: `${applicantTexts.fileNotKeptNoCase}\n\n${menuText()}`, discardFileIds: [file.id] }];
     return [{ text: menuText() }];
   }
 
-  return { route, plainStatus, menuText };
+  return { route, menuText, plainStatus: (tx: EngineTx, kase: CaseRow) => plainStatus(tx, engine, kase) };
 }
 
 export type ApplicantService = ReturnType<typeof createApplicantService>;

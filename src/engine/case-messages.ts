@@ -1,9 +1,9 @@
-// Indonesian texts about cases and steps. Short, polite, and always naming the case code.
+// Indonesian texts the officials read about cases and steps. Short, polite, always naming the case
+// code. What the applicant reads is in applicant-messages.ts.
 import type { StepAction } from "../domain/case-machine.ts";
+import type { ReasonProblem } from "../domain/reason-check.ts";
 import type { Sop, SopStep } from "../domain/sop-schema.ts";
-import { formatStandardTime } from "../domain/standard-time.ts";
-import { stepStandardTime } from "../domain/sop-summary.ts";
-import type { CaseRow, TokenAction } from "./case-ports.ts";
+import type { CaseEntryRow, CaseRow, TokenAction } from "./case-ports.ts";
 
 const zoneLabels: Record<string, string> = { "Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" };
 
@@ -18,20 +18,41 @@ export const actionLabels: Record<TokenAction, string> = {
   take: "Ambil",
   done: "Selesai",
   "done-note": "Selesai + catatan",
+  "done-applicant": "Selesai + pesan ke pemohon",
   approve: "Setujui",
   return: "Kembalikan",
   reject: "Tolak",
   "ask-applicant": "Minta kelengkapan ke pemohon",
+  "message-applicant": "Kirim pesan ke pemohon",
+  supplied: "Diterima langsung",
+  withdraw: "Batalkan permintaan",
 };
 
-export const decisionWords: Record<StepAction | "cancel", string> = {
-  done: "diselesaikan",
-  approve: "disetujui",
-  return: "dikembalikan",
-  reject: "ditolak",
-  request: "dikembalikan kepada pemohon",
-  cancel: "dibatalkan",
-};
+/** The label of "done" on a step the applicant does, recorded by an official. */
+export const applicantDoneLabel = "Sudah dilakukan pemohon";
+
+/** What happened to a step, and by whom: "disetujui oleh Maria (Sekretaris)". `by` null: the applicant. */
+export function decisionPhrase(action: StepAction | "cancel", by: string | null): string {
+  const who = by ?? "pemohon";
+  switch (action) {
+    case "done":
+      return `diselesaikan oleh ${who}`;
+    case "approve":
+      return `disetujui oleh ${who}`;
+    case "return":
+      return `dikembalikan oleh ${who}`;
+    case "reject":
+      return `ditolak oleh ${who}`;
+    case "request":
+      return `ditunda oleh ${who} sampai pemohon mengirim kelengkapan`;
+    case "supplied":
+      return by ? `dilanjutkan: kelengkapan diterima langsung oleh ${by}` : "dilanjutkan: pemohon mengirim kelengkapan";
+    case "withdraw":
+      return `dilanjutkan: permintaan kepada pemohon dibatalkan oleh ${who}`;
+    case "cancel":
+      return `dibatalkan oleh ${who}`;
+  }
+}
 
 export const statusWords: Record<CaseRow["status"], string> = {
   open: "sedang berjalan",
@@ -40,74 +61,95 @@ export const statusWords: Record<CaseRow["status"], string> = {
   cancelled: "dibatalkan",
 };
 
+/** "langkah 2 dari 5", with the decree's own number when it differs: "langkah 4 dari 5 (nomor 5 di SOP)". */
 export function stepPosition(sop: Sop, step: SopStep): string {
-  const index = sop.steps.findIndex((s) => s.id === step.id);
-  return `langkah ${step.no ?? step.id} (${index + 1} dari ${sop.steps.length})`;
+  const index = sop.steps.findIndex((s) => s.id === step.id) + 1;
+  const printed = step.no ?? step.id;
+  return `langkah ${index} dari ${sop.steps.length}${printed !== String(index) ? ` (nomor ${printed} di SOP)` : ""}`;
 }
 
-export interface StepMessageInput {
-  kase: CaseRow;
-  sop: Sop;
-  step: SopStep;
-  dueAt: Date | null;
-  timeZone: string;
-  returned?: { by: string; reason: string };
-  onBehalfOf?: string;
-  offeredToMany: boolean;
-  waitingFor: string | null;
+/** The step's action as chat shows it: the wording for chat where the printed one names a link. */
+export function stepAction(step: SopStep): string {
+  return step.chat?.action ?? step.action;
 }
 
-export function stepMessage(m: StepMessageInput): string {
-  const standard = stepStandardTime(m.step);
-  const lines = [
-    m.returned ? `Dikembalikan untuk diperbaiki — kasus ${m.kase.code}` : `Tugas baru — kasus ${m.kase.code}`,
-    `SOP ${m.sop.number}: ${m.sop.title}`,
-    `Perihal: ${m.kase.title}`,
-    `${stepPosition(m.sop, m.step)[0]?.toUpperCase()}${stepPosition(m.sop, m.step).slice(1)}: ${m.step.action}`,
-  ];
-  if (m.returned) lines.push(`Alasan dari ${m.returned.by}: ${m.returned.reason}`);
-  if (m.step.inputs.trim()) lines.push(`Kelengkapan: ${m.step.inputs}`);
-  lines.push(
-    standard
-      ? `Waktu baku: ${formatStandardTime(standard)}${m.dueAt ? ` — batas ${formatDateTime(m.dueAt, m.timeZone)}` : ""}`
-      : "Waktu baku: tidak ditentukan dalam SOP",
-  );
-  if (m.waitingFor === "applicant") lines.push("Langkah ini dilakukan oleh pemohon; catat di sini setelah diterima.");
-  if (m.waitingFor === "external") lines.push("Langkah ini dilakukan pihak luar; catat di sini setelah jawabannya diterima.");
-  if (m.onBehalfOf) lines.push(`Anda menerima tugas ini sebagai pelaksana tugas untuk ${m.onBehalfOf}.`);
-  if (m.offeredToMany) lines.push("Tugas ini ditawarkan kepada beberapa orang; yang pertama menekan Ambil akan mengerjakannya.");
-  return lines.join("\n");
+export const capitalize = (s: string) => `${s[0]?.toUpperCase() ?? ""}${s.slice(1)}`;
+
+/** Cuts a long text for a one-line mention. */
+export function excerpt(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** One line of a case's conversation, as an official reads it in a task message or /kasus. */
+export function entryLine(e: CaseEntryRow): string {
+  const text = e.text ? excerpt(e.text) : "";
+  switch (e.kind) {
+    case "note":
+      return `Catatan ${e.authorLabel}: ${text}`;
+    case "return":
+      return `Dikembalikan oleh ${e.authorLabel}. Alasan: ${text}`;
+    case "request":
+      return `${e.authorLabel} meminta kelengkapan kepada pemohon: ${text}`;
+    case "to-applicant":
+      return `${e.authorLabel} kepada pemohon: ${text}`;
+    case "from-applicant":
+      return `Pemohon: "${text}"`;
+    case "applicant-file":
+      return `Pemohon mengirim berkas ${text}`;
+    case "request-withdrawn":
+      return `Permintaan kelengkapan dibatalkan oleh ${e.authorLabel}`;
+    case "received-in-person":
+      return `Kelengkapan diterima langsung oleh ${e.authorLabel}`;
+    case "reject":
+      return `Ditolak oleh ${e.authorLabel}. Alasan: ${text}`;
+    case "cancel":
+      return `Dibatalkan oleh ${e.authorLabel}. Alasan: ${text}`;
+  }
+}
+
+/** What a reason prompt says back when the reason does not say enough. */
+export function reasonRefusal(problem: ReasonProblem): string {
+  return problem === "empty"
+    ? "Alasan wajib diisi. Tulis alasannya, atau ketik /batal."
+    : "Alasan ini terlalu singkat untuk dipahami penerimanya. Tulis dalam beberapa kata yang jelas (misalnya: pindaian KTP buram, mohon kirim ulang), atau ketik /batal.";
 }
 
 export const caseTexts = {
   opened: (k: CaseRow, sop: Sop) => `Kasus ${k.code} dibuka: SOP ${sop.number} — ${sop.title}.\nPerihal: ${k.title}\nKetik /kasus ${k.code} untuk melihat perkembangannya.`,
-  closed: (k: CaseRow, status: CaseRow["status"], reason?: string) =>
-    `Kasus ${k.code} (${k.title}) ${statusWords[status]}.${reason ? `\nAlasan: ${reason}` : ""}`,
-  returnedToOpener: (k: CaseRow, reason: string, stepText: string) =>
-    `Kasus ${k.code} dikembalikan ke ${stepText} untuk diperbaiki.\nAlasan: ${reason}`,
-  decided: (k: CaseRow, stepText: string, action: StepAction, by: string) => `Kasus ${k.code}: ${stepText} ${decisionWords[action]} oleh ${by}.`,
+  closed: (k: CaseRow, status: CaseRow["status"], reason?: string) => `Kasus ${k.code} (${k.title}) ${statusWords[status]}.${reason ? `\nAlasan: ${reason}` : ""}`,
+  returnedToOpener: (k: CaseRow, reason: string, stepText: string) => `Kasus ${k.code} dikembalikan ke ${stepText} untuk diperbaiki.\nAlasan: ${reason}`,
+  decided: (k: CaseRow, stepText: string, action: StepAction, by: string) => `Kasus ${k.code}: ${stepText} ${decisionPhrase(action, by)}.`,
   taken: (k: CaseRow, stepText: string, by: string) => `Kasus ${k.code}: ${stepText} sudah diambil oleh ${by}.`,
   youTook: (k: CaseRow, stepText: string) => `Anda mengambil ${stepText} kasus ${k.code}. Silakan pilih tindakan:`,
-  askReason: (k: CaseRow, action: "return" | "reject" | "cancel") =>
-    `${action === "return" ? "Tulis alasan pengembalian" : action === "reject" ? "Tulis alasan penolakan" : "Tulis alasan pembatalan"} untuk kasus ${k.code}. Ketik /batal untuk membatalkan.`,
-  askNote: (k: CaseRow) => `Tulis catatan untuk langkah ini (kasus ${k.code}). Ketik /batal untuk membatalkan.`,
+  askReason: (k: CaseRow, action: "return" | "reject" | "cancel", toApplicant: boolean) =>
+    `${action === "return" ? "Tulis alasan pengembalian" : action === "reject" ? "Tulis alasan penolakan" : "Tulis alasan pembatalan"} untuk kasus ${k.code}.${
+      action === "return" ? " Alasan ini hanya dibaca petugas." : toApplicant ? " Alasan ini dikirim juga kepada pemohon." : ""
+    } Ketik /batal untuk membatalkan.`,
+  askNote: (k: CaseRow) => `Tulis catatan untuk langkah ini (kasus ${k.code}); catatan hanya dibaca petugas. Berkas boleh dilampirkan. Ketik /batal untuk membatalkan.`,
+  askApplicantNote: (k: CaseRow) =>
+    `Tulis pesan untuk pemohon (kasus ${k.code}), misalnya jadwal atau cara mengambil hasil. Pesan ini dikirim kepada pemohon dan langkah ini diselesaikan. Berkas boleh dilampirkan. Ketik /batal untuk membatalkan.`,
+  askMessage: (k: CaseRow) => `Tulis pesan untuk pemohon (kasus ${k.code}); berkas boleh dilampirkan. Pesan dikirim di chat pemohon dan dicatat di riwayat kasus. Ketik /batal untuk membatalkan.`,
   promptCancelled: "Baik, dibatalkan. Tidak ada yang berubah.",
   askRequest: (k: CaseRow) =>
-    `Tulis apa yang perlu dilengkapi pemohon untuk kasus ${k.code}, sejelas mungkin (misalnya: pindaian ijazah tidak terbaca, kirim ulang dalam PDF). Ketik /batal untuk membatalkan.`,
-  requestToApplicant: (k: CaseRow, reason: string) =>
-    `Permohonan Anda ${k.code} (${k.title}) perlu dilengkapi.\nYang diminta petugas: ${reason}\nKirim berkas atau keterangan yang diminta di chat ini, lalu ketik KIRIM. Ketik STATUS ${k.code} untuk melihat posisi permohonan.`,
-  nextForApplicant: (k: CaseRow, action: string, result: string | null) =>
-    [`Permohonan Anda ${k.code} (${k.title}) sampai pada langkah untuk Anda: ${action}`, result ? `Hasil layanan: ${result}` : null, "Balas KIRIM bila langkah ini sudah Anda lakukan, atau datang ke Klinik Layanan pada jam kerja."]
-      .filter(Boolean)
+    `Tulis apa yang perlu dilengkapi pemohon untuk kasus ${k.code}, sejelas mungkin (misalnya: pindaian ijazah tidak terbaca, kirim ulang dalam PDF). Pesan ini dikirim kepada pemohon. Ketik /batal untuk membatalkan.`,
+  messageSent: (k: CaseRow) => `Pesan Anda terkirim kepada pemohon kasus ${k.code} dan dicatat di riwayat kasus.`,
+  fromApplicant: (k: CaseRow, applicant: string, lines: string[], waiting: "request" | "step" | null) =>
+    [
+      `Pesan dari pemohon — kasus ${k.code}`,
+      `${k.title}${applicant && !k.title.includes(applicant) ? ` (pemohon: ${applicant})` : ""}`,
+      ...lines,
+      waiting === "request" ? "Kasus ini masih menunggu kelengkapan; pemohon akan mengetik KIRIM bila sudah lengkap." : waiting === "step" ? "Kasus ini sedang pada langkah pemohon." : null,
+    ]
+      .filter((l): l is string => l !== null)
       .join("\n"),
-  applicantDone: (k: CaseRow) => `Terima kasih. Kiriman Anda untuk permohonan ${k.code} sudah diteruskan kepada petugas.`,
-  applicantResult: (k: CaseRow, result: string | null, files: number) =>
-    `Permohonan Anda ${k.code} (${k.title}) selesai.${result ? `\n${result}` : ""}${files > 0 ? `\nDokumen hasil terlampir (${files}).` : ""}\nTerima kasih telah menggunakan layanan kami.`,
   reminder: (k: CaseRow, stepText: string, due: string) => `Pengingat: ${stepText} kasus ${k.code} (${k.title}) sudah mencapai batas waktu (${due}). Mohon segera diselesaikan.`,
   escalation: (k: CaseRow, stepText: string, who: string, since: string) =>
     `Eskalasi: ${stepText} kasus ${k.code} (${k.title}) belum diselesaikan oleh ${who} sejak ${since}. Mohon ditindaklanjuti.`,
   vacant: (title: string, to: string) => `Jabatan ${title} kosong; tugas diteruskan kepada ${to}.`,
   chose: (index: number, label: string, code: string) => `Pilihan ${index} (${label}) untuk kasus ${code}.`,
+  files: (k: CaseRow, count: number) => `Berkas kasus ${k.code} (${count}):`,
+  noFiles: (k: CaseRow) => `Kasus ${k.code} belum memiliki berkas.`,
 } as const;
 
 export const refusals = {
@@ -121,4 +163,7 @@ export const refusals = {
   quotedNoChoices: "Pesan yang Anda kutip tidak memiliki pilihan. Kutip pesan tugasnya, atau kirim angkanya saja untuk pilihan terakhir.",
   choiceOutOfRange: (max: number) => `Pilihan tidak tersedia. Balas dengan angka 1 sampai ${max}.`,
   reasonRequired: "Alasan wajib diisi. Tulis alasannya, atau ketik /batal.",
+  messageRequired: "Belum ada kata yang dapat dicatat. Tulis isinya, atau ketik /batal.",
+  notApplicantCase: "Kasus ini tidak dibuka oleh pemohon melalui chat, jadi tidak ada chat pemohon untuk dikirimi pesan.",
+  fileNeedsReason: "Alasan wajib ditulis; berkas tidak dapat menggantikan alasan dan tidak kami simpan. Tulis alasannya, atau ketik /batal.",
 } as const;

@@ -42,7 +42,11 @@ export interface TaskRow {
   visit: number;
   status: TaskStatus;
   candidates: Candidate[];
-  /** A party outside the office's positions the step waits for (applicant, employee, external). */
+  /**
+   * What the step waits for outside the office's positions: "applicant" (a step of the SOP the
+   * applicant does), "request" (the step is paused until the applicant sends what an official asked
+   * for), "employee" or "external"; null for an official's own step.
+   */
   waitingFor: string | null;
   takenByOfficialId: string | null;
   openedAt: Date;
@@ -54,7 +58,18 @@ export interface TaskRow {
   closedAt: Date | null;
 }
 
-export type TokenAction = "take" | "done" | "done-note" | "approve" | "return" | "reject" | "ask-applicant";
+export type TokenAction =
+  | "take"
+  | "done"
+  | "done-note"
+  | "done-applicant"
+  | "approve"
+  | "return"
+  | "reject"
+  | "ask-applicant"
+  | "message-applicant"
+  | "supplied"
+  | "withdraw";
 
 export interface ActionRef {
   label: string;
@@ -125,17 +140,62 @@ export interface OfficialRow {
 export interface PromptRow {
   chatKey: string;
   officialId: string | null;
-  kind: "return-reason" | "reject-reason" | "done-note" | "cancel-reason" | "request-reason";
+  kind: "return-reason" | "reject-reason" | "done-note" | "cancel-reason" | "request-reason" | "done-applicant-note" | "applicant-message";
   token: string | null;
   caseId: string | null;
   createdAt: Date;
+}
+
+/** The kinds of a case's conversation entries (see CaseEntryRow). */
+export type EntryKind =
+  | "note"
+  | "return"
+  | "request"
+  | "to-applicant"
+  | "from-applicant"
+  | "applicant-file"
+  | "request-withdrawn"
+  | "received-in-person"
+  | "reject"
+  | "cancel";
+
+/**
+ * One event of a case's conversation, with its audience: "internal" entries (notes and returns
+ * between officials) are never shown to the applicant; "applicant" entries are the applicant's side
+ * (requests, messages both ways, files they sent, refusals). Officials see both.
+ */
+export interface CaseEntryRow {
+  id: number;
+  caseId: string;
+  at: Date;
+  kind: EntryKind;
+  audience: "internal" | "applicant";
+  authorOfficialId: string | null;
+  /** "Theresia Lake (Admin Klinik …)" or "Pemohon: Budi". */
+  authorLabel: string;
+  text: string | null;
+  fileId: string | null;
+  taskId: string | null;
+}
+
+/** What one viewer (an official's id, or "applicant") was last shown of a case. */
+export interface CaseViewRow {
+  viewer: string;
+  caseId: string;
+  /** The newest entry they were shown (0: none yet). */
+  lastEntryId: number;
+  /** Files of the case already sent to them. */
+  sentFileIds: string[];
+  /** Whether they were shown the applicant's answers. */
+  answersShown: boolean;
 }
 
 export interface DeadlineRow {
   id: string;
   caseId: string;
   taskId: string;
-  kind: "reminder" | "escalation";
+  /** "applicant-reminder": the applicant is reminded once of what they were asked for. */
+  kind: "reminder" | "escalation" | "applicant-reminder";
   dueAt: Date;
   firedAt: Date | null;
 }
@@ -203,6 +263,13 @@ export interface EngineTx {
 
   appendAudit(draft: AuditDraft): Promise<void>;
 
+  /** Adds an entry to a case's conversation; returns its id (ids grow with time). */
+  addEntry(draft: Omit<CaseEntryRow, "id">): Promise<number>;
+  /** A case's entries after `afterId` (all by default), oldest first. */
+  entriesOfCase(caseId: string, afterId?: number): Promise<CaseEntryRow[]>;
+  caseView(viewer: string, caseId: string): Promise<CaseViewRow | null>;
+  saveCaseView(row: CaseViewRow): Promise<void>;
+
   official(id: string): Promise<OfficialRow | null>;
   officialsOfOffice(officeId: string): Promise<OfficialRow[]>;
   /** Officials holding a position of an office on a date. */
@@ -242,7 +309,8 @@ export interface EngineTx {
 
 export interface FormSessionRow {
   chatKey: string;
-  kind: "menu" | "form" | "amend";
+  /** "amend" is a legacy kind (sessions of older versions), read as no session. */
+  kind: "menu" | "form" | "pick-case" | "amend";
   formId: string | null;
   formHash: string | null;
   caseId: string | null;

@@ -41,6 +41,8 @@ export interface FilePort {
   /** Checks and encrypts a file to disk only; the caller records `row` in its open transaction. */
   prepare(input: FileInput): Promise<(SaveUploadResult & { ok: true; row: StoredFileRow }) | (SaveUploadResult & { ok: false })>;
   read(id: string): Promise<{ id: string; name: string; mime: string; bytes: Buffer } | null>;
+  /** Removes a stored file that was not kept (not attached to any case): its row and its bytes. */
+  discard(id: string): Promise<void>;
 }
 
 export const fileTexts = {
@@ -48,5 +50,6 @@ export const fileTexts = {
   wrongType: "Maaf, jenis berkas ini tidak diterima. Kirim berkas PDF, JPG, atau PNG.",
   empty: "Berkas kosong. Silakan kirim ulang.",
   failed: "Maaf, berkas gagal diunduh. Silakan kirim ulang sebentar lagi.",
-  notExpected: "Berkas diterima, tetapi tidak ada tugas yang menunggu berkas dari Anda. Untuk melampirkan berkas pada tugas, pilih \"Selesai + catatan\" pada tugas itu lalu kirim berkasnya.",
+  notExpected:
+    "Berkas ini tidak kami simpan: tidak ada tugas yang menunggu berkas dari Anda. Untuk melampirkan berkas pada tugas, pilih \"Selesai + catatan\" atau \"Kirim pesan ke pemohon\" pada tugas itu, lalu kirim berkasnya.",
 } as const;

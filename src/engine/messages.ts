@@ -5,14 +5,20 @@ export const messages = {
   help: (isOfficial: boolean) =>
     [
       "Perintah yang tersedia:",
-      "/layanan — daftar layanan dan pendaftaran (pemohon)",
+      "/layanan — daftar layanan dan pendaftaran",
       "/status KODE — posisi permohonan Anda",
       "/batal — berhenti mengisi formulir",
       "/bantuan — daftar perintah ini",
-      "/saya — siapa Anda menurut sistem",
+      ...(isOfficial ? ["/saya — siapa Anda menurut sistem"] : []),
       "/pejabat — daftar jabatan dan pejabat di kantor ini",
       "/alur NOMOR — bagan alir SOP, misalnya /alur 18",
-      ...(isOfficial ? [] : ["", "Di WhatsApp perintah boleh diketik tanpa garis miring, misalnya LAYANAN atau STATUS 30-7QK3F.", "Pejabat kantor mendaftar dengan /daftar KODE dari admin."]),
+      ...(isOfficial
+        ? []
+        : [
+            "",
+            "Pertanyaan atau berkas untuk permohonan yang sedang berjalan cukup dikirim di chat ini; kami teruskan kepada petugas yang menanganinya.",
+            "Di WhatsApp perintah boleh diketik tanpa garis miring, misalnya LAYANAN atau STATUS 30-7QK3F.",
+          ]),
     ].join("\n"),
   unknownCommand: (command: string) =>
     `Maaf, perintah ${command} tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia.`,

@@ -21,8 +21,9 @@ export async function buildSlaReportIn(tx: EngineTx, officeId: string, from: Dat
     const sop = sopByCase.get(t.caseId);
     const step = sop?.steps.find((s) => s.id === t.stepId);
     if (!sop || !step) continue;
-    // Steps done by the applicant or an outside body do not count against the office.
-    if (t.waitingFor === "applicant" || t.waitingFor === "external") continue;
+    // Steps done by the applicant, time waiting for what they were asked for, and an outside body's
+    // part do not count against the office.
+    if (t.waitingFor === "applicant" || t.waitingFor === "request" || t.waitingFor === "external") continue;
     tasks.push({ caseId: t.caseId, sopNumber: sop.number, stepId: t.stepId, stepNo: step.no, stepAction: step.action, openedAt: t.openedAt, closedAt: t.status === "open" ? null : t.closedAt, dueAt: t.dueAt, standard: stepStandardTime(step) });
   }
   return computeSlaReport({ cases, tasks, from, to, now, calendar });

@@ -7,10 +7,14 @@ import {
   ConcurrencyError,
   type ActionRef,
   type Candidate,
+  type CaseEntryRow,
   type CaseRow,
+  type DeadlineRow,
   type DelegationRow,
+  type EntryKind,
   type EngineStore,
   type EngineTx,
+  type FormSessionRow,
   type OfficialRow,
   type PromptRow,
   type TaskRow,
@@ -261,7 +265,7 @@ function createTx(tx: Tx): EngineTx {
     },
     async dueDeadlines(now, limit) {
       const rows = await tx.deadline.findMany({ where: { firedAt: null, dueAt: { lte: now } }, orderBy: { dueAt: "asc" }, take: limit });
-      return rows.map((r) => ({ ...r, kind: r.kind as "reminder" | "escalation" }));
+      return rows.map((r) => ({ ...r, kind: r.kind as DeadlineRow["kind"] }));
     },
     async markDeadlineFired(id, at) {
       await tx.deadline.update({ where: { id }, data: { firedAt: at } });
@@ -288,6 +292,23 @@ function createTx(tx: Tx): EngineTx {
       const hash = auditHash(prevHash, created);
       await tx.auditEvent.update({ where: { id: created.id }, data: { hash } });
       await tx.auditHead.upsert({ where: { id: 1 }, create: { id: 1, lastId: created.id, lastHash: hash }, update: { lastId: created.id, lastHash: hash } });
+    },
+
+    async addEntry(draft) {
+      const created = await tx.caseEntry.create({ data: draft });
+      return created.id;
+    },
+    async entriesOfCase(caseId, afterId) {
+      const rows = await tx.caseEntry.findMany({ where: { caseId, ...(afterId !== undefined ? { id: { gt: afterId } } : {}) }, orderBy: { id: "asc" } });
+      return rows.map((r) => ({ ...r, kind: r.kind as EntryKind, audience: r.audience as CaseEntryRow["audience"] }));
+    },
+    async caseView(viewer, caseId) {
+      const row = await tx.caseView.findUnique({ where: { viewer_caseId: { viewer, caseId } } });
+      return row ? { ...row, sentFileIds: JSON.parse(row.sentFileIds) as string[] } : null;
+    },
+    async saveCaseView(row) {
+      const data = { ...row, sentFileIds: JSON.stringify(row.sentFileIds) };
+      await tx.caseView.upsert({ where: { viewer_caseId: { viewer: row.viewer, caseId: row.caseId } }, create: data, update: data });
     },
 
     async official(id) {
@@ -355,7 +376,7 @@ function createTx(tx: Tx): EngineTx {
 
     async formSession(chatKey) {
       const row = await tx.formSession.findUnique({ where: { chatKey } });
-      return row ? { ...row, kind: row.kind as "menu" | "form" | "amend", state: JSON.parse(row.state) as Record<string, unknown> } : null;
+      return row ? { ...row, kind: row.kind as FormSessionRow["kind"], state: JSON.parse(row.state) as Record<string, unknown> } : null;
     },
     async saveFormSession(row) {
       const data = { ...row, state: JSON.stringify(row.state) };

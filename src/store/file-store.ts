@@ -60,6 +60,11 @@ export function createFileStore(db: Database, options: { dir: string; key: Buffe
       await db.write((tx) => tx.storedFile.create({ data: prepared.row }));
       return { ok: true, file: prepared.file };
     },
+    async discard(id) {
+      // Only a file nothing holds on to: not attached to a case.
+      const removed = await db.write((tx) => tx.storedFile.deleteMany({ where: { id, caseId: null } }));
+      if (removed.count > 0) rmSync(pathOf(id), { force: true });
+    },
     async read(id) {
       const row = await db.prisma.storedFile.findUnique({ where: { id } });
       if (!row) return null;

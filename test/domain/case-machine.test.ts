@@ -44,6 +44,18 @@ describe("decide", () => {
       { type: "step-closed", stepId: "5", visit: 5, action: "done" },
       { type: "case-closed", status: "completed" },
     ]],
+    ["request pauses the step for the applicant", at("2", 2), { type: "act", visit: 2, action: "request", reason: "KTP buram" }, { status: "open", stepId: "2", visit: 3, awaiting: true }, [
+      { type: "step-closed", stepId: "2", visit: 2, action: "request" },
+      { type: "step-opened", stepId: "2", visit: 3, awaiting: { reason: "KTP buram" } },
+    ]],
+    ["what the applicant sends resumes the same step", { ...at("2", 3), awaiting: true }, { type: "act", visit: 3, action: "supplied" }, at("2", 4), [
+      { type: "step-closed", stepId: "2", visit: 3, action: "supplied" },
+      { type: "step-opened", stepId: "2", visit: 4, resumed: "supplied" },
+    ]],
+    ["a withdrawn request resumes the same step", { ...at("3", 5), awaiting: true }, { type: "act", visit: 5, action: "withdraw" }, at("3", 6), [
+      { type: "step-closed", stepId: "3", visit: 5, action: "withdraw" },
+      { type: "step-opened", stepId: "3", visit: 6, resumed: "withdraw" },
+    ]],
     ["cancel closes the open step and the case", at("2", 2), { type: "cancel", reason: "salah buka" }, { status: "cancelled", stepId: null, visit: 2 }, [
       { type: "step-closed", stepId: "2", visit: 2, action: "cancel" },
       { type: "case-closed", status: "cancelled", reason: "salah buka" },
@@ -59,6 +71,9 @@ describe("decide", () => {
     ["any action on a closed case", { status: "completed", stepId: null, visit: 5 }, { type: "act", visit: 5, action: "done" }, "not-open"],
     ["starting twice", at("1", 1), { type: "start" }, "already-started"],
     ["a cancel without a reason", at("1", 1), { type: "cancel", reason: "" }, "reason-required"],
+    ["a request without a reason", at("2", 2), { type: "act", visit: 2, action: "request", reason: " " }, "reason-required"],
+    ["a decision on a paused step", { ...at("2", 3), awaiting: true }, { type: "act", visit: 3, action: "done" }, "action-not-allowed"],
+    ["resuming a step that is not paused", at("2", 2), { type: "act", visit: 2, action: "supplied" }, "action-not-allowed"],
   ] as const)("refuses %s", (_name, state, command, error) => {
     expect(decide(sop, state as CaseState, command)).toEqual({ ok: false, error });
   });

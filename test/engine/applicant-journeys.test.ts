@@ -59,6 +59,7 @@ async function apply(harness: Harness, applicant: string, formId: string): Promi
     if (out.includes("Pemberitahuan data pribadi")) out = await harness.say("SETUJU");
     expect(out).toContain(`dari ${form.fields.length} — ${form.title}\n  ${field.label}`);
     out = await harness.say(goodAnswer(field));
+    if (field.type === "file" && (field.max ?? 1) > 1) out = await harness.say("SELESAI");
   }
   expect(out).toContain(`Ringkasan permohonan — ${form.title}`);
   const sent = await harness.say("KIRIM");
@@ -83,33 +84,39 @@ describe("klinik layanan, end to end", () => {
     const notified = h.transcript().slice(h.transcript().lastIndexOf("KIRIM"));
     expect(notified).toContain(`sopbot → ${adminLabel}`);
     expect(notified).toContain("Data permohonan:");
-    expect(notified).toMatch(/Berkas kasus terlampir \(\d+\)/);
+    expect(notified).toMatch(/Berkas terlampir \(\d+\)/);
 
-    // The admin checks completeness; the coordinator returns it: the scanned diploma is unreadable.
+    // The admin checks completeness; the coordinator returns it (internal): the scanned diploma is unreadable.
     await h.as(admin);
     await h.say("1");
     await h.as("Koordinator");
     expect(await h.say("2")).toContain("Tulis alasan pengembalian");
+    expect(await h.say("x")).toContain("Alasan ini terlalu singkat");
     const back = await h.say("Pindaian ijazah tidak terbaca");
     expect(back).toContain(`sopbot → ${adminLabel}`);
-    expect(back).toContain("Alasan dari Elisabeth Manafe (Koordinator Klinik Layanan Koperasi): Pindaian ijazah tidak terbaca");
-    expect(back).toContain("[3] Minta kelengkapan ke pemohon");
+    expect(back).toContain("Dikembalikan oleh Elisabeth Manafe (Koordinator Klinik Layanan Koperasi). Alasan: Pindaian ijazah tidak terbaca");
+    expect(back).toContain("[4] Minta kelengkapan ke pemohon");
+    expect(back).not.toContain("sopbot → Budi Santoso");
 
-    // The admin asks the applicant, who is told exactly what is missing.
+    // The admin asks the applicant, who is told exactly what is missing; the admin's task waits.
     await h.as(admin);
-    expect(await h.say("3")).toContain("Tulis apa yang perlu dilengkapi pemohon");
+    expect(await h.say("4")).toContain("Tulis apa yang perlu dilengkapi pemohon");
     const asked = await h.say("Kirim ulang ijazah terakhir dalam PDF yang jelas");
     expect(asked).toContain(`sopbot → Budi Santoso (belum terdaftar):\n  Permohonan Anda ${code}`);
     expect(asked).toContain("Yang diminta petugas: Kirim ulang ijazah terakhir dalam PDF yang jelas");
+    expect(asked).toContain(`Menunggu pemohon — kasus ${code}`);
+    expect(asked).toContain("[1] Diterima langsung  [2] Batalkan permintaan  [3] Kirim pesan ke pemohon");
 
     await h.as("+Budi Santoso");
     const status = await h.say(`STATUS ${code}`);
     expect(status).toContain("Sekarang: menunggu Anda — petugas meminta: Kirim ulang ijazah terakhir dalam PDF yang jelas");
+    expect(status).not.toContain("Pindaian ijazah tidak terbaca");
     expect(await h.say("KIRIM")).toContain("Belum ada yang Anda kirim");
-    expect(await h.say("/berkas scripts/demo-files/ijazah.pdf")).toContain('Berkas "ijazah.pdf" diterima (1 berkas)');
+    expect(await h.say("/berkas scripts/demo-files/ijazah.pdf")).toContain(`Berkas "ijazah.pdf" disimpan pada permohonan ${code} (1 berkas sejak diminta)`);
     const fixed = await h.say("KIRIM");
     expect(fixed).toContain(`Kiriman Anda untuk permohonan ${code} sudah diteruskan kepada petugas`);
     expect(fixed).toContain(`sopbot → ${adminLabel}`);
+    expect(fixed).toContain("Kiriman pemohon untuk permintaan Anda:\n  • Pemohon mengirim berkas ijazah.pdf");
 
     // Admin and coordinator approve; the admin does the work; the result reaches the applicant.
     await h.as(admin);
@@ -122,9 +129,9 @@ describe("klinik layanan, end to end", () => {
     if (out.includes("langkah untuk Anda")) {
       // The applicant's last step (collect the result / check the schedule): the applicant confirms.
       expect(out).toContain(`Permohonan Anda ${code}`);
+      expect(out).not.toContain("Balas KIRIM bila langkah ini sudah Anda lakukan");
       await h.as("+Budi Santoso");
-      out = await h.say("KIRIM");
-      expect(out).toContain("Kiriman Anda");
+      out = await h.say("SUDAH");
     }
     expect(h.transcript()).toContain(`Permohonan Anda ${code} (${titleStart}`);
     expect(h.transcript()).toMatch(new RegExp(`Permohonan Anda ${code} \\([^)]*\\) selesai\\.`));
@@ -163,13 +170,18 @@ describe("wrong answers", () => {
     expect(await h.say("Jakarta")).toContain('Wilayah "Jakarta" tidak ada dalam daftar');
     expect(await h.say("Kota Kupang")).toContain("Pertanyaan 10 dari 14");
     await h.say("3");
-    expect(await h.say("ini foto ktp")).toContain("kirim berkasnya (foto atau JPG/PNG/PDF), bukan teks");
+    expect(await h.say("ini foto ktp")).toContain("kirim berkasnya (foto atau PDF), bukan teks");
     expect(await h.say("/berkas README.md")).toContain("Maaf, jenis berkas ini tidak diterima. Kirim berkas PDF, JPG, atau PNG.");
     expect(await h.say("/berkas scripts/demo-files/ktp.jpg")).toContain("Pertanyaan 12 dari 14");
     await h.say("/berkas scripts/demo-files/ijazah.pdf");
-    expect(await h.say("/berkas scripts/demo-files/persyaratan.pdf")).toContain("Berkas ini harus berupa JPG atau PNG");
+    expect(await h.say("/berkas scripts/demo-files/persyaratan.pdf")).toContain("Untuk pertanyaan ini kirim foto (JPG atau PNG), bukan PDF");
     await h.say("/berkas scripts/demo-files/pas-foto.png");
-    const summary = await h.say("/berkas scripts/demo-files/persyaratan.pdf");
+    // The last question takes several files (minutes and attendance list): a photo is fine too.
+    expect(await h.say("/berkas scripts/demo-files/persyaratan.pdf")).toContain("(1 dari paling banyak 5)");
+    await h.say("/berkas scripts/demo-files/ktp.jpg");
+    const summary = await h.say("SELESAI");
+    expect(summary).toContain("14. Berkas persyaratan (berita acara rapat dan daftar hadir, atau akta yang akan diubah): persyaratan.pdf, ktp.jpg (2 berkas)");
+    expect(await h.say("/berkas scripts/demo-files/ijazah.pdf")).toContain("Berkas ini tidak kami simpan, karena semua pertanyaan sudah dijawab");
     expect(summary).toContain("1. Nama lengkap sesuai KTP: Siti Aminah");
     expect(summary).toContain("3. Nomor telepon/WhatsApp yang dapat dihubungi: +6281234567890");
     expect(summary).toContain("9. Kabupaten/kota tempat koperasi: Kota Kupang");
@@ -217,9 +229,9 @@ describe("public-service forms of each start kind", () => {
     await h.as("Natalia");
     const toApplicant = await h.say("1");
     // Step 3 is the applicant's (fill in the request form): the chat form already did; they confirm.
-    expect(toApplicant).toContain("langkah untuk Anda: Formulir permohonan informasi publik diisi oleh pemohon");
+    expect(toApplicant).toContain("langkah untuk Anda.\n  Formulir permohonan informasi sudah Anda isi di chat ini.");
     await h.as("+Markus");
-    await h.say("Formulir sudah saya isi lengkap");
+    expect(await h.say("Formulir sudah saya isi lengkap")).toContain("Pesan Anda sudah diteruskan kepada petugas");
     await h.say("KIRIM");
     await h.as("Natalia");
     await h.say("1");
@@ -227,10 +239,12 @@ describe("public-service forms of each start kind", () => {
     expect(await h.say("/tugas")).toContain("[2] Tolak");
     await h.say("2");
     const refused = await h.say("Informasi yang diminta termasuk informasi yang dikecualikan (data pribadi anggota)");
-    expect(refused).toContain(`sopbot → Markus (belum terdaftar):\n  Kasus ${code}`);
-    expect(refused).toContain("ditolak.\n  Alasan: Informasi yang diminta termasuk informasi yang dikecualikan");
+    expect(refused).toContain(`sopbot → Markus (belum terdaftar):\n  Mohon maaf, permohonan Anda ${code}`);
+    expect(refused).toContain("tidak dapat dikabulkan.\n  Alasan: Informasi yang diminta termasuk informasi yang dikecualikan");
     await h.as("+Markus");
-    expect(await h.say(`STATUS ${code}`)).toContain("Status: ditolak");
+    const status = await h.say(`STATUS ${code}`);
+    expect(status).toContain("Status: ditolak");
+    expect(status).toContain("Alasan: Informasi yang diminta termasuk informasi yang dikecualikan");
   });
 
   it("SOP 47 (started by the office): the form opens the case at the Kepala Bidang's first step", async () => {

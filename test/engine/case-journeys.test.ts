@@ -30,24 +30,24 @@ describe("SOP 18 (KGB letter) from step 1 to the end", () => {
     await h.as("Rikardus");
     const took = await h.say("1");
     expect(took).toContain("Anda mengambil langkah 3");
-    expect(took).toContain("sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Kasus " + code + ": langkah 3 (3 dari 7) sudah diambil oleh Rikardus Nggadas");
+    expect(took).toContain("sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Kasus " + code + ": langkah 3 dari 7 sudah diambil oleh Rikardus Nggadas");
     await h.as("Yohanes");
     expect(await h.say("1")).toContain("Langkah ini sudah diambil oleh Rikardus Nggadas.");
     await h.as("Rikardus");
     expect(await h.say("1")).toContain("sopbot → Fransiska Nona Lodo");
 
     await h.as("Kasubag Kepegawaian");
-    expect(await h.say("1")).toContain("langkah 4 (4 dari 7) disetujui oleh Anda");
+    expect(await h.say("1")).toContain("langkah 4 dari 7 disetujui oleh Anda");
     await h.as("Sekretaris");
     expect(await h.say("1")).toContain("sopbot → Yosef Lamanepa (Kepala Dinas):\n  Tugas baru");
 
     await h.as("Kepala Dinas");
-    expect(await h.say("2")).toContain(`Tulis alasan pengembalian untuk kasus ${code}. Ketik /batal untuk membatalkan.`);
+    expect(await h.say("2")).toContain(`Tulis alasan pengembalian untuk kasus ${code}. Alasan ini hanya dibaca petugas. Ketik /batal untuk membatalkan.`);
     const returned = await h.say("Nomor surat dan TMT KGB belum sesuai");
-    expect(returned).toContain("langkah 6 (6 dari 7) dikembalikan oleh Anda");
+    expect(returned).toContain("langkah 6 dari 7 dikembalikan oleh Anda");
     expect(returned).toContain("sopbot → Maria Goreti Bria (Sekretaris):\n  Dikembalikan untuk diperbaiki — kasus");
-    expect(returned).toContain("Alasan dari Yosef Lamanepa (Kepala Dinas): Nomor surat dan TMT KGB belum sesuai");
-    expect(returned).toContain("Langkah 5 (5 dari 7)");
+    expect(returned).toContain("Dikembalikan oleh Yosef Lamanepa (Kepala Dinas). Alasan: Nomor surat dan TMT KGB belum sesuai");
+    expect(returned).toContain("Langkah 5 dari 7");
     // The opener hears of the return too.
     expect(returned).toContain(`sopbot → Stefanus Ola (Pengadministrasi Umum):\n  Kasus ${code} dikembalikan ke langkah 5`);
 
@@ -55,7 +55,7 @@ describe("SOP 18 (KGB letter) from step 1 to the end", () => {
     expect(await h.say("1")).toContain("sopbot → Yosef Lamanepa (Kepala Dinas):\n  Tugas baru");
     await h.as("Kepala Dinas");
     const signed = await h.say("1");
-    expect(signed).toContain("Langkah 7 (7 dari 7)");
+    expect(signed).toContain("Langkah 7 dari 7");
     // A returned step goes back to the one who did it; step 7 is new, so both are offered it again.
     await h.as("Yohanes");
     await h.say("1");
@@ -65,8 +65,9 @@ describe("SOP 18 (KGB letter) from step 1 to the end", () => {
     await h.as("Stefanus");
     const status = await h.say(`/kasus ${code.toLowerCase()}`);
     expect(status).toContain("Status: selesai");
-    expect(status).toMatch(/langkah 6 \(6 dari 7\) dikembalikan oleh Yosef Lamanepa, .* — Nomor surat dan TMT KGB belum sesuai/);
-    expect(status).toMatch(/langkah 3 \(3 dari 7\) diselesaikan oleh Rikardus Nggadas/);
+    expect(status).toMatch(/langkah 6 dari 7 dikembalikan oleh Yosef Lamanepa, /);
+    expect(status).toContain("Dikembalikan oleh Yosef Lamanepa (Kepala Dinas). Alasan: Nomor surat dan TMT KGB belum sesuai [internal]");
+    expect(status).toMatch(/langkah 3 dari 7 diselesaikan oleh Rikardus Nggadas/);
     expect(await h.auditProblems()).toEqual([]);
 
     const audit = await h.app.db.prisma.auditEvent.findMany({ where: { action: "step-return" } });
@@ -92,7 +93,7 @@ describe("SOP 20 (leave) from the employee to the BKD", () => {
     await h.say("2");
     const refused = await h.say("Tanggal bentrok dengan penyusunan laporan triwulan; ajukan ulang untuk minggu berikutnya");
     expect(refused).toContain("sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Dikembalikan untuk diperbaiki");
-    expect(refused).toContain("Alasan dari Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum): Tanggal bentrok");
+    expect(refused).toContain("Dikembalikan oleh Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum). Alasan: Tanggal bentrok");
 
     await h.as("Yohanes");
     expect(await h.say("2")).toContain("Tulis catatan untuk langkah ini");

@@ -25,7 +25,7 @@ describe("step deadlines", () => {
 
     h.clock.set(wita("2026-03-16 07:35"));
     const reminder = await h.tick();
-    expect(reminder).toContain(`sopbot → Maria Goreti Bria (Sekretaris):\n  Pengingat: langkah 1 (1 dari 7) kasus ${code} (KGB Simon Tualaka) sudah mencapai batas waktu (Senin, 16 Maret 2026 pukul 07.35 WITA).`);
+    expect(reminder).toContain(`sopbot → Maria Goreti Bria (Sekretaris):\n  Pengingat: langkah 1 dari 7 kasus ${code} (KGB Simon Tualaka) sudah mencapai batas waktu (Senin, 16 Maret 2026 pukul 07.35 WITA).`);
     expect(reminder).not.toContain("Eskalasi");
     h.clock.set(wita("2026-03-16 07:40"));
     expect(await h.tick()).not.toContain("Pengingat");
@@ -33,7 +33,7 @@ describe("step deadlines", () => {
     // 2 × 15 = 30 office minutes after opening: 10 on Friday, 20 on Monday → 07:50.
     h.clock.set(wita("2026-03-16 07:50"));
     const escalation = await h.tick();
-    expect(escalation).toContain(`sopbot → Yosef Lamanepa (Kepala Dinas):\n  Eskalasi: langkah 1 (1 dari 7) kasus ${code} (KGB Simon Tualaka) belum diselesaikan oleh Maria Goreti Bria`);
+    expect(escalation).toContain(`sopbot → Yosef Lamanepa (Kepala Dinas):\n  Eskalasi: langkah 1 dari 7 kasus ${code} (KGB Simon Tualaka) belum diselesaikan oleh Maria Goreti Bria`);
     h.clock.set(wita("2026-03-16 09:00"));
     expect(await h.tick()).not.toContain("Eskalasi");
     expect(await h.auditProblems()).toEqual([]);
@@ -68,7 +68,7 @@ describe("step deadlines", () => {
     h.clock.set(wita("2026-03-16 09:00"));
     h = await h.restart();
     const caughtUp = await h.tick();
-    expect(caughtUp).toContain(`Pengingat: langkah 1 (1 dari 7) kasus ${code}`);
+    expect(caughtUp).toContain(`Pengingat: langkah 1 dari 7 kasus ${code}`);
     expect(caughtUp).toContain("Eskalasi");
     h = await h.restart();
     expect(await h.tick()).toBe("");
@@ -128,7 +128,7 @@ describe("pinned flows", () => {
     await h.as("Sekretaris");
     const next = await h.say("1");
     expect(next).toContain(`kasus ${old}`);
-    expect(next).toContain("Langkah 2 (2 dari 7): Menugaskan pengelola kepegawaian");
+    expect(next).toContain("Langkah 2 dari 7: Menugaskan pengelola kepegawaian");
     expect(next).not.toContain("TEKS BARU");
     // A case opened now follows the edited file.
     await h.as("Stefanus");

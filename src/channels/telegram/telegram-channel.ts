@@ -42,14 +42,15 @@ export interface TelegramChannelDeps {
 }
 
 export const publicCommands = [
+  { command: "layanan", description: "Daftar layanan dan pendaftaran" },
+  { command: "status", description: "Posisi permohonan Anda: /status KODE" },
   { command: "bantuan", description: "Cara memakai layanan ini" },
-  { command: "daftar", description: "Daftarkan akun pejabat dengan kode dari admin" },
-  { command: "saya", description: "Siapa Anda menurut sistem" },
 ];
 
 export const officialCommands = [
   { command: "tugas", description: "Tugas saya yang masih terbuka" },
   { command: "kasus", description: "Status dan riwayat kasus: /kasus KODE" },
+  { command: "dokumen", description: "Berkas sebuah kasus: /dokumen KODE" },
   { command: "buka", description: "Buka kasus baru: /buka NOMOR-SOP perihal" },
   { command: "delegasi", description: "Tetapkan atau akhiri Plt./Plh." },
   { command: "batalkan", description: "Batalkan kasus: /batalkan KODE alasan" },

@@ -113,7 +113,7 @@ describe("Telegram channel", () => {
     const edit = recent().find((c) => c.method === "editMessageText");
     expect(edit?.payload["text"]).toMatch(/✔ Diselesaikan oleh Maria Goreti Bria \(Sekretaris\), Senin, 16 Maret 2026 pukul 08\.00 WITA/);
     expect(edit?.payload["reply_markup"]).toEqual({ inline_keyboard: [] });
-    expect(lastMessageTo(FRANSISKA)?.payload["text"]).toContain("Langkah 2 (2 dari 7)");
+    expect(lastMessageTo(FRANSISKA)?.payload["text"]).toContain("Langkah 2 dari 7");
   });
 
   it("refuses a repeated press with an alert and changes nothing", async () => {
@@ -153,7 +153,7 @@ describe("Telegram channel", () => {
     await handle(callbackUpdate(FRANSISKA, review[1]?.callback_data ?? "", 1));
     expect(lastMessageTo(FRANSISKA)?.payload["text"]).toContain("Tulis alasan pengembalian");
     await handle(textUpdate(FRANSISKA, "Lampirkan SK pangkat terakhir"));
-    expect(lastMessageTo(YOHANES)?.payload["text"]).toContain("Alasan dari Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum): Lampirkan SK pangkat terakhir");
+    expect(lastMessageTo(YOHANES)?.payload["text"]).toContain("Dikembalikan oleh Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum). Alasan: Lampirkan SK pangkat terakhir");
     newWindow();
     await handle(callbackUpdate(YOHANES, oldStep3Button, 1));
     expect(alerts()[0]?.payload).toMatchObject({ text: "Langkah ini sudah diproses atau tidak berlaku lagi. Tidak ada yang berubah.", show_alert: true });
@@ -175,7 +175,7 @@ describe("Telegram channel", () => {
     expect(sealed.includes(png.subarray(0, 8))).toBe(false);
     expect((await app.files?.read(stored[0]?.id ?? ""))?.bytes.equals(png)).toBe(true);
     // The Kasubag gets step 4 again, with the case's document.
-    expect(lastMessageTo(FRANSISKA)?.payload["text"]).toContain("Berkas kasus terlampir (1)");
+    expect(lastMessageTo(FRANSISKA)?.payload["text"]).toContain("Berkas terlampir (1)");
     expect(recent().filter((c) => c.method === "sendDocument").map((c) => String(c.payload["chat_id"]))).toEqual([String(FRANSISKA)]);
   });
 

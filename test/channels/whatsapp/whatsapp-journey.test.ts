@@ -191,7 +191,7 @@ describe("WhatsApp channel", () => {
       (m.message?.extendedTextMessage?.contextInfo as { stanzaId: string }).stanzaId = prompt?.id ?? "";
     });
     expect(replies.join("\n")).toContain(`Pilihan 1 (Selesai) untuk kasus ${code}.`);
-    expect(replies.join("\n")).toContain(`${FRANSISKA}: Kasus ${code}: langkah 2 (2 dari 7) diselesaikan oleh Anda.`);
+    expect(replies.join("\n")).toContain(`${FRANSISKA}: Kasus ${code}: langkah 2 dari 7 diselesaikan oleh Anda.`);
   });
 
   it("refuses stale and foreign replies and changes nothing", async () => {
@@ -236,7 +236,7 @@ describe("WhatsApp channel", () => {
     await say(FRANSISKA, "2");
     const returned = await say(FRANSISKA, "Status SK belum dilegalisir");
     // The reason starts with a keyword but is taken as the answer to the open question.
-    expect(returned.join("\n")).toContain("Alasan dari Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum): Status SK belum dilegalisir");
+    expect(returned.join("\n")).toContain("Dikembalikan oleh Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum). Alasan: Status SK belum dilegalisir");
   });
 
   it("replies to an image that no step waits for, and ignores own, status, group and history messages", async () => {

@@ -1,0 +1,34 @@
+// What the chat service and its commands are built from.
+import type { WorkCalendar } from "../../domain/working-time.ts";
+import type { ApplicantService } from "../applicant-service.ts";
+import type { CaseEngine } from "../case-engine.ts";
+import type { EngineStore } from "../case-ports.ts";
+import type { FilePort } from "../file-ports.ts";
+import type { Clock, Directory } from "../ports.ts";
+import type { StaffService } from "../staff-service.ts";
+
+export interface ChatServiceDeps {
+  store: EngineStore;
+  engine: CaseEngine;
+  applicants: ApplicantService;
+  staff?: StaffService;
+  /** Draws an SOP's swimlane chart as PNG pages (for /alur). */
+  sopChart?(sopNumber: number, officeId: string): { name: string; png: Buffer }[];
+  /** Where generated files (charts, reports) are kept to be sent. */
+  files?: FilePort;
+  renderPng?(svg: string): Buffer;
+  toXlsx?(sheets: { name: string; rows: Record<string, string | number | null>[] }[]): Promise<Buffer>;
+  calendar?(officeId: string): WorkCalendar;
+  /** Messages a chat that is not an official may send per minute (more are politely refused). */
+  publicRateLimit?: number;
+  directory: Directory;
+  clock: Clock;
+  /** The office a chat belongs to when nothing else tells (one office per deployment for now). */
+  defaultOfficeId: string;
+  /** Hours an enrolment code stays valid. */
+  enrolmentTtlHours?: number;
+  sopTitle(number: number): string | undefined;
+  sopStartKind(number: number): string | undefined;
+  /** The highest SOP number in the catalog (for "/alur 99" answers). */
+  sopCount?: number;
+}
