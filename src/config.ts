@@ -33,6 +33,12 @@ const envSchema = z
       .min(1, { error: "expected a number of at least 1" })
       .max(10, { error: "expected a number of at most 10" })
       .default(2),
+    PUBLIC_RATE_LIMIT: z.coerce
+      .number({ error: "expected a number of messages per minute" })
+      .int({ error: "expected a whole number" })
+      .min(5)
+      .max(1000)
+      .default(30),
     ENROLMENT_CODE_HOURS: z.coerce
       .number({ error: "expected a number of hours" })
       .int({ error: "expected a whole number of hours" })
@@ -51,6 +57,10 @@ const envSchema = z
       .optional(),
     TELEGRAM_WEBHOOK_PORT: z.coerce.number({ error: "expected a port number" }).int().min(1).max(65535).default(8080),
     TELEGRAM_API_ROOT: z.url({ error: "expected the URL of a Bot API server, e.g. http://127.0.0.1:8081" }).optional(),
+    // Telegram's pace: about one message a second per chat and 30 a second overall, with a margin.
+    // Only a self-hosted Bot API or a test stand-in with scaled limits calls for other values.
+    TELEGRAM_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(10).max(60_000).default(1100),
+    TELEGRAM_GLOBAL_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(0).max(10_000).default(35),
     WHATSAPP_ENABLED: booleanFlag.default(false),
     WHATSAPP_ACCOUNT: z.string().regex(/^[a-z0-9-]{1,32}$/, { error: "expected a short lower-case name, e.g. dinas-ntt" }).default("default"),
     WHATSAPP_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(500).max(60_000).default(1500),
@@ -99,12 +109,15 @@ export interface Config {
   shutdownGraceMs: number;
   escalationFactor: number;
   enrolmentCodeHours: number;
+  /** Messages a chat that is not an official's may send per minute. */
+  publicRateLimit: number;
   telegram:
     | {
         token: string;
         mode: "polling" | "webhook";
         webhook: { url: string; secret: string; port: number } | null;
         apiRoot: string | null;
+        pacing: { perChatMs: number; overallMs: number };
       }
     | null;
   files: { dir: string; key: Buffer | null; maxBytes: number };
@@ -167,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     escalationFactor: e.ESCALATION_FACTOR,
     enrolmentCodeHours: e.ENROLMENT_CODE_HOURS,
+    publicRateLimit: e.PUBLIC_RATE_LIMIT,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,
@@ -176,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
               ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, port: e.TELEGRAM_WEBHOOK_PORT }
               : null,
           apiRoot: e.TELEGRAM_API_ROOT ?? null,
+          pacing: { perChatMs: e.TELEGRAM_CHAT_GAP_MS, overallMs: e.TELEGRAM_GLOBAL_GAP_MS },
         }
       : null,
     whatsapp: e.WHATSAPP_ENABLED ? { account: e.WHATSAPP_ACCOUNT, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, globalGapMs: e.WHATSAPP_GLOBAL_GAP_MS } : null,

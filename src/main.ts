@@ -155,6 +155,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     defaultOfficeId: config.defaultOffice,
     enrolmentTtlHours: config.enrolmentCodeHours,
+    publicRateLimit: config.publicRateLimit,
     sopTitle: (n) => catalog.sops.get(n)?.value.title,
     sopChart: (n, officeId) => {
       const sop = catalog.sops.get(n)?.value;
@@ -180,7 +181,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       apiRoot: config.telegram.apiRoot,
       ...(options.telegram?.botInfo ? { botInfo: options.telegram.botInfo } : {}),
       ...(options.telegram?.transformer ? { transformer: options.telegram.transformer } : {}),
-      ...(options.telegram?.pacing === null ? { pacing: null } : {}),
+      pacing: options.telegram?.pacing === null ? null : { ...config.telegram.pacing, jitterMs: 0 },
       receive: (message) => receiveRef(message),
       precheck: (message) => chat.precheckAction(message),
       isOfficial: (userId) => chat.isOfficial("telegram", userId),
@@ -235,6 +236,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...(whatsapp ? { whatsapp: whatsapp.sender } : {}),
     },
     onError: (row, error) => logger.warn({ outboxId: row.id, channel: row.channel, err: error instanceof Error ? error.message : String(error) }, "send failed"),
+    onGiveUp: (row, reason) => logger.error({ outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason }, "message given up: parked for npm run outbox:failed"),
   });
 
   const receive = async (message: InboundMessage) => {

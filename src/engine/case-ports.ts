@@ -94,6 +94,8 @@ export interface OutboxDraft {
 export interface OutboxRow extends OutboxDraft {
   id: number;
   platformMessageId: string | null;
+  /** How many of its parts (text chunks, files) have been sent already. */
+  partsSent: number;
   status: "pending" | "sent" | "failed";
   attempts: number;
   nextAttemptAt: Date;

@@ -24,9 +24,36 @@ export class SendFailure extends Error {
   }
 }
 
-export interface ChannelSender {
-  /** Sends (or edits) a message; returns the platform's id of a new message when it has one. */
-  send(message: OutboundMessage): Promise<{ platformMessageId?: string } | void>;
+/**
+ * One platform call of a message: a chunk of its text (the choices go with the last chunk), one of
+ * its files, or the edit of an earlier message. Each part is recorded when it has been sent, so a
+ * retry resumes at the first part not sent yet.
+ */
+export type OutboundPart =
+  | { kind: "text"; index: number; text: string; withActions: boolean }
+  | { kind: "file"; index: number; fileId: string }
+  | { kind: "edit"; index: number };
+
+/** A sender that sends a message in one go (the console), or part by part (Telegram, WhatsApp). */
+export type ChannelSender =
+  | {
+      /** Sends (or edits) a message; returns the platform's id of a new message when it has one. */
+      send(message: OutboundMessage): Promise<{ platformMessageId?: string } | void>;
+    }
+  | {
+      /** The parts a message is sent as, always the same for the same message. */
+      parts(message: OutboundMessage): OutboundPart[];
+      /** Sends one part, paced like a message of its own; returns the platform's id of what it made. */
+      sendPart(message: OutboundMessage, part: OutboundPart): Promise<{ platformMessageId?: string } | void>;
+    };
+
+/** A message's parts: its text in chunks of at most `limit` characters (cut at line breaks), then each file. */
+export function messageParts(message: OutboundMessage, split: (text: string) => string[]): OutboundPart[] {
+  if (message.edit) return [{ kind: "edit", index: 0 }];
+  const chunks = split(message.text);
+  const parts: OutboundPart[] = chunks.map((text, i) => ({ kind: "text", index: i, text, withActions: i === chunks.length - 1 }));
+  for (const fileId of message.fileIds ?? []) parts.push({ kind: "file", index: parts.length, fileId });
+  return parts;
 }
 
 export interface OutboxPort {
@@ -38,6 +65,8 @@ export interface OutboxPort {
   claim(now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<OutboxRow[]>;
   /** The marks end the claim. */
   markSent(id: number, at: Date, platformMessageId?: string): Promise<void>;
+  /** Records that the first `partsSent` parts of a row went out (and the id of the message that carries its choices). */
+  markPartSent(id: number, partsSent: number, platformMessageId?: string): Promise<void>;
   /** The state of an earlier row, for edits of the message it produced. */
   platformMessageIdOf(id: number): Promise<{ status: string; platformMessageId: string | null } | null>;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
@@ -52,6 +81,8 @@ export interface DispatcherOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   onError?(row: OutboxRow, error: unknown): void;
+  /** Called once when a row is given up (parked as failed), with why. */
+  onGiveUp?(row: OutboxRow, reason: string): void;
   /** This instance's name in claims (several instances may share the outbox). */
   holder?: string;
   /** How long a claim lasts: an instance that dies holding rows delays them this long. */
@@ -118,7 +149,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         }
         edit = { platformMessageId: target.platformMessageId };
       }
-      const result = await sender.send({
+      const message: OutboundMessage = {
         channel: row.channel,
         chatId: row.chatId,
         text: row.text,
@@ -126,8 +157,23 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         ...(row.fileIds ? { fileIds: row.fileIds } : {}),
         ...(edit ? { edit } : {}),
         outboxId: row.id,
-      });
-      await options.outbox.markSent(row.id, options.clock.now(), result?.platformMessageId);
+      };
+      if ("send" in sender) {
+        const result = await sender.send(message);
+        await options.outbox.markSent(row.id, options.clock.now(), result?.platformMessageId);
+      } else {
+        // Part by part, from the first not yet sent: a retry never repeats a part that went out.
+        const parts = sender.parts(message);
+        let platformMessageId: string | undefined;
+        for (let i = row.partsSent; i < parts.length; i++) {
+          const part = parts[i] as OutboundPart;
+          const result = await sender.sendPart(message, part);
+          const id = part.kind === "text" && part.withActions ? result?.platformMessageId : undefined;
+          if (id) platformMessageId = id;
+          if (i < parts.length - 1) await options.outbox.markPartSent(row.id, i + 1, id);
+        }
+        await options.outbox.markSent(row.id, options.clock.now(), platformMessageId);
+      }
       counts.sent += 1;
     } catch (error) {
       if (error instanceof SendFailure && error.deferred) {
@@ -147,6 +193,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         counts.retried += 1;
       } else {
         await options.outbox.markFailed(row.id, attempts, message);
+        options.onGiveUp?.(row, retryable ? `still failing after ${attempts} attempts: ${message}` : message);
         counts.failed += 1;
       }
     }

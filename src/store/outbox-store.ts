@@ -17,6 +17,7 @@ function toRow(m: OutboxMessage): OutboxRow {
     ...(m.editOfId !== null ? { editOfId: m.editOfId } : {}),
     ...(m.fileIds ? { fileIds: JSON.parse(m.fileIds) as string[] } : {}),
     platformMessageId: m.platformMessageId,
+    partsSent: m.partsSent,
     ...(m.dedupeKey ? { dedupeKey: m.dedupeKey } : {}),
     status: m.status as OutboxRow["status"],
     attempts: m.attempts,
@@ -105,7 +106,11 @@ export function createOutboxStore(db: Database): OutboxPort & { failed(limit: nu
       return rows.map(toRow);
     },
     markSent: (id, at, platformMessageId) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 }, platformMessageId: platformMessageId ?? null, ...unclaimed } }), { shared: true }).then(() => undefined),
+      db
+        .write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 }, ...(platformMessageId ? { platformMessageId } : {}), ...unclaimed } }), { shared: true })
+        .then(() => undefined),
+    markPartSent: (id, partsSent, platformMessageId) =>
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { partsSent, ...(platformMessageId ? { platformMessageId } : {}) } }), { shared: true }).then(() => undefined),
     async platformMessageIdOf(id) {
       const row = await db.write((tx) => tx.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true } }));
       return row ? { status: row.status, platformMessageId: row.platformMessageId } : null;

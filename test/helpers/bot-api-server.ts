@@ -4,6 +4,7 @@
 // read what the bot called. Optionally it enforces Telegram's rate limits with 429 + retry_after,
 // and on demand it misbehaves like a Bot API having a bad day (faults(): 500s, hung requests, 429
 // bursts) for the next calls of the methods named.
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Update } from "grammy/types";
 
@@ -15,6 +16,8 @@ export interface RecordedCall {
   status: number;
   /** A hung request: how long until the client gave up (closed the connection); undefined if it never did. */
   abandonedAfterMs?: number;
+  /** The message_id this stand-in gave a message it accepted (sendMessage, sendDocument, sendPhoto). */
+  messageId?: number;
 }
 
 /** Faults for the next calls of `methods`, served in this order: 500s, then hangs, then 429s. */
@@ -31,11 +34,45 @@ export interface FaultPlan {
 
 type Fault = { kind: "500" } | { kind: "hang"; ms: number } | { kind: "429"; retryAfter: number };
 
+export interface RateLimits {
+  /** One message per chat in this window (Telegram: about 1000 ms). */
+  chatWindowMs: number;
+  /** At most `overallMax` messages in this window (Telegram: 30 per 1000 ms). */
+  overallWindowMs: number;
+  overallMax: number;
+}
+
+/** Telegram's published limits. */
+export const telegramLimits: RateLimits = { chatWindowMs: 1000, overallWindowMs: 1000, overallMax: 30 };
+
 export interface BotApiServerOptions {
   token: string;
-  /** Enforce ~1 message/s per chat and 30/s overall with 429 + retry_after, as Telegram does. */
-  rateLimits?: boolean;
+  /** Enforce Telegram's limits (true) or the same rules on a scaled clock, with 429 + retry_after. */
+  rateLimits?: boolean | RateLimits;
   files?: Map<string, Buffer>;
+}
+
+/** The files of a multipart upload (grammY sends each as a part with a filename): name and content hash. */
+function multipartFiles(raw: Buffer, contentType: string): { name: string; sha: string; size: number }[] {
+  const boundary = /boundary=([^;\s]+)/.exec(contentType)?.[1];
+  if (!boundary) return [];
+  const files: { name: string; sha: string; size: number }[] = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = raw.indexOf(delimiter);
+  while (at >= 0) {
+    const next = raw.indexOf(delimiter, at + delimiter.length);
+    if (next < 0) break;
+    const part = raw.subarray(at + delimiter.length + 2, next - 2);
+    const split = part.indexOf("\r\n\r\n");
+    const header = part.subarray(0, split).toString("latin1");
+    const name = /filename="?([^"\r\n;]+)"?/.exec(header)?.[1];
+    if (name) {
+      const body = part.subarray(split + 4);
+      files.push({ name, sha: createHash("sha256").update(body).digest("hex").slice(0, 16), size: body.length });
+    }
+    at = next;
+  }
+  return files;
 }
 
 async function body(req: IncomingMessage): Promise<Buffer> {
@@ -58,11 +95,13 @@ export async function startBotApiServer(options: BotApiServerOptions) {
   const faultsServed = { status500: 0, hang: 0, status429: 0 };
   const hung = new Set<{ timer: ReturnType<typeof setTimeout>; end: () => void }>();
 
+  const limits = options.rateLimits === true ? telegramLimits : options.rateLimits || null;
   const limited = (chatId: string, now: number): number | null => {
-    if (!options.rateLimits) return null;
-    const recentChat = (perChat.get(chatId) ?? []).filter((t) => now - t < 1000);
-    const recentAll = overall.filter((t) => now - t < 1000);
-    if (recentChat.length >= 1 || recentAll.length >= 30) return 1;
+    if (!limits) return null;
+    const recentChat = (perChat.get(chatId) ?? []).filter((t) => now - t < limits.chatWindowMs);
+    const recentAll = overall.filter((t) => now - t < limits.overallWindowMs);
+    // retry_after is in whole seconds, as Telegram answers it.
+    if (recentChat.length >= 1 || recentAll.length >= limits.overallMax) return 1;
     recentChat.push(now);
     perChat.set(chatId, recentChat);
     overall.splice(0, overall.length, ...recentAll, now);
@@ -89,10 +128,11 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     if ((req.headers["content-type"] ?? "").includes("application/json") && raw.length > 0) payload = JSON.parse(raw.toString()) as Record<string, unknown>;
     else if ((req.headers["content-type"] ?? "").includes("multipart/form-data")) {
       const chat = /name="chat_id"\r\n\r\n([^\r]+)/.exec(raw.toString("latin1"));
-      payload = { chat_id: chat?.[1], multipart: true };
+      payload = { chat_id: chat?.[1], multipart: true, files: multipartFiles(raw, req.headers["content-type"] ?? "") };
     }
     const reply = (status: number, data: unknown) => {
-      calls.push({ method, payload, at: Date.now(), status });
+      const result = (data as { result?: { message_id?: number } }).result;
+      calls.push({ method, payload, at: Date.now(), status, ...(typeof result?.message_id === "number" ? { messageId: result.message_id } : {}) });
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(data));
     };
     const ok = (result: unknown) => reply(200, { ok: true, result });
@@ -130,7 +170,7 @@ export async function startBotApiServer(options: BotApiServerOptions) {
       return;
     }
     const chat = { id: Number(payload["chat_id"]), type: "private", first_name: "x" };
-    if (["sendMessage", "sendDocument", "editMessageText"].includes(method)) {
+    if (["sendMessage", "sendDocument", "sendPhoto", "editMessageText"].includes(method)) {
       const wait = limited(String(payload["chat_id"]), Date.now());
       if (wait !== null) {
         rejected429 += 1;
@@ -166,6 +206,8 @@ export async function startBotApiServer(options: BotApiServerOptions) {
         return ok({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat, text: payload["text"] });
       case "sendDocument":
         return ok({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat, document: { file_id: "d", file_unique_id: "d" } });
+      case "sendPhoto":
+        return ok({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat, photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }] });
       case "getFile":
         return ok({ file_id: payload["file_id"], file_unique_id: "u", file_path: `documents/${String(payload["file_id"])}` });
       default:

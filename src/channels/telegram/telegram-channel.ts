@@ -4,7 +4,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, InlineKeyboard, InputFile, type BotError, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { FilePort } from "../../engine/file-ports.ts";
-import { SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
+import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
 import { createSlotPacer, telegramPacing, type PacingOptions } from "../../engine/pacer.ts";
 import type { EventLog } from "../../engine/ports.ts";
 import { storageFailureOf } from "../../engine/storage-unavailable.ts";
@@ -214,39 +214,36 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
 
   const pacer = deps.pacing === null ? null : createSlotPacer(deps.pacing ?? telegramPacing);
   const sender: ChannelSender = {
-    async send(message) {
+    parts: (message) => messageParts(message, (text) => splitText(text)),
+    async sendPart(message, part) {
       const chatId = message.chatId;
-      // Stay under Telegram's limits instead of running into its 429 answers: wait in place for a
-      // slot up to 1.5 s away (the overall 30/s rhythm of the dispatcher's concurrent sends, and the
-      // same chat again after about a second); a message further back is put back in the outbox
-      // for then, not counted as a failure. Inbound messages do not wait for these sends.
+      // Stay under Telegram's limits instead of running into its 429 answers: every part (a text
+      // chunk, a file, an edit) is a message of its own to Telegram and takes its own slot. Wait in
+      // place for a slot up to 1.5 s away; a part further back is put back in the outbox for then
+      // (not counted as a failure). Inbound messages do not wait for these sends.
       const slot = pacer?.book(chatId, Date.now(), 1500) ?? { booked: true, waitMs: 0 };
       if (!slot.booked) throw new SendFailure("paced", true, slot.retryAfterMs, true);
       if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
       try {
-        if (message.edit) {
+        if (part.kind === "edit") {
+          if (!message.edit) return undefined;
           try {
             await bot.api.editMessageText(chatId, Number(message.edit.platformMessageId), message.text.slice(0, TEXT_LIMIT), { reply_markup: { inline_keyboard: [] } });
           } catch (error) {
             if (!isHarmlessEditError(error)) throw error;
           }
-          return;
+          return undefined;
         }
-        const parts = splitText(message.text);
-        const keyboard = keyboardOf(message);
-        let lastId: number | undefined;
-        for (const [i, part] of parts.entries()) {
-          const last = i === parts.length - 1;
-          const sent = await bot.api.sendMessage(chatId, part, last && keyboard ? { reply_markup: keyboard } : {});
-          lastId = sent.message_id;
+        if (part.kind === "text") {
+          const keyboard = part.withActions ? keyboardOf(message) : undefined;
+          const sent = await bot.api.sendMessage(chatId, part.text, keyboard ? { reply_markup: keyboard } : {});
+          return { platformMessageId: String(sent.message_id) };
         }
-        for (const fileId of message.fileIds ?? []) {
-          const file = await deps.files.read(fileId);
-          if (!file) continue;
-          if (fitsAsPhoto(file.mime, file.bytes)) await bot.api.sendPhoto(chatId, new InputFile(file.bytes, file.name), { caption: file.name });
-          else await bot.api.sendDocument(chatId, new InputFile(file.bytes, file.name));
-        }
-        return lastId !== undefined ? { platformMessageId: String(lastId) } : undefined;
+        const file = await deps.files.read(part.fileId);
+        if (!file) return undefined; // removed since (a file that was not kept): nothing to send
+        if (fitsAsPhoto(file.mime, file.bytes)) await bot.api.sendPhoto(chatId, new InputFile(file.bytes, file.name), { caption: file.name });
+        else await bot.api.sendDocument(chatId, new InputFile(file.bytes, file.name));
+        return undefined;
       } catch (error) {
         throw toSendFailure(error);
       }

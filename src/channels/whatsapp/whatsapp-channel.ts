@@ -3,7 +3,7 @@
 // sent as paced texts with numbered choices, and as documents.
 import type { AuthenticationState, WAMessage } from "@whiskeysockets/baileys";
 import type { FilePort } from "../../engine/file-ports.ts";
-import { SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
+import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
 import type { EventLog, KeyValueStore } from "../../engine/ports.ts";
 import type { InboundMessage } from "../../engine/types.ts";
 import { messages } from "../../engine/messages.ts";
@@ -167,19 +167,24 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   }
 
   const sender: ChannelSender = {
-    async send(message) {
-      if (message.edit) return; // WhatsApp messages are not edited; the engine's replies say the outcome.
+    // The text with its numbered choices in one message (WhatsApp takes long texts), then each file.
+    parts: (message) => (message.edit ? [] : messageParts(message, (text) => [text])),
+    async sendPart(message, part) {
       const sock = current;
       if (!sock || status !== "open") throw new SendFailure("whatsapp is not connected", true, 30_000);
+      // Every part is a message to WhatsApp and keeps the pace on its own.
       const wait = pacer.reserve(message.chatId, deps.now().getTime());
       if (wait > 0) throw new SendFailure("paced", true, wait, true);
       try {
-        const sent = await sock.sendMessage(message.chatId, { text: renderForWhatsApp(message) });
-        for (const fileId of message.fileIds ?? []) {
-          const file = await deps.files.read(fileId);
+        if (part.kind === "text") {
+          const sent = await sock.sendMessage(message.chatId, { text: renderForWhatsApp({ ...message, text: part.text }) });
+          return sent?.key?.id ? { platformMessageId: sent.key.id } : undefined;
+        }
+        if (part.kind === "file") {
+          const file = await deps.files.read(part.fileId);
           if (file) await sock.sendMessage(message.chatId, { document: file.bytes, mimetype: file.mime, fileName: file.name });
         }
-        return sent?.key?.id ? { platformMessageId: sent.key.id } : undefined;
+        return undefined;
       } catch (error) {
         throw new SendFailure(error instanceof Error ? error.message : String(error), true);
       }
