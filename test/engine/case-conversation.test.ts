@@ -81,6 +81,18 @@ describe("what the applicant sends after submitting", () => {
     expect(await h.say("/berkas scripts/demo-files/sk-pangkat.pdf")).toContain("Berkas ini tidak kami simpan: tidak ada tugas yang menunggu berkas dari Anda.");
     expect(await h.app.db.prisma.storedFile.count()).toBe(1);
   });
+
+  it("takes words that begin with a keyword as words for the office, and a keyword alone as a command", async () => {
+    h = await startHarness({ now: monday, secondsPerMessage: 5 });
+    const kase = await submitted(h, "Rina", "klinik-legalitas");
+    await h.as("+Rina");
+    for (const words of ["Status surat saya bagaimana, pak?", "Batal saja pak, kami tunda dulu", "Layanan ini berapa lama?"]) {
+      expect(await h.say(words)).toContain(`Pesan Anda sudah diteruskan kepada petugas yang menangani permohonan ${kase.code}`);
+    }
+    expect((await entries(h, kase.id)).map((e) => e.text)).toEqual(["Status surat saya bagaimana, pak?", "Batal saja pak, kami tunda dulu", "Layanan ini berapa lama?"]);
+    expect(await h.say("STATUS")).toContain(`• ${kase.code}`);
+    expect(await h.say(`status ${kase.code}`)).toContain(`Permohonan ${kase.code} — Layanan Legalitas Koperasi`);
+  });
 });
 
 describe("a step paused for the applicant", () => {

@@ -14,7 +14,7 @@ import { delegationCommands } from "./commands/delegation.ts";
 import { generalCommands } from "./commands/general.ts";
 import { officeCommands } from "./commands/office.ts";
 import type { ChatServiceDeps } from "./deps.ts";
-import { cleanInbound, keywordCommand, parseCommand } from "./inbound-text.ts";
+import { cleanInbound, isPlainKeyword, keywordCommand, parseCommand } from "./inbound-text.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 
 export type { ChatServiceDeps } from "./deps.ts";
@@ -68,11 +68,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
     let text = message.attachment ? "" : (message.text?.trim() ?? "");
     // A keyword is a command (WhatsApp users cannot tap a menu of slash commands), except while a
-    // free-text answer is awaited (a reason or a form answer may begin with "status …"); then only a
-    // keyword on its own counts.
+    // free-text answer is awaited (a reason or a form answer may begin with "status …") and from
+    // people who are not officials (their words go to their case); then only a keyword on its own counts.
     if (text && !text.startsWith("/")) {
       const answering = (await tx.prompt(chatKey)) !== null || (await tx.formSession(chatKey))?.kind === "form";
-      if (!answering || /^(batal|bantuan|status|layanan)$/i.test(text) || /^status\s+\d{1,2}[- ]?[a-z0-9]{5}$/i.test(text)) text = keywordCommand(text);
+      const keyword = answering ? /^(batal|bantuan|status|layanan)$/i.test(text) || /^status\s+\d{1,2}[- ]?[a-z0-9]{5}$/i.test(text) : !official ? isPlainKeyword(text) : true;
+      if (keyword) text = keywordCommand(text);
     }
     const command = parseCommand(text);
 

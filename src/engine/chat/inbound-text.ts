@@ -11,6 +11,16 @@ export function keywordCommand(text: string): string {
   return match ? `/${(match[1] ?? "").toLowerCase()}${match[2] ?? ""}` : text;
 }
 
+/**
+ * For someone who is not an official, a keyword counts only on its own (or STATUS / DAFTAR with a
+ * code): "Status surat saya bagaimana?" or "Batal saja, pak" are words for the office, not commands,
+ * and must reach the case instead of being answered as a command.
+ */
+export function isPlainKeyword(text: string): boolean {
+  const t = text.trim();
+  return /^(batal|bantuan|layanan|saya|pejabat)$/i.test(t) || /^status(\s+\d{1,2}[- ]?[a-z0-9]{5})?$/i.test(t) || /^daftar\s+[a-z0-9]{4}-?[a-z0-9]{4}$/i.test(t);
+}
+
 /** Splits "/cmd@bot arg1 arg2" into a lower-case command and its argument text. */
 export function parseCommand(text: string): { command: string; args: string } | null {
   const match = /^\/([a-zA-Z_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
