@@ -15,7 +15,8 @@ import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
 import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
 import { createApplicantService } from "./engine/applicant-service.ts";
 import { createChatService, type ChatService } from "./engine/chat/chat-service.ts";
-import { createOutboxDispatcher, type OutboxDispatcher } from "./engine/outbox-dispatcher.ts";
+import { createOutboxDispatcher, SendFailure, type OutboxDispatcher } from "./engine/outbox-dispatcher.ts";
+import { errorInfo, stackFrames } from "./engine/error-info.ts";
 import { systemClock, type Clock } from "./engine/ports.ts";
 import type { InboundMessage } from "./engine/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -235,7 +236,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...(telegram ? { telegram: telegram.sender } : {}),
       ...(whatsapp ? { whatsapp: whatsapp.sender } : {}),
     },
-    onError: (row, error) => logger.warn({ outboxId: row.id, channel: row.channel, err: error instanceof Error ? error.message : String(error) }, "send failed"),
+    onError: (row, error) => logger.warn({ outboxId: row.id, channel: row.channel, ...errorInfo(error), ...(error instanceof SendFailure ? { reason: error.message } : {}) }, "send failed"),
     onGiveUp: (row, reason) => logger.error({ outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason }, "message given up: parked for npm run outbox:failed"),
   });
 
@@ -245,7 +246,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // retried there and must never reach the sender as "not recorded".
     const sending = dispatcher.flush().then(
       () => undefined,
-      (error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, "outbox pass failed; its rows are retried"),
+      (error: unknown) => logger.warn(errorInfo(error), "outbox pass failed; its rows are retried"),
     );
     // Chat platforms pace their sends (Telegram about 1/s per chat), and an update must not wait
     // for that. The console (a person at a terminal, unpaced) waits for its replies.
@@ -297,7 +298,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     onGain: async () => {
       logger.info({ instance: instanceId }, whatsapp ? "leader: running the scheduled jobs and the WhatsApp socket" : "leader: running the scheduled jobs");
       // The scheduler's start-up catch-up run is not awaited: renewing the lease must not wait for it.
-      void scheduler.start().catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "scheduler start failed"));
+      void scheduler.start().catch((error: unknown) => logger.error(errorInfo(error), "scheduler start failed"));
       await whatsapp?.start();
     },
     onLose: async (reason) => {
@@ -305,7 +306,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await whatsapp?.stop();
       await scheduler.stop();
     },
-    onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "leader lease failed"),
+    onError: (error) => logger.error(errorInfo(error), "leader lease failed"),
     // Rows claimed by an instance that died go out as soon as their claim expires, not at the next minute.
     whileLeading: async () => {
       await dispatcher.flush();
@@ -324,7 +325,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await dispatcher.flush();
       },
     })),
-    onError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "scheduled job failed"),
+    onError: (error) => logger.error(errorInfo(error), "scheduled job failed"),
   });
 
   if (options.console) {
@@ -338,7 +339,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       onError: (error) => {
         const storage = classifyStorageError(error);
         if (storage) logger.error({ storage: storage.fault, code: storage.code }, "console message not recorded: storage unavailable");
-        else logger.error({ err: error instanceof Error ? error.message : String(error) }, "console message failed");
+        else logger.error(errorInfo(error), "console message failed");
       },
     });
   }
@@ -383,19 +384,20 @@ async function run(): Promise<number> {
 
   let runtime: TelegramRuntime | undefined;
   if (app.telegram && config.telegram) {
-    await app.telegram.setPublicCommands().catch((e: unknown) => logger.warn({ err: String(e) }, "setMyCommands failed"));
+    await app.telegram.setPublicCommands().catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
     const officialChats = await app.db.prisma.chatIdentity.findMany({ where: { channel: "telegram", officialId: { not: null } }, select: { externalId: true } });
-    await app.telegram.setOfficialCommands(officialChats.map((c) => c.externalId)).catch((e: unknown) => logger.warn({ err: String(e) }, "setMyCommands failed"));
-    runtime = config.telegram.webhook ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger) : await startPolling(app.telegram.bot, logger);
+    await app.telegram.setOfficialCommands(officialChats.map((c) => c.externalId)).catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
+    runtime = config.telegram.webhook ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger) : await startPolling(app.telegram.bot, logger, () => stop("telegram polling stopped", 1));
   }
 
-
   let stopping = false;
+  let exitCode = 0;
   let release: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const stop = (signal: string) => {
+  const stop = (signal: string, code = 0) => {
+    exitCode = Math.max(exitCode, code);
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping: no new input, finishing work in flight");
@@ -404,6 +406,17 @@ async function run(): Promise<number> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // Errors that escaped every boundary: the bot cannot know what state they left, so it logs what
+  // they were (kind, codes, stack frames — never their message) and stops cleanly with code 1 for
+  // the service manager to start it again. See README "Errors the bot survives".
+  process.on("unhandledRejection", (reason) => {
+    logger.fatal({ ...errorInfo(reason), frames: stackFrames(reason) }, "unhandled rejection: stopping");
+    stop("unhandledRejection", 1);
+  });
+  process.on("uncaughtException", (error) => {
+    logger.fatal({ ...errorInfo(error), frames: stackFrames(error) }, "uncaught exception: stopping");
+    stop("uncaughtException", 1);
+  });
 
   logger.info({ office: config.defaultOffice, database: app.db.location, telegram: config.telegram?.mode ?? "off", whatsapp: Boolean(config.whatsapp), console: consoleWanted }, "sopbot started");
   // The leader (at once, when this is the only instance) starts the scheduled jobs and WhatsApp.
@@ -417,8 +430,8 @@ async function run(): Promise<number> {
   }, config.shutdownGraceMs);
   timer.unref();
   await app.close();
-  logger.info("stopped");
-  return 0;
+  logger.info({ exitCode }, "stopped");
+  return exitCode;
 }
 
 function isEntryPoint(): boolean {
@@ -432,7 +445,8 @@ if (isEntryPoint()) {
       if (error instanceof ConfigError || error instanceof MigrationError || error instanceof StartupError) {
         process.stderr.write(`sopbot cannot start.\n${error.message}\n`);
       } else {
-        process.stderr.write(`sopbot stopped on an unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        // Kind, codes and stack frames only: an error's message may carry values (a token, personal data).
+        process.stderr.write(`sopbot stopped on an unexpected error: ${JSON.stringify(errorInfo(error))}\n  ${stackFrames(error).join("\n  ")}\n`);
       }
       process.exit(1);
     },

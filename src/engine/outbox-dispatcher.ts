@@ -7,6 +7,7 @@
 // only the oldest pending row of each chat can be claimed, so a chat's messages go out in order and
 // two dispatchers never send the same row. Rows of different chats are sent concurrently.
 import type { OutboxRow } from "./case-ports.ts";
+import { errorSummary } from "./error-info.ts";
 import type { Clock } from "./ports.ts";
 import type { ChannelName, OutboundMessage } from "./types.ts";
 
@@ -183,7 +184,9 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         return;
       }
       options.onError?.(row, error);
-      const message = error instanceof Error ? error.message : String(error);
+      // A send failure's text is ours (a status and the platform's description); any other error is
+      // reduced to its kind and codes, so no value it carries is stored or logged.
+      const message = error instanceof SendFailure ? error.message : errorSummary(error);
       const retryable = !(error instanceof SendFailure) || error.retryable;
       if (retryable && attempts < maxAttempts) {
         const wait = error instanceof SendFailure && error.retryAfterMs !== undefined ? error.retryAfterMs : backoffMs(attempts, base, max);

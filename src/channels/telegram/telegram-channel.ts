@@ -1,13 +1,14 @@
 // The Telegram adapter (grammY): updates become InboundMessages for the engine; outbox rows become
 // Bot API calls. Button presses are answered at once; the real reply comes from the outbox.
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, InlineKeyboard, InputFile, type BotError, type Context, type Transformer } from "grammy";
+import { Bot, HttpError, InlineKeyboard, InputFile, type BotError, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { FilePort } from "../../engine/file-ports.ts";
 import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
 import { createSlotPacer, telegramPacing, type PacingOptions } from "../../engine/pacer.ts";
 import type { EventLog } from "../../engine/ports.ts";
 import { storageFailureOf } from "../../engine/storage-unavailable.ts";
+import { errorInfo } from "../../engine/error-info.ts";
 import { messages } from "../../engine/messages.ts";
 import type { InboundMessage, OutboundMessage } from "../../engine/types.ts";
 import { isHarmlessEditError, toSendFailure } from "./telegram-errors.ts";
@@ -62,6 +63,20 @@ export const officialCommands = [
 
 const apology = "Maaf, terjadi kesalahan pada sistem saat memproses pesan Anda. Silakan coba lagi sebentar lagi.";
 
+/** The same error with the bot token cut out of its cause's message and stack (network failures name the URL). */
+export function withoutToken(error: unknown, token: string): unknown {
+  if (!(error instanceof HttpError)) return error;
+  const cause = error.error;
+  if (!(cause instanceof Error)) return error;
+  const scrub = (text: string) => text.split(token).join("<token>");
+  const safe = new Error(scrub(cause.message));
+  safe.name = cause.name;
+  safe.stack = scrub(cause.stack ?? "");
+  const code = (cause as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(safe, { code });
+  return new HttpError(scrub(error.message), safe);
+}
+
 /** Splits a long text at line breaks into parts Telegram accepts. */
 export function splitText(text: string, limit = TEXT_LIMIT): string[] {
   if (text.length <= limit) return [text];
@@ -103,6 +118,22 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
     client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}), timeoutSeconds: API_TIMEOUT_SECONDS },
   });
   if (deps.transformer) bot.api.config.use(deps.transformer);
+  // Outermost: no error leaves the Bot API client with the token in it (a network failure's cause
+  // names the request URL, /bot<token>/…), whoever prints it — grammY, the runner, Node on an
+  // unhandled rejection. Polling failures are logged here, by kind, at most once a minute.
+  let lastPollWarning = 0;
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      return await prev(method, payload, signal);
+    } catch (error) {
+      const safe = withoutToken(error, deps.token);
+      if (method === "getUpdates" && Date.now() - lastPollWarning > 60_000) {
+        lastPollWarning = Date.now();
+        deps.log.warn(errorInfo(safe), "telegram polling failed; retrying");
+      }
+      throw safe;
+    }
+  });
   const apiRoot = deps.apiRoot ?? "https://api.telegram.org";
   const maxBytes = deps.files.maxBytes;
   const maxMb = Math.round(maxBytes / 1024 / 1024);
@@ -118,7 +149,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
   async function refreshMenu(ctx: Context): Promise<void> {
     if (!ctx.chat || !ctx.from) return;
     if (await deps.isOfficial(String(ctx.from.id))) {
-      await bot.api.setMyCommands(officialCommands, { scope: { type: "chat", chat_id: ctx.chat.id } }).catch((e: unknown) => deps.log.warn({ err: String(e) }, "setMyCommands failed"));
+      await bot.api.setMyCommands(officialCommands, { scope: { type: "chat", chat_id: ctx.chat.id } }).catch((e: unknown) => deps.log.warn(errorInfo(e), "setMyCommands failed"));
     }
   }
 
@@ -134,7 +165,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
     const error = err.error;
     const storage = storageFailureOf(error);
     if (storage) deps.log.error({ update: err.ctx.update.update_id, storage: storage.fault, code: storage.code }, "telegram update not recorded: storage unavailable");
-    else deps.log.error({ update: err.ctx.update.update_id, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "telegram update failed");
+    else deps.log.error({ update: err.ctx.update.update_id, ...errorInfo(error) }, "telegram update failed");
     const text = storage ? messages.notRecorded(storage.fault) : apology;
     try {
       // A press already answered ("Diproses…") cannot be answered again: say it in the chat.
@@ -199,7 +230,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
       if (!response.ok) throw new Error(`download ${response.status}`);
       bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
-      deps.log.warn({ err: error instanceof Error ? error.message : String(error), update: ctx.update.update_id }, "telegram file download failed");
+      deps.log.warn({ update: ctx.update.update_id, ...errorInfo(error) }, "telegram file download failed");
       await deps.receive({ ...inbound, attachment: { rejected: "failed", maxMb } });
       return;
     }

@@ -1,6 +1,7 @@
 // Turns Bot API failures into SendFailure: 429 waits for retry_after, 5xx and network errors are
 // retried, anything else (blocked by the user, chat not found, bad request) is permanent.
 import { GrammyError, HttpError } from "grammy";
+import { errorSummary } from "../../engine/error-info.ts";
 import { SendFailure } from "../../engine/outbox-dispatcher.ts";
 
 export function toSendFailure(error: unknown): SendFailure {
@@ -13,8 +14,9 @@ export function toSendFailure(error: unknown): SendFailure {
     if (error.error_code >= 500) return new SendFailure(description, true);
     return new SendFailure(description, false);
   }
-  if (error instanceof HttpError) return new SendFailure(`network: ${error.message}`, true);
-  return new SendFailure(error instanceof Error ? error.message : String(error), true);
+  // A network failure's cause names the URL, token included: only its kind and code are kept.
+  if (error instanceof HttpError) return new SendFailure(`network: ${errorSummary(error.error)}`, true);
+  return new SendFailure(errorSummary(error), true);
 }
 
 /** Edits that have nothing to change, or whose message is gone, are done as far as we care. */

@@ -4,6 +4,7 @@
 import { createServer, type Server } from "node:http";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { webhookCallback, type Bot } from "grammy";
+import { errorInfo } from "../../engine/error-info.ts";
 import type { EventLog } from "../../engine/ports.ts";
 import { API_TIMEOUT_SECONDS } from "./telegram-channel.ts";
 
@@ -21,10 +22,19 @@ const allowedUpdates = ["message", "callback_query"] as const;
  */
 export const LONG_POLL_SECONDS = API_TIMEOUT_SECONDS - 10;
 
-export async function startPolling(bot: Bot, log: EventLog): Promise<TelegramRuntime> {
+/**
+ * Long polling. The runner's own console output is off (it printed every failed poll with the
+ * request URL, token included); failures are logged by kind in the channel's API transformer. If
+ * the runner gives up (after its 15 hours of retries), `onStopped` hears of it.
+ */
+export async function startPolling(bot: Bot, log: EventLog, onStopped: (error: unknown) => void = () => undefined): Promise<TelegramRuntime> {
   await bot.init();
   await bot.api.deleteWebhook();
-  const handle: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates], timeout: LONG_POLL_SECONDS } } });
+  const handle: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates], timeout: LONG_POLL_SECONDS }, silent: true } });
+  handle.task()?.catch((error: unknown) => {
+    log.error(errorInfo(error), "telegram long polling stopped");
+    onStopped(error);
+  });
   log.info({ bot: bot.botInfo.username }, "telegram long polling started");
   return {
     stop: async () => {
@@ -43,7 +53,7 @@ export async function startWebhook(bot: Bot, options: { url: string; secret: str
       return;
     }
     handle(req, res).catch((error: unknown) => {
-      log.error({ err: error instanceof Error ? error.message : String(error) }, "telegram webhook request failed");
+      log.error(errorInfo(error), "telegram webhook request failed");
       if (!res.headersSent) res.writeHead(500).end();
     });
   });

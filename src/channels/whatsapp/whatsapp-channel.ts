@@ -6,6 +6,7 @@ import type { FilePort } from "../../engine/file-ports.ts";
 import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
 import type { EventLog, KeyValueStore } from "../../engine/ports.ts";
 import type { InboundMessage } from "../../engine/types.ts";
+import { errorInfo, errorSummary } from "../../engine/error-info.ts";
 import { messages } from "../../engine/messages.ts";
 import { storageFailureOf, type StorageUnavailableError } from "../../engine/storage-unavailable.ts";
 import { useDatabaseAuthState } from "./auth-state.ts";
@@ -85,7 +86,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     try {
       bytes = await deps.download(msg);
     } catch (error) {
-      deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, "whatsapp media download failed");
+      deps.log.warn(errorInfo(error), "whatsapp media download failed");
       await deps.receive({ ...base, attachment: { rejected: "failed", maxMb } });
       return;
     }
@@ -104,7 +105,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     if (!chat || !sock || status !== "open") return;
     const wait = pacer.reserve(chat, deps.now().getTime());
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 10_000)));
-    await sock.sendMessage(chat, { text: messages.notRecorded(storage.fault) }).catch((error: unknown) => deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, "whatsapp notice failed"));
+    await sock.sendMessage(chat, { text: messages.notRecorded(storage.fault) }).catch((error: unknown) => deps.log.warn(errorInfo(error), "whatsapp notice failed"));
   }
 
   /** Messages of one chat are handled one after another, in order; chats run independently. */
@@ -115,7 +116,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
       .catch(async (error: unknown) => {
         const storage = storageFailureOf(error);
         if (storage) await tellNotRecorded(chat, storage);
-        else deps.log.error({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "whatsapp message failed");
+        else deps.log.error(errorInfo(error), "whatsapp message failed");
       })
       .catch(() => undefined);
     chains.set(chat, next);
@@ -186,7 +187,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
         }
         return undefined;
       } catch (error) {
-        throw new SendFailure(error instanceof Error ? error.message : String(error), true);
+        throw new SendFailure(errorSummary(error), true);
       }
     },
   };
