@@ -73,7 +73,7 @@ export interface AppOptions {
   /** Test hooks for the Telegram channel: a known bot identity and a Bot API stand-in. */
   telegram?: { botInfo?: UserFromGetMe; transformer?: Transformer; pacing?: null };
   /** Test hooks for WhatsApp: a socket stand-in fed with recorded events, and media bytes. */
-  whatsapp?: { makeSocket?: () => WhatsAppSocketLike; download?: (message: unknown) => Promise<Buffer> };
+  whatsapp?: { makeSocket?: () => WhatsAppSocketLike; download?: (message: unknown) => Promise<Buffer>; schedule?: (fn: () => void, ms: number) => void };
   /** Tests and benchmarks: every inbound message waits until what it caused has been sent. */
   awaitDelivery?: boolean;
 }
@@ -191,6 +191,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       now: () => clock.now(),
     });
   }
+  const outboxStore = createOutboxStore(db);
   let whatsapp: WhatsAppChannel | undefined;
   if (config.whatsapp) {
     if (!files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the WhatsApp channel.");
@@ -202,7 +203,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       kv: createKeyValueStore(db, config.whatsapp.account),
       makeSocket:
         options.whatsapp?.makeSocket ??
-        ((auth) =>
+        ((auth, socketOptions) =>
           makeWASocket({
             auth,
             logger: baileysLogger,
@@ -210,21 +211,27 @@ export async function createApp(options: AppOptions): Promise<App> {
             markOnlineOnConnect: false,
             syncFullHistory: false,
             generateHighQualityLinkPreview: false,
+            getMessage: socketOptions.getMessage,
           }) as unknown as WhatsAppSocketLike),
-      download: (options.whatsapp?.download as ((m: unknown) => Promise<Buffer>) | undefined) ?? ((m) => downloadMediaMessage(m as Parameters<typeof downloadMediaMessage>[0], "buffer", {})),
+      download:
+        (options.whatsapp?.download as ((m: unknown) => Promise<Buffer>) | undefined) ??
+        ((m, ctx) =>
+          downloadMediaMessage(m as Parameters<typeof downloadMediaMessage>[0], "buffer", {}, ctx.reuploadRequest ? { logger: baileysLogger, reuploadRequest: ctx.reuploadRequest } : undefined) as Promise<Buffer>),
+      sentText: (messageId) => outboxStore.sentText("whatsapp", messageId),
       receive: (message) => receiveRef(message),
       files,
       log: logger,
       now: () => clock.now(),
       notifyAdmins: (text) => notifyAdmins(text),
       pacing: { perChatMs: config.whatsapp.chatGapMs, overallMs: config.whatsapp.globalGapMs, jitterMs: 400 },
+      ...(options.whatsapp?.schedule ? { schedule: options.whatsapp.schedule } : {}),
     });
   }
   // SQLite serves one instance: after a crash the restarted process is the same instance and takes
   // its lease and claims back at once. On PostgreSQL each process is its own instance.
   const instanceId = config.instanceId ?? (db.provider === "sqlite" ? "single" : `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`);
   const dispatcher = createOutboxDispatcher({
-    outbox: createOutboxStore(db),
+    outbox: outboxStore,
     clock,
     holder: instanceId,
     // A dead instance's claimed rows wait this long before another instance sends them.

@@ -23,6 +23,9 @@ export const messages = {
   unknownCommand: (command: string) =>
     `Maaf, perintah ${command} tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia.`,
   notUnderstood: "Maaf, pesan Anda belum dapat kami proses. Ketik /bantuan untuk melihat apa yang bisa dilakukan.",
+  /** A voice note, sticker … : said what it was and what the bot reads instead. */
+  unsupported: (kind: "voice" | "video" | "sticker" | "location" | "contact" | "other") =>
+    `Maaf, ${{ voice: "pesan suara", video: "video", sticker: "stiker", location: "lokasi", contact: "kontak", other: "jenis pesan ini" }[kind]} belum dapat kami baca. Silakan tulis pesan Anda dengan teks, atau kirim foto atau berkas PDF.`,
   whoAmIUnknown: (channelLabel: string) =>
     `Anda belum terdaftar sebagai pejabat (akun ${channelLabel} ini belum ditautkan). Ketik /bantuan untuk melihat perintah yang tersedia.`,
   whoAmI: (name: string, office: string, positions: string[]) =>

@@ -2,6 +2,9 @@
 
 export type ChannelName = "console" | "telegram" | "whatsapp";
 
+/** Content a chat can carry that the bot does not read: the sender is told what it accepts. */
+export type UnsupportedContent = "voice" | "video" | "sticker" | "location" | "contact" | "other";
+
 /** A message from a person, as any channel adapter delivers it to the engine. */
 export interface InboundMessage {
   channel: ChannelName;
@@ -21,6 +24,8 @@ export interface InboundMessage {
   action?: { token: string };
   /** A photo or document: already checked and stored by the channel, or why it was refused. */
   attachment?: { file: { id: string; name: string; mime: string; size: number } } | { rejected: "too-large" | "type" | "empty" | "failed"; maxMb: number };
+  /** A voice note, video, sticker, location or contact: nothing the bot can read. */
+  unsupported?: UnsupportedContent;
   receivedAt: Date;
 }
 

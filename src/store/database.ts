@@ -34,6 +34,12 @@ export interface Database {
    * full or unreachable it rejects with StorageUnavailableError (nothing of `fn` is kept).
    */
   write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /**
+   * A small transaction that must not queue behind the case transactions (the WhatsApp session's
+   * signal keys): SQLite runs it on a connection of its own (it waits only for SQLite's own lock,
+   * held for the milliseconds a transaction commits), PostgreSQL on its own pooled connection.
+   */
+  writeAside<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   readonly gate: WriteGate;
   readonly provider: DbTarget["provider"];
   /** The SQLite file, or the PostgreSQL URL without its password. */
@@ -72,6 +78,7 @@ const writeLockKey = 7270736902;
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const target: DbTarget = options.target ?? { provider: "sqlite", file: options.file ?? "" };
   let prisma: PrismaClient;
+  let aside: PrismaClient;
   let migration: MigrationOutcome;
   let location: string;
   if (target.provider === "sqlite") {
@@ -83,6 +90,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+    aside = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file }) });
+    await aside.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
     location = file;
   } else {
     migration = await migratePostgres(target.url, options.migrationsDir ?? defaultPostgresMigrationsDir);
@@ -92,6 +101,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const { PrismaClient: PgPrismaClient } = await import("./generated-pg/client.ts");
     prisma = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaClient;
+    aside = prisma;
     location = redactUrl(target.url);
   }
   const gate = createWriteGate();
@@ -120,10 +130,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         throw toStorageError(error);
       });
     },
+    writeAside: (fn) => {
+      if (closed) return Promise.reject(new Error("The database is closed."));
+      return aside.$transaction(fn, { timeout: timeout, maxWait: timeout }).catch((error: unknown) => {
+        throw toStorageError(error);
+      });
+    },
     close: async () => {
       if (closed) return;
       closed = true;
       await gate.drain();
+      if (aside !== prisma) await aside.$disconnect();
       await prisma.$disconnect();
     },
   };

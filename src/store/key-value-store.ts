@@ -1,4 +1,6 @@
-// The KeyValueStore port on the WhatsAppAuth table, one namespace per linked account.
+// The KeyValueStore port on the WhatsAppAuth table, one namespace per linked account. Its reads and
+// writes go aside from the case transactions (db.writeAside): the WhatsApp session's signal keys
+// are read and written while messages are decrypted, and must not wait for a queue of presses.
 import type { KeyValueStore } from "../engine/ports.ts";
 import type { Database } from "./database.ts";
 
@@ -6,12 +8,12 @@ export function createKeyValueStore(db: Database, account: string): KeyValueStor
   return {
     async get(keys) {
       if (keys.length === 0) return new Map();
-      const rows = await db.write((tx) => tx.whatsAppAuth.findMany({ where: { account, key: { in: keys } } }));
+      const rows = await db.writeAside((tx) => tx.whatsAppAuth.findMany({ where: { account, key: { in: keys } } }));
       return new Map(rows.map((r) => [r.key, r.value]));
     },
     async set(entries) {
       if (entries.length === 0) return;
-      await db.write(async (tx) => {
+      await db.writeAside(async (tx) => {
         for (const [key, value] of entries) {
           if (value === null) await tx.whatsAppAuth.deleteMany({ where: { account, key } });
           else await tx.whatsAppAuth.upsert({ where: { account_key: { account, key } }, create: { account, key, value }, update: { value } });
@@ -19,7 +21,7 @@ export function createKeyValueStore(db: Database, account: string): KeyValueStor
       });
     },
     async clear() {
-      await db.write((tx) => tx.whatsAppAuth.deleteMany({ where: { account } }));
+      await db.writeAside((tx) => tx.whatsAppAuth.deleteMany({ where: { account } }));
     },
   };
 }

@@ -1,5 +1,6 @@
 // The outbox rows for the dispatcher, and the admin's view of failures.
 import type { ActionRef, OutboxRow } from "../engine/case-ports.ts";
+import { renderWithChoices } from "../engine/choices-text.ts";
 import type { OutboxPort } from "../engine/outbox-dispatcher.ts";
 import type { ChannelName } from "../engine/types.ts";
 import type { Database } from "./database.ts";
@@ -94,7 +95,14 @@ async function claimOnPostgres(db: Database, now: Date, limit: number, channels:
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
-export function createOutboxStore(db: Database): OutboxPort & { failed(limit: number): Promise<OutboxRow[]>; pending(): Promise<number> } {
+export interface OutboxStore extends OutboxPort {
+  failed(limit: number): Promise<OutboxRow[]>;
+  pending(): Promise<number>;
+  /** The text (with its choices, as WhatsApp showed them) of a message sent with this platform id. */
+  sentText(channel: ChannelName, platformMessageId: string): Promise<string | null>;
+}
+
+export function createOutboxStore(db: Database): OutboxStore {
   return {
     // Claims go through the write gate too: on SQLite's single connection, a read outside it could
     // see rows of a transaction that is still open (and may yet roll back).
@@ -123,5 +131,11 @@ export function createOutboxStore(db: Database): OutboxPort & { failed(limit: nu
       return (await db.prisma.outboxMessage.findMany({ where: { status: "failed" }, orderBy: { id: "desc" }, take: limit })).map(toRow);
     },
     pending: () => db.prisma.outboxMessage.count({ where: { status: "pending" } }),
+    async sentText(channel, platformMessageId) {
+      const row = await db.prisma.outboxMessage.findFirst({ where: { channel, platformMessageId }, orderBy: { id: "desc" } });
+      if (!row) return null;
+      const actions = row.actions ? (JSON.parse(row.actions) as ActionRef[]) : [];
+      return renderWithChoices(row.text, actions);
+    },
   };
 }

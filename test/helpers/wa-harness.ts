@@ -19,6 +19,9 @@ export class FakeSocket implements WhatsAppSocketLike {
   emitter = new EventEmitter();
   sent: { jid: string; content: Record<string, unknown>; id: string; at: number }[] = [];
   ended = false;
+  /** LID → phone-number JID, as Baileys' lidMapping would answer. */
+  lidMap = new Map<string, string>();
+  signalRepository = { lidMapping: { getPNForLID: async (lid: string) => this.lidMap.get(lid) ?? null } };
   constructor(private readonly clock: FakeClock) {}
   ev = {
     on: (event: string, fn: (...args: never[]) => void) => {
@@ -85,7 +88,15 @@ export async function pairedDatabase(databaseUrl: string): Promise<void> {
   await db.close();
 }
 
-export async function startWhatsAppApp(options: { databaseUrl: string; dir: string; clock: FakeClock; sockets?: FakeSocket[] }): Promise<WaHarness> {
+export async function startWhatsAppApp(options: {
+  databaseUrl: string;
+  dir: string;
+  clock: FakeClock;
+  sockets?: FakeSocket[];
+  logger?: ReturnType<typeof createLogger>;
+  /** Timers of the channel (reconnect waits, write retries); default: run at once. */
+  schedule?: (fn: () => void, ms: number) => void;
+}): Promise<WaHarness> {
   const { clock } = options;
   const sockets = options.sockets ?? [];
   const media = new Map<string, Buffer>();
@@ -100,10 +111,11 @@ export async function startWhatsAppApp(options: { databaseUrl: string; dir: stri
   });
   const app = await createApp({
     config,
-    logger: createLogger("silent"),
+    logger: options.logger ?? createLogger("silent"),
     clock,
     awaitDelivery: true,
     whatsapp: {
+      schedule: options.schedule ?? ((fn) => void setTimeout(fn, 0)),
       makeSocket: () => {
         const s = new FakeSocket(clock);
         sockets.push(s);

@@ -238,9 +238,11 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
     await deps.receive({ ...inbound, attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb } });
   });
 
-  // Anything else (stickers, voice, locations …) gets help, not silence.
+  // Anything else (voice, video, stickers, locations, contacts …) is answered with what the bot reads.
   safe.on("message", async (ctx) => {
-    await deps.receive({ ...base(ctx, `${ctx.chat.id}:${ctx.message.message_id}`), text: "", receivedAt: deps.now() });
+    const m = ctx.message;
+    const unsupported = m.voice || m.audio ? "voice" : m.video || m.video_note || m.animation ? "video" : m.sticker ? "sticker" : m.location || m.venue ? "location" : m.contact ? "contact" : "other";
+    await deps.receive({ ...base(ctx, `${ctx.chat.id}:${m.message_id}`), unsupported, receivedAt: deps.now() });
   });
 
   const pacer = deps.pacing === null ? null : createSlotPacer(deps.pacing ?? telegramPacing);

@@ -37,7 +37,16 @@ export async function useDatabaseAuthState(kv: KeyValueStore, logger?: Parameter
           entries.push([`${type}:${id}`, value === null || value === undefined ? null : JSON.stringify(value, BufferJSON.replacer)]);
         }
       }
-      await kv.set(entries);
+      // Baileys retries its own transactional key writes; a write outside them is tried again here.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await kv.set(entries);
+          return;
+        } catch (error) {
+          if (attempt >= 3) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        }
+      }
     },
   };
   return {

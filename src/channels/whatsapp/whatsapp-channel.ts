@@ -1,21 +1,23 @@
 // The WhatsApp adapter (Baileys 7): one live socket per account, the session kept in the database,
-// disconnects handled by reason, inbound notifications turned into InboundMessages, and outbox rows
-// sent as paced texts with numbered choices, and as documents.
-import type { AuthenticationState, WAMessage } from "@whiskeysockets/baileys";
-import type { FilePort } from "../../engine/file-ports.ts";
-import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
-import type { EventLog, KeyValueStore } from "../../engine/ports.ts";
-import type { InboundMessage } from "../../engine/types.ts";
+// disconnects handled by reason, inbound messages (live and those that waited on the server while
+// the bot was offline) turned into InboundMessages, and outbox rows sent part by part: the text
+// with numbered choices, then each document, each paced.
+import type { AuthenticationState, WAMessage, WAMessageKey, proto } from "@whiskeysockets/baileys";
+import { isLidUser, jidNormalizedUser } from "@whiskeysockets/baileys";
 import { errorInfo, errorSummary } from "../../engine/error-info.ts";
+import type { FilePort } from "../../engine/file-ports.ts";
 import { messages } from "../../engine/messages.ts";
+import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
+import { createPacer, defaultPacing, type PacingOptions } from "../../engine/pacer.ts";
+import type { EventLog, KeyValueStore } from "../../engine/ports.ts";
 import { storageFailureOf, type StorageUnavailableError } from "../../engine/storage-unavailable.ts";
+import type { InboundMessage } from "../../engine/types.ts";
 import { useDatabaseAuthState } from "./auth-state.ts";
 import { classify } from "./inbound.ts";
-import { createPacer, defaultPacing, type PacingOptions } from "../../engine/pacer.ts";
 import { renderForWhatsApp } from "./outbound.ts";
 import { decideOnClose } from "./reconnect-policy.ts";
 
-/** The part of a Baileys socket this adapter uses (a recorded-event fake implements it in tests). */
+/** The part of a Baileys socket this adapter uses (a stand-in fed with proto-built events implements it in tests). */
 export interface WhatsAppSocketLike {
   ev: {
     on(event: "connection.update", fn: (update: { connection?: string; lastDisconnect?: { error?: unknown }; qr?: string }) => void): void;
@@ -24,15 +26,27 @@ export interface WhatsAppSocketLike {
   };
   sendMessage(jid: string, content: Record<string, unknown>): Promise<{ key?: { id?: string | null } } | undefined>;
   end(error?: Error): void;
+  /** Asks the sender's phone to upload expired media again (Baileys' updateMediaMessage). */
+  updateMediaMessage?(message: WAMessage): Promise<WAMessage>;
+  /** Baileys' LID ⇄ phone-number mapping. */
+  signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
+}
+
+/** What the adapter gives the socket it makes (Baileys' socket config). */
+export interface SocketOptions {
+  /** A message the bot sent, to send again to a phone that could not decrypt it. */
+  getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>;
 }
 
 export interface WhatsAppChannelDeps {
   kv: KeyValueStore;
-  makeSocket(auth: AuthenticationState): WhatsAppSocketLike;
+  makeSocket(auth: AuthenticationState, options: SocketOptions): WhatsAppSocketLike;
   receive(message: InboundMessage): Promise<void>;
   files: FilePort;
-  /** Downloads and decrypts a media message (Baileys' downloadMediaMessage in production). */
-  download(message: WAMessage): Promise<Buffer>;
+  /** Downloads and decrypts a media message (Baileys' downloadMediaMessage), asking for a re-upload when it expired. */
+  download(message: WAMessage, ctx: { reuploadRequest?: (m: WAMessage) => Promise<WAMessage> }): Promise<Buffer>;
+  /** The text of a message the bot sent on WhatsApp, by the id WhatsApp gave it. */
+  sentText?(messageId: string): Promise<string | null>;
   log: EventLog;
   now(): Date;
   /** Tells the office's admins on their other channels (logged out, replaced, banned …). */
@@ -40,6 +54,8 @@ export interface WhatsAppChannelDeps {
   pacing?: PacingOptions;
   /** Test hook for timers. */
   schedule?(fn: () => void, ms: number): void;
+  /** Tries of a session write that fails (credentials, the inbound mark); default 5. */
+  saveAttempts?: number;
 }
 
 export type WhatsAppStatus = "idle" | "connecting" | "open" | "stopped";
@@ -50,48 +66,101 @@ export function statusCodeOf(error: unknown): number | undefined {
   return output?.statusCode;
 }
 
+/** The newest message time (seconds) the session has handled, kept with the session. */
+const WATERMARK = "inbound-watermark";
+/** Appends up to this much older than the mark still count (clocks and queues are not exact). */
+const WATERMARK_SLACK_S = 600;
+/** With no mark yet (a fresh pairing), appends of the last day count. */
+const FIRST_RUN_WINDOW_S = 24 * 3600;
+
 export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   const pacer = createPacer(deps.pacing ?? defaultPacing);
   const schedule = deps.schedule ?? ((fn, ms) => void setTimeout(fn, ms).unref());
+  const attempts = deps.saveAttempts ?? 5;
   let current: WhatsAppSocketLike | null = null;
   let status: WhatsAppStatus = "idle";
   let attempt = 0;
   let stopped = false;
+  /** One promise chain per chat with messages in flight; a chat leaves the map when it is idle. */
   const chains = new Map<string, Promise<void>>();
+  let watermark: number | null = null;
+  let savedWatermark: number | null = null;
+
+  /** A session write that must not be lost: tried again with growing pauses, then logged. */
+  async function persist(what: string, write: () => Promise<void>): Promise<void> {
+    for (let i = 1; ; i++) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        deps.log.warn({ what, attempt: i, ...errorInfo(error) }, "whatsapp session write failed");
+        if (i >= attempts) {
+          deps.log.error({ what, ...errorInfo(error) }, "whatsapp session write given up");
+          return;
+        }
+        await new Promise<void>((resolve) => schedule(resolve, 200 * 2 ** (i - 1)));
+      }
+    }
+  }
+
+  function noteSeen(timestamp: number): void {
+    if (timestamp <= 0 || (watermark !== null && timestamp <= watermark)) return;
+    watermark = timestamp;
+    if (savedWatermark === null || watermark - savedWatermark >= 60) {
+      savedWatermark = watermark;
+      const value = String(watermark);
+      void persist("inbound mark", () => deps.kv.set([[WATERMARK, value]]));
+    }
+  }
+
+  async function senderOf(c: Extract<ReturnType<typeof classify>, { kind: "message" }>): Promise<{ senderId: string; alias: string | null }> {
+    if (!isLidUser(c.senderId) || c.alias) return { senderId: c.senderId, alias: c.alias };
+    // Only the LID is known: ask Baileys for the phone number behind it (the identity we enrolled).
+    const pn = await current?.signalRepository?.lidMapping?.getPNForLID(c.senderId).catch(() => null);
+    return pn ? { senderId: jidNormalizedUser(pn), alias: c.senderId } : { senderId: c.senderId, alias: null };
+  }
 
   async function handleMessage(msg: WAMessage, type: string): Promise<void> {
-    const c = classify(msg, type);
+    const since = type === "append" ? (watermark !== null ? watermark - WATERMARK_SLACK_S : Math.floor(deps.now().getTime() / 1000) - FIRST_RUN_WINDOW_S) : null;
+    const c = classify(msg, type, { appendSince: since });
     if (c.kind === "ignore") return;
+    const { senderId, alias } = await senderOf(c);
     const base: InboundMessage = {
       channel: "whatsapp",
-      chatId: c.senderId,
-      senderId: c.senderId,
-      ...(c.alias ? { senderAlias: c.alias } : {}),
+      chatId: senderId,
+      senderId,
+      ...(alias ? { senderAlias: alias } : {}),
       ...(c.pushName ? { senderName: c.pushName } : {}),
       messageId: c.messageId,
       ...(c.text !== null ? { text: c.text } : {}),
       ...(c.quotedId ? { replyTo: { platformMessageId: c.quotedId } } : {}),
+      ...(c.unsupported ? { unsupported: c.unsupported } : {}),
       receivedAt: deps.now(),
     };
     if (!c.media) {
       await deps.receive(base);
+      noteSeen(c.timestamp);
       return;
     }
     const maxMb = Math.round(deps.files.maxBytes / 1024 / 1024);
     if (c.media.declaredSize > deps.files.maxBytes) {
       await deps.receive({ ...base, attachment: { rejected: "too-large", maxMb } });
+      noteSeen(c.timestamp);
       return;
     }
     let bytes: Buffer;
     try {
-      bytes = await deps.download(msg);
+      const sock = current;
+      bytes = await deps.download(msg, sock?.updateMediaMessage ? { reuploadRequest: (m) => (sock.updateMediaMessage as (m: WAMessage) => Promise<WAMessage>)(m) } : {});
     } catch (error) {
       deps.log.warn(errorInfo(error), "whatsapp media download failed");
       await deps.receive({ ...base, attachment: { rejected: "failed", maxMb } });
+      noteSeen(c.timestamp);
       return;
     }
-    const saved = await deps.files.save({ bytes, name: c.media.name, channel: "whatsapp", uploaderId: c.senderId, at: deps.now() });
+    const saved = await deps.files.save({ bytes, name: c.media.name, channel: "whatsapp", uploaderId: senderId, at: deps.now() });
     await deps.receive({ ...base, attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb } });
+    noteSeen(c.timestamp);
   }
 
   /**
@@ -118,12 +187,32 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
         if (storage) await tellNotRecorded(chat, storage);
         else deps.log.error(errorInfo(error), "whatsapp message failed");
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => {
+        if (chains.get(chat) === next) chains.delete(chat);
+      });
     chains.set(chat, next);
     return next;
   }
 
+  async function getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
+    const text = key.id && deps.sentText ? await deps.sentText(key.id).catch(() => null) : null;
+    return text ? { conversation: text } : undefined;
+  }
+
+  /** A socket event handler that never throws into Baileys (an escaped error would stop the process). */
+  function guarded<A extends unknown[]>(name: string, fn: (...args: A) => void | Promise<void>): (...args: A) => void {
+    return (...args: A) => {
+      try {
+        void Promise.resolve(fn(...args)).catch((error: unknown) => deps.log.error({ event: name, ...errorInfo(error) }, "whatsapp event handler failed"));
+      } catch (error) {
+        deps.log.error({ event: name, ...errorInfo(error) }, "whatsapp event handler failed");
+      }
+    };
+  }
+
   async function connect(): Promise<void> {
+    if (stopped) return;
     const auth = await useDatabaseAuthState(deps.kv);
     if (!auth.paired) {
       status = "stopped";
@@ -131,40 +220,52 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
       await deps.notifyAdmins("WhatsApp belum ditautkan. Jalankan: npm run wa:pair -- <nomor telepon>");
       return;
     }
+    if (watermark === null) {
+      const stored = Number((await deps.kv.get([WATERMARK])).get(WATERMARK));
+      if (Number.isFinite(stored) && stored > 0) watermark = savedWatermark = stored;
+    }
     // One live socket per account: the previous one is closed before a new one opens.
     current?.end();
     status = "connecting";
-    const sock = deps.makeSocket(auth.state);
+    const sock = deps.makeSocket(auth.state, { getMessage });
     current = sock;
-    sock.ev.on("creds.update", () => void auth.saveCreds());
-    sock.ev.on("messages.upsert", ({ messages, type }) => {
-      if (sock !== current) return;
-      for (const m of messages) void enqueue(m, type);
-    });
-    sock.ev.on("connection.update", ({ connection, lastDisconnect }) => {
-      if (sock !== current) return;
-      if (connection === "open") {
-        status = "open";
-        attempt = 0;
-        deps.log.info({}, "whatsapp connected");
-      }
-      if (connection !== "close" || stopped) return;
-      attempt += 1;
-      const decision = decideOnClose(statusCodeOf(lastDisconnect?.error), attempt);
-      if (decision.action === "reconnect") {
-        status = "connecting";
-        deps.log.warn({ reason: decision.reason, delayMs: decision.delayMs, attempt }, "whatsapp reconnecting");
-        schedule(() => void connect(), decision.delayMs);
-        return;
-      }
-      status = "stopped";
-      current = null;
-      deps.log.error({ reason: decision.reason }, "whatsapp stopped");
-      void (async () => {
+    sock.ev.on("creds.update", guarded("creds.update", () => persist("credentials", auth.saveCreds)));
+    sock.ev.on(
+      "messages.upsert",
+      guarded("messages.upsert", ({ messages: list, type }: { messages: WAMessage[]; type: string }) => {
+        if (sock !== current) return;
+        for (const m of list) void enqueue(m, type);
+      }),
+    );
+    sock.ev.on(
+      "connection.update",
+      guarded("connection.update", async ({ connection, lastDisconnect }: { connection?: string; lastDisconnect?: { error?: unknown } }) => {
+        if (sock !== current) return;
+        if (connection === "open") {
+          status = "open";
+          attempt = 0;
+          deps.log.info({}, "whatsapp connected");
+        }
+        if (connection !== "close") return;
+        if (stopped) {
+          status = "stopped";
+          return;
+        }
+        attempt += 1;
+        const decision = decideOnClose(statusCodeOf(lastDisconnect?.error), attempt);
+        if (decision.action === "reconnect") {
+          status = "connecting";
+          deps.log.warn({ reason: decision.reason, delayMs: decision.delayMs, attempt }, "whatsapp reconnecting");
+          schedule(() => void connect().catch((error: unknown) => deps.log.error(errorInfo(error), "whatsapp reconnect failed")), decision.delayMs);
+          return;
+        }
+        status = "stopped";
+        current = null;
+        deps.log.error({ reason: decision.reason }, "whatsapp stopped");
         if (decision.clearSession) await auth.clear();
         if (decision.tellAdmin) await deps.notifyAdmins(`WhatsApp berhenti: ${decision.reason}. Tautkan ulang dengan: npm run wa:pair -- <nomor telepon>`);
-      })();
-    });
+      }),
+    );
   }
 
   const sender: ChannelSender = {
@@ -194,16 +295,27 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
 
   return {
     sender,
-    start: connect,
+    /** Connects (again after a stop: a channel stopped when leadership was lost starts afresh). */
+    async start(): Promise<void> {
+      stopped = false;
+      attempt = 0;
+      await connect();
+    },
     status: () => status,
-    /** Handles one recorded upsert (tests feed recorded payloads through here too). */
+    /** Handles one upsert as the socket would deliver it (tests feed events through here too). */
     ingest: (upsert: { messages: WAMessage[]; type: string }) => Promise.all(upsert.messages.map((m) => enqueue(m, upsert.type))).then(() => undefined),
+    /** Chats with messages in flight (for tests of the bound). */
+    busyChats: () => chains.size,
     async stop(): Promise<void> {
       stopped = true;
       status = "stopped";
       current?.end();
       current = null;
       await Promise.all(chains.values());
+      if (watermark !== null && watermark !== savedWatermark) {
+        const value = String(watermark);
+        await persist("inbound mark", () => deps.kv.set([[WATERMARK, value]]));
+      }
     },
   };
 }

@@ -55,6 +55,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       if (limit === "warn") return [{ text: "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu satu menit, lalu lanjutkan." }];
     }
 
+    if (message.unsupported) return [{ text: messages.unsupported(message.unsupported) }];
+
     if (message.attachment && "rejected" in message.attachment) {
       const { rejected, maxMb } = message.attachment;
       return [{ text: rejected === "too-large" ? fileTexts.tooLarge(maxMb) : rejected === "type" ? fileTexts.wrongType : rejected === "empty" ? fileTexts.empty : fileTexts.failed }];

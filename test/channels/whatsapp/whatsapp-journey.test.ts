@@ -1,4 +1,4 @@
-// A full SOP case on WhatsApp: recorded messages.upsert payloads fed through a socket stand-in into
+// A full SOP case on WhatsApp: hand-made messages.upsert events (Baileys' proto types) fed through a socket stand-in into
 // the real app (SQLite, engine, outbox), numbered and quoted replies, a return with a reason, stale
 // and foreign replies, a document, a LID sender, pacing, restarts with the stored session, log-out.
 import { EventEmitter } from "node:events";
@@ -240,10 +240,11 @@ describe("WhatsApp channel", () => {
   });
 
   it("replies to an image that no step waits for, and ignores own, status, group and history messages", async () => {
+    // (The events are hand-made from Baileys' proto types: test/helpers/wa-fixtures.ts.)
     expect((await feed("image")).join("\n")).toContain("tidak ada tugas yang menunggu berkas dari Anda");
     const rowsBefore = await app.db.prisma.outboxMessage.count();
     expect(await feed("ignored")).toEqual([]);
-    expect(await feed("append")).toEqual([]);
+    expect(await feed("history-append")).toEqual([]);
     expect(await app.db.prisma.outboxMessage.count()).toBe(rowsBefore);
   });
 

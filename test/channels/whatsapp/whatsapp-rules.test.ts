@@ -1,4 +1,5 @@
-// Pure parts of the WhatsApp channel: reconnect decisions, recorded payload classification,
+// Pure parts of the WhatsApp channel: reconnect decisions, classification of upserts (hand-made
+// from Baileys' proto types, see test/helpers/wa-fixtures.ts),
 // numbered-choice rendering and pacing; and the session round-trip through the database.
 import { initAuthCreds, proto, type WAMessage } from "@whiskeysockets/baileys";
 import { afterEach, describe, expect, it } from "vitest";
@@ -30,7 +31,7 @@ describe("reconnect decisions", () => {
   });
 });
 
-describe("classifying recorded messages.upsert payloads", () => {
+describe("classifying messages.upsert events", () => {
   it("reads plain text", () => {
     const [m] = fixture("text").messages;
     expect(classify(m as WAMessage, "notify")).toMatchObject({ kind: "message", senderId: "6281100000001@s.whatsapp.net", alias: null, text: "BANTUAN", quotedId: null, media: null });
@@ -50,9 +51,30 @@ describe("classifying recorded messages.upsert payloads", () => {
       media: { type: "document", name: "SK Pangkat Kristina Bere.pdf", declaredSize: 182734 },
     });
   });
-  it("ignores own, status, group, newsletter and reaction messages, and history appends", () => {
-    expect(fixture("ignored").messages.map((m) => classify(m, "notify").kind)).toEqual(["ignore", "ignore", "ignore", "ignore", "ignore"]);
-    expect(classify(fixture("append").messages[0] as WAMessage, "append")).toEqual({ kind: "ignore", why: "upsert type append" });
+  it("ignores own, status, group, newsletter and reaction messages", () => {
+    expect(fixture("ignored").messages.map((m) => classify(m, "notify"))).toEqual([
+      { kind: "ignore", why: "own message" },
+      { kind: "ignore", why: "status or broadcast" },
+      { kind: "ignore", why: "group" },
+      { kind: "ignore", why: "newsletter" },
+      { kind: "ignore", why: "protocol or reaction" },
+    ]);
+  });
+  it("takes an append that waited on the server while the bot was offline, but not history or a notification", () => {
+    const since = 1773620400 - 600; // the session's mark, less the slack
+    expect(classify(fixture("offline-append").messages[0] as WAMessage, "append", { appendSince: since })).toMatchObject({ kind: "message", text: "TUGAS", timestamp: 1773620700 });
+    expect(classify(fixture("history-append").messages[0] as WAMessage, "append", { appendSince: since })).toEqual({ kind: "ignore", why: "history" });
+    expect(classify(fixture("stub-append").messages[0] as WAMessage, "append", { appendSince: since })).toEqual({ kind: "ignore", why: "notification" });
+    expect(classify(fixture("text").messages[0] as WAMessage, "prepend")).toEqual({ kind: "ignore", why: "upsert type prepend" });
+  });
+  it.each([
+    ["voice", "voice"],
+    ["video", "video"],
+    ["sticker", "sticker"],
+    ["location", "location"],
+    ["contact", "contact"],
+  ])("knows a %s message as content it cannot read", (name, kind) => {
+    expect(classify(fixture(name).messages[0] as WAMessage, "notify")).toMatchObject({ kind: "message", text: null, media: null, unsupported: kind });
   });
 });
 
