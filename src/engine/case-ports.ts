@@ -240,7 +240,10 @@ export interface EngineTx {
   clearPrompt(chatKey: string): Promise<void>;
 
   enqueue(draft: OutboxDraft, at: Date): Promise<void>;
-  /** Messages that offered buttons for a task and have not been edited yet. */
+  /**
+   * Messages that offered choices for a task and still offer them: never edited, or last edited to
+   * new choices. `text` is what the message shows now.
+   */
   actionMessagesOfTask(taskId: string): Promise<{ id: number; channel: ChannelName; chatId: string; text: string }[]>;
   /** Cases of an office that overlap [from, to) (created before `to`, not closed before `from`), and their tasks. */
   reportHistory(officeId: string, from: Date, to: Date): Promise<{ cases: CaseRow[]; tasks: TaskRow[] }>;

@@ -2,6 +2,12 @@
 
 export type ChannelName = "console" | "telegram" | "whatsapp";
 
+/**
+ * Channels whose sent messages can be edited (Telegram): an outcome shown on the prompt replaces a
+ * reply there. WhatsApp messages cannot be edited by the bot, and the console prints as it goes.
+ */
+export const editableChannels: ReadonlySet<ChannelName> = new Set<ChannelName>(["telegram"]);
+
 /** Content a chat can carry that the bot does not read: the sender is told what it accepts. */
 export type UnsupportedContent = "voice" | "video" | "sticker" | "location" | "contact" | "other";
 

@@ -206,10 +206,14 @@ function createTx(tx: Tx): EngineTx {
     },
     async actionMessagesOfTask(taskId) {
       const rows = await tx.outboxMessage.findMany({ where: { taskId, actions: { not: null }, editOfId: null }, orderBy: { id: "asc" } });
-      const edited = new Set(
-        (await tx.outboxMessage.findMany({ where: { editOfId: { in: rows.map((r) => r.id) } }, select: { editOfId: true } })).map((r) => r.editOfId),
-      );
-      return rows.filter((r) => !edited.has(r.id)).map((r) => ({ id: r.id, channel: r.channel as ChannelName, chatId: r.chatId, text: r.text }));
+      if (rows.length === 0) return [];
+      const edits = await tx.outboxMessage.findMany({ where: { editOfId: { in: rows.map((r) => r.id) } }, orderBy: { id: "asc" }, select: { editOfId: true, text: true, actions: true } });
+      const latest = new Map(edits.map((e) => [e.editOfId, e]));
+      return rows.flatMap((r) => {
+        const edit = latest.get(r.id);
+        if (edit && !edit.actions) return [];
+        return [{ id: r.id, channel: r.channel as ChannelName, chatId: r.chatId, text: edit?.text ?? r.text }];
+      });
     },
     async reportHistory(officeId, from, to) {
       const cases = await tx.case.findMany({ where: { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] }, orderBy: { createdAt: "asc" } });

@@ -261,7 +261,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
         if (part.kind === "edit") {
           if (!message.edit) return undefined;
           try {
-            await bot.api.editMessageText(chatId, Number(message.edit.platformMessageId), message.text.slice(0, TEXT_LIMIT), { reply_markup: { inline_keyboard: [] } });
+            // An edit shows the outcome and removes the choices, or replaces them (a step just taken).
+            await bot.api.editMessageText(chatId, Number(message.edit.platformMessageId), message.text.slice(0, TEXT_LIMIT), { reply_markup: keyboardOf(message) ?? { inline_keyboard: [] } });
           } catch (error) {
             if (!isHarmlessEditError(error)) throw error;
           }

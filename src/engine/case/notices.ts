@@ -9,6 +9,7 @@ import { stepStandardTime } from "../../domain/sop-summary.ts";
 import { formatStandardTime } from "../../domain/standard-time.ts";
 import { actionLabels, applicantDoneLabel, capitalize, entryLine, formatDateTime, stepAction, stepPosition } from "../case-messages.ts";
 import type { ActionRef, CaseEntryRow, CaseRow, EngineTx, TaskRow, TokenAction } from "../case-ports.ts";
+import { editableChannels } from "../types.ts";
 import type { Assignment } from "./assignment.ts";
 import { applicantChat, applicantName, applicantViewer, isApplicantCase, type EngineContext } from "./context.ts";
 
@@ -72,12 +73,33 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
     return refs;
   }
 
-  /** Shows the outcome on every message that offered buttons for a task, and removes the buttons. */
-  async function closeTaskMessages(tx: EngineTx, task: TaskRow, outcome: string, at: Date, onlyChats?: Set<string>): Promise<void> {
+  /**
+   * Shows the outcome on every message that still offers choices for a task, and removes them — or,
+   * where `change` says so, replaces them (the taker's own prompt gets the step's actions). Returns
+   * the chats where an edit will show it (channels that edit), so no separate message is needed there.
+   */
+  async function closeTaskMessages(
+    tx: EngineTx,
+    task: TaskRow,
+    outcome: string | ((m: { channel: string; chatId: string; text: string }) => { text: string; actions?: ActionRef[] }),
+    at: Date,
+    onlyChats?: Set<string>,
+  ): Promise<Set<string>> {
+    const shown = new Set<string>();
     for (const m of await tx.actionMessagesOfTask(task.id)) {
-      if (onlyChats && !onlyChats.has(`${m.channel}:${m.chatId}`)) continue;
-      await tx.enqueue({ channel: m.channel, chatId: m.chatId, text: `${m.text}\n\n${outcome}`, editOfId: m.id, caseId: task.caseId }, at);
+      const key = `${m.channel}:${m.chatId}`;
+      if (onlyChats && !onlyChats.has(key)) continue;
+      const next = typeof outcome === "string" ? { text: `${m.text}\n\n${outcome}` } : outcome(m);
+      await tx.enqueue({ channel: m.channel, chatId: m.chatId, text: next.text, editOfId: m.id, caseId: task.caseId, ...(next.actions ? { actions: next.actions } : {}) }, at);
+      if (editableChannels.has(m.channel)) shown.add(key);
     }
+    return shown;
+  }
+
+  /** Where an official's messages go (their first chat), as "channel:chatId". */
+  async function chatOf(tx: EngineTx, officialId: string): Promise<string | null> {
+    const address = (await tx.addressesOf(officialId))[0];
+    return address ? `${address.channel}:${address.chatId}` : null;
   }
 
   /** What an official may do on a task of this case. */
@@ -194,7 +216,7 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
     return { names: chosen.map((f) => f.name), fileIds: chosen.map((f) => f.id), total: all.length };
   }
 
-  return { notifyOfficial, notifyApplicant, notifyOpener, offer, closeTaskMessages, stepActions, sendStepMessage, catchUp, markSeen, filesFor, viewOf, assignees: assign.assignees };
+  return { notifyOfficial, notifyApplicant, notifyOpener, offer, closeTaskMessages, chatOf, stepActions, sendStepMessage, catchUp, markSeen, filesFor, viewOf, assignees: assign.assignees };
 }
 
 export type Notices = ReturnType<typeof createNotices>;

@@ -9,6 +9,7 @@ import { isApplicantCase, type Actor, type EngineContext, type Reply } from "./c
 import type { Conversation } from "./conversation.ts";
 import type { Notices } from "./notices.ts";
 import type { Transitions } from "./transitions.ts";
+import { editableChannels } from "../types.ts";
 
 /** Prompts whose answer is a reason someone else must act on: it must say something. */
 const reasonPrompts = new Set<PromptRow["kind"]>(["return-reason", "reject-reason", "request-reason", "cancel-reason"]);
@@ -58,12 +59,28 @@ export function createPresses(
         const role = await assign.actingAs(tx, office, actor.official, task);
         await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorOfficialId: actor.official.id, actorLabel: actor.official.name, actingAs: role, action: "step-taken", flowHash: kase.flowHash });
         const stepText = stepPosition(sop, step);
-        await notices.closeTaskMessages(tx, task, `✔ Diambil oleh ${actor.official.name} (${role}), ${formatDateTime(at, office.timeZone)}`, at);
-        for (const c of task.candidates) {
-          if (c.officialId !== actor.official.id) await notices.notifyOfficial(tx, c.officialId, caseTexts.taken(kase, stepText, `${actor.official.name} (${role})`), at, { caseId: kase.id });
-        }
         const taken = { ...task, takenByOfficialId: actor.official.id };
         const actions = await notices.offer(tx, taken, notices.stepActions(kase, step, taken), at);
+        const when = formatDateTime(at, office.timeZone);
+        const mine = `${actor.channel}:${actor.chatId}`;
+        // The taker's own prompt turns into the step's choices (where it can be edited); the others
+        // show who took it.
+        const shown = await notices.closeTaskMessages(
+          tx,
+          task,
+          (m) =>
+            `${m.channel}:${m.chatId}` === mine && editableChannels.has(actor.channel)
+              ? { text: `${m.text}\n\n✔ Anda mengambil langkah ini, ${when}. Silakan pilih tindakan:`, actions }
+              : { text: `${m.text}\n\n✔ Diambil oleh ${actor.official.name} (${role}), ${when}` },
+          at,
+        );
+        for (const c of task.candidates) {
+          if (c.officialId === actor.official.id) continue;
+          const chat = await notices.chatOf(tx, c.officialId);
+          if (chat && shown.has(chat)) continue;
+          await notices.notifyOfficial(tx, c.officialId, caseTexts.taken(kase, stepText, `${actor.official.name} (${role})`), at, { caseId: kase.id });
+        }
+        if (shown.has(mine)) return [];
         return [{ text: caseTexts.youTook(kase, stepText), actions, taskId: task.id, caseId: kase.id }];
       }
       case "return":

@@ -219,16 +219,22 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
     const step = ctx.stepOf(sop, task.stepId);
     const stepText = stepPosition(sop, step);
     const noteLine = note ? `\n${action === "done" || action === "approve" ? (opts.forApplicant ? "Pesan kepada pemohon" : "Catatan") : action === "request" ? "Diminta" : "Alasan"}: ${note}` : "";
-    await notices.closeTaskMessages(tx, task, `✔ ${capitalize(decisionPhrase(action, by))}, ${formatDateTime(at, office.timeZone)}${noteLine}`, at);
+    // The outcome is shown on every prompt of the step; where the channel edits (Telegram), that
+    // edit is all its reader gets — no second message saying the same.
+    const shown = await notices.closeTaskMessages(tx, task, `✔ ${capitalize(decisionPhrase(action, by))}, ${formatDateTime(at, office.timeZone)}${noteLine}`, at);
     await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorOfficialId: actor.official.id, actorLabel: actor.official.name, actingAs: role, action: `step-${action}`, ...(note ? { note } : {}), flowHash: kase.flowHash });
-    // Everyone else who was offered the step learns it is done.
+    // Everyone else who was offered the step learns it is done (unless their prompt shows it already).
     for (const c of task.candidates) {
-      if (c.officialId !== actor.official.id) await notices.notifyOfficial(tx, c.officialId, caseTexts.decided(kase, stepText, action, by), at, { caseId: kase.id });
+      if (c.officialId === actor.official.id) continue;
+      const chat = await notices.chatOf(tx, c.officialId);
+      if (chat && shown.has(chat)) continue;
+      await notices.notifyOfficial(tx, c.officialId, caseTexts.decided(kase, stepText, action, by), at, { caseId: kase.id });
     }
     const updated = (await tx.caseById(kase.id)) as CaseRow;
     await applyEffects(tx, updated, sop, transition.effects, at, { label: by, officialId: actor.official.id });
-    // A paused step's own message (Menunggu pemohon) says what happened; others get a short confirmation.
-    if (action === "request") return { ok: true, replies: [] };
+    // A paused step's own message (Menunggu pemohon) says what happened; where the decider's prompt
+    // was edited to show the outcome, that is the answer; elsewhere a short confirmation.
+    if (action === "request" || shown.has(`${actor.channel}:${actor.chatId}`)) return { ok: true, replies: [] };
     return { ok: true, replies: [{ text: `${caseTexts.decided(kase, stepText, action, "Anda")}${noteLine}` }] };
   }
 

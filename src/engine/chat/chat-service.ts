@@ -115,8 +115,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       if (!choice) return [{ text: refusals.choiceOutOfRange(latest.actions.length) }];
       await tx.clearPrompt(chatKey);
       const kase = latest.caseId ? await tx.caseById(latest.caseId) : null;
-      const replies = await engine.pressIn(tx, actor, choice.token);
-      return [{ text: caseTexts.chose(index, choice.label, kase?.code ?? "?") }, ...replies];
+      // One message back: which choice was taken, and what came of it.
+      const [first, ...rest] = await engine.pressIn(tx, actor, choice.token);
+      const chose = caseTexts.chose(index, choice.label, kase?.code ?? "?");
+      return first ? [{ ...first, text: `${chose}\n${first.text}` }, ...rest] : [{ text: chose }];
     }
 
     if (actor && text) {

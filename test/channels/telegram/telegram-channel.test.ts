@@ -44,6 +44,11 @@ const messageIdOf = (call: { payload: Record<string, unknown> } | undefined) => 
 };
 let mark = 0;
 /** Starts a new window of captured calls (earlier calls stay available to lastMessageTo). */
+/** The choices a chat sees now: on the newest message or edit that shows a keyboard. */
+const currentButtons = (chatId: number) => {
+  const shown = api.calls.filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload["chat_id"]) === chatId);
+  return buttonsOf([...shown].reverse().find((c) => buttonsOf(c).length > 0));
+};
 const newWindow = () => {
   mark = api.calls.length;
 };
@@ -113,6 +118,8 @@ describe("Telegram channel", () => {
     const edit = recent().find((c) => c.method === "editMessageText");
     expect(edit?.payload["text"]).toMatch(/✔ Diselesaikan oleh Maria Goreti Bria \(Sekretaris\), Senin, 16 Maret 2026 pukul 08\.00 WITA/);
     expect(edit?.payload["reply_markup"]).toEqual({ inline_keyboard: [] });
+    // The decision costs its decider one message: that edit.
+    expect(recent().filter((c) => c.method === "sendMessage" && Number(c.payload["chat_id"]) === MARIA)).toEqual([]);
     expect(lastMessageTo(FRANSISKA)?.payload["text"]).toContain("Langkah 2 dari 7");
   });
 
@@ -145,7 +152,11 @@ describe("Telegram channel", () => {
     await handle(callbackUpdate(FRANSISKA, buttonsOf(lastMessageTo(FRANSISKA))[0]?.callback_data ?? "", 1));
     // Step 3 is offered to both Pengelola Kepegawaian; Yohanes takes it.
     await handle(callbackUpdate(YOHANES, buttonsOf(lastMessageTo(YOHANES))[0]?.callback_data ?? "", 1));
-    oldStep3Button = buttonsOf(lastMessageTo(YOHANES))[0]?.callback_data ?? "";
+    // Taking it turns his own prompt into the step's choices: one edit, no second message.
+    const taken = api.calls.filter((c) => c.method === "editMessageText" && Number(c.payload["chat_id"]) === YOHANES).at(-1);
+    expect(String(taken?.payload["text"])).toContain("✔ Anda mengambil langkah ini");
+    expect(currentButtons(YOHANES).map((b) => b.text)).toEqual(["Selesai", "Selesai + catatan"]);
+    oldStep3Button = currentButtons(YOHANES)[0]?.callback_data ?? "";
     await handle(callbackUpdate(YOHANES, oldStep3Button, 1));
     // Step 4: the Kasubag returns it to step 3 with a reason typed as a reply.
     const review = buttonsOf(lastMessageTo(FRANSISKA));
@@ -160,7 +171,7 @@ describe("Telegram channel", () => {
   });
 
   it("takes a photo as the step's attachment: checked by content, encrypted at rest, sent on with the next step", async () => {
-    const buttons = buttonsOf(lastMessageTo(YOHANES));
+    const buttons = currentButtons(YOHANES);
     expect(buttons[1]?.text).toBe("Selesai + catatan");
     await handle(callbackUpdate(YOHANES, buttons[1]?.callback_data ?? "", 1));
     newWindow();

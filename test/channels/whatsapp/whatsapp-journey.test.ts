@@ -179,7 +179,7 @@ describe("WhatsApp channel", () => {
     expect(code).not.toBe("");
     expect(String(lastPromptTo(MARIA)?.content["text"])).toContain(`Balas 1 untuk Selesai, 2 untuk Selesai + catatan — kasus ${code}.`);
     const done = await say(MARIA, "1");
-    expect(done[0]).toBe(`${MARIA}: Pilihan 1 (Selesai) untuk kasus ${code}.`);
+    expect(done[0]).toBe(`${MARIA}: Pilihan 1 (Selesai) untuk kasus ${code}.\nKasus ${code}: langkah 1 dari 7 diselesaikan oleh Anda.`);
     expect(done.join("\n")).toContain(`${FRANSISKA}: Tugas baru — kasus ${code}`);
   });
 
@@ -191,7 +191,7 @@ describe("WhatsApp channel", () => {
       (m.message?.extendedTextMessage?.contextInfo as { stanzaId: string }).stanzaId = prompt?.id ?? "";
     });
     expect(replies.join("\n")).toContain(`Pilihan 1 (Selesai) untuk kasus ${code}.`);
-    expect(replies.join("\n")).toContain(`${FRANSISKA}: Kasus ${code}: langkah 2 dari 7 diselesaikan oleh Anda.`);
+    expect(replies.join("\n")).toContain(`${FRANSISKA}: Pilihan 1 (Selesai) untuk kasus ${code}.\nKasus ${code}: langkah 2 dari 7 diselesaikan oleh Anda.`);
   });
 
   it("refuses stale and foreign replies and changes nothing", async () => {
