@@ -5,6 +5,7 @@
 // outbox messages and deadline rows that follow from it.
 import { createAssignment } from "./case/assignment.ts";
 import { createContext, isApplicantCase, type CaseEngineDeps } from "./case/context.ts";
+import { createBulk } from "./case/bulk.ts";
 import { createConversation } from "./case/conversation.ts";
 import { createDeadlines } from "./case/deadlines.ts";
 import { createDelegations } from "./case/delegations.ts";
@@ -26,7 +27,8 @@ export function createCaseEngine(deps: CaseEngineDeps) {
   const transitions = createTransitions(ctx, assign, notices);
   const conversation = createConversation(ctx, assign, notices, transitions);
   const lifecycle = createLifecycle(ctx, assign, notices, transitions);
-  const presses = createPresses(ctx, assign, notices, transitions, conversation, lifecycle.cancelIn);
+  const bulk = createBulk(ctx, assign, notices, transitions);
+  const presses = createPresses(ctx, assign, notices, transitions, conversation, bulk, lifecycle.cancelIn);
   const deadlines = createDeadlines(ctx, store, assign, notices);
   const delegations = createDelegations(ctx, notices);
   const digests = createDigests(ctx, notices);
@@ -43,6 +45,8 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     toApplicant: conversation.toApplicant,
     waitsForApplicant: conversation.waitsForApplicant,
     sendStepMessage: notices.sendStepMessage,
+    notifyOfficial: notices.notifyOfficial,
+    bulkOffers: bulk.offers,
     markSeen: notices.markSeen,
     filesFor: notices.filesFor,
     mayAct: assign.mayAct,

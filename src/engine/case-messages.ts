@@ -24,6 +24,9 @@ export const actionLabels: Record<TokenAction, string> = {
   reject: "Tolak",
   "ask-applicant": "Minta kelengkapan ke pemohon",
   "message-applicant": "Kirim pesan ke pemohon",
+  bulk: "Selesaikan sekaligus",
+  "bulk-confirm": "Ya, lakukan",
+  "bulk-cancel": "Batal",
   supplied: "Diterima langsung",
   withdraw: "Batalkan permintaan",
 };
@@ -149,6 +152,13 @@ export const caseTexts = {
   vacant: (title: string, to: string) => `Jabatan ${title} kosong; tugas diteruskan kepada ${to}.`,
   chose: (index: number, label: string, code: string) => `Pilihan ${index} (${label}) untuk kasus ${code}.`,
   files: (k: CaseRow, count: number) => `Berkas kasus ${k.code} (${count}):`,
+  bulkOffer: "Tugas pada langkah yang sama dapat diselesaikan sekaligus; setiap kasus tetap dicatat dan diteruskan sendiri-sendiri:",
+  bulkLabel: (action: "done" | "approve", count: number, label: string) => `${action === "approve" ? "Setujui" : "Selesaikan"} ${count} tugas ${label}`,
+  bulkConfirm: (action: "done" | "approve", count: number, label: string, codes: string[]) =>
+    `${action === "approve" ? "Setujui" : "Selesaikan"} ${count} tugas ${label}?\nKasus: ${codes.join(", ")}\nSetiap kasus tetap mendapat keputusannya sendiri, tercatat di jejak audit, dan diteruskan ke langkah berikutnya.`,
+  bulkDone: (action: "done" | "approve", done: number, skipped: number) =>
+    `${done} tugas ${action === "approve" ? "disetujui" : "diselesaikan"}.${skipped > 0 ? ` ${skipped} tugas tidak diproses karena sudah berubah (diambil orang lain atau sudah selesai).` : ""}`,
+  bulkCancelled: "Baik, tidak ada yang berubah.",
   noFiles: (k: CaseRow) => `Kasus ${k.code} belum memiliki berkas.`,
 } as const;
 

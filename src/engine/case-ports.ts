@@ -69,7 +69,20 @@ export type TokenAction =
   | "ask-applicant"
   | "message-applicant"
   | "supplied"
-  | "withdraw";
+  | "withdraw"
+  | "bulk"
+  | "bulk-confirm"
+  | "bulk-cancel";
+
+/** A choice to act on several tasks of one step at once; its tokens carry `bulk:<id>` as task. */
+export interface BulkRow {
+  id: string;
+  officialId: string;
+  action: "done" | "approve";
+  tasks: { taskId: string; visit: number }[];
+  label: string;
+  createdAt: Date;
+}
 
 export interface ActionRef {
   label: string;
@@ -96,6 +109,8 @@ export interface OutboxRow extends OutboxDraft {
   platformMessageId: string | null;
   /** How many of its parts (text chunks, files) have been sent already. */
   partsSent: number;
+  /** Sent as part of that row's combined message. */
+  mergedIntoId: number | null;
   status: "pending" | "sent" | "failed";
   attempts: number;
   nextAttemptAt: Date;
@@ -273,6 +288,8 @@ export interface EngineTx {
   /** A case's entries after `afterId` (all by default), oldest first. */
   entriesOfCase(caseId: string, afterId?: number): Promise<CaseEntryRow[]>;
   caseView(viewer: string, caseId: string): Promise<CaseViewRow | null>;
+  createBulk(row: BulkRow): Promise<void>;
+  bulk(id: string): Promise<BulkRow | null>;
   saveCaseView(row: CaseViewRow): Promise<void>;
 
   official(id: string): Promise<OfficialRow | null>;

@@ -6,10 +6,11 @@
 // Several dispatchers (one per instance) share one outbox: each pass *claims* rows for a while, and
 // only the oldest pending row of each chat can be claimed, so a chat's messages go out in order and
 // two dispatchers never send the same row. Rows of different chats are sent concurrently.
-import type { OutboxRow } from "./case-ports.ts";
+import type { ActionRef, OutboxRow } from "./case-ports.ts";
 import { errorSummary } from "./error-info.ts";
+import { composeMerged, MERGE_MAX, mergeable, pickFollowers } from "./outbox-merge.ts";
 import type { Clock } from "./ports.ts";
-import type { ChannelName, OutboundMessage } from "./types.ts";
+import { editableChannels, type ChannelName, type OutboundMessage } from "./types.ts";
 
 /** A send that failed; `retryable` says whether trying again can help. */
 export class SendFailure extends Error {
@@ -42,6 +43,8 @@ export type ChannelSender =
       send(message: OutboundMessage): Promise<{ platformMessageId?: string } | void>;
     }
   | {
+      /** Whether messages queued for one chat may be combined into one (paced channels). */
+      merges?: boolean;
       /** The parts a message is sent as, always the same for the same message. */
       parts(message: OutboundMessage): OutboundPart[];
       /** Sends one part, paced like a message of its own; returns the platform's id of what it made. */
@@ -68,8 +71,18 @@ export interface OutboxPort {
   markSent(id: number, at: Date, platformMessageId?: string): Promise<void>;
   /** Records that the first `partsSent` parts of a row went out (and the id of the message that carries its choices). */
   markPartSent(id: number, partsSent: number, platformMessageId?: string): Promise<void>;
-  /** The state of an earlier row, for edits of the message it produced. */
-  platformMessageIdOf(id: number): Promise<{ status: string; platformMessageId: string | null } | null>;
+  /** The state of an earlier row, for edits of the message it produced (a combined message's when it joined one). */
+  platformMessageIdOf(id: number): Promise<{ status: string; platformMessageId: string | null; mergedIntoId: number | null } | null>;
+  /** Rows queued behind `row` in its chat and due now, oldest first (at most `limit`). */
+  queuedBehind(row: OutboxRow, now: Date, limit: number): Promise<OutboxRow[]>;
+  /** The rows combined into `leadId` (messages, and the edits folded in), oldest first. */
+  membersOf(leadId: number): Promise<OutboxRow[]>;
+  /**
+   * Makes `lead` the combined message of its members and `joining`: on the first merge the lead's
+   * own message is kept as a member (edits aimed at it follow); the joining rows leave the queue.
+   * Returns the lead as it is to be sent now.
+   */
+  merge(lead: OutboxRow, joining: OutboxRow[], combined: { text: string; actions: ActionRef[] }): Promise<OutboxRow>;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   markFailed(id: number, attempts: number, error: string): Promise<void>;
 }
@@ -135,16 +148,52 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     return run;
   }
 
-  async function sendOne(row: OutboxRow, counts: { sent: number; retried: number; failed: number }): Promise<void> {
+  /**
+   * Before a paced channel sends a chat's oldest row, what queued up behind it joins it; an edit of
+   * one part of a combined message re-draws the whole combined message.
+   */
+  async function combine(row: OutboxRow): Promise<{ row: OutboxRow; editOf?: string } | null> {
+    if (row.editOfId !== undefined) {
+      const target = await options.outbox.platformMessageIdOf(row.editOfId);
+      if (!target?.platformMessageId) return null;
+      // Where messages cannot be edited (WhatsApp) the combined message stays as sent: nothing to re-draw.
+      if (target.mergedIntoId === null || !editableChannels.has(row.channel)) return { row, editOf: target.platformMessageId };
+      const lead = { ...row, id: target.mergedIntoId };
+      const members = await options.outbox.membersOf(target.mergedIntoId);
+      const combined = composeMerged([...members, row]);
+      // The edit joins the combined message (later re-draws include it), and re-draws it all.
+      const updated = await options.outbox.merge({ ...lead, text: combined.text, actions: combined.actions } as OutboxRow, [row], combined);
+      return { row: { ...updated, editOfId: row.editOfId, id: row.id }, editOf: target.platformMessageId };
+    }
+    if (row.partsSent > 0 || !mergeable(row)) return { row };
+    const queued = await options.outbox.queuedBehind(row, options.clock.now(), 2 * MERGE_MAX);
+    if (queued.length === 0) return { row };
+    const members = await options.outbox.membersOf(row.id);
+    const base = members.length > 0 ? members : [row];
+    const joining = pickFollowers(base, queued);
+    if (joining.length === 0) return { row };
+    return { row: await options.outbox.merge(row, joining, composeMerged([...base, ...joining])) };
+  }
+
+  async function sendOne(claimed: OutboxRow, counts: { sent: number; retried: number; failed: number }): Promise<void> {
+    let row = claimed;
     const sender = options.senders[row.channel];
     const attempts = row.attempts + 1;
     try {
       if (!sender) throw new SendFailure(`channel ${row.channel} is not running`, true);
       let edit: { platformMessageId: string } | undefined;
-      if (row.editOfId !== undefined) {
+      if (!("send" in sender) && sender.merges) {
+        const combined = await combine(row);
+        if (!combined) {
+          // Nothing (yet) to edit: the original was never sent or its channel has no ids. Skip.
+          await options.outbox.markSent(row.id, options.clock.now());
+          return;
+        }
+        row = combined.row;
+        if (combined.editOf) edit = { platformMessageId: combined.editOf };
+      } else if (row.editOfId !== undefined) {
         const target = await options.outbox.platformMessageIdOf(row.editOfId);
         if (!target?.platformMessageId) {
-          // Nothing (yet) to edit: the original was never sent or its channel has no ids. Skip.
           await options.outbox.markSent(row.id, options.clock.now());
           return;
         }

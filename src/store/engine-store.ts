@@ -306,6 +306,13 @@ function createTx(tx: Tx): EngineTx {
       const rows = await tx.caseEntry.findMany({ where: { caseId, ...(afterId !== undefined ? { id: { gt: afterId } } : {}) }, orderBy: { id: "asc" } });
       return rows.map((r) => ({ ...r, kind: r.kind as EntryKind, audience: r.audience as CaseEntryRow["audience"] }));
     },
+    async createBulk(row) {
+      await tx.bulkAction.create({ data: { ...row, tasks: JSON.stringify(row.tasks) } });
+    },
+    async bulk(id) {
+      const row = await tx.bulkAction.findUnique({ where: { id } });
+      return row ? { ...row, action: row.action as "done" | "approve", tasks: JSON.parse(row.tasks) as { taskId: string; visit: number }[] } : null;
+    },
     async caseView(viewer, caseId) {
       const row = await tx.caseView.findUnique({ where: { viewer_caseId: { viewer, caseId } } });
       return row ? { ...row, sentFileIds: JSON.parse(row.sentFileIds) as string[] } : null;

@@ -19,6 +19,7 @@ function toRow(m: OutboxMessage): OutboxRow {
     ...(m.fileIds ? { fileIds: JSON.parse(m.fileIds) as string[] } : {}),
     platformMessageId: m.platformMessageId,
     partsSent: m.partsSent,
+    mergedIntoId: m.mergedIntoId,
     ...(m.dedupeKey ? { dedupeKey: m.dedupeKey } : {}),
     status: m.status as OutboxRow["status"],
     attempts: m.attempts,
@@ -120,8 +121,47 @@ export function createOutboxStore(db: Database): OutboxStore {
     markPartSent: (id, partsSent, platformMessageId) =>
       db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { partsSent, ...(platformMessageId ? { platformMessageId } : {}) } }), { shared: true }).then(() => undefined),
     async platformMessageIdOf(id) {
-      const row = await db.write((tx) => tx.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true } }));
-      return row ? { status: row.status, platformMessageId: row.platformMessageId } : null;
+      const row = await db.write((tx) => tx.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true, mergedIntoId: true } }));
+      if (!row) return null;
+      if (row.mergedIntoId === null) return { status: row.status, platformMessageId: row.platformMessageId, mergedIntoId: null };
+      const lead = await db.write((tx) => tx.outboxMessage.findUnique({ where: { id: row.mergedIntoId ?? 0 }, select: { platformMessageId: true, status: true } }));
+      return { status: lead?.status ?? "pending", platformMessageId: lead?.platformMessageId ?? null, mergedIntoId: row.mergedIntoId };
+    },
+    async queuedBehind(row, now, limit) {
+      const rows = await db.write((tx) =>
+        tx.outboxMessage.findMany({ where: { channel: row.channel, chatId: row.chatId, status: "pending", id: { gt: row.id }, nextAttemptAt: { lte: now } }, orderBy: { id: "asc" }, take: limit }),
+      );
+      return rows.map(toRow);
+    },
+    async membersOf(leadId) {
+      return (await db.write((tx) => tx.outboxMessage.findMany({ where: { mergedIntoId: leadId }, orderBy: { id: "asc" } }))).map(toRow);
+    },
+    async merge(lead, joining, combined) {
+      const updated = await db.write(async (tx) => {
+        const first = (await tx.outboxMessage.count({ where: { mergedIntoId: lead.id } })) === 0;
+        if (first) {
+          // The lead's own message becomes a member; what aimed at it (edits, its task's prompt) follows.
+          const own = await tx.outboxMessage.create({
+            data: {
+              channel: lead.channel,
+              chatId: lead.chatId,
+              text: lead.text,
+              actions: lead.actions && lead.actions.length > 0 ? JSON.stringify(lead.actions) : null,
+              caseId: lead.caseId ?? null,
+              taskId: lead.taskId ?? null,
+              status: "merged",
+              mergedIntoId: lead.id,
+              nextAttemptAt: lead.nextAttemptAt,
+              createdAt: lead.createdAt,
+            },
+          });
+          await tx.outboxMessage.updateMany({ where: { editOfId: lead.id }, data: { editOfId: own.id } });
+          for (const j of joining) if (j.editOfId === lead.id) j.editOfId = own.id;
+        }
+        await tx.outboxMessage.updateMany({ where: { id: { in: joining.map((j) => j.id) } }, data: { status: "merged", mergedIntoId: lead.id, ...unclaimed } });
+        return tx.outboxMessage.update({ where: { id: lead.id }, data: { text: combined.text, actions: combined.actions.length > 0 ? JSON.stringify(combined.actions) : null, taskId: null } });
+      }, { shared: true });
+      return toRow(updated);
     },
     markRetry: (id, attempts, nextAttemptAt, error) =>
       db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500), ...unclaimed } }), { shared: true }).then(() => undefined),

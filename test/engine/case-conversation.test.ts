@@ -178,3 +178,25 @@ describe("copy", () => {
     expect(me).not.toContain("(Klinik Layanan) (Klinik Layanan Koperasi)");
   });
 });
+
+describe("many tasks of one step", () => {
+  it("acts on them together after one confirmation; each case gets its own decision, audit event and next step", async () => {
+    h = await startHarness({ now: monday });
+    await h.as("Kasubag Kepegawaian");
+    for (let i = 1; i <= 4; i++) await h.say(`/buka 13 Surat edaran ${i}`);
+    const listed = await h.say("/tugas");
+    expect(listed).toMatch(/Tugas pada langkah yang sama dapat diselesaikan sekaligus[^\n]*\n {2}Pilihan: \[1\] Selesaikan 4 tugas SOP 13 langkah 1 dari 6/);
+    const asked = await h.say("1");
+    expect(asked).toContain("Selesaikan 4 tugas SOP 13 langkah 1 dari 6");
+    expect(asked).toContain("Setiap kasus tetap mendapat keputusannya sendiri");
+    expect(asked).toContain("[1] Selesaikan 4 tugas  [2] Batal");
+    const done = await h.say("1");
+    expect(done).toContain("4 tugas diselesaikan.");
+    expect(done.match(/Tugas baru — kasus 13-/g)).toHaveLength(4);
+    expect(await h.app.db.prisma.auditEvent.count({ where: { action: "step-done", stepId: "1" } })).toBe(4);
+    expect(await h.app.db.prisma.stepTask.count({ where: { status: "open", stepId: "2" } })).toBe(4);
+    // The confirmation cannot be used twice.
+    expect(await h.say("1")).toContain("0 tugas diselesaikan. 4 tugas tidak diproses");
+    expect(await h.auditProblems()).toEqual([]);
+  });
+});

@@ -247,6 +247,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
 
   const pacer = deps.pacing === null ? null : createSlotPacer(deps.pacing ?? telegramPacing);
   const sender: ChannelSender = {
+    merges: true,
     parts: (message) => messageParts(message, (text) => splitText(text)),
     async sendPart(message, part) {
       const chatId = message.chatId;

@@ -269,6 +269,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   }
 
   const sender: ChannelSender = {
+    merges: true,
     // The text with its numbered choices in one message (WhatsApp takes long texts), then each file.
     parts: (message) => (message.edit ? [] : messageParts(message, (text) => [text])),
     async sendPart(message, part) {

@@ -9,6 +9,7 @@ import { isApplicantCase, type Actor, type EngineContext, type Reply } from "./c
 import type { Conversation } from "./conversation.ts";
 import type { Notices } from "./notices.ts";
 import type { Transitions } from "./transitions.ts";
+import type { Bulk } from "./bulk.ts";
 import { editableChannels } from "../types.ts";
 
 /** Prompts whose answer is a reason someone else must act on: it must say something. */
@@ -20,6 +21,7 @@ export function createPresses(
   notices: Notices,
   transitions: Transitions,
   conversation: Conversation,
+  bulk: Bulk,
   cancelIn: (tx: EngineTx, actor: Actor, caseId: string, reason: string) => Promise<Reply[]>,
 ) {
   async function ask(tx: EngineTx, actor: Actor, kind: PromptRow["kind"], token: string, kase: CaseRow, text: string): Promise<Reply[]> {
@@ -30,6 +32,9 @@ export function createPresses(
   async function pressIn(tx: EngineTx, actor: Actor, tokenValue: string): Promise<Reply[]> {
     const token = await tx.token(tokenValue);
     if (!token) return [{ text: refusals.unknownButton }];
+    if (token.taskId.startsWith("bulk:") && (token.action === "bulk" || token.action === "bulk-confirm" || token.action === "bulk-cancel")) {
+      return bulk.press(tx, actor, token.action, token.taskId.slice("bulk:".length));
+    }
     const task = await tx.taskById(token.taskId);
     if (!task) return [{ text: refusals.unknownButton }];
     const kase = await tx.caseById(task.caseId);
@@ -99,6 +104,8 @@ export function createPresses(
         const outcome = await transitions.decideStep(tx, actor, task, token.action, undefined);
         return outcome.ok ? outcome.replies : [{ text: outcome.reply }];
       }
+      default:
+        return [{ text: refusals.unknownButton }];
     }
   }
 

@@ -137,6 +137,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         const official = await tx.officialByIdentity(message.channel, message.senderId);
         if (!official) return refusals.notOfficial;
         const ref = await tx.token(token);
+        if (ref?.taskId.startsWith("bulk:")) return null; // the engine checks who may confirm it
         const task = ref ? await tx.taskById(ref.taskId) : null;
         if (!ref || !task) return refusals.unknownButton;
         const kase = await tx.caseById(task.caseId);

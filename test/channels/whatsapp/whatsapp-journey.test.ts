@@ -68,6 +68,7 @@ async function startApp(): Promise<App> {
     FILES_DIR: path.join(dir, "files"),
     FILE_ENCRYPTION_KEY: "ef".repeat(32),
     WHATSAPP_ENABLED: "true",
+    DEMO_STAFF: "false",
     WHATSAPP_CHAT_GAP_MS: "1500",
     WHATSAPP_GLOBAL_GAP_MS: "600",
   });
@@ -195,7 +196,8 @@ describe("WhatsApp channel", () => {
   });
 
   it("refuses stale and foreign replies and changes nothing", async () => {
-    expect((await say(MARIA, "1")).join("\n")).toContain("Langkah ini sudah diproses atau tidak berlaku lagi. Tidak ada yang berubah.");
+    const stale = await say(MARIA, "1");
+    expect(stale.join("\n")).toContain("Langkah ini sudah diproses atau tidak berlaku lagi. Tidak ada yang berubah.");
     // A stranger's "1" acts on nothing: they are greeted with the service menu.
     expect((await say(STRANGER, "1")).join("\n")).toContain("Pilih layanan yang Anda butuhkan");
     // Quoting a message that offered no choices.

@@ -84,6 +84,9 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
       await engine.sendStepMessage(c.tx, kase, sop, task, now, { only: c.official.id, header: task.waitingFor === "request" ? "awaiting" : "open" });
     }
     if (mine.length > TASKS_SHOWN) replies.push({ text: `… dan ${mine.length - TASKS_SHOWN} tugas lainnya. Selesaikan yang di atas lebih dahulu.` });
+    // Several tasks at the same step: one choice to act on them together, after the tasks themselves.
+    const bulk = await engine.bulkOffers(c.tx, c.official, mine, now);
+    if (bulk.length > 0) await engine.notifyOfficial(c.tx, c.official.id, caseTexts.bulkOffer, now, { actions: bulk });
     return replies;
   }
 
