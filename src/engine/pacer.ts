@@ -61,5 +61,13 @@ export function createSlotPacer(options: PacingOptions) {
       }
       return { booked: true, waitMs: slot - now };
     },
+    /**
+     * A request to `chatId` has been answered at `at`: the next one waits a full gap from here. The
+     * platform counts a message when it arrives, which is before its answer but can be well after
+     * its booked slot (a cold connection, an upload); counting from the answer keeps the gap true.
+     */
+    done(chatId: string, at: number): void {
+      nextByChat.set(chatId, Math.max(nextByChat.get(chatId) ?? -Infinity, at + options.perChatMs));
+    },
   };
 }

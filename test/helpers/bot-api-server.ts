@@ -24,15 +24,21 @@ export interface RecordedCall {
 export interface FaultPlan {
   /** Answer this many calls with 500 Internal Server Error. */
   status500?: number;
-  /** Hold this many calls without answering for `ms` (then drop the connection), or until the client gives up. */
-  hang?: { count: number; ms: number };
+  /**
+   * Hold this many calls without answering for `ms` (then drop the connection), or until the client
+   * gives up. `accepted`: the call did take effect (the message exists, status 200 recorded) — only
+   * the answer is lost, as when a connection breaks after Telegram has sent the message.
+   */
+  hang?: { count: number; ms: number; accepted?: boolean };
   /** Answer this many calls with 429 Too Many Requests and `retryAfter` seconds. */
   burst429?: { count: number; retryAfter: number };
   /** The methods the faults hit (default: sendMessage). */
   methods?: string[];
+  /** Let this many calls of those methods through first. */
+  after?: number;
 }
 
-type Fault = { kind: "500" } | { kind: "hang"; ms: number } | { kind: "429"; retryAfter: number };
+type Fault = { kind: "500" } | { kind: "hang"; ms: number; accepted: boolean } | { kind: "429"; retryAfter: number } | { kind: "pass" };
 
 export interface RateLimits {
   /** One message per chat in this window (Telegram: about 1000 ms). */
@@ -91,6 +97,8 @@ export async function startBotApiServer(options: BotApiServerOptions) {
   const perChat = new Map<string, number[]>();
   const overall: number[] = [];
   let rejected429 = 0;
+  /** Why each 429 was given (for a test's failure message). */
+  const refusals: { chatId: string; at: number; why: string }[] = [];
   const faultQueue: { fault: Fault; methods: string[] }[] = [];
   const faultsServed = { status500: 0, hang: 0, status429: 0 };
   const hung = new Set<{ timer: ReturnType<typeof setTimeout>; end: () => void }>();
@@ -101,7 +109,10 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     const recentChat = (perChat.get(chatId) ?? []).filter((t) => now - t < limits.chatWindowMs);
     const recentAll = overall.filter((t) => now - t < limits.overallWindowMs);
     // retry_after is in whole seconds, as Telegram answers it.
-    if (recentChat.length >= 1 || recentAll.length >= limits.overallMax) return 1;
+    if (recentChat.length >= 1 || recentAll.length >= limits.overallMax) {
+      refusals.push({ chatId, at: now, why: recentChat.length >= 1 ? `chat: last ${now - (recentChat.at(-1) ?? 0)} ms ago` : `overall: ${recentAll.length} in window` });
+      return 1;
+    }
     recentChat.push(now);
     perChat.set(chatId, recentChat);
     overall.splice(0, overall.length, ...recentAll, now);
@@ -137,21 +148,22 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     };
     const ok = (result: unknown) => reply(200, { ok: true, result });
     const faultAt = faultQueue.findIndex((f) => f.methods.includes(method));
-    if (faultAt >= 0) {
-      const { fault } = faultQueue.splice(faultAt, 1)[0]!;
-      if (fault.kind === "500") {
-        faultsServed.status500 += 1;
-        reply(500, { ok: false, error_code: 500, description: "Internal Server Error" });
-        return;
-      }
-      if (fault.kind === "429") {
-        faultsServed.status429 += 1;
-        reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter}`, parameters: { retry_after: fault.retryAfter } });
-        return;
-      }
-      // A hung request: recorded with status 0; never answered; the connection is dropped after `ms`.
+    const fault = faultAt >= 0 ? faultQueue.splice(faultAt, 1)[0]!.fault : null;
+    if (fault?.kind === "500") {
+      faultsServed.status500 += 1;
+      reply(500, { ok: false, error_code: 500, description: "Internal Server Error" });
+      return;
+    }
+    if (fault?.kind === "429") {
+      faultsServed.status429 += 1;
+      reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter}`, parameters: { retry_after: fault.retryAfter } });
+      return;
+    }
+    if (fault?.kind === "hang") {
+      // A hung request: recorded with status 0 (200 when it took effect); never answered; the
+      // connection is dropped after `ms`.
       faultsServed.hang += 1;
-      const call: RecordedCall = { method, payload, at: Date.now(), status: 0 };
+      const call: RecordedCall = { method, payload, at: Date.now(), status: fault.accepted ? 200 : 0, ...(fault.accepted ? { messageId: ++messageId } : {}) };
       calls.push(call);
       const entry = {
         timer: setTimeout(() => entry.end(), fault.ms),
@@ -227,6 +239,7 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     get rejected429() {
       return rejected429;
     },
+    refusals,
     /** How many faults of each kind were served so far. */
     get faultsServed() {
       return { ...faultsServed };
@@ -238,8 +251,9 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     /** Queues faults for the next calls of `plan.methods` (default sendMessage); see FaultPlan. */
     faults(plan: FaultPlan): void {
       const methods = plan.methods ?? ["sendMessage"];
+      for (let i = 0; i < (plan.after ?? 0); i++) faultQueue.push({ fault: { kind: "pass" }, methods });
       for (let i = 0; i < (plan.status500 ?? 0); i++) faultQueue.push({ fault: { kind: "500" }, methods });
-      for (let i = 0; i < (plan.hang?.count ?? 0); i++) faultQueue.push({ fault: { kind: "hang", ms: plan.hang?.ms ?? 0 }, methods });
+      for (let i = 0; i < (plan.hang?.count ?? 0); i++) faultQueue.push({ fault: { kind: "hang", ms: plan.hang?.ms ?? 0, accepted: plan.hang?.accepted ?? false }, methods });
       for (let i = 0; i < (plan.burst429?.count ?? 0); i++) faultQueue.push({ fault: { kind: "429", retryAfter: plan.burst429?.retryAfter ?? 1 }, methods });
     },
     /** Queues an update for getUpdates (long polling). */

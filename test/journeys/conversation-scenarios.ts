@@ -41,8 +41,8 @@ function answerFor(field: FormField): string | OutgoingFile[] {
   }
 }
 
-/** Fills a chat form as a new applicant would and sends it; returns the tracking code. */
-export async function fillForm(d: JourneyDriver, formId: string): Promise<string> {
+/** Fills a chat form as a new applicant would and sends it; returns the tracking code (or "" when asked to stop at the summary). */
+export async function fillForm(d: JourneyDriver, formId: string, options: { stopAtSummary?: boolean } = {}): Promise<string> {
   const form = (await realCatalog()).catalog.forms.get(formId)?.value;
   if (!form) throw new Error(`no form ${formId}`);
   const from = d.inbox("applicant").length;
@@ -62,6 +62,7 @@ export async function fillForm(d: JourneyDriver, formId: string): Promise<string
     }
   }
   expect(d.inbox("applicant").at(-1)?.text).toContain(`Ringkasan permohonan — ${form.title}`);
+  if (options.stopAtSummary) return "";
   await d.say("applicant", "KIRIM");
   const code = /Kode permohonan: (\d{1,2}-[A-Z0-9]{5})/.exec(textSince(d, "applicant", from))?.[1];
   expect(code, "a tracking code").toBeTruthy();

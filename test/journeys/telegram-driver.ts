@@ -21,12 +21,25 @@ import { officialNames, type Delivered, type JourneyDriver, type Person } from "
 
 const token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
 const users: Record<Person, number> = { applicant: 700101, admin: 700102, koordinator: 700103 };
-/** Telegram's limits on a clock ten times faster. */
+/** Telegram's limits on a clock ten times faster (the bot keeps its 10 % margin over them). */
 export const scaledLimits = { chatWindowMs: 100, overallWindowMs: 100, overallMax: 30 };
 
 type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] } | undefined;
 
-export function telegramDriver(): JourneyDriver & { rejected429(): number; run(): Promise<BotRun> } {
+export interface TelegramJourneyDriver extends JourneyDriver {
+  rejected429(): number;
+  run(): Promise<BotRun>;
+  /** The Bot API stand-in (its calls, faults). */
+  api(): Awaited<ReturnType<typeof startBotApiServer>>;
+  /** kill -9 of the bot process. */
+  crash(): Promise<BotRun>;
+  /** Starts the bot process again on the same database. */
+  restart(): Promise<void>;
+  /** Waits until every update was handled and nothing is left to send. */
+  settle(): Promise<void>;
+}
+
+export function telegramDriver(): TelegramJourneyDriver {
   const dir = tempDir();
   let api: Awaited<ReturnType<typeof startBotApiServer>>;
   let databaseUrl = "";
@@ -34,6 +47,7 @@ export function telegramDriver(): JourneyDriver & { rejected429(): number; run()
   let bot: ChildProcessWithoutNullStreams;
   let run: Promise<BotRun>;
   let nextMessageId = 1000;
+  let env: Record<string, string> = {};
   let nextCallback = 1;
   /** Inbound ids the bot records once it has handled an update. */
   const expected: string[] = [];
@@ -93,6 +107,18 @@ export function telegramDriver(): JourneyDriver & { rejected429(): number; run()
     },
     rejected429: () => api.rejected429,
     run: () => run,
+    api: () => api,
+    settle,
+    async crash() {
+      bot.kill("SIGKILL");
+      return run;
+    },
+    async restart() {
+      const polls = api.calls.filter((c) => c.method === "getUpdates").length;
+      bot = spawnBot(env);
+      run = collect(bot);
+      await api.waitFor((c) => c.method === "getUpdates" && api.calls.filter((x) => x.method === "getUpdates").length > polls);
+    },
     async start() {
       api = await startBotApiServer({ token, rateLimits: scaledLimits, files });
       databaseUrl = await newDatabaseUrl(dir);
@@ -105,7 +131,7 @@ export function telegramDriver(): JourneyDriver & { rejected429(): number; run()
         codes[who] = (await store.transaction((tx) => issueEnrolmentCode(tx, official, new Date(), 72))).code;
       }
       await seeded.close();
-      bot = spawnBot({
+      env = {
         DATABASE_URL: databaseUrl,
         FILES_DIR: path.join(dir, "files"),
         TELEGRAM_BOT_TOKEN: token,
@@ -115,7 +141,8 @@ export function telegramDriver(): JourneyDriver & { rejected429(): number; run()
         TELEGRAM_GLOBAL_GAP_MS: String(Math.ceil((scaledLimits.overallWindowMs / scaledLimits.overallMax) * 1.1)),
         // The applicant types ten times faster than a person, too.
         PUBLIC_RATE_LIMIT: "300",
-      });
+      };
+      bot = spawnBot(env);
       run = collect(bot);
       db = await sqlClient(databaseUrl);
       await api.waitFor((c) => c.method === "getUpdates");

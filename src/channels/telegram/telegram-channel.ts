@@ -251,6 +251,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
     parts: (message) => messageParts(message, (text) => splitText(text)),
     async sendPart(message, part) {
       const chatId = message.chatId;
+      // A file is read and decrypted before its slot is booked, so the request leaves when booked.
+      const file = part.kind === "file" ? await deps.files.read(part.fileId) : null;
+      if (part.kind === "file" && !file) return undefined; // removed since (a file that was not kept): nothing to send
       // Stay under Telegram's limits instead of running into its 429 answers: every part (a text
       // chunk, a file, an edit) is a message of its own to Telegram and takes its own slot. Wait in
       // place for a slot up to 1.5 s away; a part further back is put back in the outbox for then
@@ -274,13 +277,14 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
           const sent = await bot.api.sendMessage(chatId, part.text, keyboard ? { reply_markup: keyboard } : {});
           return { platformMessageId: String(sent.message_id) };
         }
-        const file = await deps.files.read(part.fileId);
-        if (!file) return undefined; // removed since (a file that was not kept): nothing to send
+        if (!file) return undefined;
         if (fitsAsPhoto(file.mime, file.bytes)) await bot.api.sendPhoto(chatId, new InputFile(file.bytes, file.name), { caption: file.name });
         else await bot.api.sendDocument(chatId, new InputFile(file.bytes, file.name));
         return undefined;
       } catch (error) {
         throw toSendFailure(error);
+      } finally {
+        pacer?.done(chatId, Date.now());
       }
     },
   };
