@@ -83,6 +83,8 @@ export interface OutboxPort {
    * Returns the lead as it is to be sent now.
    */
   merge(lead: OutboxRow, joining: OutboxRow[], combined: { text: string; actions: ActionRef[] }): Promise<OutboxRow>;
+  /** Takes rows out of the queue that `byId` already carries (later edits of the same message). */
+  supersede(ids: number[], byId: number): Promise<void>;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   markFailed(id: number, attempts: number, error: string): Promise<void>;
 }
@@ -156,13 +158,32 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     if (row.editOfId !== undefined) {
       const target = await options.outbox.platformMessageIdOf(row.editOfId);
       if (!target?.platformMessageId) return null;
-      // Where messages cannot be edited (WhatsApp) the combined message stays as sent: nothing to re-draw.
-      if (target.mergedIntoId === null || !editableChannels.has(row.channel)) return { row, editOf: target.platformMessageId };
-      const lead = { ...row, id: target.mergedIntoId };
+      // Where messages cannot be edited (WhatsApp) nothing is re-drawn.
+      if (!editableChannels.has(row.channel)) return { row, editOf: target.platformMessageId };
+      // Edits queued right behind this one for the same message are folded in: one edit, showing the latest.
+      const queued = await options.outbox.queuedBehind(row, options.clock.now(), 2 * MERGE_MAX);
+      if (target.mergedIntoId === null) {
+        const later: OutboxRow[] = [];
+        for (const q of queued) {
+          if (q.editOfId !== row.editOfId) break;
+          later.push(q);
+        }
+        const last = later.at(-1);
+        if (!last) return { row, editOf: target.platformMessageId };
+        await options.outbox.supersede(later.map((q) => q.id), row.id);
+        return { row: { ...row, text: last.text, ...(last.actions ? { actions: last.actions } : { actions: [] }) }, editOf: target.platformMessageId };
+      }
       const members = await options.outbox.membersOf(target.mergedIntoId);
-      const combined = composeMerged([...members, row]);
-      // The edit joins the combined message (later re-draws include it), and re-draws it all.
-      const updated = await options.outbox.merge({ ...lead, text: combined.text, actions: combined.actions } as OutboxRow, [row], combined);
+      const memberIds = new Set(members.filter((m) => m.editOfId === undefined).map((m) => m.id));
+      const folded: OutboxRow[] = [];
+      for (const q of queued) {
+        if (q.editOfId === undefined || !memberIds.has(q.editOfId)) break;
+        folded.push(q);
+      }
+      const combined = composeMerged([...members, row, ...folded]);
+      // The edits join the combined message (later re-draws include them), and re-draw it all once.
+      const lead = { ...row, id: target.mergedIntoId, text: combined.text, actions: combined.actions } as OutboxRow;
+      const updated = await options.outbox.merge(lead, [row, ...folded], combined);
       return { row: { ...updated, editOfId: row.editOfId, id: row.id }, editOf: target.platformMessageId };
     }
     if (row.partsSent > 0 || !mergeable(row)) return { row };

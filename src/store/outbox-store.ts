@@ -133,6 +133,10 @@ export function createOutboxStore(db: Database): OutboxStore {
       );
       return rows.map(toRow);
     },
+    async supersede(ids, byId) {
+      if (ids.length === 0) return;
+      await db.write((tx) => tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: "merged", mergedIntoId: byId, ...unclaimed } }), { shared: true });
+    },
     async membersOf(leadId) {
       return (await db.write((tx) => tx.outboxMessage.findMany({ where: { mergedIntoId: leadId }, orderBy: { id: "asc" } }))).map(toRow);
     },

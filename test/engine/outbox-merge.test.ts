@@ -97,6 +97,44 @@ describe("combined messages", () => {
     expect(await store.transaction((tx) => tx.actionMessagesOfTask("task-2"))).toEqual([]);
   });
 
+  it("folds edits queued for the same message into one: the latest is what is shown", async () => {
+    t = await openTempDb();
+    await queue(["13-AAAAA", "13-CCCCC", "13-DDDDD"].map((c, i) => task(c, i)));
+    await queue([{ ...task("13-EEEEE", 9), chatId: "600" }]);
+    const sender = recorder();
+    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: new FakeClock(start) });
+    await dispatcher.flush();
+    expect(sender.calls.map((c) => c.kind)).toEqual(["text", "text"]);
+    const store = createEngineStore(t.db);
+    // Three tasks of the combined message are decided one after another before its edits go out…
+    for (const n of [0, 1, 2]) {
+      const [open] = await store.transaction((tx) => tx.actionMessagesOfTask(`task-${n}`));
+      await queue([{ channel: "telegram", chatId: "500", text: `${open?.text}
+
+✔ Selesai ${n}`, editOfId: open?.id ?? 0 }]);
+    }
+    // …and the lone prompt in another chat is taken, then decided.
+    const [lone] = await store.transaction((tx) => tx.actionMessagesOfTask("task-9"));
+    await queue([
+      { channel: "telegram", chatId: "600", text: `${lone?.text}
+
+✔ Diambil`, editOfId: lone?.id ?? 0, actions: [{ label: "Selesai", token: "x9xxxxxx" }] },
+      { channel: "telegram", chatId: "600", text: `${lone?.text}
+
+✔ Diambil
+✔ Selesai`, editOfId: lone?.id ?? 0 },
+    ]);
+    await dispatcher.flush();
+    const edits = sender.calls.filter((c) => c.kind === "edit");
+    expect(edits).toHaveLength(2);
+    const combined = edits.find((e) => e.text?.includes("✔ Selesai 0"));
+    expect(combined?.text).toContain("✔ Selesai 1");
+    expect(combined?.text).toContain("✔ Selesai 2");
+    expect(combined?.labels).toEqual([]);
+    expect(edits.find((e) => e.text?.endsWith("✔ Diambil\n✔ Selesai"))?.labels).toEqual([]);
+    expect(await t.db.prisma.outboxMessage.count({ where: { status: "pending" } })).toBe(0);
+  });
+
   it("does not combine a message with files, and keeps the chat's order", async () => {
     t = await openTempDb();
     await queue([task("13-AAAAA", 1), { channel: "telegram", chatId: "500", text: "Berkas kasus", fileIds: ["f1"] }, task("13-CCCCC", 2), task("13-DDDDD", 3)]);
