@@ -17,5 +17,6 @@ const withoutServer = { ...process.env, TEST_DATABASE_URL: "" };
 run([...node, "bench/load.ts", "engine"], withoutServer);
 if (process.env.BENCH_POSTGRES !== "0") run([process.execPath, "scripts/postgres-server.mjs", ...node, "bench/load.ts", "engine"]);
 run([...node, "bench/load.ts", "notify"], withoutServer);
+run([...node, "bench/busy-officials.ts"], withoutServer);
 run([...node, "bench/load.ts", "memory"], withoutServer);
 run([...node, "bench/staff-deadlines.ts"], withoutServer);

@@ -4,7 +4,8 @@
 // Delivery is at least once: a crash after sending and before marking repeats that one message.
 //
 // Several dispatchers (one per instance) share one outbox: each pass *claims* rows for a while, and
-// only the oldest pending row of each chat can be claimed, so a chat's messages go out in order and
+// only the oldest pending row of each chat can be claimed (edits of earlier messages wait until no new
+// message does), so a chat's messages go out in order and
 // two dispatchers never send the same row. Rows of different chats are sent concurrently.
 import type { ActionRef, OutboxRow } from "./case-ports.ts";
 import { errorSummary } from "./error-info.ts";
@@ -63,7 +64,8 @@ export function messageParts(message: OutboundMessage, split: (text: string) => 
 export interface OutboxPort {
   /**
    * Claims up to `limit` rows for `holder` until `until`: pending, due now, of the given channels,
-   * each the oldest pending row of its chat, and not claimed by anyone else. Oldest first.
+   * each the oldest pending new message of its chat (an edit when no new message waits), and not
+   * claimed by anyone else. Oldest first.
    * A chat whose oldest row waits for a retry therefore waits as a whole.
    */
   claim(now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<OutboxRow[]>;

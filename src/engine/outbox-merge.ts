@@ -15,9 +15,11 @@ export interface MergeMember {
 }
 
 /** Most messages combined into one. */
-export const MERGE_MAX = 10;
+export const MERGE_MAX = 20;
+/** Longest line of a task in a combined message. */
+const BRIEF_LINE = 110;
 /** Longest combined text (Telegram takes 4096; the rest stays for the next one). */
-export const MERGE_MAX_TEXT = 3500;
+export const MERGE_MAX_TEXT = 3900;
 /** Most choices on one combined message (Telegram allows 100 buttons). */
 export const MERGE_MAX_ACTIONS = 40;
 
@@ -43,7 +45,17 @@ export function composeMerged(members: MergeMember[]): { text: string; actions: 
   const tasks = shown.filter((m) => m.actions.length > 0).length;
   if (tasks <= 1) return { text: shown.map((m) => m.text).join("\n\n———\n\n"), actions: shown.flatMap((m) => m.actions) };
   const header = tasks === shown.length ? `${shown.length} tugas baru:` : `${shown.length} pesan baru (${tasks} menunggu pilihan Anda):`;
-  const sections = shown.map((m, i) => `【${i + 1}】 ${m.text}`);
+  // Each task briefly — what it is, its step, its deadline or what changed; the long view stays
+  // behind /kasus. A message without choices (a notice) is shown whole.
+  const cut = (line: string) => (line.length > BRIEF_LINE ? `${line.slice(0, BRIEF_LINE - 1)}…` : line);
+  const brief = (m: { text: string; actions: ActionRef[] }) => {
+    if (m.actions.length === 0) return m.text;
+    const lines = m.text.split("\n");
+    const kept = lines.filter((l, i) => i === 0 || /^(Perihal:|Langkah \d|Waktu baku|Diminta kepada pemohon|Pemohon:|• )/.test(l) || (i === 1 && !l.startsWith("SOP ")));
+    const code = codeOf(m.text);
+    return [...kept.map(cut), ...(kept.length < lines.length && code ? [`(selengkapnya: /kasus ${code})`] : [])].join("\n");
+  };
+  const sections = shown.map((m, i) => `【${i + 1}】 ${brief(m)}`);
   const actions = shown.flatMap((m, i) => {
     const code = codeOf(m.text);
     return m.actions.map((a) => ({ token: a.token, label: `${code ?? `【${i + 1}】`} · ${a.label}` }));
@@ -60,8 +72,9 @@ export function mergeable(row: { editOfId?: number; fileIds?: string[]; text: st
 
 /**
  * Which of the rows queued behind a combined message join it: the mergeable ones in order, and the
- * edits of messages already in it (folded in); it stops at the first other row, or when the combined
- * message would grow past its limits. `base` is what the combined message holds so far (the lead
+ * edits of messages already in it (folded in); edits of older messages are passed over (they go out
+ * after the new messages), and it stops at the first other row, or when the combined message would
+ * grow past its limits. `base` is what the combined message holds so far (the lead
  * alone, before anything joined it).
  */
 export function pickFollowers<R extends MergeMember & { fileIds?: string[] }>(base: MergeMember[], queued: R[]): R[] {
@@ -70,8 +83,8 @@ export function pickFollowers<R extends MergeMember & { fileIds?: string[] }>(ba
   let count = joined.size;
   for (const row of queued) {
     if (row.editOfId !== undefined) {
-      if (!joined.has(row.editOfId)) break;
-      picked.push(row);
+      // An edit of a joined message is folded in; an edit of an older message waits its turn.
+      if (joined.has(row.editOfId)) picked.push(row);
       continue;
     }
     if (!mergeable(row) || count >= MERGE_MAX) break;

@@ -42,6 +42,9 @@ export function createPacer(options: PacingOptions, random: () => number = Math.
 
 export type Booking = { booked: true; waitMs: number } | { booked: false; retryAfterMs: number };
 
+/** How long a chat must wait for its next message (0: it may go now, as far as the chat is concerned). */
+export type ChatWait = number;
+
 /**
  * Like `createPacer`, but books the next free slot when it is at most `maxWaitMs` away, so a sender
  * can wait briefly in place instead of putting the message back (used by Telegram, whose limits are
@@ -51,6 +54,10 @@ export function createSlotPacer(options: PacingOptions) {
   const nextByChat = new Map<string, number>();
   let nextOverall = -Infinity;
   return {
+    /** How long until this chat's next slot (the overall rhythm aside). */
+    chatWait(chatId: string, now: number): ChatWait {
+      return Math.max(0, (nextByChat.get(chatId) ?? -Infinity) - now);
+    },
     book(chatId: string, now: number, maxWaitMs: number): Booking {
       const slot = Math.max(now, nextByChat.get(chatId) ?? -Infinity, nextOverall);
       if (slot - now > maxWaitMs) return { booked: false, retryAfterMs: Math.ceil(slot - now) };

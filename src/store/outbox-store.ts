@@ -36,26 +36,29 @@ const unclaimed = { claimedBy: null, claimedUntil: null };
 
 /**
  * SQLite: one writer, so "find the heads, then mark them" in one gated transaction cannot race.
- * A head is the oldest pending row of its chat; only heads are sent, so a chat keeps its order.
+ * A head is the oldest pending new message of its chat (its edits when none waits); only heads are
+ * sent, so a chat's messages keep their order.
  */
 async function claimOnSqlite(db: Database, now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<number[]> {
   return db.write(async (tx) => {
-    const candidates = await tx.outboxMessage.findMany({
-      where: { status: "pending", nextAttemptAt: { lte: now }, channel: { in: channels }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }, { claimedBy: holder }] },
+    // A chat's head is its oldest new message; its edits (outcomes shown on older prompts) go out
+    // when no new message waits, so a busy official gets the next task before the last outcome.
+    // The grouping is over every pending row of the channels (a chat's head may sit behind a long
+    // run of its own edits); the `in` list keeps the query's shape fixed whatever its length (Prisma
+    // keeps a compiled plan per shape).
+    const where = { status: "pending", channel: { in: channels } };
+    const newHeads = await tx.outboxMessage.groupBy({ by: ["channel", "chatId"], where: { ...where, editOfId: null }, _min: { id: true } });
+    const anyHeads = await tx.outboxMessage.groupBy({ by: ["channel", "chatId"], where, _min: { id: true } });
+    if (anyHeads.length === 0) return [];
+    const withNew = new Map(newHeads.map((h) => [`${h.channel}|${h.chatId}`, h._min.id]));
+    const headIds = anyHeads.map((h) => withNew.get(`${h.channel}|${h.chatId}`) ?? h._min.id).filter((id): id is number => id !== null);
+    const claimable = await tx.outboxMessage.findMany({
+      where: { id: { in: headIds }, nextAttemptAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }, { claimedBy: holder }] },
       orderBy: { id: "asc" },
-      take: limit * 4,
-      select: { id: true, channel: true, chatId: true },
+      take: limit,
+      select: { id: true },
     });
-    if (candidates.length === 0) return [];
-    // `in` lists keep the query's shape fixed whatever their length; an OR of one clause per chat
-    // would not, and Prisma keeps a compiled plan per shape (about 90 MB after a few hundred).
-    const heads = await tx.outboxMessage.groupBy({
-      by: ["channel", "chatId"],
-      where: { status: "pending", channel: { in: [...new Set(candidates.map((c) => c.channel))] }, chatId: { in: [...new Set(candidates.map((c) => c.chatId))] } },
-      _min: { id: true },
-    });
-    const headIds = new Set(heads.map((h) => h._min.id));
-    const ids = candidates.filter((c) => headIds.has(c.id)).slice(0, limit).map((c) => c.id);
+    const ids = claimable.map((c) => c.id);
     if (ids.length > 0) await tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { claimedBy: holder, claimedUntil: until } });
     return ids;
   });
@@ -78,7 +81,9 @@ async function claimOnPostgres(db: Database, now: Date, limit: number, channels:
            WHERE o.status = 'pending' AND o."nextAttemptAt" <= $1::timestamp AND o.channel = ANY($2::text[])
              AND (o."claimedUntil" IS NULL OR o."claimedUntil" < $1::timestamp OR o."claimedBy" = $4)
              AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
-                             WHERE p.channel = o.channel AND p."chatId" = o."chatId" AND p.status = 'pending' AND p.id < o.id)
+                             WHERE p.channel = o.channel AND p."chatId" = o."chatId" AND p.status = 'pending'
+                               AND (CASE WHEN o."editOfId" IS NULL THEN p."editOfId" IS NULL AND p.id < o.id
+                                         ELSE p."editOfId" IS NULL OR p.id < o.id END))
            ORDER BY o.id
            LIMIT $3
            FOR UPDATE SKIP LOCKED)

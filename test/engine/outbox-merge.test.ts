@@ -135,6 +135,21 @@ describe("combined messages", () => {
     expect(await t.db.prisma.outboxMessage.count({ where: { status: "pending" } })).toBe(0);
   });
 
+  it("sends a chat's new message before its queued edits, however many edits wait ahead of it", async () => {
+    t = await openTempDb();
+    await queue([task("13-AAAAA", 1)]);
+    const sender = recorder();
+    const outbox = createOutboxStore(t.db);
+    const dispatcher = createOutboxDispatcher({ outbox, senders: { telegram: sender }, clock: new FakeClock(start) });
+    await dispatcher.flush();
+    const [prompt] = await createEngineStore(t.db).transaction((tx) => tx.actionMessagesOfTask("task-1"));
+    // Hundreds of edits of the one message queue up (more than a claim looks at by age), then a new task.
+    await queue(Array.from({ length: 450 }, (_, i) => ({ channel: "telegram" as const, chatId: "500", text: `${prompt?.text}\n\nedit ${i}`, editOfId: prompt?.id ?? 0, ...(i < 449 ? { actions: [{ label: "Selesai", token: `t${i}xxxxxx` }] } : {}) })));
+    await queue([task("13-CCCCC", 2)]);
+    const claimed = await outbox.claim(start, 100, ["telegram"], "test", new Date(start.getTime() + 60_000));
+    expect(claimed.map((r) => r.text.slice(0, 27))).toEqual(["Tugas baru — kasus 13-CCCCC"]);
+  });
+
   it("does not combine a message with files, and keeps the chat's order", async () => {
     t = await openTempDb();
     await queue([task("13-AAAAA", 1), { channel: "telegram", chatId: "500", text: "Berkas kasus", fileIds: ["f1"] }, task("13-CCCCC", 2), task("13-DDDDD", 3)]);

@@ -104,9 +104,9 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
   return harness;
 }
 
-/** The case code in a "Kasus 18-XXXXX dibuka" message. */
+/** The case code of a case just opened: "Kasus 18-XXXXX dibuka", or the opener's own first task. */
 export function caseCode(text: string): string {
-  const match = /Kasus (\d{1,2}-[A-Z0-9]{5}) dibuka/.exec(text);
+  const match = /Kasus (\d{1,2}-[A-Z0-9]{5}) dibuka/.exec(text) ?? /Tugas baru — kasus (\d{1,2}-[A-Z0-9]{5})/.exec(text);
   if (!match?.[1]) throw new Error(`no case code in:\n${text}`);
   return match[1];
 }

@@ -255,9 +255,13 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
       const file = part.kind === "file" ? await deps.files.read(part.fileId) : null;
       if (part.kind === "file" && !file) return undefined; // removed since (a file that was not kept): nothing to send
       // Stay under Telegram's limits instead of running into its 429 answers: every part (a text
-      // chunk, a file, an edit) is a message of its own to Telegram and takes its own slot. Wait in
-      // place for a slot up to 1.5 s away; a part further back is put back in the outbox for then
-      // (not counted as a failure). Inbound messages do not wait for these sends.
+      // chunk, a file, an edit) is a message of its own to Telegram and takes its own slot. A chat
+      // that must still wait puts the part back in the outbox for then (not counted as a failure),
+      // so what queues for that chat meanwhile goes out with it, combined; a wait for the overall
+      // rhythm only (other chats' messages) is waited in place, up to 1.5 s. Inbound messages do not
+      // wait for these sends.
+      const chatWait = pacer?.chatWait(chatId, Date.now()) ?? 0;
+      if (chatWait > 0) throw new SendFailure("paced", true, chatWait, true);
       const slot = pacer?.book(chatId, Date.now(), 1500) ?? { booked: true, waitMs: 0 };
       if (!slot.booked) throw new SendFailure("paced", true, slot.retryAfterMs, true);
       if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));

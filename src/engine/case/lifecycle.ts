@@ -63,7 +63,6 @@ export function createLifecycle(ctx: EngineContext, assign: Assignment, notices:
       note: `SOP ${input.sopNumber}: ${input.title}`,
       flowHash: source.hash,
     });
-    if (!input.applicantSubmission) await notices.notifyOpener(tx, kase, caseTexts.opened(kase, source.sop), at);
     const transition = decide(source.sop, { status: "open", stepId: null, visit: 0 }, { type: "start" });
     if (!transition.ok) throw new Error(`Cannot start case: ${transition.error}`);
     await tx.updateCase(kase.id, kase.version, { currentStepId: transition.state.stepId, visit: transition.state.visit });
@@ -101,6 +100,10 @@ export function createLifecycle(ctx: EngineContext, assign: Assignment, notices:
     }
     for (const id of submission?.fileIds ?? []) await tx.attachFile(id, kase.id, null);
     await transitions.applyEffects(tx, saved, source.sop, transition.effects, at, { label: input.openedBy?.name ?? "sistem", ...(input.openedBy ? { officialId: input.openedBy.id } : {}) });
+    // The opener hears that the case is open — unless its first step is theirs: that task says it.
+    const firstTask = await tx.taskById(`${kase.id}:${saved.visit}`);
+    const opensWithThem = input.openedBy !== undefined && firstTask?.candidates.some((c) => c.officialId === input.openedBy?.id);
+    if (!submission && !opensWithThem) await notices.notifyOpener(tx, kase, caseTexts.opened(kase, source.sop), at);
     return saved;
   }
 
