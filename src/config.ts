@@ -59,6 +59,8 @@ const envSchema = z
     TELEGRAM_API_ROOT: z.url({ error: "expected the URL of a Bot API server, e.g. http://127.0.0.1:8081" }).optional(),
     // Telegram's pace: about one message a second per chat and 30 a second overall, with a margin.
     // Only a self-hosted Bot API or a test stand-in with scaled limits calls for other values.
+    // Longest a Bot API call may take before it is abandoned and retried (long polls ask for less).
+    TELEGRAM_API_TIMEOUT_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(2).max(120).default(30),
     TELEGRAM_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(10).max(60_000).default(1100),
     TELEGRAM_GLOBAL_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(0).max(10_000).default(35),
     WHATSAPP_ENABLED: booleanFlag.default(false),
@@ -118,6 +120,7 @@ export interface Config {
         webhook: { url: string; secret: string; port: number } | null;
         apiRoot: string | null;
         pacing: { perChatMs: number; overallMs: number };
+        apiTimeoutSeconds: number;
       }
     | null;
   files: { dir: string; key: Buffer | null; maxBytes: number };
@@ -191,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
               : null,
           apiRoot: e.TELEGRAM_API_ROOT ?? null,
           pacing: { perChatMs: e.TELEGRAM_CHAT_GAP_MS, overallMs: e.TELEGRAM_GLOBAL_GAP_MS },
+          apiTimeoutSeconds: e.TELEGRAM_API_TIMEOUT_SECONDS,
         }
       : null,
     whatsapp: e.WHATSAPP_ENABLED ? { account: e.WHATSAPP_ACCOUNT, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, globalGapMs: e.WHATSAPP_GLOBAL_GAP_MS } : null,

@@ -183,6 +183,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...(options.telegram?.botInfo ? { botInfo: options.telegram.botInfo } : {}),
       ...(options.telegram?.transformer ? { transformer: options.telegram.transformer } : {}),
       pacing: options.telegram?.pacing === null ? null : { ...config.telegram.pacing, jitterMs: 0 },
+      apiTimeoutSeconds: config.telegram.apiTimeoutSeconds,
       receive: (message) => receiveRef(message),
       precheck: (message) => chat.precheckAction(message),
       isOfficial: (userId) => chat.isOfficial("telegram", userId),
@@ -394,7 +395,7 @@ async function run(): Promise<number> {
     await app.telegram.setPublicCommands().catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
     const officialChats = await app.db.prisma.chatIdentity.findMany({ where: { channel: "telegram", officialId: { not: null } }, select: { externalId: true } });
     await app.telegram.setOfficialCommands(officialChats.map((c) => c.externalId)).catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
-    runtime = config.telegram.webhook ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger) : await startPolling(app.telegram.bot, logger, () => stop("telegram polling stopped", 1));
+    runtime = config.telegram.webhook ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger) : await startPolling(app.telegram.bot, logger, () => stop("telegram polling stopped", 1), config.telegram.apiTimeoutSeconds);
   }
 
   let stopping = false;

@@ -8,7 +8,24 @@ import { useDatabaseAuthState } from "../channels/whatsapp/auth-state.ts";
 import { statusCodeOf } from "../channels/whatsapp/whatsapp-channel.ts";
 import { decideOnClose } from "../channels/whatsapp/reconnect-policy.ts";
 import { createKeyValueStore } from "../store/key-value-store.ts";
+import { errorSummary } from "../engine/error-info.ts";
 import { CliError, openCliContext, runCli } from "./cli-context.ts";
+
+/** Saves the credentials, trying again a few times; says so when it cannot. */
+async function saveCreds(save: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await save();
+      return;
+    } catch (error) {
+      if (attempt >= 5) {
+        console.error(`The session could not be saved (${errorSummary(error)}). Check the database and run the command again.`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
 
 /** "0812-3456-7890" or "+62 812 3456 7890" → "6281234567890". */
 export function normalizePhone(input: string): string | null {
@@ -39,8 +56,13 @@ runCli(async (env) => {
       }
       const sock = makeWASocket({ auth: auth.state, logger, browser: Browsers.ubuntu("sopbot"), markOnlineOnConnect: false, syncFullHistory: false });
       let asked = false;
-      sock.ev.on("creds.update", () => void auth.saveCreds());
-      sock.ev.on("connection.update", async ({ connection, qr, lastDisconnect }) => {
+      // A failed write of the credentials is tried again; nothing a handler throws escapes into Baileys.
+      sock.ev.on("creds.update", () => void saveCreds(auth.saveCreds));
+      sock.ev.on("connection.update", (update) => void onUpdate(update).catch((error: unknown) => {
+        console.error(`Pairing failed (${errorSummary(error)}). Run the command again.`);
+        resolve(1);
+      }));
+      const onUpdate = async ({ connection, qr, lastDisconnect }: { connection?: string; qr?: string; lastDisconnect?: { error?: unknown } }) => {
         if (qr && !auth.paired) {
           if (phone && !asked) {
             asked = true;
@@ -52,7 +74,7 @@ runCli(async (env) => {
           }
         }
         if (connection === "open") {
-          await auth.saveCreds();
+          await saveCreds(auth.saveCreds);
           console.log("WhatsApp linked. The session is stored in the database; start the bot with WHATSAPP_ENABLED=true.");
           sock.end(undefined);
           resolve(0);
@@ -66,9 +88,12 @@ runCli(async (env) => {
             resolve(1);
           }
         }
-      });
+      };
     };
-    void connect();
+    void connect().catch((error: unknown) => {
+      console.error(`Pairing failed (${errorSummary(error)}). Run the command again.`);
+      resolve(1);
+    });
   });
   clearTimeout(timeout);
   await db.close();

@@ -53,7 +53,20 @@ export type ChatWait = number;
 export function createSlotPacer(options: PacingOptions) {
   const nextByChat = new Map<string, number>();
   let nextOverall = -Infinity;
+  /** When the last messages actually left (at most 30 within 30 gaps): timers fire late and bunch. */
+  const issued: number[] = [];
+  const windowMs = options.overallMs * 30;
   return {
+    /**
+     * Called right before a request leaves: how long it must still wait so that no 30 leave within
+     * 30 overall gaps (0: it may go now, and is counted).
+     */
+    admit(now: number): number {
+      while (issued.length > 0 && now - (issued[0] ?? 0) >= windowMs) issued.shift();
+      if (issued.length >= 30) return Math.ceil((issued[0] ?? now) + windowMs - now);
+      issued.push(now);
+      return 0;
+    },
     /** How long until this chat's next slot (the overall rhythm aside). */
     chatWait(chatId: string, now: number): ChatWait {
       return Math.max(0, (nextByChat.get(chatId) ?? -Infinity) - now);

@@ -18,8 +18,9 @@ export const TEXT_LIMIT = 4096;
 /** The cloud Bot API serves downloads up to 20 MB. */
 export const CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 /**
- * Longest a Bot API call may take before it is abandoned: a hung send then fails as a network error
- * (retryable; the outbox sends it again). Long polling must ask for less (LONG_POLL_SECONDS).
+ * Longest a Bot API call may take before it is abandoned (default; TELEGRAM_API_TIMEOUT_SECONDS):
+ * a hung send then fails as a network error (retryable; the outbox sends it again). Long polling
+ * must ask for less (longPollSeconds).
  */
 export const API_TIMEOUT_SECONDS = 30;
 
@@ -40,6 +41,8 @@ export interface TelegramChannelDeps {
   now(): Date;
   /** Sending pace (defaults to Telegram's published limits); null turns pacing off. */
   pacing?: PacingOptions | null;
+  /** Longest a Bot API call may take (default API_TIMEOUT_SECONDS). */
+  apiTimeoutSeconds?: number;
 }
 
 export const publicCommands = [
@@ -115,7 +118,7 @@ export function keyboardOf(message: OutboundMessage): InlineKeyboard | undefined
 export function createTelegramChannel(deps: TelegramChannelDeps) {
   const bot = new Bot(deps.token, {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
-    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}), timeoutSeconds: API_TIMEOUT_SECONDS },
+    client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}), timeoutSeconds: deps.apiTimeoutSeconds ?? API_TIMEOUT_SECONDS },
   });
   if (deps.transformer) bot.api.config.use(deps.transformer);
   // Outermost: no error leaves the Bot API client with the token in it (a network failure's cause
@@ -265,6 +268,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
       const slot = pacer?.book(chatId, Date.now(), 1500) ?? { booked: true, waitMs: 0 };
       if (!slot.booked) throw new SendFailure("paced", true, slot.retryAfterMs, true);
       if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
+      // Timers fire late under load and wake together: what actually leaves keeps the overall rhythm.
+      for (let wait = pacer?.admit(Date.now()) ?? 0; wait > 0; wait = pacer?.admit(Date.now()) ?? 0) await new Promise((resolve) => setTimeout(resolve, wait));
       try {
         if (part.kind === "edit") {
           if (!message.edit) return undefined;

@@ -16,21 +16,23 @@ const allowedUpdates = ["message", "callback_query"] as const;
 
 /**
  * How long Telegram may hold one getUpdates call open. It must stay well under the client's
- * timeout (API_TIMEOUT_SECONDS, which also covers getUpdates): the runner's default of 30 s equals
- * it, so every quiet poll would be abandoned by the client just before Telegram answers, logged as
- * an error and retried.
+ * timeout (which also covers getUpdates): the runner's default of 30 s equals the default timeout,
+ * so every quiet poll would be abandoned by the client just before Telegram answers, logged as an
+ * error and retried. Two thirds of the timeout: 20 s of 30.
  */
-export const LONG_POLL_SECONDS = API_TIMEOUT_SECONDS - 10;
+export function longPollSeconds(apiTimeoutSeconds: number = API_TIMEOUT_SECONDS): number {
+  return Math.max(1, Math.floor((apiTimeoutSeconds * 2) / 3));
+}
 
 /**
  * Long polling. The runner's own console output is off (it printed every failed poll with the
  * request URL, token included); failures are logged by kind in the channel's API transformer. If
  * the runner gives up (after its 15 hours of retries), `onStopped` hears of it.
  */
-export async function startPolling(bot: Bot, log: EventLog, onStopped: (error: unknown) => void = () => undefined): Promise<TelegramRuntime> {
+export async function startPolling(bot: Bot, log: EventLog, onStopped: (error: unknown) => void = () => undefined, apiTimeoutSeconds = API_TIMEOUT_SECONDS): Promise<TelegramRuntime> {
   await bot.init();
   await bot.api.deleteWebhook();
-  const handle: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates], timeout: LONG_POLL_SECONDS }, silent: true } });
+  const handle: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates], timeout: longPollSeconds(apiTimeoutSeconds) }, silent: true } });
   handle.task()?.catch((error: unknown) => {
     log.error(errorInfo(error), "telegram long polling stopped");
     onStopped(error);

@@ -5,7 +5,6 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { API_TIMEOUT_SECONDS } from "../../../src/channels/telegram/telegram-channel.ts";
 import { startBotApiServer, type RecordedCall } from "../../helpers/bot-api-server.ts";
 import { collect, spawnBot, issueCode, runAdminCli } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
@@ -17,6 +16,8 @@ const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const message = textMessage;
+/** The client's timeout in this test (the default is 30 s; a hung call waits it out). */
+const API_TIMEOUT_SECONDS = 3;
 
 const delivered = (c: RecordedCall, fragment: string) => c.method === "sendMessage" && c.status === 200 && String(c.payload["text"]).includes(fragment);
 
@@ -24,7 +25,17 @@ describe("Bot API faults", () => {
   it("loses nothing while the Bot API answers 500s, hangs and sends 429 bursts", async () => {
     const api = await startBotApiServer({ token });
     const databaseUrl = await newDatabaseUrl(dir);
-    const env = { DATABASE_URL: databaseUrl, FILES_DIR: path.join(dir, "files"), TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: api.url, FILE_ENCRYPTION_KEY: "cd".repeat(32) };
+    const env = {
+      DATABASE_URL: databaseUrl,
+      FILES_DIR: path.join(dir, "files"),
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_API_ROOT: api.url,
+      FILE_ENCRYPTION_KEY: "cd".repeat(32),
+      TELEGRAM_API_TIMEOUT_SECONDS: String(API_TIMEOUT_SECONDS),
+      // The stand-in does not enforce Telegram's pace here; the bot's own is scaled down to keep the test short.
+      TELEGRAM_CHAT_GAP_MS: "110",
+      TELEGRAM_GLOBAL_GAP_MS: "4",
+    };
     const count = (sql: string) => scalar(databaseUrl, sql);
     try {
       // First start seeds the demo; then an admin issues Maria's code and she enrols.
@@ -40,23 +51,25 @@ describe("Bot API faults", () => {
       api.push(message(111, `/daftar ${code}`, 1));
       await api.waitFor((c) => delivered(c, "Terima kasih, Maria"), 20_000);
 
-      // The load: 20 case openings. The Bot API fails the first sends with 500 twice in a row…
-      const total = 20;
-      api.faults({ status500: 2 });
-      for (let i = 0; i < total; i++) api.push(message(111, `/buka 13 Surat X ${i}`, 100 + i));
-      // …then leaves one send hanging far past the client's timeout…
-      await api.waitFor((c) => delivered(c, "Perihal: Surat X 3\n"), 60_000);
-      api.faults({ hang: { count: 1, ms: (API_TIMEOUT_SECONDS + 60) * 1000 } });
-      // …then answers a burst of 429s with retry_after.
-      await api.waitFor((c) => delivered(c, "Perihal: Surat X 8\n"), 90_000);
-      api.faults({ burst429: { count: 3, retryAfter: 1 } });
+      // The load: case openings until the Bot API has failed sends in every way: 500 twice in a row,
+      // one send left hanging far past the client's timeout, then a burst of 429s with retry_after.
+      api.faults({ status500: 2, hang: { count: 1, ms: (API_TIMEOUT_SECONDS + 60) * 1000 }, burst429: { count: 3, retryAfter: 1 } });
+      let total = 0;
+      // (Each failed send backs off 2 s, 4 s, 8 s …: the faults are served over some seconds.)
+      const until = Date.now() + 40_000;
+      while (api.pendingFaults > 0 && Date.now() < until) {
+        api.push(message(111, `/buka 13 Surat X ${total}`, 100 + total));
+        total += 1;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(api.pendingFaults, JSON.stringify({ served: api.faultsServed, sends: api.calls.filter((c) => c.method === "sendMessage").map((c) => c.status) })).toBe(0);
 
-      const deadline = Date.now() + 120_000;
+      const deadline = Date.now() + 60_000;
       for (;;) {
         const cases = await count(`SELECT COUNT(*) AS n FROM "Case" WHERE title LIKE 'Surat X %'`);
         const pending = await count(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status = 'pending'`);
-        if (cases === total && pending === 0 && api.pendingFaults === 0) break;
-        if (Date.now() > deadline) throw new Error(`${cases}/${total} cases, ${pending} notifications pending, ${api.pendingFaults} faults not served`);
+        if (cases === total && pending === 0) break;
+        if (Date.now() > deadline) throw new Error(`${cases}/${total} cases, ${pending} notifications pending`);
         await new Promise((r) => setTimeout(r, 250));
       }
       bot.kill("SIGTERM");
@@ -90,12 +103,12 @@ describe("Bot API faults", () => {
       await d.close();
       expect(titles).toHaveLength(total);
       expect(new Set(titles).size).toBe(total);
-      expect(await count(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status != 'sent'`)).toBe(0);
+      // Sent, on its own or combined into the message sent before it to the same chat.
+      expect(await count(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status NOT IN ('sent', 'merged')`)).toBe(0);
       const errors = retried.map((r) => r.lastError ?? "").join("\n");
-      expect(errors).toMatch(/500/);
-      expect(errors).toMatch(/429/);
-      expect(errors).toMatch(/timed out|network/i);
-      expect(retried.every((r) => r.status === "sent")).toBe(true);
+      // (A row keeps its last error: the faults may all have hit the same row.)
+      expect(errors).toMatch(/500|429|network/i);
+      expect(retried.every((r) => r.status === "sent" || r.status === "merged")).toBe(true);
       // Every opening notice reached Maria.
       for (let i = 0; i < total; i++) expect(api.calls.some((c) => delivered(c, `Perihal: Surat X ${i}\n`)), `notice ${i}`).toBe(true);
 
@@ -105,5 +118,5 @@ describe("Bot API faults", () => {
     } finally {
       await api.close();
     }
-  }, 240_000);
+  }, 120_000);
 });
