@@ -118,6 +118,9 @@ export interface OutboxDispatcher {
   settled(): Promise<void>;
 }
 
+const WAKE_MARGIN_MS = 5;
+const MAX_WAKES = 1_000;
+
 export function backoffMs(attempt: number, base: number, max: number): number {
   return Math.min(max, base * 2 ** Math.max(0, attempt - 1));
 }
@@ -130,19 +133,39 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
   const claimMs = options.claimMs ?? 60_000;
   const concurrency = options.concurrency ?? 16;
   let chain: Promise<unknown> = Promise.resolve();
-  let wakeAt = Infinity;
+  /** When deferred or retried rows come due (sorted, bounded); the earliest has the timer. */
+  const wakeTimes: number[] = [];
+  let timerAt = Infinity;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
   /** A deferred or retried row comes due soon: flush again then, not at the next scheduler tick. */
   function wakeUpAt(when: Date): void {
-    const delay = when.getTime() - options.clock.now().getTime();
-    if (delay > 60_000 || when.getTime() >= wakeAt) return;
+    const at = when.getTime();
+    if (at - options.clock.now().getTime() > 60_000) return;
+    if (!wakeTimes.includes(at)) {
+      const index = wakeTimes.findIndex((t) => t > at);
+      wakeTimes.splice(index < 0 ? wakeTimes.length : index, 0, at);
+      // Beyond the bound the latest wait for the scheduler's tick, as they would without a timer.
+      if (wakeTimes.length > MAX_WAKES) wakeTimes.length = MAX_WAKES;
+    }
+    armTimer();
+  }
+
+  function armTimer(): void {
+    const first = wakeTimes[0];
+    if (first === undefined || first >= timerAt) return;
     if (wakeTimer) clearTimeout(wakeTimer);
-    wakeAt = when.getTime();
+    timerAt = first;
+    // A timer may fire a millisecond before the wall clock reaches `first`; the claim compares with
+    // the wall clock, so the row would wait for the next scheduler tick. Wake a little late instead.
     wakeTimer = setTimeout(() => {
-      wakeAt = Infinity;
+      timerAt = Infinity;
       wakeTimer = undefined;
-      void flush().catch(() => undefined);
-    }, Math.max(0, delay));
+      const now = options.clock.now().getTime();
+      while (wakeTimes.length > 0 && (wakeTimes[0] as number) <= now) wakeTimes.shift();
+      void flush()
+        .catch(() => undefined)
+        .finally(armTimer);
+    }, Math.max(0, first - options.clock.now().getTime()) + WAKE_MARGIN_MS);
     wakeTimer.unref?.();
   }
 

@@ -1,6 +1,6 @@
 // The outbox on a real database: retries with capped backoff and retry-after, permanent failures
 // parked, a chat's messages kept in order, and nothing lost when the process dies before sending.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { backoffMs, createOutboxDispatcher, SendFailure, type ChannelSender } from "../../src/engine/outbox-dispatcher.ts";
 import type { OutboundMessage } from "../../src/engine/types.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
@@ -134,5 +134,35 @@ describe("outbox dispatcher", () => {
     expect(sender.sent.map((m) => m.text)).toEqual(["tersimpan sebelum mati"]);
     await dispatcher.flush();
     expect(sender.sent).toHaveLength(1);
+  });
+
+  it("sends each deferred row when it comes due, not at the next scheduler tick", async () => {
+    t = await openTempDb();
+    await queue(["untuk A"], "A");
+    await queue(["untuk B"], "B");
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: start });
+    try {
+      // A must wait 100 ms, B 300 ms (their chats' pace); then both go. Nobody calls flush again.
+      const waits = new Map([["A", 100], ["B", 300]]);
+      const sent: string[] = [];
+      const sender: ChannelSender = {
+        async send(message) {
+          const wait = waits.get(message.chatId);
+          waits.delete(message.chatId);
+          if (wait) throw new SendFailure("paced", true, wait, true);
+          sent.push(message.chatId);
+        },
+      };
+      const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: { now: () => new Date() } });
+      await dispatcher.flush();
+      expect(sent).toEqual([]);
+      for (let ms = 0; ms < 400; ms += 50) {
+        await vi.advanceTimersByTimeAsync(50);
+        await dispatcher.settled();
+      }
+      expect(sent.sort()).toEqual(["A", "B"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
