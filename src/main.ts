@@ -412,6 +412,15 @@ async function run(): Promise<number> {
     app.consoleChannel?.stop();
     release();
   };
+  // The log or console output is gone (the reader of its pipe died): writing more would only raise
+  // the same error again. Stop logging and stop cleanly, for the supervisor to start a bot whose
+  // output is read again.
+  const outputLost = (stream: string) => () => {
+    logger.level = "silent";
+    stop(`${stream} lost`, 1);
+  };
+  process.stderr.on("error", outputLost("stderr"));
+  process.stdout.on("error", outputLost("stdout"));
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
   // Errors that escaped every boundary: the bot cannot know what state they left, so it logs what
@@ -431,12 +440,13 @@ async function run(): Promise<number> {
   await app.leadership.start();
   if (app.consoleChannel) await app.consoleChannel.run();
   else await stopped;
-  await runtime?.stop();
+  // From here the process ends within the grace period, whatever part of the shutdown hangs.
   const timer = setTimeout(() => {
     logger.error("shutdown took too long; exiting");
     process.exit(1);
   }, config.shutdownGraceMs);
   timer.unref();
+  await runtime?.stop();
   await app.close();
   logger.info({ exitCode }, "stopped");
   return exitCode;

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { errorInfo, errorSummary } from "../src/engine/error-info.ts";
 import { createEngineStore } from "../src/store/engine-store.ts";
 import { startBotApiServer } from "./helpers/bot-api-server.ts";
+import { textMessage } from "./helpers/telegram-updates.ts";
 import { startHarness, wita } from "./helpers/harness.ts";
 import { collect, spawnBot } from "./helpers/run-bot.ts";
 import { tempDir } from "./helpers/temp-db.ts";
@@ -32,6 +33,19 @@ describe("logs", () => {
       expect(stdout).not.toContain(secret);
       expect(stderr).not.toContain(secret);
     }
+  });
+
+  it("stop the bot cleanly, with code 1, when its parent dies (log output and Bot API gone; no error loop, no orphan)", { timeout: 20_000 }, async () => {
+    const api = await startBotApiServer({ token });
+    const bot = spawnBot({ DATABASE_URL: await newDatabaseUrl(dir), FILES_DIR: path.join(dir, "files-2"), TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: api.url, FILE_ENCRYPTION_KEY: "cd".repeat(32), SHUTDOWN_GRACE_MS: "3000" });
+    const exited = new Promise<number | null>((resolve) => bot.once("exit", resolve));
+    await api.waitFor((c) => c.method === "getUpdates");
+    api.push(textMessage(700101, "/start", 1));
+    await api.waitFor((c) => c.method === "sendMessage");
+    // What a parent's death leaves: nobody reads the log pipe, the stand-in's port is closed.
+    bot.stderr.destroy();
+    await api.close();
+    expect(await exited).toBe(1);
   });
 
   it("log a failing write by its kind and code, never the values it carried", async () => {

@@ -16,12 +16,21 @@ export interface BotRun {
   code: number | null;
 }
 
+/** Bots still running; killed when the test worker exits, so a failed or timed-out test leaves none behind. */
+const running = new Set<ChildProcessWithoutNullStreams>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 export function spawnBot(env: Record<string, string>, cwd = repoRoot): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ["--import", tsxLoader, path.join(repoRoot, "src/main.ts")], {
+  const child = spawn(process.execPath, ["--import", tsxLoader, path.join(repoRoot, "src/main.ts")], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
 }
 
 /** Feeds `lines` to the console and waits for the bot to exit when its input ends. */
