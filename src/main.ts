@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { createConsoleChannel, type ConsoleChannel } from "./channels/console/console-channel.ts";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
+import { createTelegramInbox, type TelegramInbox } from "./channels/telegram/telegram-inbox.ts";
 import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
 import type { Transformer } from "grammy";
 import type { WhatsAppChannel, WhatsAppSocketLike } from "./channels/whatsapp/whatsapp-channel.ts";
@@ -29,6 +30,7 @@ import { createEngineStore } from "./store/engine-store.ts";
 import { readFlows } from "./store/flow-reader.ts";
 import { MigrationError } from "./store/migrator.ts";
 import { createOutboxStore } from "./store/outbox-store.ts";
+import { createInboundHoldStore } from "./store/inbound-hold-store.ts";
 import { workCalendarsOf } from "./store/work-calendar.ts";
 import { createStaffService, type StaffService } from "./engine/staff-service.ts";
 import { localDate, isOfficeTime } from "./domain/working-time.ts";
@@ -89,6 +91,8 @@ export interface App {
   leadership: Leadership;
   consoleChannel: ConsoleChannel | undefined;
   telegram: TelegramChannel | undefined;
+  /** Telegram updates held from arrival until handled (replayed after a crash). */
+  telegramInbox: TelegramInbox | undefined;
   whatsapp: WhatsAppChannel | undefined;
   staff: StaffService;
   files: FilePort | undefined;
@@ -98,6 +102,9 @@ export interface App {
   tick(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A held update not released after this long was cut short by its instance's death. */
+const HELD_UPDATE_STALE_MS = 2 * 60_000;
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
@@ -172,8 +179,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     sopCount: Math.max(...catalog.sops.keys()),
   });
 
+  // SQLite serves one instance: after a crash the restarted process is the same instance and takes
+  // its lease and claims back at once. On PostgreSQL each process is its own instance.
+  const instanceId = config.instanceId ?? (db.provider === "sqlite" ? "single" : `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`);
   let consoleChannel: ConsoleChannel | undefined;
   let telegram: TelegramChannel | undefined;
+  const telegramInbox = config.telegram ? createTelegramInbox(createInboundHoldStore(db), instanceId, clock, logger) : undefined;
   let receiveRef: (message: InboundMessage) => Promise<void> = async () => undefined;
   if (config.telegram) {
     if (!files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the Telegram channel.");
@@ -184,6 +195,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...(options.telegram?.transformer ? { transformer: options.telegram.transformer } : {}),
       pacing: options.telegram?.pacing === null ? null : { ...config.telegram.pacing, jitterMs: 0 },
       apiTimeoutSeconds: config.telegram.apiTimeoutSeconds,
+      ...(telegramInbox ? { inbox: telegramInbox } : {}),
       receive: (message) => receiveRef(message),
       precheck: (message) => chat.precheckAction(message),
       isOfficial: (userId) => chat.isOfficial("telegram", userId),
@@ -199,6 +211,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     const baileysLogger = pino({ level: "silent" });
     // Baileys is loaded only when WhatsApp is on: it is the largest library by resident memory.
     const { createWhatsAppChannel } = await import("./channels/whatsapp/whatsapp-channel.ts");
+    const { createWhatsAppInbox } = await import("./channels/whatsapp/whatsapp-inbox.ts");
     const { default: makeWASocket, Browsers, downloadMediaMessage } = await import("@whiskeysockets/baileys");
     whatsapp = createWhatsAppChannel({
       kv: createKeyValueStore(db, config.whatsapp.account),
@@ -225,12 +238,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       now: () => clock.now(),
       notifyAdmins: (text) => notifyAdmins(text),
       pacing: { perChatMs: config.whatsapp.chatGapMs, overallMs: config.whatsapp.globalGapMs, jitterMs: 400 },
+      inbox: createWhatsAppInbox(createInboundHoldStore(db), instanceId, () => clock.now(), logger),
       ...(options.whatsapp?.schedule ? { schedule: options.whatsapp.schedule } : {}),
     });
   }
-  // SQLite serves one instance: after a crash the restarted process is the same instance and takes
-  // its lease and claims back at once. On PostgreSQL each process is its own instance.
-  const instanceId = config.instanceId ?? (db.provider === "sqlite" ? "single" : `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`);
   const dispatcher = createOutboxDispatcher({
     outbox: outboxStore,
     clock,
@@ -296,6 +307,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     for (const id of officeIds) {
       if (lastStaffScan.get(id) !== localDate(clock.now(), calendar(id).timeZone)) await scanStaff(id);
     }
+    // An update held this long and never released was cut short (its instance died): handle it again.
+    if (telegram && telegramInbox) await telegramInbox.replay(telegram.bot, new Date(clock.now().getTime() - HELD_UPDATE_STALE_MS));
     await dispatcher.flush();
   };
   const leadership: Leadership = createLeadership({
@@ -361,6 +374,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     scheduler,
     consoleChannel,
     telegram,
+    telegramInbox,
     whatsapp,
     staff,
     files,
@@ -395,7 +409,14 @@ async function run(): Promise<number> {
     await app.telegram.setPublicCommands().catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
     const officialChats = await app.db.prisma.chatIdentity.findMany({ where: { channel: "telegram", officialId: { not: null } }, select: { externalId: true } });
     await app.telegram.setOfficialCommands(officialChats.map((c) => c.externalId)).catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
-    runtime = config.telegram.webhook ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger) : await startPolling(app.telegram.bot, logger, () => stop("telegram polling stopped", 1), config.telegram.apiTimeoutSeconds);
+    runtime = config.telegram.webhook
+      ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger)
+      : await startPolling(app.telegram.bot, {
+          log: logger,
+          onStopped: () => stop("telegram polling stopped", 1),
+          apiTimeoutSeconds: config.telegram.apiTimeoutSeconds,
+          ...(app.telegramInbox ? { inbox: { inbox: app.telegramInbox, clock: systemClock } } : {}),
+        });
   }
 
   let stopping = false;

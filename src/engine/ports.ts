@@ -84,6 +84,19 @@ export interface KeyValueStore {
 }
 
 /**
+ * Incoming updates kept from arrival until handled (the platform forgets them once confirmed). A
+ * channel holds what it received before confirming it, releases each once handled, and after a
+ * restart takes back what was held and never released, to handle it again (the inbound receipt
+ * makes anything already handled a no-op).
+ */
+export interface InboundHoldPort {
+  hold(channel: ChannelName, items: { messageId: string; payload: string }[], holder: string, at: Date): Promise<void>;
+  release(channel: ChannelName, messageIds: string[]): Promise<void>;
+  /** Re-stamps as `holder`'s and returns the held items stamped before `before`, oldest first. */
+  takeBack(channel: ChannelName, before: Date, holder: string, at: Date, limit: number): Promise<{ messageId: string; payload: string }[]>;
+}
+
+/**
  * Leases in the database: a key held by one instance (`holder`) until it expires. Instances that
  * share a database use them to elect the one that runs the scheduled jobs and the WhatsApp socket.
  */

@@ -1,7 +1,8 @@
 // Opens the database: applies migrations, connects Prisma through its driver adapter (better-sqlite3
 // for a SQLite file, pg for PostgreSQL), and routes every write through the write gate.
 //
-// SQLite: one connection, one writer; the in-process gate serializes every write.
+// SQLite: one connection for writes, serialized by the in-process gate; a second connection reads
+// what is committed (WAL: readers never wait for the writer) without queueing behind the writes.
 // PostgreSQL: several instances may share the database. Every write transaction first takes one
 // transaction-scoped advisory lock, so writes are serialized across instances exactly as the gate
 // serializes them within one: the audit chain, version checks and "first press wins" keep holding.
@@ -30,14 +31,20 @@ export interface Database {
   /** For reads. Writes must use `write`. */
   readonly prisma: PrismaClient;
   /**
+   * For reads that must not queue behind writes (lists, statuses, reports): on SQLite a connection
+   * of its own that sees only committed data; on PostgreSQL the same pool as `prisma`.
+   */
+  readonly reader: PrismaClient;
+  /**
    * Runs `fn` in one transaction, after every write queued before it. When the storage is locked,
    * full or unreachable it rejects with StorageUnavailableError (nothing of `fn` is kept).
    */
   write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
   /**
-   * A small transaction that must not queue behind the case transactions (the WhatsApp session's
-   * signal keys): SQLite runs it on a connection of its own (it waits only for SQLite's own lock,
-   * held for the milliseconds a transaction commits), PostgreSQL on its own pooled connection.
+   * A small transaction that must not queue behind the case transactions (an incoming update held
+   * before it is confirmed, the WhatsApp session's signal keys): on SQLite it goes first in the
+   * write gate, right after the transaction that is running; on PostgreSQL it runs at once on a
+   * pooled connection, without the instance-wide write lock.
    */
   writeAside<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   readonly gate: WriteGate;
@@ -78,7 +85,7 @@ const writeLockKey = 7270736902;
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const target: DbTarget = options.target ?? { provider: "sqlite", file: options.file ?? "" };
   let prisma: PrismaClient;
-  let aside: PrismaClient;
+  let reader: PrismaClient;
   let migration: MigrationOutcome;
   let location: string;
   if (target.provider === "sqlite") {
@@ -90,8 +97,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
-    aside = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file }) });
-    await aside.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+    reader = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file }) });
+    // A WAL reader waits for no lock but a checkpoint's brief one; better-sqlite3 waits synchronously,
+    // so keep that short.
+    await reader.$queryRawUnsafe("PRAGMA busy_timeout = 200");
     location = file;
   } else {
     migration = await migratePostgres(target.url, options.migrationsDir ?? defaultPostgresMigrationsDir);
@@ -101,7 +110,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const { PrismaClient: PgPrismaClient } = await import("./generated-pg/client.ts");
     prisma = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaClient;
-    aside = prisma;
+    reader = prisma;
     location = redactUrl(target.url);
   }
   const gate = createWriteGate();
@@ -110,6 +119,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let closed = false;
   return {
     prisma,
+    reader,
     gate,
     provider: target.provider,
     location,
@@ -132,7 +142,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     },
     writeAside: (fn) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
-      return aside.$transaction(fn, { timeout: timeout, maxWait: timeout }).catch((error: unknown) => {
+      const transaction = () => prisma.$transaction(fn, { timeout, maxWait: timeout });
+      return (serializeAcrossInstances ? transaction() : gate.run(transaction, { first: true })).catch((error: unknown) => {
         throw toStorageError(error);
       });
     },
@@ -140,7 +151,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       if (closed) return;
       closed = true;
       await gate.drain();
-      if (aside !== prisma) await aside.$disconnect();
+      if (reader !== prisma) await reader.$disconnect();
       await prisma.$disconnect();
     },
   };

@@ -1,6 +1,6 @@
-// The KeyValueStore port on the WhatsAppAuth table, one namespace per linked account. Its reads and
-// writes go aside from the case transactions (db.writeAside): the WhatsApp session's signal keys
-// are read and written while messages are decrypted, and must not wait for a queue of presses.
+// The KeyValueStore port on the WhatsAppAuth table, one namespace per linked account. The WhatsApp
+// session's signal keys are read and written while messages are decrypted, and must not wait for a
+// queue of presses: reads go to the reader, writes aside from the case transactions (db.writeAside).
 import type { KeyValueStore } from "../engine/ports.ts";
 import type { Database } from "./database.ts";
 
@@ -8,7 +8,7 @@ export function createKeyValueStore(db: Database, account: string): KeyValueStor
   return {
     async get(keys) {
       if (keys.length === 0) return new Map();
-      const rows = await db.writeAside((tx) => tx.whatsAppAuth.findMany({ where: { account, key: { in: keys } } }));
+      const rows = await db.reader.whatsAppAuth.findMany({ where: { account, key: { in: keys } } });
       return new Map(rows.map((r) => [r.key, r.value]));
     },
     async set(entries) {

@@ -1,7 +1,11 @@
 // The in-process serialization point for writes. The better-sqlite3 adapter has one connection;
 // an interactive transaction owns it while open, so a write issued elsewhere during that time would
 // silently join the transaction and be rolled back with it. Every write therefore waits its turn here.
-
+//
+// Two lanes: small writes that must not wait behind a queue of case transactions (an incoming
+// update held before it is confirmed, the WhatsApp session's keys) go first, after the transaction
+// that is running. (A second SQLite connection would not do: better-sqlite3 waits for a lock
+// synchronously, so two connections in one process stall each other's event loop.)
 import { AsyncLocalStorage } from "node:async_hooks";
 
 /** A write queued from inside a running write: it would wait for itself forever. */
@@ -14,8 +18,8 @@ export class NestedWriteError extends Error {
 }
 
 export interface WriteGate {
-  /** Runs `task` after every task queued before it has settled; returns its result. */
-  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Runs `task` after the running task and every task queued before it in its lane (`first`: the urgent lane). */
+  run<T>(task: () => Promise<T>, options?: { first?: boolean }): Promise<T>;
   /** Resolves when everything queued so far has settled (used at shutdown). */
   drain(): Promise<void>;
   /** Number of tasks queued or running. */
@@ -23,27 +27,32 @@ export interface WriteGate {
 }
 
 export function createWriteGate(): WriteGate {
-  let tail: Promise<unknown> = Promise.resolve();
-  let pending = 0;
+  const urgent: (() => Promise<void>)[] = [];
+  const normal: (() => Promise<void>)[] = [];
+  let running = false;
+  const idle: (() => void)[] = [];
   const inside = new AsyncLocalStorage<true>();
+
+  async function pump(): Promise<void> {
+    if (running) return;
+    running = true;
+    for (let next = urgent.shift() ?? normal.shift(); next; next = urgent.shift() ?? normal.shift()) await next();
+    running = false;
+    for (const resolve of idle.splice(0)) resolve();
+  }
+
   return {
-    run<T>(task: () => Promise<T>): Promise<T> {
+    run<T>(task: () => Promise<T>, options?: { first?: boolean }): Promise<T> {
       if (inside.getStore()) return Promise.reject(new NestedWriteError());
-      pending += 1;
-      const result = tail.then(() => inside.run(true, task));
-      tail = result.then(
-        () => {
-          pending -= 1;
-        },
-        () => {
-          pending -= 1;
-        },
-      );
-      return result;
+      return new Promise<T>((resolve, reject) => {
+        const job = () => inside.run(true, task).then(resolve, reject);
+        (options?.first ? urgent : normal).push(job);
+        void pump();
+      });
     },
-    drain: () => tail.then(() => undefined),
+    drain: () => (running || urgent.length + normal.length > 0 ? new Promise<void>((resolve) => idle.push(resolve)) : Promise.resolve()),
     get pending() {
-      return pending;
+      return urgent.length + normal.length + (running ? 1 : 0);
     },
   };
 }

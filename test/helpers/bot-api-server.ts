@@ -92,6 +92,8 @@ export async function startBotApiServer(options: BotApiServerOptions) {
   const queue: Update[] = [];
   const waiters: (() => void)[] = [];
   let nextUpdateId = 1;
+  /** The highest update id confirmed by a getUpdates offset (forgotten, as Telegram does). */
+  let confirmedUpTo = 0;
   let messageId = 5000;
   let webhook: { url: string; secret?: string } | null = null;
   const perChat = new Map<string, number[]>();
@@ -201,7 +203,9 @@ export async function startBotApiServer(options: BotApiServerOptions) {
         return ok(true);
       case "getUpdates": {
         const offset = Number(payload["offset"] ?? 0);
+        // Telegram forgets every update below the offset the moment the request arrives.
         if (offset > 0) queue.splice(0, queue.length, ...queue.filter((u) => u.update_id >= offset));
+        confirmedUpTo = Math.max(confirmedUpTo, offset - 1);
         if (queue.length === 0) {
           const timeout = Math.min(Number(payload["timeout"] ?? 0), 1) * 1000;
           await new Promise<void>((resolve) => {
@@ -235,6 +239,9 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     calls,
     get webhook() {
       return webhook;
+    },
+    get confirmedUpTo() {
+      return confirmedUpTo;
     },
     get rejected429() {
       return rejected429;

@@ -141,6 +141,9 @@ export function telegramDriver(): TelegramJourneyDriver {
         TELEGRAM_GLOBAL_GAP_MS: String(Math.ceil((scaledLimits.overallWindowMs / scaledLimits.overallMax) * 1.1)),
         // The applicant types ten times faster than a person, too.
         PUBLIC_RATE_LIMIT: "300",
+        // A restart is the same instance coming back (as under a service manager): on PostgreSQL it
+        // takes back its own claims at once instead of waiting for them to expire.
+        INSTANCE_ID: "journey-bot",
       };
       bot = spawnBot(env);
       run = collect(bot);

@@ -3,6 +3,7 @@
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, HttpError, InlineKeyboard, InputFile, type BotError, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import type { TelegramInbox } from "./telegram-inbox.ts";
 import type { FilePort } from "../../engine/file-ports.ts";
 import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
 import { createSlotPacer, telegramPacing, type PacingOptions } from "../../engine/pacer.ts";
@@ -43,6 +44,8 @@ export interface TelegramChannelDeps {
   pacing?: PacingOptions | null;
   /** Longest a Bot API call may take (default API_TIMEOUT_SECONDS). */
   apiTimeoutSeconds?: number;
+  /** Keeps each update in the database from arrival until handled (see telegram-inbox.ts). */
+  inbox?: TelegramInbox;
 }
 
 export const publicCommands = [
@@ -156,6 +159,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
     }
   }
 
+  // Held before anything else, so an update waiting for its chat's turn survives a crash too.
+  if (deps.inbox) bot.use(deps.inbox.middleware());
   // One update at a time per chat (the runner fetches concurrently across chats).
   bot.use(sequentialize((ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
 

@@ -2,11 +2,13 @@
 // webhook served on a local port behind the office's HTTPS proxy, checking the path and Telegram's
 // secret token header.
 import { createServer, type Server } from "node:http";
-import { run, type RunnerHandle } from "@grammyjs/runner";
-import { webhookCallback, type Bot } from "grammy";
+import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, type RunnerHandle } from "@grammyjs/runner";
+import { webhookCallback, type Bot, type BotError } from "grammy";
+import type { Update } from "grammy/types";
 import { errorInfo } from "../../engine/error-info.ts";
-import type { EventLog } from "../../engine/ports.ts";
+import type { Clock, EventLog } from "../../engine/ports.ts";
 import { API_TIMEOUT_SECONDS } from "./telegram-channel.ts";
+import type { TelegramInbox } from "./telegram-inbox.ts";
 
 export interface TelegramRuntime {
   stop(): Promise<void>;
@@ -24,18 +26,53 @@ export function longPollSeconds(apiTimeoutSeconds: number = API_TIMEOUT_SECONDS)
   return Math.max(1, Math.floor((apiTimeoutSeconds * 2) / 3));
 }
 
+export interface PollingOptions {
+  log: EventLog;
+  /** Hears when the runner gives up (after its 15 hours of retries). */
+  onStopped?: (error: unknown) => void;
+  apiTimeoutSeconds?: number;
+  /** Holds each fetched batch before the next poll confirms it; replays what a crash left. */
+  inbox?: { inbox: TelegramInbox; clock: Clock };
+}
+
 /**
- * Long polling. The runner's own console output is off (it printed every failed poll with the
- * request URL, token included); failures are logged by kind in the channel's API transformer. If
- * the runner gives up (after its 15 hours of retries), `onStopped` hears of it.
+ * Long polling through the runner's parts: updates are fetched while earlier ones are handled, and
+ * fetching confirms everything fetched before, so each batch is held in the database first. Before
+ * polling starts, what a crash left held is handled again. The runner's own console output is off
+ * (it printed every failed poll with the request URL, token included); failures are logged by kind
+ * in the channel's API transformer.
  */
-export async function startPolling(bot: Bot, log: EventLog, onStopped: (error: unknown) => void = () => undefined, apiTimeoutSeconds = API_TIMEOUT_SECONDS): Promise<TelegramRuntime> {
+export async function startPolling(bot: Bot, options: PollingOptions): Promise<TelegramRuntime> {
+  const { log, inbox } = options;
   await bot.init();
   await bot.api.deleteWebhook();
-  const handle: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates], timeout: longPollSeconds(apiTimeoutSeconds) }, silent: true } });
+  if (inbox) {
+    const replayed = await inbox.inbox.replay(bot, inbox.clock.now());
+    if (replayed > 0) log.info({ replayed }, "telegram updates held before a restart handled again");
+  }
+  const fetchUpdates = createUpdateFetcher(bot, {
+    fetch: { allowed_updates: [...allowedUpdates], timeout: longPollSeconds(options.apiTimeoutSeconds ?? API_TIMEOUT_SECONDS) },
+    silent: true,
+  });
+  const source = createSource<Update>({
+    supply: async (batchSize, signal) => {
+      const updates = await fetchUpdates(batchSize, signal);
+      if (inbox) await inbox.inbox.holdFetched(updates);
+      return updates;
+    },
+  });
+  const sink = createConcurrentSink<Update, BotError>({ consume: (update) => bot.handleUpdate(update) }, async (error) => {
+    try {
+      await bot.errorHandler(error);
+    } catch (failure) {
+      log.error(errorInfo(failure), "telegram update failed outside the error boundary");
+    }
+  });
+  const handle: RunnerHandle = createRunner(source, sink);
+  handle.start();
   handle.task()?.catch((error: unknown) => {
     log.error(errorInfo(error), "telegram long polling stopped");
-    onStopped(error);
+    options.onStopped?.(error);
   });
   log.info({ bot: bot.botInfo.username }, "telegram long polling started");
   return {

@@ -15,6 +15,7 @@ import type { InboundMessage } from "../../engine/types.ts";
 import { useDatabaseAuthState } from "./auth-state.ts";
 import { classify } from "./inbound.ts";
 import { renderForWhatsApp } from "./outbound.ts";
+import type { HeldMessage, WhatsAppInbox } from "./whatsapp-inbox.ts";
 import { decideOnClose } from "./reconnect-policy.ts";
 
 /** The part of a Baileys socket this adapter uses (a stand-in fed with proto-built events implements it in tests). */
@@ -56,6 +57,8 @@ export interface WhatsAppChannelDeps {
   schedule?(fn: () => void, ms: number): void;
   /** Tries of a session write that fails (credentials, the inbound mark); default 5. */
   saveAttempts?: number;
+  /** Keeps each message in the database from arrival until handled (see whatsapp-inbox.ts). */
+  inbox?: WhatsAppInbox;
 }
 
 export type WhatsAppStatus = "idle" | "connecting" | "open" | "stopped";
@@ -85,6 +88,8 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   const chains = new Map<string, Promise<void>>();
   let watermark: number | null = null;
   let savedWatermark: number | null = null;
+  /** Set by start(): once connected, messages an earlier process held and never finished are handled. */
+  let replayPending = false;
 
   /** A session write that must not be lost: tried again with growing pauses, then logged. */
   async function persist(what: string, write: () => Promise<void>): Promise<void> {
@@ -120,9 +125,14 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     return pn ? { senderId: jidNormalizedUser(pn), alias: c.senderId } : { senderId: c.senderId, alias: null };
   }
 
+  /** How far back an append still counts as a message to handle (null: not an append). */
+  function appendSince(type: string): number | null {
+    if (type !== "append") return null;
+    return watermark !== null ? watermark - WATERMARK_SLACK_S : Math.floor(deps.now().getTime() / 1000) - FIRST_RUN_WINDOW_S;
+  }
+
   async function handleMessage(msg: WAMessage, type: string): Promise<void> {
-    const since = type === "append" ? (watermark !== null ? watermark - WATERMARK_SLACK_S : Math.floor(deps.now().getTime() / 1000) - FIRST_RUN_WINDOW_S) : null;
-    const c = classify(msg, type, { appendSince: since });
+    const c = classify(msg, type, { appendSince: appendSince(type) });
     if (c.kind === "ignore") return;
     const { senderId, alias } = await senderOf(c);
     const base: InboundMessage = {
@@ -188,11 +198,27 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
         else deps.log.error(errorInfo(error), "whatsapp message failed");
       })
       .catch(() => undefined)
+      .then(() => deps.inbox?.release(msg))
       .finally(() => {
         if (chains.get(chat) === next) chains.delete(chat);
       });
     chains.set(chat, next);
     return next;
+  }
+
+  /** Holds the messages of an upsert the bot will handle, then queues them (history and own are dropped at once). */
+  async function receiveUpsert(list: WAMessage[], type: string): Promise<void> {
+    const kept = list.filter((m) => classify(m, type, { appendSince: appendSince(type) }).kind !== "ignore");
+    await deps.inbox?.hold(kept.map((message) => ({ type, message })));
+    await Promise.all(kept.map((m) => enqueue(m, type)));
+  }
+
+  /** After a restart: what an earlier process held and never finished is handled again, in order. */
+  async function replayHeld(): Promise<void> {
+    if (!deps.inbox) return;
+    const held: HeldMessage[] = await deps.inbox.takeBack(deps.now());
+    if (held.length > 0) deps.log.info({ replayed: held.length }, "whatsapp messages held before a restart handled again");
+    await Promise.all(held.map((h) => enqueue(h.message, h.type)));
   }
 
   async function getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
@@ -234,7 +260,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
       "messages.upsert",
       guarded("messages.upsert", ({ messages: list, type }: { messages: WAMessage[]; type: string }) => {
         if (sock !== current) return;
-        for (const m of list) void enqueue(m, type);
+        void receiveUpsert(list, type);
       }),
     );
     sock.ev.on(
@@ -245,6 +271,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
           status = "open";
           attempt = 0;
           deps.log.info({}, "whatsapp connected");
+          if (replayPending) {
+            replayPending = false;
+            await replayHeld();
+          }
         }
         if (connection !== "close") return;
         if (stopped) {
@@ -300,11 +330,12 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     async start(): Promise<void> {
       stopped = false;
       attempt = 0;
+      replayPending = true;
       await connect();
     },
     status: () => status,
     /** Handles one upsert as the socket would deliver it (tests feed events through here too). */
-    ingest: (upsert: { messages: WAMessage[]; type: string }) => Promise.all(upsert.messages.map((m) => enqueue(m, upsert.type))).then(() => undefined),
+    ingest: (upsert: { messages: WAMessage[]; type: string }) => receiveUpsert(upsert.messages, upsert.type),
     /** Chats with messages in flight (for tests of the bound). */
     busyChats: () => chains.size,
     async stop(): Promise<void> {

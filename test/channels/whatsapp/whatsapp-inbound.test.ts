@@ -9,7 +9,9 @@ import type { WAMessage } from "@whiskeysockets/baileys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueEnrolmentCode } from "../../../src/engine/enrolment.ts";
 import { createLogger } from "../../../src/logger.ts";
+import { createWhatsAppInbox } from "../../../src/channels/whatsapp/whatsapp-inbox.ts";
 import { createEngineStore } from "../../../src/store/engine-store.ts";
+import { createInboundHoldStore } from "../../../src/store/inbound-hold-store.ts";
 import { FakeClock, wita } from "../../helpers/harness.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl, onPostgres, sqlClient } from "../../helpers/test-database.ts";
@@ -57,6 +59,28 @@ describe("WhatsApp inbound", () => {
     await wa.feed(offline.messages, "append"); // the same message again: a no-op
     await wa.feed(fixture("history-append").messages, "append");
     await wa.feed(fixture("stub-append").messages, "append");
+    expect(sentCount()).toBe(after);
+  });
+
+  it("handles, after a restart, a message a dead process held and never finished; nothing handled stays held", async () => {
+    // What a process killed while handling Maria's message leaves: the message held, no answer.
+    const stranded = textEvent(clock, MARIA, "TUGAS");
+    const inbox = createWhatsAppInbox(createInboundHoldStore(wa.app.db), "single", () => clock.now(), createLogger("silent"));
+    await inbox.hold([{ type: "notify", message: stranded }]);
+    clock.advanceMinutes(1); // the restart
+    const before = sentCount();
+    await wa.app.whatsapp?.stop();
+    await wa.app.whatsapp?.start();
+    wa.sock().emit("connection.update", { connection: "open" });
+    await wa.feed([]);
+    expect(textsTo(MARIA, before).join("\n")).toContain("Tidak ada tugas terbuka untuk Anda saat ini.");
+    expect(await wa.app.db.prisma.inboundHold.count()).toBe(0);
+    // Started again, nothing is handled twice.
+    const after = sentCount();
+    await wa.app.whatsapp?.stop();
+    await wa.app.whatsapp?.start();
+    wa.sock().emit("connection.update", { connection: "open" });
+    await wa.feed([]);
     expect(sentCount()).toBe(after);
   });
 

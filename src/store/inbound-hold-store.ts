@@ -1,0 +1,46 @@
+// The InboundHoldPort on the InboundHold table. Writes go aside from the case transactions
+// (db.writeAside): holding a batch of updates must not wait behind a queue of presses, or polling
+// would stall behind the very work it feeds.
+import type { InboundHoldPort } from "../engine/ports.ts";
+import type { Database } from "./database.ts";
+
+export function createInboundHoldStore(db: Database): InboundHoldPort {
+  return {
+    async hold(channel, items, holder, at) {
+      if (items.length === 0) return;
+      await db.writeAside(async (tx) => {
+        // A platform may deliver an update again before it was released: the first hold stays.
+        const known = new Set(
+          (await tx.inboundHold.findMany({ where: { channel, messageId: { in: items.map((i) => i.messageId) } }, select: { messageId: true } })).map(
+            (r) => r.messageId,
+          ),
+        );
+        const fresh = items.filter((i) => !known.has(i.messageId));
+        if (fresh.length > 0) await tx.inboundHold.createMany({ data: fresh.map((i) => ({ channel, messageId: i.messageId, payload: i.payload, holder, heldAt: at })) });
+      });
+    },
+    async release(channel, messageIds) {
+      if (messageIds.length === 0) return;
+      await db.writeAside((tx) => tx.inboundHold.deleteMany({ where: { channel, messageId: { in: messageIds } } }));
+    },
+    async takeBack(channel, before, holder, at, limit) {
+      return db.writeAside(async (tx) => {
+        const stale = await tx.inboundHold.findMany({
+          where: { channel, heldAt: { lt: before } },
+          orderBy: [{ heldAt: "asc" }, { messageId: "asc" }],
+          take: limit,
+          select: { messageId: true, payload: true },
+        });
+        if (stale.length === 0) return [];
+        // Another instance may take the same rows at the same moment: each row goes to one of them.
+        const taken = await tx.inboundHold.updateManyAndReturn({
+          where: { channel, messageId: { in: stale.map((s) => s.messageId) }, heldAt: { lt: before } },
+          data: { holder, heldAt: at },
+          select: { messageId: true },
+        });
+        const mine = new Set(taken.map((t) => t.messageId));
+        return stale.filter((s) => mine.has(s.messageId));
+      });
+    },
+  };
+}
