@@ -30,6 +30,7 @@ import { createEngineStore } from "./store/engine-store.ts";
 import { readFlows } from "./store/flow-reader.ts";
 import { MigrationError } from "./store/migrator.ts";
 import { createOutboxStore } from "./store/outbox-store.ts";
+import { sealAuditChains } from "./store/audit-chain.ts";
 import { createInboundHoldStore } from "./store/inbound-hold-store.ts";
 import { workCalendarsOf } from "./store/work-calendar.ts";
 import { createStaffService, type StaffService } from "./engine/staff-service.ts";
@@ -309,6 +310,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }
     // An update held this long and never released was cut short (its instance died): handle it again.
     if (telegram && telegramInbox) await telegramInbox.replay(telegram.bot, new Date(clock.now().getTime() - HELD_UPDATE_STALE_MS));
+    await sealAuditChains(db, clock.now());
     await dispatcher.flush();
   };
   const leadership: Leadership = createLeadership({

@@ -1,14 +1,15 @@
-// Checks the audit trail's hash chain and reports any edited, removed or reordered event.
+// Checks the audit trail's hash chains and seals, and reports any edited, removed, reordered or
+// inserted event and any removed case.
 // Usage: npm run audit:verify     Exit code 1 when the chain is broken.
-import { verifyAuditChain } from "../store/audit-chain.ts";
+import { verifyAuditChain } from "../store/audit-verify.ts";
 import { openCliContext, runCli } from "./cli-context.ts";
 
 runCli(async (env) => {
   const { db } = await openCliContext(env);
   try {
-    const { events, problems } = await verifyAuditChain(db);
+    const { events, chains, seals, problems } = await verifyAuditChain(db);
     if (problems.length === 0) {
-      console.log(`Audit trail intact: ${events} events, chain verified.`);
+      console.log(`Audit trail intact: ${events} events in ${chains} chains, ${seals} seals verified.`);
       return 0;
     }
     for (const p of problems) console.error(p.message);

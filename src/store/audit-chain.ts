@@ -1,12 +1,25 @@
-// The audit trail's hash chain: each event's hash covers its fields and the previous event's hash,
-// and AuditHead remembers the last one, so an edited, removed or reordered event is detected.
+// The audit trail's hash chains. Each case keeps its own chain: an event's hash covers its fields,
+// its place (chain, seq) and the previous event's hash, and the case row holds the chain's head.
+// Events of no case form the chain "umum", whose head is an AuditChain row. No lock spans more than
+// one case, so transitions of different cases commit in parallel; appending to one chain is a
+// conditional update of its head, so two transactions on one case cannot both extend it.
+//
+// Periodically (each scheduler tick) a seal records the heads that moved since the seal before it,
+// chained seal to seal. audit:verify checks every chain against its head and every sealed head
+// against its chain, so an edited, removed, reordered or inserted event is found, and so is a case
+// removed with all its events once a seal has covered it.
+//
+// Events written before chains were kept per case (chain null) form the old single chain, headed
+// by AuditHead, and are verified as before.
 import { createHash } from "node:crypto";
-import type { Database } from "./database.ts";
+import { ConcurrencyError } from "../engine/case-ports.ts";
+import type { Database, Tx } from "./database.ts";
 
 export const genesisHash = "0".repeat(64);
+/** The chain of the events that belong to no case. */
+export const generalChain = "umum";
 
 export interface AuditFields {
-  id: number;
   at: Date;
   caseId: string | null;
   stepId: string | null;
@@ -18,44 +31,108 @@ export interface AuditFields {
   flowHash: string | null;
 }
 
-export function auditHash(prevHash: string, e: AuditFields): string {
-  const canonical = JSON.stringify([
-    e.id,
-    e.at.toISOString(),
-    e.caseId,
-    e.stepId,
-    e.actorOfficialId,
-    e.actorLabel,
-    e.actingAs,
-    e.action,
-    e.note,
-    e.flowHash,
-  ]);
-  return createHash("sha256").update(prevHash).update("\n").update(canonical).digest("hex");
+const sha256 = (...parts: string[]) => {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p).update("\n");
+  return h.digest("hex");
+};
+
+const content = (e: AuditFields) => [e.at.toISOString(), e.caseId, e.stepId, e.actorOfficialId, e.actorLabel, e.actingAs, e.action, e.note, e.flowHash];
+
+/** The hash of an event of the old single chain (its database id was part of it). */
+export function legacyAuditHash(prevHash: string, e: AuditFields & { id: number }): string {
+  return createHash("sha256")
+    .update(prevHash)
+    .update("\n")
+    .update(JSON.stringify([e.id, ...content(e)]))
+    .digest("hex");
 }
 
-export interface AuditProblem {
-  id: number | null;
-  message: string;
+/** The hash of an event at place `seq` of `chain`. */
+export function auditHash(prevHash: string, chain: string, seq: number, e: AuditFields): string {
+  return sha256(prevHash, JSON.stringify([chain, seq, ...content(e)]));
 }
 
-/** Walks the whole chain; returns every break found (empty when intact). */
-export async function verifyAuditChain(db: Database): Promise<{ events: number; problems: AuditProblem[] }> {
-  const problems: AuditProblem[] = [];
-  const events = await db.prisma.auditEvent.findMany({ orderBy: { id: "asc" } });
-  let prev = genesisHash;
-  let lastId = 0;
-  for (const e of events) {
-    if (e.prevHash !== prev) problems.push({ id: e.id, message: `event ${e.id} does not follow the event before it (an event was removed or reordered before it)` });
-    const expected = auditHash(e.prevHash, e);
-    if (expected !== e.hash) problems.push({ id: e.id, message: `event ${e.id} was edited: its content no longer matches its hash` });
-    prev = e.hash;
-    lastId = e.id;
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Appends audit events inside one transaction. `known` may be told a case's head when the case row
+ * was read anyway (it saves a statement); it is kept current as events are appended.
+ */
+export function createAuditAppender(tx: Tx) {
+  const heads = new Map<string, ChainHead>();
+  async function headOf(chain: string, isCase: boolean): Promise<ChainHead> {
+    const cached = heads.get(chain);
+    if (cached) return cached;
+    const row = isCase
+      ? await tx.case.findUnique({ where: { id: chain }, select: { auditSeq: true, auditHash: true } }).then((c) => c && { seq: c.auditSeq, hash: c.auditHash })
+      : await tx.auditChain.findUnique({ where: { key: chain }, select: { seq: true, hash: true } });
+    return row ?? { seq: 0, hash: "" };
   }
-  const head = await db.prisma.auditHead.findUnique({ where: { id: 1 } });
-  if (head && (head.lastId !== lastId || head.lastHash !== prev)) {
-    problems.push({ id: head.lastId, message: `the chain should end at event ${head.lastId}, but ends at ${lastId || "nothing"}: events were removed from the end` });
+  return {
+    known(caseId: string, head: ChainHead) {
+      if (!heads.has(caseId)) heads.set(caseId, head);
+    },
+    async append(e: AuditFields): Promise<void> {
+      const chain = e.caseId ?? generalChain;
+      const head = await headOf(chain, e.caseId !== null);
+      const seq = head.seq + 1;
+      const prevHash = head.hash || genesisHash;
+      const hash = auditHash(prevHash, chain, seq, e);
+      await tx.auditEvent.create({ data: { ...e, chain, seq, prevHash, hash } });
+      // The head moves only from where this transaction saw it: another transaction that extended
+      // the chain meanwhile makes this one fail and run again (a ConcurrencyError).
+      if (e.caseId !== null) {
+        const moved = await tx.case.updateMany({ where: { id: chain, auditSeq: head.seq }, data: { auditSeq: seq, auditHash: hash } });
+        if (moved.count !== 1) throw new ConcurrencyError(`audit chain of case ${chain}`);
+      } else if (head.seq === 0) {
+        await tx.auditChain.create({ data: { key: chain, seq, hash } });
+      } else {
+        const moved = await tx.auditChain.updateMany({ where: { key: chain, seq: head.seq }, data: { seq, hash } });
+        if (moved.count !== 1) throw new ConcurrencyError(`audit chain ${chain}`);
+      }
+      heads.set(chain, { seq, hash });
+    },
+  };
+}
+
+export type SealedHead = [chain: string, seq: number, hash: string];
+
+export function sealHash(prevHash: string, at: Date, heads: SealedHead[]): string {
+  return sha256(prevHash, at.toISOString(), JSON.stringify(heads));
+}
+
+const safeId = /^[A-Za-z0-9:_.-]+$/;
+
+/** Moves each chain's sealed mark to the sealed seq (one statement per 500 chains). */
+async function markSealed(tx: Tx, table: "Case" | "AuditChain", keyColumn: "id" | "key", column: string, heads: SealedHead[]) {
+  for (let i = 0; i < heads.length; i += 500) {
+    const part = heads.slice(i, i + 500);
+    const cases = part.map(([key, seq]) => `WHEN '${key}' THEN ${seq}`).join(" ");
+    const keys = part.map(([key]) => `'${key}'`).join(", ");
+    await tx.$executeRawUnsafe(`UPDATE "${table}" SET "${column}" = CASE "${keyColumn}" ${cases} END WHERE "${keyColumn}" IN (${keys})`);
   }
-  if (!head && events.length > 0) problems.push({ id: null, message: "the chain head record is missing" });
-  return { events: events.length, problems };
+}
+
+/** Seals the chain heads that moved since the last seal; returns how many (0: nothing to seal). */
+export async function sealAuditChains(db: Database, at: Date): Promise<number> {
+  return db.write(async (tx) => {
+    const cases = await tx.$queryRawUnsafe<{ id: string; auditSeq: number; auditHash: string }[]>(
+      `SELECT "id", "auditSeq", "auditHash" FROM "Case" WHERE "auditSeq" > "auditSealedSeq" ORDER BY "id" LIMIT 20000`,
+    );
+    const chains = await tx.$queryRawUnsafe<{ key: string; seq: number; hash: string }[]>(`SELECT "key", "seq", "hash" FROM "AuditChain" WHERE "seq" > "sealedSeq" ORDER BY "key"`);
+    const caseHeads: SealedHead[] = cases.filter((c) => safeId.test(c.id)).map((c) => [c.id, Number(c.auditSeq), c.auditHash]);
+    const otherHeads: SealedHead[] = chains.filter((c) => safeId.test(c.key)).map((c) => [c.key, Number(c.seq), c.hash]);
+    const heads = [...otherHeads, ...caseHeads];
+    if (heads.length === 0) return 0;
+    const last = await tx.auditSeal.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
+    const prevHash = last?.hash ?? genesisHash;
+    await tx.auditSeal.create({ data: { at, heads: JSON.stringify(heads), prevHash, hash: sealHash(prevHash, at, heads) } });
+    if (caseHeads.length > 0) await markSealed(tx, "Case", "id", "auditSealedSeq", caseHeads);
+    if (otherHeads.length > 0) await markSealed(tx, "AuditChain", "key", "sealedSeq", otherHeads);
+    return heads.length;
+  });
 }

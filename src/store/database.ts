@@ -3,11 +3,11 @@
 //
 // SQLite: one connection for writes, serialized by the in-process gate; a second connection reads
 // what is committed (WAL: readers never wait for the writer) without queueing behind the writes.
-// PostgreSQL: several instances may share the database. Every write transaction first takes one
-// transaction-scoped advisory lock, so writes are serialized across instances exactly as the gate
-// serializes them within one: the audit chain, version checks and "first press wins" keep holding.
-// Writes that must not wait for that lock (claiming outbox rows with SKIP LOCKED, renewing leases)
-// ask for `{ shared: true }`; they touch only rows they lock themselves.
+// PostgreSQL: several instances may share the database, and write transactions run in parallel
+// (up to `postgresWriters` at once per instance, each on a pooled connection). No lock spans more
+// than what a transaction touches: each case has its own audit chain, and a transaction that moved
+// from a stale view of a case fails its version check (ConcurrencyError) and is run again by the
+// engine store, so the first press wins and the second is told.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
@@ -23,8 +23,6 @@ export type DbTarget = { provider: "sqlite"; file: string } | { provider: "postg
 
 export interface WriteOptions {
   timeoutMs?: number;
-  /** PostgreSQL: do not take the instance-wide write lock (the transaction locks its own rows). */
-  shared?: boolean;
 }
 
 export interface Database {
@@ -44,7 +42,7 @@ export interface Database {
    * A small transaction that must not queue behind the case transactions (an incoming update held
    * before it is confirmed, the WhatsApp session's signal keys): on SQLite it goes first in the
    * write gate, right after the transaction that is running; on PostgreSQL it runs at once on a
-   * pooled connection, without the instance-wide write lock.
+   * pooled connection.
    */
   writeAside<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   readonly gate: WriteGate;
@@ -62,6 +60,8 @@ export interface OpenDatabaseOptions {
   migrationsDir?: string;
   /** Longest a transaction may stay open; keep transactions short and free of network I/O. */
   transactionTimeoutMs?: number;
+  /** PostgreSQL: write transactions one instance runs at once (the pool keeps two connections more for reads). */
+  postgresWriters?: number;
 }
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -78,9 +78,6 @@ export function redactUrl(url: string): string {
     return "postgres://…";
   }
 }
-
-/** Any number; the same in every instance. Serializes write transactions across instances. */
-const writeLockKey = 7270736902;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const target: DbTarget = options.target ?? { provider: "sqlite", file: options.file ?? "" };
@@ -109,13 +106,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     // Loaded only for PostgreSQL (each generated client costs resident memory).
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const { PrismaClient: PgPrismaClient } = await import("./generated-pg/client.ts");
-    prisma = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaClient;
+    const writers = options.postgresWriters ?? 8;
+    prisma = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: writers + 2 }) }) as unknown as PrismaClient;
     reader = prisma;
     location = redactUrl(target.url);
   }
-  const gate = createWriteGate();
+  const pooled = target.provider === "postgres";
+  const gate = createWriteGate(pooled ? (options.postgresWriters ?? 8) : 1);
   const timeout = options.transactionTimeoutMs ?? 10_000;
-  const serializeAcrossInstances = target.provider === "postgres";
   let closed = false;
   return {
     prisma,
@@ -127,23 +125,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     write: (fn, writeOptions) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
       const limit = writeOptions?.timeoutMs ?? timeout;
-      const locked = serializeAcrossInstances && !writeOptions?.shared;
-      return gate.run(() =>
-        prisma.$transaction(
-          async (tx) => {
-            if (locked) await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${writeLockKey})`);
-            return fn(tx);
-          },
-          { timeout: limit, maxWait: limit },
-        ),
-      ).catch((error: unknown) => {
+      return gate.run(() => prisma.$transaction(fn, { timeout: limit, maxWait: limit })).catch((error: unknown) => {
         throw toStorageError(error);
       });
     },
     writeAside: (fn) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
       const transaction = () => prisma.$transaction(fn, { timeout, maxWait: timeout });
-      return (serializeAcrossInstances ? transaction() : gate.run(transaction, { first: true })).catch((error: unknown) => {
+      return (pooled ? transaction() : gate.run(transaction, { first: true })).catch((error: unknown) => {
         throw toStorageError(error);
       });
     },

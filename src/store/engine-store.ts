@@ -21,8 +21,9 @@ import {
   type TokenAction,
 } from "../engine/case-ports.ts";
 import type { ChannelName } from "../engine/types.ts";
-import { auditHash, genesisHash } from "./audit-chain.ts";
+import { createAuditAppender } from "./audit-chain.ts";
 import type { Database, Tx } from "./database.ts";
+import { isWriteConflict } from "./storage-errors.ts";
 import type { Case as CaseModel, StepTask as TaskModel, Delegation as DelegationModel } from "./generated/client.ts";
 
 const channelPriority: ChannelName[] = ["telegram", "whatsapp", "console"];
@@ -86,6 +87,11 @@ function createTx(tx: Tx): EngineTx {
     isAdmin: o.isAdmin,
     active: o.active,
   });
+  const audit = createAuditAppender(tx);
+  const seen = (c: CaseModel | null) => {
+    if (c) audit.known(c.id, { seq: c.auditSeq, hash: c.auditHash });
+    return c ? toCase(c) : null;
+  };
   return {
     async recordInbound(channel, messageId, at) {
       const existing = await tx.inboundReceipt.findUnique({ where: { channel_messageId: { channel, messageId } } });
@@ -113,12 +119,10 @@ function createTx(tx: Tx): EngineTx {
       });
     },
     async caseById(id) {
-      const c = await tx.case.findUnique({ where: { id } });
-      return c ? toCase(c) : null;
+      return seen(await tx.case.findUnique({ where: { id } }));
     },
     async caseByCode(code) {
-      const c = await tx.case.findUnique({ where: { code } });
-      return c ? toCase(c) : null;
+      return seen(await tx.case.findUnique({ where: { code } }));
     },
     async updateCase(id, expectedVersion, patch) {
       const { data, ...rest } = patch;
@@ -276,26 +280,17 @@ function createTx(tx: Tx): EngineTx {
     },
 
     async appendAudit(draft) {
-      const head = await tx.auditHead.findUnique({ where: { id: 1 } });
-      const prevHash = head?.lastHash ?? genesisHash;
-      const created = await tx.auditEvent.create({
-        data: {
-          at: draft.at,
-          caseId: draft.caseId ?? null,
-          stepId: draft.stepId ?? null,
-          actorOfficialId: draft.actorOfficialId ?? null,
-          actorLabel: draft.actorLabel,
-          actingAs: draft.actingAs ?? null,
-          action: draft.action,
-          note: draft.note ?? null,
-          flowHash: draft.flowHash ?? null,
-          prevHash,
-          hash: "",
-        },
+      await audit.append({
+        at: draft.at,
+        caseId: draft.caseId ?? null,
+        stepId: draft.stepId ?? null,
+        actorOfficialId: draft.actorOfficialId ?? null,
+        actorLabel: draft.actorLabel,
+        actingAs: draft.actingAs ?? null,
+        action: draft.action,
+        note: draft.note ?? null,
+        flowHash: draft.flowHash ?? null,
       });
-      const hash = auditHash(prevHash, created);
-      await tx.auditEvent.update({ where: { id: created.id }, data: { hash } });
-      await tx.auditHead.upsert({ where: { id: 1 }, create: { id: 1, lastId: created.id, lastHash: hash }, update: { lastId: created.id, lastHash: hash } });
     },
 
     async addEntry(draft) {
@@ -446,8 +441,21 @@ function createTx(tx: Tx): EngineTx {
   };
 }
 
+/** Runs of a transaction that lost to a concurrent one on the same rows (PostgreSQL) before giving up. */
+const conflictAttempts = 5;
+
 export function createEngineStore(db: Database): EngineStore {
   return {
-    transaction: (fn) => db.write((tx) => fn(createTx(tx))),
+    // A transaction that worked from a view another one changed meanwhile runs again on fresh data:
+    // the second of two presses on one case then finds the step decided and says so.
+    async transaction(fn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.write((tx) => fn(createTx(tx)));
+        } catch (error) {
+          if (attempt >= conflictAttempts || !isWriteConflict(error)) throw error;
+        }
+      }
+    },
   };
 }

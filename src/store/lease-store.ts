@@ -4,26 +4,20 @@
 // key is created by exactly one INSERT (the other hits the primary key).
 import type { LeasePort } from "../engine/ports.ts";
 import type { Database } from "./database.ts";
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; cause?: unknown };
-  return e?.code === "P2002" || /Unique constraint|UNIQUE constraint|duplicate key/i.test(e?.message ?? "");
-}
+import { isUniqueViolation } from "./storage-errors.ts";
 
 export function createLeaseStore(db: Database): LeasePort {
-  const shared = { shared: true };
   return {
     async acquire(key, holder, ttlMs, now) {
       const expiresAt = new Date(now.getTime() + ttlMs);
-      const renewed = await db.write((tx) => tx.lease.updateMany({ where: { key, holder, expiresAt: { gte: now } }, data: { expiresAt } }), shared);
+      const renewed = await db.write((tx) => tx.lease.updateMany({ where: { key, holder, expiresAt: { gte: now } }, data: { expiresAt } }));
       if (renewed.count === 1) return true;
       const taken = await db.write(
-        (tx) => tx.lease.updateMany({ where: { key, OR: [{ expiresAt: { lt: now } }, { holder }] }, data: { holder, expiresAt, acquiredAt: now } }),
-        shared,
+        (tx) => tx.lease.updateMany({ where: { key, OR: [{ expiresAt: { lt: now } }, { holder }] }, data: { holder, expiresAt, acquiredAt: now } })
       );
       if (taken.count === 1) return true;
       try {
-        await db.write((tx) => tx.lease.create({ data: { key, holder, expiresAt, acquiredAt: now } }), shared);
+        await db.write((tx) => tx.lease.create({ data: { key, holder, expiresAt, acquiredAt: now } }));
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;
@@ -31,14 +25,14 @@ export function createLeaseStore(db: Database): LeasePort {
       }
     },
     async release(key, holder) {
-      await db.write((tx) => tx.lease.deleteMany({ where: { key, holder } }), shared);
+      await db.write((tx) => tx.lease.deleteMany({ where: { key, holder } }));
     },
     async holderOf(key, now) {
       const row = await db.prisma.lease.findUnique({ where: { key } });
       return row && row.expiresAt >= now ? row.holder : null;
     },
     async prune(prefix, before) {
-      const result = await db.write((tx) => tx.lease.deleteMany({ where: { key: { startsWith: prefix }, expiresAt: { lt: before } } }), shared);
+      const result = await db.write((tx) => tx.lease.deleteMany({ where: { key: { startsWith: prefix }, expiresAt: { lt: before } } }));
       return result.count;
     },
   };

@@ -96,7 +96,6 @@ async function claimOnPostgres(db: Database, now: Date, limit: number, channels:
         holder,
         pgTimestamp(until),
       ),
-    { shared: true },
   );
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
@@ -121,10 +120,10 @@ export function createOutboxStore(db: Database): OutboxStore {
     },
     markSent: (id, at, platformMessageId) =>
       db
-        .write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 }, ...(platformMessageId ? { platformMessageId } : {}), ...unclaimed } }), { shared: true })
+        .write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 }, ...(platformMessageId ? { platformMessageId } : {}), ...unclaimed } }))
         .then(() => undefined),
     markPartSent: (id, partsSent, platformMessageId) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { partsSent, ...(platformMessageId ? { platformMessageId } : {}) } }), { shared: true }).then(() => undefined),
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { partsSent, ...(platformMessageId ? { platformMessageId } : {}) } })).then(() => undefined),
     async platformMessageIdOf(id) {
       const row = await db.write((tx) => tx.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true, mergedIntoId: true } }));
       if (!row) return null;
@@ -140,7 +139,7 @@ export function createOutboxStore(db: Database): OutboxStore {
     },
     async supersede(ids, byId) {
       if (ids.length === 0) return;
-      await db.write((tx) => tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: "merged", mergedIntoId: byId, ...unclaimed } }), { shared: true });
+      await db.write((tx) => tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: "merged", mergedIntoId: byId, ...unclaimed } }));
     },
     async membersOf(leadId) {
       return (await db.write((tx) => tx.outboxMessage.findMany({ where: { mergedIntoId: leadId }, orderBy: { id: "asc" } }))).map(toRow);
@@ -169,13 +168,13 @@ export function createOutboxStore(db: Database): OutboxStore {
         }
         await tx.outboxMessage.updateMany({ where: { id: { in: joining.map((j) => j.id) } }, data: { status: "merged", mergedIntoId: lead.id, ...unclaimed } });
         return tx.outboxMessage.update({ where: { id: lead.id }, data: { text: combined.text, actions: combined.actions.length > 0 ? JSON.stringify(combined.actions) : null, taskId: null } });
-      }, { shared: true });
+      });
       return toRow(updated);
     },
     markRetry: (id, attempts, nextAttemptAt, error) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500), ...unclaimed } }), { shared: true }).then(() => undefined),
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500), ...unclaimed } })).then(() => undefined),
     markFailed: (id, attempts, error) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "failed", attempts, lastError: error.slice(0, 500), ...unclaimed } }), { shared: true }).then(() => undefined),
+      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "failed", attempts, lastError: error.slice(0, 500), ...unclaimed } })).then(() => undefined),
     async failed(limit) {
       return (await db.prisma.outboxMessage.findMany({ where: { status: "failed" }, orderBy: { id: "desc" }, take: limit })).map(toRow);
     },

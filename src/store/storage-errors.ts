@@ -112,3 +112,26 @@ export function toStorageError(error: unknown): unknown {
   const failure = classifyStorageError(error);
   return failure ? new StorageUnavailableError(failure.fault, failure.code, { cause: error }) : error;
 }
+
+/** A unique key taken by another transaction (Prisma P2002, SQLite or PostgreSQL wording). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e?.code === "P2002" || /Unique constraint|UNIQUE constraint|duplicate key/i.test(e?.message ?? "");
+}
+
+/**
+ * A transaction that lost to a concurrent one and may simply run again on fresh data: a stale
+ * version (ConcurrencyError), a unique key inserted meanwhile, a serialization failure or a deadlock.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, depth: number): boolean => {
+    if (!value || typeof value !== "object" || depth > 6 || seen.has(value)) return false;
+    seen.add(value);
+    const e = value as { name?: unknown; code?: unknown; originalCode?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: unknown } } };
+    if (e.name === "ConcurrencyError" || isUniqueViolation(value)) return true;
+    for (const code of [e.code, e.originalCode]) if (code === "P2034" || code === "40001" || code === "40P01") return true;
+    return visit(e.meta?.driverAdapterError?.cause, depth + 1) || visit(e.meta?.driverAdapterError, depth + 1) || visit(e.cause, depth + 1);
+  };
+  return visit(error, 0);
+}

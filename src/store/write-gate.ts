@@ -26,19 +26,25 @@ export interface WriteGate {
   readonly pending: number;
 }
 
-export function createWriteGate(): WriteGate {
+/**
+ * `concurrency`: how many tasks may run at once: 1 for SQLite's one connection; more on PostgreSQL,
+ * where each transaction has a pooled connection of its own and row locks settle conflicts.
+ */
+export function createWriteGate(concurrency = 1): WriteGate {
   const urgent: (() => Promise<void>)[] = [];
   const normal: (() => Promise<void>)[] = [];
-  let running = false;
+  let running = 0;
   const idle: (() => void)[] = [];
   const inside = new AsyncLocalStorage<true>();
 
-  async function pump(): Promise<void> {
-    if (running) return;
-    running = true;
+  async function lane(): Promise<void> {
+    running++;
     for (let next = urgent.shift() ?? normal.shift(); next; next = urgent.shift() ?? normal.shift()) await next();
-    running = false;
-    for (const resolve of idle.splice(0)) resolve();
+    running--;
+    if (running === 0) for (const resolve of idle.splice(0)) resolve();
+  }
+  function pump(): void {
+    if (running < concurrency) void lane();
   }
 
   return {
@@ -47,12 +53,12 @@ export function createWriteGate(): WriteGate {
       return new Promise<T>((resolve, reject) => {
         const job = () => inside.run(true, task).then(resolve, reject);
         (options?.first ? urgent : normal).push(job);
-        void pump();
+        pump();
       });
     },
-    drain: () => (running || urgent.length + normal.length > 0 ? new Promise<void>((resolve) => idle.push(resolve)) : Promise.resolve()),
+    drain: () => (running > 0 || urgent.length + normal.length > 0 ? new Promise<void>((resolve) => idle.push(resolve)) : Promise.resolve()),
     get pending() {
-      return urgent.length + normal.length + (running ? 1 : 0);
+      return urgent.length + normal.length + running;
     },
   };
 }

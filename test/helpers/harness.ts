@@ -6,7 +6,7 @@ import { PassThrough, Writable } from "node:stream";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createApp, type App } from "../../src/main.ts";
-import { verifyAuditChain } from "../../src/store/audit-chain.ts";
+import { verifyAuditChain } from "../../src/store/audit-verify.ts";
 import { repoRoot } from "./run-bot.ts";
 import { tempDir } from "./temp-db.ts";
 import { newDatabaseUrl } from "./test-database.ts";

@@ -13,13 +13,16 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function caseWithHistory(): Promise<{ file: string; verify: () => ReturnType<typeof spawnSync> }> {
+async function caseWithHistory(): Promise<{ file: string; caseId: string; verify: () => ReturnType<typeof spawnSync> }> {
   h = await startHarness({ now: wita("2026-03-16 08:00") });
-  caseCode(await h.say("/buka 18 KGB Benediktus Nahak"));
+  const code = caseCode(await h.say("/buka 18 KGB Benediktus Nahak"));
   await h.as("Sekretaris");
   await h.say("1");
+  // A seal covers the case as it is now; what follows is covered by the case's head only.
+  await h.tick();
   await h.as("Kasubag Kepegawaian");
   await h.say("1");
+  const caseId = (await h.app.db.prisma.case.findUniqueOrThrow({ where: { code } })).id;
   await h.close();
   const file = h.databaseUrl;
   const verify = () =>
@@ -28,7 +31,7 @@ async function caseWithHistory(): Promise<{ file: string; verify: () => ReturnTy
       env: { PATH: process.env.PATH ?? "", DATABASE_URL: file, DEMO_DATA: "false" },
       encoding: "utf8",
     });
-  return { file, verify };
+  return { file, caseId, verify };
 }
 
 /** Runs statements on the database behind the bot's back (identifiers quoted: SQLite and PostgreSQL). */
@@ -38,12 +41,14 @@ const tamper = async (url: string, ...statements: string[]) => {
   await db.close();
 };
 
-describe("npm run audit:verify", () => {
+const ofCase = (caseId: string) => `chain = '${caseId}'`;
+
+describe("npm run audit:verify (a chain per case, sealed each tick)", () => {
   it("passes on an untouched trail", async () => {
     const { verify } = await caseWithHistory();
     const run = verify();
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/Audit trail intact: \d+ events, chain verified\./);
+    expect(run.stdout).toMatch(/Audit trail intact: \d+ events in \d+ chains, \d+ seals verified\./);
   });
 
   it("finds an edited event", async () => {
@@ -55,18 +60,62 @@ describe("npm run audit:verify", () => {
   });
 
   it("finds a removed event in the middle and at the end", async () => {
-    const { file, verify } = await caseWithHistory();
-    await tamper(file, `DELETE FROM "AuditEvent" WHERE id = (SELECT MIN(id) + 2 FROM "AuditEvent")`);
-    expect(verify().stderr).toMatch(/does not follow the event before it/);
-    await tamper(file, `DELETE FROM "AuditEvent" WHERE id = (SELECT MAX(id) FROM "AuditEvent")`);
+    const { file, caseId, verify } = await caseWithHistory();
+    await tamper(file, `DELETE FROM "AuditEvent" WHERE ${ofCase(caseId)} AND seq = 2`);
+    expect(verify().stderr).toMatch(/is number 3, expected 2 \(an event was removed, inserted or reordered\)/);
+    await tamper(file, `DELETE FROM "AuditEvent" WHERE ${ofCase(caseId)} AND seq = (SELECT MAX(seq) FROM "AuditEvent" WHERE ${ofCase(caseId)})`);
     expect(verify().stderr).toMatch(/events were removed from the end/);
   });
 
   it("finds reordered events", async () => {
-    const { file, verify } = await caseWithHistory();
-    await tamper(file, `UPDATE "AuditEvent" SET id = -1 WHERE id = 3`, `UPDATE "AuditEvent" SET id = 3 WHERE id = 4`, `UPDATE "AuditEvent" SET id = 4 WHERE id = -1`);
+    const { file, caseId, verify } = await caseWithHistory();
+    await tamper(
+      file,
+      `UPDATE "AuditEvent" SET seq = -1 WHERE ${ofCase(caseId)} AND seq = 2`,
+      `UPDATE "AuditEvent" SET seq = 2 WHERE ${ofCase(caseId)} AND seq = 3`,
+      `UPDATE "AuditEvent" SET seq = 3 WHERE ${ofCase(caseId)} AND seq = -1`,
+    );
     const run = verify();
     expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/does not follow the event before it/);
     expect(run.stderr).toContain("Audit trail BROKEN");
+  });
+
+  it("finds an inserted event, even one made to look right by rewriting the chain after it", async () => {
+    const { file, caseId, verify } = await caseWithHistory();
+    // A forged event at the end whose head was moved along: only the seal can tell. Here it lands
+    // after the sealed part, so its hash mismatch is what gives it away.
+    await tamper(
+      file,
+      `INSERT INTO "AuditEvent" (at, "caseId", "actorLabel", action, "prevHash", hash, chain, seq) SELECT at, "caseId", 'Palsu', 'step-done', hash, 'x', chain, seq + 1 FROM "AuditEvent" WHERE ${ofCase(caseId)} AND seq = (SELECT MAX(seq) FROM "AuditEvent" WHERE ${ofCase(caseId)})`,
+    );
+    expect(verify().stderr).toMatch(/was edited|does not end at its recorded head/);
+    // Rewriting the sealed part (renumbering to insert in the middle, with the head moved) contradicts the seal.
+    await tamper(
+      file,
+      `DELETE FROM "AuditEvent" WHERE "actorLabel" = 'Palsu'`,
+      `UPDATE "AuditEvent" SET seq = seq + 100 WHERE ${ofCase(caseId)} AND seq >= 2`,
+      `UPDATE "AuditEvent" SET seq = seq - 99 WHERE ${ofCase(caseId)} AND seq >= 100`,
+      `UPDATE "Case" SET "auditSeq" = "auditSeq" + 1 WHERE id = '${caseId}'`,
+    );
+    const run = verify();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/no longer matches seal \d+ \(the chain was rewritten\)/);
+  });
+
+  it("finds a case removed with all its events", async () => {
+    const { file, caseId, verify } = await caseWithHistory();
+    await tamper(
+      file,
+      `DELETE FROM "AuditEvent" WHERE ${ofCase(caseId)}`,
+      `DELETE FROM "Deadline" WHERE "taskId" IN (SELECT id FROM "StepTask" WHERE "caseId" = '${caseId}')`,
+      `DELETE FROM "ActionToken" WHERE "taskId" IN (SELECT id FROM "StepTask" WHERE "caseId" = '${caseId}')`,
+      `DELETE FROM "StepTask" WHERE "caseId" = '${caseId}'`,
+      `DELETE FROM "Case" WHERE id = '${caseId}'`,
+    );
+    const run = verify();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`chain ${caseId}, sealed by seal`);
+    expect(run.stderr).toContain("was removed with all its events");
   });
 });

@@ -1,6 +1,6 @@
 // Several instances on one database: leases elect one leader, outbox rows are claimed so that no
-// row is sent twice and every chat keeps its order, and (PostgreSQL) writes are serialized across
-// instances. Each "instance" is a second Database opened on the same database.
+// row is sent twice and every chat keeps its order. (Parallel case transactions across instances:
+// parallel-cases.test.ts.) Each "instance" is a second Database opened on the same database.
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import { createLeaseStore } from "../../src/store/lease-store.ts";
@@ -126,31 +126,5 @@ describe("outbox claims", () => {
       expect(order).toEqual([...Array(perChat).keys()]);
     }
     expect(new Set(sent.map((s) => s.holder)).size).toBeGreaterThan(1);
-  });
-});
-
-describe.skipIf(!onPostgres)("writes across instances (PostgreSQL)", () => {
-  it("are serialized: a write of one instance waits for the open write of another", async () => {
-    const [a, b] = await twoInstances();
-    const events: string[] = [];
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    const first = a.write(async (tx) => {
-      events.push("a:start");
-      entered();
-      await tx.office.create({ data: { id: "x", name: "X", shortName: "x", timeZone: "Asia/Makassar", flowHash: "1" } });
-      await new Promise((r) => setTimeout(r, 300));
-      events.push("a:end");
-    });
-    await inside;
-    const second = b.write(async (tx) => {
-      events.push("b:start");
-      // Sees A's committed row: B's transaction began only after A's ended.
-      events.push(`b:sees-x=${(await tx.office.count({ where: { id: "x" } })) === 1}`);
-    });
-    await Promise.all([first, second]);
-    expect(events).toEqual(["a:start", "a:end", "b:start", "b:sees-x=true"]);
   });
 });

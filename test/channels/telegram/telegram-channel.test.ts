@@ -9,7 +9,7 @@ import { issueEnrolmentCode } from "../../../src/engine/enrolment.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { createApp, type App } from "../../../src/main.ts";
 import { createEngineStore } from "../../../src/store/engine-store.ts";
-import { verifyAuditChain } from "../../../src/store/audit-chain.ts";
+import { verifyAuditChain } from "../../../src/store/audit-verify.ts";
 import { botInfo, callbackUpdate, documentUpdate, fakeBotApi, fileServer, photoUpdate, textUpdate } from "../../helpers/fake-bot-api.ts";
 import { FakeClock, wita } from "../../helpers/harness.ts";
 import { repoRoot } from "../../helpers/run-bot.ts";

@@ -11,7 +11,7 @@ import { loadConfig } from "../../../src/config.ts";
 import { issueEnrolmentCode } from "../../../src/engine/enrolment.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { createApp, type App } from "../../../src/main.ts";
-import { verifyAuditChain } from "../../../src/store/audit-chain.ts";
+import { verifyAuditChain } from "../../../src/store/audit-verify.ts";
 import { createEngineStore } from "../../../src/store/engine-store.ts";
 import { createKeyValueStore } from "../../../src/store/key-value-store.ts";
 import { FakeClock, wita } from "../../helpers/harness.ts";
