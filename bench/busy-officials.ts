@@ -10,11 +10,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
-import { createApp } from "../src/main.ts";
+import { createApp } from "../src/app.ts";
 import { startBotApiServer, telegramLimits, type RecordedCall } from "../test/helpers/bot-api-server.ts";
 import { collect, spawnBot } from "../test/helpers/run-bot.ts";
 import { textMessage } from "../test/helpers/telegram-updates.ts";
 import { newDatabaseUrl, scalar } from "../test/helpers/test-database.ts";
+import { isEntryPoint } from "../src/entry-point.ts";
 
 const TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz";
 const CASES = Number(process.env.BENCH_BUSY_CASES ?? 100);
@@ -115,7 +116,7 @@ export async function benchBusyOfficials(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   benchBusyOfficials().then(
     () => process.exit(0),
     (error: unknown) => {

@@ -8,18 +8,20 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { Bot, type Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import { loadConfig } from "../src/config.ts";
 import type { InboundMessage } from "../src/engine/types.ts";
 import { createOutboxDispatcher } from "../src/engine/outbox-dispatcher.ts";
 import { createLogger } from "../src/logger.ts";
-import { createApp, type App } from "../src/main.ts";
+import { createApp, type App } from "../src/app.ts";
 import { createOutboxStore } from "../src/store/outbox-store.ts";
 import { botInfo } from "../test/helpers/fake-bot-api.ts";
 import setupTemplate from "../test/helpers/global-setup.ts";
 import { newDatabaseUrl } from "../test/helpers/test-database.ts";
 import { startBotApiServer } from "../test/helpers/bot-api-server.ts";
+import { isEntryPoint } from "../src/entry-point.ts";
 
 const TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz";
 const CASES = Number(process.env.BENCH_CASES ?? 300);
@@ -242,7 +244,7 @@ async function benchMemory(): Promise<void> {
   const openingSeconds = (performance.now() - t) / 1000;
   const probe = (url: string) =>
     new Promise<{ rss: number; heap: number; open: number }>((resolve, reject) => {
-      const child = spawn(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname, "memory-probe", url], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "memory-probe", url], { stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
       child.stdout.on("data", (d: Buffer) => {
         out += d.toString();
@@ -270,7 +272,7 @@ async function memoryProbe(databaseUrl: string): Promise<void> {
   await app.close();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   benchLoad((process.argv[2] ?? "engine") as LoadPart).catch((e: unknown) => {
     console.error(e);
     process.exit(1);

@@ -9,6 +9,7 @@ import { defaultStaffSettings, staffDeadlines, type EmployeeRecord } from "../sr
 import { validateStaffRow, type StaffRow } from "../src/domain/staff-import.ts";
 import { openDatabase } from "../src/store/database.ts";
 import { importStaffRows } from "../src/store/staff-store.ts";
+import { isEntryPoint } from "../src/entry-point.ts";
 
 const count = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
 const today = "2026-11-22";
@@ -91,7 +92,7 @@ export async function benchStaffDeadlines(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   benchStaffDeadlines().catch((e: unknown) => {
     console.error(e);
     process.exit(1);

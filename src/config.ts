@@ -67,6 +67,8 @@ const envSchema = z
     WHATSAPP_ACCOUNT: z.string().regex(/^[a-z0-9-]{1,32}$/, { error: "expected a short lower-case name, e.g. dinas-ntt" }).default("default"),
     WHATSAPP_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(500).max(60_000).default(1500),
     WHATSAPP_GLOBAL_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(100).max(60_000).default(600),
+    // The first retry of a failed send waits this long, each further one twice as long (at most 5 minutes).
+    OUTBOX_RETRY_BASE_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(10).max(600_000).default(2000),
     FILE_ENCRYPTION_KEY: z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, { error: "expected 64 hex characters (32 bytes); make one with: openssl rand -hex 32" })
@@ -113,6 +115,8 @@ export interface Config {
   enrolmentCodeHours: number;
   /** Messages a chat that is not an official's may send per minute. */
   publicRateLimit: number;
+  /** The first retry of a failed send waits this long; each further one twice as long. */
+  outboxRetryBaseMs: number;
   telegram:
     | {
         token: string;
@@ -184,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     escalationFactor: e.ESCALATION_FACTOR,
     enrolmentCodeHours: e.ENROLMENT_CODE_HOURS,
     publicRateLimit: e.PUBLIC_RATE_LIMIT,
+    outboxRetryBaseMs: e.OUTBOX_RETRY_BASE_MS,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,

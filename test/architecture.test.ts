@@ -1,4 +1,5 @@
-// Keeps the import direction of ARCHITECTURE.md honest by reading every import line under src/.
+// Keeps the import direction of the README's "Architecture" section honest by reading every import
+// (static, re-export and dynamic) under src/, and keeps every source file small and its lines short.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,7 +28,14 @@ function imports(file: string): string[] {
   for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/gm)) found.push(m[1]!);
   for (const m of text.matchAll(/^\s*import\s+["']([^"']+)["']/gm)) found.push(m[1]!);
   for (const m of text.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) found.push(m[1]!);
+  for (const m of text.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)) found.push(m[1]!);
   return found;
+}
+
+/** Dynamic imports and requires whose target is not a literal: the rules could not see them. */
+function hiddenImports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/\b(?:import|require)\(\s*(?!["'])([^)]*)\)/g)].map((m) => m[0]);
 }
 
 /** Which layers (and which packages) each layer may import. */
@@ -36,11 +44,22 @@ const allowedLayers: Record<string, string[]> = {
   engine: ["domain", "engine"],
   store: ["domain", "engine", "store"],
   scheduler: ["domain", "engine", "scheduler", "logger"],
-  cli: ["domain", "engine", "store", "cli", "config", "logger"],
+  cli: ["domain", "engine", "store", "cli", "config", "logger", "entry-point"],
   config: [],
   logger: [],
+  "entry-point": [],
   main: ["*"],
+  app: ["*"],
 };
+/** Packages only some layers may use: the database drivers and Prisma in store, each platform's library in its channel. */
+const packageOwners: [RegExp, string[]][] = [
+  [/^(better-sqlite3|pg|@prisma\/.*|prisma)(\/|$)/, ["store"]],
+  [/^(grammy|@grammyjs\/.*)(\/|$)/, ["channels/telegram"]],
+  [/^@whiskeysockets\/baileys(\/|$)/, ["channels/whatsapp"]],
+  [/^(exceljs|@resvg\/resvg-js|csv-parse|yaml)(\/|$)/, ["store"]],
+  [/^node-cron(\/|$)/, ["scheduler"]],
+];
+/** Layers that may use only these packages at all. */
 const packageRules: Record<string, RegExp> = {
   domain: /^zod$/,
   engine: /^(zod|node:crypto)$/,
@@ -52,7 +71,7 @@ const sources = files(srcRoot);
  * Composition roots wire channels to the store. main.ts is the bot's; the WhatsApp pairing command
  * is the other one (it must build the channel's session on the store to pair).
  */
-const compositionRoots = new Set(["main.ts", path.join("cli", "wa-pair.ts")]);
+const compositionRoots = new Set(["main.ts", "app.ts", path.join("cli", "wa-pair.ts")]);
 
 describe("architecture", () => {
   it("finds the source files", () => {
@@ -74,16 +93,37 @@ describe("architecture", () => {
       } else {
         const rule = packageRules[from];
         if (rule && !rule.test(spec)) problems.push(`${spec} (package not allowed in ${from})`);
+        const owners = packageOwners.find(([pattern]) => pattern.test(spec))?.[1];
+        if (owners && !allowed.includes("*") && !owners.includes(from)) problems.push(`${spec} (package of ${owners.join(", ")} only)`);
       }
     }
+    for (const hidden of hiddenImports(file)) problems.push(`${hidden} (an import the rules cannot check)`);
     expect(problems).toEqual([]);
   });
 
-  it("reads process.env only in main.ts and the CLI", () => {
+  it.each(sources.map((f) => [path.relative(srcRoot, f), f]))("%s stays small: at most 400 lines of at most 140 characters", (_rel, file) => {
+    const lines = readFileSync(file, "utf8").split("\n");
+    expect(lines.length).toBeLessThanOrEqual(400);
+    expect(lines.map((l, i) => [i + 1, l.length]).filter(([, n]) => n! > 140)).toEqual([]);
+  });
+
+  it("the rules it enforces are the ones the README describes", () => {
+    const readme = readFileSync(path.resolve("README.md"), "utf8");
+    expect(readme).toContain("## Architecture");
+    expect(readme).toContain("test/architecture.test.ts");
+  });
+
+  it("catches what it must: a forbidden package, a dynamic import by variable", () => {
+    const owners = packageOwners.find(([pattern]) => pattern.test("better-sqlite3"))?.[1];
+    expect(owners).toEqual(["store"]);
+    expect("const m = await import(name);".match(/\b(?:import|require)\(\s*(?!["'])([^)]*)\)/g)).toEqual(["import(name)"]);
+  });
+
+  it("reads process.env only in main.ts, app.ts and the CLI", () => {
     const readers = sources
       .filter((f) => /process\.env/.test(readFileSync(f, "utf8")))
       .map((f) => path.relative(srcRoot, f))
-      .filter((rel) => rel !== "main.ts" && !rel.startsWith(`cli${path.sep}`));
+      .filter((rel) => rel !== "main.ts" && rel !== "app.ts" && !rel.startsWith(`cli${path.sep}`));
     expect(readers).toEqual([]);
   });
 

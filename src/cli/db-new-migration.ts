@@ -11,6 +11,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { readMigrationsFolder } from "../store/migrations-folder.ts";
 import { openSchemaEngine, type EngineTarget } from "../store/schema-engine.ts";
+import { isEntryPoint } from "../entry-point.ts";
 
 /** The SQL that would bring the migrations in `migrationsDir` to the schema file (empty: none). */
 export async function pendingSchemaChange(options: { schemaPath: string; migrationsDir: string; engine: EngineTarget }): Promise<string> {
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);

@@ -8,6 +8,7 @@ import type { Sop } from "../domain/sop-schema.ts";
 import type { Office } from "../domain/office-schema.ts";
 import { readFlows } from "../store/flow-reader.ts";
 import { renderTable } from "./text-table.ts";
+import { isEntryPoint } from "../entry-point.ts";
 
 const startLabels: Record<Sop["start"]["kind"], string> = {
   applicant: "permohonan dari pemohon",
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   console.log(renderSop(sop.value, office));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);

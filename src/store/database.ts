@@ -10,6 +10,7 @@
 // engine store, so the first press wins and the second is told.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient, type Prisma } from "./generated/client.ts";
 import { migratePostgres, migrateSqlite, type MigrationOutcome } from "./migrator.ts";
@@ -64,7 +65,7 @@ export interface OpenDatabaseOptions {
   postgresWriters?: number;
 }
 
-const here = path.dirname(new URL(import.meta.url).pathname);
+const here = path.dirname(fileURLToPath(import.meta.url));
 export const defaultMigrationsDir = path.resolve(here, "../../prisma/migrations");
 export const defaultPostgresMigrationsDir = path.resolve(here, "../../prisma/postgres/migrations");
 

@@ -1,20 +1,18 @@
 // The admin commands as an official runs them: flows:check on a good and a broken copy, and the SOP reader.
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../helpers/run-bot.ts";
+import { compiled, repoRoot } from "../helpers/run-bot.ts";
 import { tempDir } from "../helpers/temp-db.ts";
 
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
-const run = (args: string[]) => spawnSync(process.execPath, [tsx, ...args], { cwd: repoRoot, encoding: "utf8" });
+const run = (args: string[]) => spawnSync(process.execPath, [compiled(args[0] ?? ""), ...args.slice(1)], { cwd: repoRoot, encoding: "utf8" });
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("npm run flows:check", () => {
   it("passes on the real flows", () => {
-    const out = execFileSync(process.execPath, [tsx, "src/cli/flows-check.ts"], { cwd: repoRoot, encoding: "utf8" });
+    const out = execFileSync(process.execPath, [compiled("src/cli/flows-check.ts")], { cwd: repoRoot, encoding: "utf8" });
     expect(out).toContain("flows OK: 48 SOPs");
     expect(out).toContain("4 offices, 2 calendar years");
   });

@@ -2,15 +2,13 @@
 // digest, and the export command; the exports read back to the same rows.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { caseCode, startHarness, wita, type Harness } from "../helpers/harness.ts";
-import { repoRoot } from "../helpers/run-bot.ts";
+import { compiled, repoRoot } from "../helpers/run-bot.ts";
 
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.cleanup();
@@ -98,7 +96,7 @@ describe("exports", () => {
     await seedHistory(h);
     await h.close();
     const out = path.join(h.dir, "ekspor");
-    const run = spawnSync(process.execPath, [tsx, "src/cli/export.ts", "--office", "ntt-provinsi", "--period", "2026-03", "--format", "csv", "--out", out], {
+    const run = spawnSync(process.execPath, [compiled("src/cli/export.ts"), "--office", "ntt-provinsi", "--period", "2026-03", "--format", "csv", "--out", out], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? "", DATABASE_URL: h.databaseUrl, DEMO_DATA: "false" },
       encoding: "utf8",

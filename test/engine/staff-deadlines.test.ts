@@ -3,18 +3,16 @@
 // nothing outside office hours, and nothing repeated across restarts.
 import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { validateStaffRow } from "../../src/domain/staff-import.ts";
 import { importStaffRows } from "../../src/store/staff-store.ts";
 import { startHarness, type Harness } from "../helpers/harness.ts";
-import { repoRoot } from "../helpers/run-bot.ts";
+import { compiled, repoRoot } from "../helpers/run-bot.ts";
 import { tempDir } from "../helpers/temp-db.ts";
 import { newDatabaseUrl, scalar, sqlClient } from "../helpers/test-database.ts";
 
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 let h: Harness | undefined;
 const dirs: string[] = [];
 afterEach(async () => {
@@ -26,7 +24,7 @@ afterEach(async () => {
 const header = "NIP;Nama;Jabatan;Jenis Jabatan;Golongan;TMT KGB Terakhir;TMT Pangkat Terakhir";
 
 function cli(args: string[], databaseUrl: string) {
-  return spawnSync(process.execPath, [tsx, ...args], {
+  return spawnSync(process.execPath, [compiled(args[0] ?? ""), ...args.slice(1)], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? "", DATABASE_URL: databaseUrl, DEMO_DATA: "false" },
     encoding: "utf8",

@@ -5,7 +5,7 @@ import path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
-import { createApp, type App } from "../../src/main.ts";
+import { createApp, type App } from "../../src/app.ts";
 import { verifyAuditChain } from "../../src/store/audit-verify.ts";
 import { repoRoot } from "./run-bot.ts";
 import { tempDir } from "./temp-db.ts";

@@ -1,14 +1,16 @@
-// Starts the real bot (src/main.ts) as a child process, the way `npm start` does.
+// Starts the real bot as a child process the way `npm start` does: the compiled dist/main.js (the
+// test run's global setup builds it when stale). Admin commands likewise run compiled.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams, type SpawnSyncReturns } from "node:child_process";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
-export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** tsx's ESM loader by absolute URL, so the bot can run from any working directory. */
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+/** The compiled JavaScript of a source file: "src/cli/export.ts" → <repo>/dist/cli/export.js. */
+export function compiled(source: string): string {
+  return path.join(repoRoot, "dist", source.replace(/^src\//, "").replace(/\.ts$/, ".js"));
+}
 
 export interface BotRun {
   stdout: string;
@@ -23,7 +25,7 @@ process.once("exit", () => {
 });
 
 export function spawnBot(env: Record<string, string>, cwd = repoRoot): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, ["--import", tsxLoader, path.join(repoRoot, "src/main.ts")], {
+  const child = spawn(process.execPath, [compiled("src/main.ts")], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -65,11 +67,9 @@ export const freePort = () =>
     });
   });
 
-const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
-
 /** Runs an admin command (`src/cli/<file>`) as `npm run` does, with `env` (and PATH) only. */
 export function runAdminCli(file: string, args: string[], env: Record<string, string>): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [tsxCli, `src/cli/${file}`, ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
+  return spawnSync(process.execPath, [compiled(`src/cli/${file}`), ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
 }
 
 /** Issues an enrolment code with the admin CLI (`npm run officials -- code`); code is "" when refused. */

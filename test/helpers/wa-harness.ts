@@ -8,7 +8,7 @@ import { BufferJSON, initAuthCreds, proto, type WAMessage } from "@whiskeysocket
 import type { WhatsAppSocketLike } from "../../src/channels/whatsapp/whatsapp-channel.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
-import { createApp, type App } from "../../src/main.ts";
+import { createApp, type App } from "../../src/app.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createKeyValueStore } from "../../src/store/key-value-store.ts";
 import type { FakeClock } from "./harness.ts";

@@ -10,7 +10,7 @@ import path from "node:path";
 import { loadConfig } from "../../src/config.ts";
 import { issueEnrolmentCode } from "../../src/engine/enrolment.ts";
 import { createLogger } from "../../src/logger.ts";
-import { createApp } from "../../src/main.ts";
+import { createApp } from "../../src/app.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
 import { startBotApiServer, type RecordedCall } from "../helpers/bot-api-server.ts";
 import { collect, repoRoot, spawnBot, type BotRun } from "../helpers/run-bot.ts";

@@ -1,12 +1,10 @@
 // The audit trail detects edited, removed and reordered events, through the CLI an inspector runs.
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
 import { caseCode, startHarness, wita, type Harness } from "../helpers/harness.ts";
-import { repoRoot } from "../helpers/run-bot.ts";
+import { compiled, repoRoot } from "../helpers/run-bot.ts";
 import { sqlClient } from "../helpers/test-database.ts";
 
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.cleanup();
@@ -26,7 +24,7 @@ async function caseWithHistory(): Promise<{ file: string; caseId: string; verify
   await h.close();
   const file = h.databaseUrl;
   const verify = () =>
-    spawnSync(process.execPath, [tsx, "src/cli/audit-verify.ts"], {
+    spawnSync(process.execPath, [compiled("src/cli/audit-verify.ts")], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? "", DATABASE_URL: file, DEMO_DATA: "false" },
       encoding: "utf8",

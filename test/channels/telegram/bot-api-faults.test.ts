@@ -35,6 +35,8 @@ describe("Bot API faults", () => {
       // The stand-in does not enforce Telegram's pace here; the bot's own is scaled down to keep the test short.
       TELEGRAM_CHAT_GAP_MS: "110",
       TELEGRAM_GLOBAL_GAP_MS: "4",
+      // Failed sends are retried after 0.2 s, 0.4 s, 0.8 s … instead of 2 s, 4 s, 8 s.
+      OUTBOX_RETRY_BASE_MS: "200",
     };
     const count = (sql: string) => scalar(databaseUrl, sql);
     try {
@@ -55,7 +57,7 @@ describe("Bot API faults", () => {
       // one send left hanging far past the client's timeout, then a burst of 429s with retry_after.
       api.faults({ status500: 2, hang: { count: 1, ms: (API_TIMEOUT_SECONDS + 60) * 1000 }, burst429: { count: 3, retryAfter: 1 } });
       let total = 0;
-      // (Each failed send backs off 2 s, 4 s, 8 s …: the faults are served over some seconds.)
+      // (Each failed send backs off 0.2 s, 0.4 s, 0.8 s …: the faults are served over a few seconds.)
       const until = Date.now() + 40_000;
       while (api.pendingFaults > 0 && Date.now() < until) {
         api.push(message(111, `/buka 13 Surat X ${total}`, 100 + total));

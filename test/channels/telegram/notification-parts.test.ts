@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { createLogger } from "../../../src/logger.ts";
-import { createApp } from "../../../src/main.ts";
+import { createApp } from "../../../src/app.ts";
 import { createEngineStore } from "../../../src/store/engine-store.ts";
 import { startBotApiServer } from "../../helpers/bot-api-server.ts";
 import { botInfo } from "../../helpers/fake-bot-api.ts";

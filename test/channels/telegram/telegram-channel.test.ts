@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { issueEnrolmentCode } from "../../../src/engine/enrolment.ts";
 import { createLogger } from "../../../src/logger.ts";
-import { createApp, type App } from "../../../src/main.ts";
+import { createApp, type App } from "../../../src/app.ts";
 import { createEngineStore } from "../../../src/store/engine-store.ts";
 import { verifyAuditChain } from "../../../src/store/audit-verify.ts";
 import { botInfo, callbackUpdate, documentUpdate, fakeBotApi, fileServer, photoUpdate, textUpdate } from "../../helpers/fake-bot-api.ts";

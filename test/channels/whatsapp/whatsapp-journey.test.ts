@@ -10,7 +10,7 @@ import type { WhatsAppSocketLike } from "../../../src/channels/whatsapp/whatsapp
 import { loadConfig } from "../../../src/config.ts";
 import { issueEnrolmentCode } from "../../../src/engine/enrolment.ts";
 import { createLogger } from "../../../src/logger.ts";
-import { createApp, type App } from "../../../src/main.ts";
+import { createApp, type App } from "../../../src/app.ts";
 import { verifyAuditChain } from "../../../src/store/audit-verify.ts";
 import { createEngineStore } from "../../../src/store/engine-store.ts";
 import { createKeyValueStore } from "../../../src/store/key-value-store.ts";

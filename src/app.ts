@@ -1,0 +1,364 @@
+// Composition root: the only file that wires configuration, flows, store, engine, scheduler and
+// channels into an app. main.ts runs it as a process; tests and benchmarks build the same app
+// in-process with createApp(). With no tokens configured it runs on its embedded default: a SQLite
+// file and the console chat with demo data.
+import { existsSync } from "node:fs";
+import { createConsoleChannel, type ConsoleChannel } from "./channels/console/console-channel.ts";
+import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
+import { createTelegramInbox, type TelegramInbox } from "./channels/telegram/telegram-inbox.ts";
+import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
+import type { Transformer } from "grammy";
+import type { WhatsAppChannel, WhatsAppSocketLike } from "./channels/whatsapp/whatsapp-channel.ts";
+import { createKeyValueStore } from "./store/key-value-store.ts";
+import pino from "pino";
+import type { UserFromGetMe } from "grammy/types";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
+import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
+import { createApplicantService } from "./engine/applicant-service.ts";
+import { createChatService, type ChatService } from "./engine/chat/chat-service.ts";
+import { createOutboxDispatcher, SendFailure, type OutboxDispatcher } from "./engine/outbox-dispatcher.ts";
+import { errorInfo, stackFrames } from "./engine/error-info.ts";
+import { systemClock, type Clock } from "./engine/ports.ts";
+import type { InboundMessage } from "./engine/types.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createJobs } from "./scheduler/jobs.ts";
+import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
+import { createConsolePersonas } from "./store/console-personas.ts";
+import { openDatabase, type Database } from "./store/database.ts";
+import { seedDemoEmployees, seedDemoOfficials } from "./store/demo-seed.ts";
+import { createDirectoryStore, syncOffices } from "./store/directory-store.ts";
+import { createEngineStore } from "./store/engine-store.ts";
+import { readFlows } from "./store/flow-reader.ts";
+import { MigrationError } from "./store/migrator.ts";
+import { createOutboxStore } from "./store/outbox-store.ts";
+import { sealAuditChains } from "./store/audit-chain.ts";
+import { createInboundHoldStore } from "./store/inbound-hold-store.ts";
+import { workCalendarsOf } from "./store/work-calendar.ts";
+import { createStaffService, type StaffService } from "./engine/staff-service.ts";
+import { localDate } from "./domain/working-time.ts";
+import { createFileStore, localFileKey } from "./store/file-store.ts";
+import { renderSopChart } from "./domain/sop-chart.ts";
+import { renderPng } from "./store/png-renderer.ts";
+import { toXlsx } from "./store/exporter.ts";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { FilePort } from "./engine/file-ports.ts";
+import { createLeadership, type Leadership } from "./scheduler/leadership.ts";
+import { createLeaseStore } from "./store/lease-store.ts";
+import { classifyStorageError } from "./store/storage-errors.ts";
+
+export class StartupError extends Error {}
+
+export async function loadCatalog(config: Config): Promise<Catalog> {
+  const { catalog, problems } = buildCatalog(await readFlows(config.flowsDir));
+  if (problems.length > 0) {
+    throw new StartupError(
+      `The flow files have ${problems.length} problem(s); fix them and start again (npm run flows:check lists them):\n${problems
+        .slice(0, 50)
+        .map((p) => `  ${formatProblem(p)}`)
+        .join("\n")}`,
+    );
+  }
+  if (!catalog.offices.has(config.defaultOffice)) {
+    throw new StartupError(
+      `DEFAULT_OFFICE: no office "${config.defaultOffice}" in flows/offices (known: ${[...catalog.offices.keys()].join(", ")}).`,
+    );
+  }
+  return catalog;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean };
+  /** Test hooks for the Telegram channel: a known bot identity and a Bot API stand-in. */
+  telegram?: { botInfo?: UserFromGetMe; transformer?: Transformer; pacing?: null };
+  /** Test hooks for WhatsApp: a socket stand-in fed with recorded events, and media bytes. */
+  whatsapp?: { makeSocket?: () => WhatsAppSocketLike; download?: (message: unknown) => Promise<Buffer>; schedule?: (fn: () => void, ms: number) => void };
+  /** Tests and benchmarks: every inbound message waits until what it caused has been sent. */
+  awaitDelivery?: boolean;
+}
+
+export interface App {
+  db: Database;
+  catalog: Catalog;
+  engine: CaseEngine;
+  chat: ChatService;
+  dispatcher: OutboxDispatcher;
+  scheduler: Scheduler;
+  /** Whether this instance runs the scheduled jobs and the WhatsApp socket (a lease in the database). */
+  leadership: Leadership;
+  consoleChannel: ConsoleChannel | undefined;
+  telegram: TelegramChannel | undefined;
+  /** Telegram updates held from arrival until handled (replayed after a crash). */
+  telegramInbox: TelegramInbox | undefined;
+  whatsapp: WhatsAppChannel | undefined;
+  staff: StaffService;
+  files: FilePort | undefined;
+  /** Handles one inbound message and sends what it caused. */
+  receive(message: InboundMessage): Promise<void>;
+  /** One scheduler tick: delegations, deadlines, digests, outbox. */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A held update not released after this long was cut short by its instance's death. */
+const HELD_UPDATE_STALE_MS = 2 * 60_000;
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const catalog = await loadCatalog(config);
+  const db = await openDatabase({ target: config.database });
+  if (db.migration.applied.length > 0) logger.info({ applied: db.migration.applied }, "database migrated");
+  await syncOffices(db, catalog.offices.values());
+  if (config.demoData) {
+    const seeded = await seedDemoOfficials(db, config.defaultOffice, new Date("2025-01-02T00:00:00Z"));
+    if (seeded.created > 0) logger.info({ officials: seeded.created, skippedPositions: seeded.skippedPositions }, "demo officials seeded");
+    if (config.demoStaff) {
+      const employees = await seedDemoEmployees(db, config.defaultOffice, localDate(clock.now(), workCalendarsOf(catalog)(config.defaultOffice).timeZone));
+      if (employees > 0) logger.info({ employees }, "demo employees seeded");
+    }
+  }
+
+  // Console-only (the embedded default) may run without FILE_ENCRYPTION_KEY: a local key is made.
+  const fileKey = config.files.key ?? (!config.telegram && !config.whatsapp ? localFileKey(path.join(config.dataDir, ".file-key")) : null);
+  const files = fileKey ? createFileStore(db, { dir: config.files.dir, key: fileKey, maxBytes: config.files.maxBytes }) : undefined;
+  const store = createEngineStore(db);
+  const calendar = workCalendarsOf(catalog);
+  const engine = createCaseEngine({
+    store,
+    clock,
+    office: (id) => catalog.offices.get(id)?.office,
+    sop: (n) => {
+      const s = catalog.sops.get(n);
+      return s ? { sop: s.value, hash: s.hash, text: s.text } : undefined;
+    },
+    calendar,
+    escalationFactor: config.escalationFactor,
+  });
+  const directory = createDirectoryStore(db);
+  const staff = createStaffService({
+    store,
+    engine,
+    clock,
+    office: (id) => catalog.offices.get(id)?.office,
+    calendar,
+    sopActors: (n) => catalog.sops.get(n)?.value.actors ?? [],
+  });
+  const applicants = createApplicantService({
+    engine,
+    clock,
+    forms: () => [...catalog.forms.values()].map((f) => ({ form: f.value, hash: f.hash })),
+    calendar,
+    defaultOfficeId: config.defaultOffice,
+  });
+  const chat = createChatService({
+    store,
+    engine,
+    applicants,
+    staff,
+    directory,
+    clock,
+    defaultOfficeId: config.defaultOffice,
+    enrolmentTtlHours: config.enrolmentCodeHours,
+    publicRateLimit: config.publicRateLimit,
+    sopTitle: (n) => catalog.sops.get(n)?.value.title,
+    sopChart: (n, officeId) => {
+      const sop = catalog.sops.get(n)?.value;
+      if (!sop) return [];
+      const pages = renderSopChart(sop, { subtitle: catalog.offices.get(officeId)?.office.name ?? sop.unit.join(" / ") });
+      return pages.map((p, i) => ({ name: `sop-${String(n).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`, png: renderPng(p.svg) }));
+    },
+    ...(files ? { files } : {}),
+    renderPng,
+    toXlsx,
+    calendar,
+    sopStartKind: (n) => catalog.sops.get(n)?.value.start.kind,
+    sopCount: Math.max(...catalog.sops.keys()),
+  });
+
+  // SQLite serves one instance: after a crash the restarted process is the same instance and takes
+  // its lease and claims back at once. On PostgreSQL each process is its own instance.
+  const instanceId = config.instanceId ?? (db.provider === "sqlite" ? "single" : `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`);
+  let consoleChannel: ConsoleChannel | undefined;
+  let telegram: TelegramChannel | undefined;
+  const telegramInbox = config.telegram ? createTelegramInbox(createInboundHoldStore(db), instanceId, clock, logger) : undefined;
+  let receiveRef: (message: InboundMessage) => Promise<void> = async () => undefined;
+  if (config.telegram) {
+    if (!files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the Telegram channel.");
+    telegram = createTelegramChannel({
+      token: config.telegram.token,
+      apiRoot: config.telegram.apiRoot,
+      ...(options.telegram?.botInfo ? { botInfo: options.telegram.botInfo } : {}),
+      ...(options.telegram?.transformer ? { transformer: options.telegram.transformer } : {}),
+      pacing: options.telegram?.pacing === null ? null : { ...config.telegram.pacing, jitterMs: 0 },
+      apiTimeoutSeconds: config.telegram.apiTimeoutSeconds,
+      ...(telegramInbox ? { inbox: telegramInbox } : {}),
+      receive: (message) => receiveRef(message),
+      precheck: (message) => chat.precheckAction(message),
+      isOfficial: (userId) => chat.isOfficial("telegram", userId),
+      files,
+      log: logger,
+      now: () => clock.now(),
+    });
+  }
+  const outboxStore = createOutboxStore(db);
+  let whatsapp: WhatsAppChannel | undefined;
+  if (config.whatsapp) {
+    if (!files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the WhatsApp channel.");
+    const baileysLogger = pino({ level: "silent" });
+    // Baileys is loaded only when WhatsApp is on: it is the largest library by resident memory.
+    const { createWhatsAppChannel } = await import("./channels/whatsapp/whatsapp-channel.ts");
+    const { createWhatsAppInbox } = await import("./channels/whatsapp/whatsapp-inbox.ts");
+    const { default: makeWASocket, Browsers, downloadMediaMessage } = await import("@whiskeysockets/baileys");
+    whatsapp = createWhatsAppChannel({
+      kv: createKeyValueStore(db, config.whatsapp.account),
+      makeSocket:
+        options.whatsapp?.makeSocket ??
+        ((auth, socketOptions) =>
+          makeWASocket({
+            auth,
+            logger: baileysLogger,
+            browser: Browsers.ubuntu("sopbot"),
+            markOnlineOnConnect: false,
+            syncFullHistory: false,
+            generateHighQualityLinkPreview: false,
+            getMessage: socketOptions.getMessage,
+          }) as unknown as WhatsAppSocketLike),
+      download:
+        (options.whatsapp?.download as ((m: unknown) => Promise<Buffer>) | undefined) ??
+        ((m, ctx) =>
+          downloadMediaMessage(m as Parameters<typeof downloadMediaMessage>[0], "buffer", {}, ctx.reuploadRequest ? { logger: baileysLogger, reuploadRequest: ctx.reuploadRequest } : undefined) as Promise<Buffer>),
+      sentText: (messageId) => outboxStore.sentText("whatsapp", messageId),
+      receive: (message) => receiveRef(message),
+      files,
+      log: logger,
+      now: () => clock.now(),
+      notifyAdmins: (text) => notifyAdmins(text),
+      pacing: { perChatMs: config.whatsapp.chatGapMs, overallMs: config.whatsapp.globalGapMs, jitterMs: 400 },
+      inbox: createWhatsAppInbox(createInboundHoldStore(db), instanceId, () => clock.now(), logger),
+      ...(options.whatsapp?.schedule ? { schedule: options.whatsapp.schedule } : {}),
+    });
+  }
+  const dispatcher = createOutboxDispatcher({
+    outbox: outboxStore,
+    clock,
+    holder: instanceId,
+    // A dead instance's claimed rows wait this long before another instance sends them.
+    claimMs: 2 * config.leaseTtlMs,
+    baseDelayMs: config.outboxRetryBaseMs,
+    // WhatsApp rows go out only from the instance holding the socket (the leader).
+    canSend: (channel) => channel !== "whatsapp" || (whatsapp !== undefined && whatsapp.status() !== "idle" && whatsapp.status() !== "stopped"),
+    senders: {
+      console: { send: (message) => (consoleChannel ? consoleChannel.deliver(message) : Promise.resolve()) },
+      ...(telegram ? { telegram: telegram.sender } : {}),
+      ...(whatsapp ? { whatsapp: whatsapp.sender } : {}),
+    },
+    onError: (row, error) => logger.warn({ outboxId: row.id, channel: row.channel, ...errorInfo(error), ...(error instanceof SendFailure ? { reason: error.message } : {}) }, "send failed"),
+    onGiveUp: (row, reason) => logger.error({ outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason }, "message given up: parked for npm run outbox:failed"),
+  });
+
+  const receive = async (message: InboundMessage) => {
+    await chat.handle(message);
+    // The message is recorded. Sending what it caused is the outbox's job: a failure there is
+    // retried there and must never reach the sender as "not recorded".
+    const sending = dispatcher.flush().then(
+      () => undefined,
+      (error: unknown) => logger.warn(errorInfo(error), "outbox pass failed; its rows are retried"),
+    );
+    // Chat platforms pace their sends (Telegram about 1/s per chat), and an update must not wait
+    // for that. The console (a person at a terminal, unpaced) waits for its replies.
+    if (message.channel === "console" || options.awaitDelivery) await sending;
+  };
+  receiveRef = receive;
+  const jobs = createJobs({
+    store,
+    engine,
+    staff,
+    clock,
+    logger,
+    officeIds: [...catalog.offices.keys()],
+    defaultOfficeId: config.defaultOffice,
+    calendar,
+    officeName: (id) => catalog.offices.get(id)?.office.shortName,
+    weeklyReport: { renderPng, ...(files ? { files } : {}) },
+    flush: () => dispatcher.flush(),
+    seal: (at) => sealAuditChains(db, at),
+    // An update held this long and never released was cut short (its instance died): handle it again.
+    ...(telegram && telegramInbox ? { replayHeld: () => telegramInbox.replay(telegram.bot, new Date(clock.now().getTime() - HELD_UPDATE_STALE_MS)) } : {}),
+  });
+  const notifyAdmins = jobs.notifyAdmins;
+  const leadership: Leadership = createLeadership({
+    leases: createLeaseStore(db),
+    holder: instanceId,
+    ttlMs: config.leaseTtlMs,
+    clock,
+    onGain: async () => {
+      logger.info({ instance: instanceId }, whatsapp ? "leader: running the scheduled jobs and the WhatsApp socket" : "leader: running the scheduled jobs");
+      // The scheduler's start-up catch-up run is not awaited: renewing the lease must not wait for it.
+      void scheduler.start().catch((error: unknown) => logger.error(errorInfo(error), "scheduler start failed"));
+      await whatsapp?.start();
+    },
+    onLose: async (reason) => {
+      if (reason === "lost") logger.warn({ instance: instanceId }, "no longer leader: scheduled jobs (and WhatsApp) stopped here");
+      await whatsapp?.stop();
+      await scheduler.stop();
+    },
+    onError: (error) => logger.error(errorInfo(error), "leader lease failed"),
+    // Rows claimed by an instance that died go out as soon as their claim expires, not at the next minute.
+    whileLeading: async () => {
+      await dispatcher.flush();
+    },
+  });
+  const scheduler = createScheduler({
+    tick: jobs.tick,
+    coordinator: leadership.coordinator,
+    daily: jobs.daily,
+    onError: (error) => logger.error(errorInfo(error), "scheduled job failed"),
+  });
+
+  if (options.console) {
+    consoleChannel = createConsoleChannel({
+      ...options.console,
+      personas: createConsolePersonas(db, clock),
+      ...(files ? { files } : {}),
+      downloadsDir: path.join(config.dataDir, "console-files"),
+      handle: receive,
+      now: () => clock.now(),
+      onError: (error) => {
+        const storage = classifyStorageError(error);
+        if (storage) logger.error({ storage: storage.fault, code: storage.code }, "console message not recorded: storage unavailable");
+        else logger.error(errorInfo(error), "console message failed");
+      },
+    });
+  }
+
+  return {
+    db,
+    catalog,
+    engine,
+    chat,
+    dispatcher,
+    scheduler,
+    consoleChannel,
+    telegram,
+    telegramInbox,
+    whatsapp,
+    staff,
+    files,
+    leadership,
+    receive,
+    tick: jobs.tick,
+    close: async () => {
+      await leadership.stop();
+      await whatsapp?.stop();
+      await scheduler.stop();
+      await dispatcher.settled();
+      await db.close();
+    },
+  };
+}

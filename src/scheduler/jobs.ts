@@ -1,0 +1,95 @@
+// The jobs the scheduler runs on the leader: the minute tick (delegations, deadlines, digests, the
+// weekly report and staff deadlines caught up after downtime, held updates replayed, audit seals,
+// outbox) and the offices' 07:30 run. Also the admins' alert used when WhatsApp itself is down.
+// Every job computes from stored rows and is idempotent.
+import { isOfficeTime, localDate, type WorkCalendar } from "../domain/working-time.ts";
+import type { CaseEngine } from "../engine/case-engine.ts";
+import type { EngineStore } from "../engine/case-ports.ts";
+import type { Clock } from "../engine/ports.ts";
+import type { FilePort } from "../engine/file-ports.ts";
+import { sendWeeklyReportIn } from "../engine/report-service.ts";
+import type { StaffService } from "../engine/staff-service.ts";
+import type { Logger } from "../logger.ts";
+import type { DailyJob } from "./scheduler.ts";
+
+export interface JobDeps {
+  store: EngineStore;
+  engine: CaseEngine;
+  staff: StaffService;
+  clock: Clock;
+  logger: Logger;
+  officeIds: string[];
+  defaultOfficeId: string;
+  calendar(officeId: string): WorkCalendar;
+  officeName(officeId: string): string | undefined;
+  /** What the weekly report needs besides its office and time (chart rendering, the file store). */
+  weeklyReport: { renderPng?: (svg: string) => Buffer; files?: FilePort };
+  /** Sends what is due in the outbox. */
+  flush(): Promise<unknown>;
+  /** Seals the audit chains that moved since the last seal. */
+  seal(at: Date): Promise<unknown>;
+  /** Handles again the updates held longer than a live instance would hold them. */
+  replayHeld?(): Promise<unknown>;
+}
+
+export interface Jobs {
+  tick(): Promise<void>;
+  daily: DailyJob[];
+  /** Tells the default office's admins on any channel but WhatsApp. */
+  notifyAdmins(text: string): Promise<void>;
+}
+
+export function createJobs(deps: JobDeps): Jobs {
+  const { store, engine, staff, clock, logger, officeIds } = deps;
+  // Offices whose register was scanned today (the 07:30 job, or the catch-up after downtime).
+  const lastStaffScan = new Map<string, string>();
+  const scanStaff = async (officeId: string) => {
+    const today = localDate(clock.now(), deps.calendar(officeId).timeZone);
+    if (!isOfficeTime(clock.now(), deps.calendar(officeId))) return;
+    const outcome = await staff.scanOffice(officeId);
+    lastStaffScan.set(officeId, today);
+    if (outcome.opened + outcome.reminded > 0) logger.info({ office: officeId, ...outcome }, "staff deadlines run");
+  };
+  const weekly = async (officeId: string) => {
+    const officeName = deps.officeName(officeId);
+    if (!officeName) return;
+    const report = { officeId, officeName, now: clock.now(), calendar: deps.calendar(officeId), ...deps.weeklyReport };
+    await store.transaction((tx) => sendWeeklyReportIn(tx, report));
+  };
+  return {
+    async tick() {
+      await engine.applyDelegations(officeIds);
+      await engine.fireDueDeadlines();
+      await engine.sendDigests(officeIds);
+      // The Monday 07:30 job sends the weekly report; this catches it up on Monday after downtime.
+      for (const id of officeIds) await weekly(id);
+      // The 07:30 job runs the staff deadlines; this catches up once a day after downtime.
+      for (const id of officeIds) {
+        if (lastStaffScan.get(id) !== localDate(clock.now(), deps.calendar(id).timeZone)) await scanStaff(id);
+      }
+      await deps.replayHeld?.();
+      await deps.seal(clock.now());
+      await deps.flush();
+    },
+    daily: officeIds.map((id) => ({
+      name: `staff-deadlines-${id}`,
+      at: "30 7 * * *",
+      timezone: deps.calendar(id).timeZone,
+      run: async () => {
+        await scanStaff(id);
+        await weekly(id);
+        await deps.flush();
+      },
+    })),
+    async notifyAdmins(text) {
+      const at = clock.now();
+      await store.transaction(async (tx) => {
+        for (const admin of (await tx.officialsOfOffice(deps.defaultOfficeId)).filter((o) => o.isAdmin)) {
+          const address = (await tx.addressesOf(admin.id)).find((a) => a.channel !== "whatsapp");
+          if (address) await tx.enqueue({ ...address, text, dedupeKey: `admin:${admin.id}:${text}:${at.toISOString().slice(0, 13)}` }, at);
+        }
+      });
+      await deps.flush();
+    },
+  };
+}
