@@ -29,8 +29,10 @@ function openButtons(calls: RecordedCall[], chat: number): { code: string; label
   const messages = new Map<number, { text: string; keyboard: Keyboard }>();
   for (const c of calls) {
     if (c.status !== 200 || Number(c.payload["chat_id"]) !== chat) continue;
-    if (c.method === "sendMessage" && c.messageId) messages.set(c.messageId, { text: String(c.payload["text"]), keyboard: c.payload["reply_markup"] as Keyboard });
-    if (c.method === "editMessageText") messages.set(Number(c.payload["message_id"]), { text: String(c.payload["text"]), keyboard: c.payload["reply_markup"] as Keyboard });
+    if (c.method === "sendMessage" && c.messageId)
+      messages.set(c.messageId, { text: String(c.payload["text"]), keyboard: c.payload["reply_markup"] as Keyboard });
+    if (c.method === "editMessageText")
+      messages.set(Number(c.payload["message_id"]), { text: String(c.payload["text"]), keyboard: c.payload["reply_markup"] as Keyboard });
   }
   const found: { code: string; label: string; data: string }[] = [];
   for (const m of messages.values()) {
@@ -48,7 +50,16 @@ export async function benchBusyOfficials(): Promise<void> {
   const api = await startBotApiServer({ token: TOKEN, rateLimits: telegramLimits });
   const databaseUrl = await newDatabaseUrl(dir, "busy");
   // The office as its first start leaves it, every official with a Telegram chat (user id 1000 + n).
-  const seeded = await createApp({ config: loadConfig({ DATABASE_URL: databaseUrl, FLOWS_DIR: path.resolve("flows"), CONSOLE: "off", DEMO_STAFF: "false", LOG_LEVEL: "silent" }), logger: createLogger("silent") });
+  const seeded = await createApp({
+    config: loadConfig({
+      DATABASE_URL: databaseUrl,
+      FLOWS_DIR: path.resolve("flows"),
+      CONSOLE: "off",
+      DEMO_STAFF: "false",
+      LOG_LEVEL: "silent",
+    }),
+    logger: createLogger("silent"),
+  });
   const officials = await seeded.db.prisma.official.findMany({ orderBy: { createdAt: "asc" } });
   const chatOf = new Map<string, number>();
   await seeded.db.write(async (tx) => {
@@ -60,7 +71,14 @@ export async function benchBusyOfficials(): Promise<void> {
   await seeded.close();
   const opener = chatOf.get("Fransiska Nona Lodo") ?? 0;
   const holders = ["Fransiska Nona Lodo", "Stefanus Ola", "Maria Goreti Bria", "Yosef Lamanepa"].map((n) => chatOf.get(n) ?? 0);
-  const bot = spawnBot({ DATABASE_URL: databaseUrl, FILES_DIR: path.join(dir, "files"), TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, FILE_ENCRYPTION_KEY: "ab".repeat(32), DEMO_STAFF: "false" });
+  const bot = spawnBot({
+    DATABASE_URL: databaseUrl,
+    FILES_DIR: path.join(dir, "files"),
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: api.url,
+    FILE_ENCRYPTION_KEY: "ab".repeat(32),
+    DEMO_STAFF: "false",
+  });
   const run = collect(bot);
   try {
     await api.waitFor((c) => c.method === "getUpdates", 30_000);
@@ -88,7 +106,15 @@ export async function benchBusyOfficials(): Promise<void> {
           if (previous !== undefined) latencies.push(Date.now() - previous);
           pressed.add(b.data);
           lastPress.set(b.code, Date.now());
-          api.push({ callback_query: { id: `q${++updateId}`, from: { id: chat, is_bot: false, first_name: "x" }, chat_instance: "ci", data: b.data, message: { message_id: 1, date: 0, chat: { id: chat, type: "private", first_name: "x" }, text: "" } } } as never);
+          api.push({
+            callback_query: {
+              id: `q${++updateId}`,
+              from: { id: chat, is_bot: false, first_name: "x" },
+              chat_instance: "ci",
+              data: b.data,
+              message: { message_id: 1, date: 0, chat: { id: chat, type: "private", first_name: "x" }, text: "" },
+            },
+          } as never);
         }
       }
       if (!allTasksAt && seenAtOpener.size >= CASES) allTasksAt = Date.now();
@@ -99,13 +125,26 @@ export async function benchBusyOfficials(): Promise<void> {
     const sorted = [...latencies].sort((a, b) => a - b);
     const transitions = await scalar(databaseUrl, `SELECT COUNT(*) AS n FROM "StepTask" WHERE status = 'done'`);
     console.log(`busy morning: ${CASES} SOP 13 cases through the real process, Telegram's limits enforced`);
-    console.log(`  every case completed: yes (${CASES}) in ${total.toFixed(1)} s; ${transitions} transitions (${(transitions / total).toFixed(2)}/s)`);
-    console.log(`  /buka ×${CASES} → all ${CASES} cases open: ${((allOpenAt - started) / 1000).toFixed(1)} s; first holder has all ${CASES} tasks: ${((allTasksAt - started) / 1000).toFixed(1)} s`);
-    console.log(`  press → next holder sees the task: p50 ${(pct(sorted, 0.5) / 1000).toFixed(1)} s, p99 ${(pct(sorted, 0.99) / 1000).toFixed(1)} s (target p99 < 10 s: ${pct(sorted, 0.99) < 10_000 ? "met" : "NOT met"}), n=${sorted.length}`);
+    console.log(
+      `  every case completed: yes (${CASES}) in ${total.toFixed(1)} s; ${transitions} transitions (${(transitions / total).toFixed(2)}/s)`,
+    );
+    console.log(
+      `  /buka ×${CASES} → all ${CASES} cases open: ${((allOpenAt - started) / 1000).toFixed(1)} s; first holder has all ${CASES} tasks: ${((allTasksAt - started) / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `  press → next holder sees the task: p50 ${(pct(sorted, 0.5) / 1000).toFixed(1)} s, p99 ${(pct(sorted, 0.99) / 1000).toFixed(1)} s (target p99 < 10 s: ${pct(sorted, 0.99) < 10_000 ? "met" : "NOT met"}), n=${sorted.length}`,
+    );
     for (const [name, chat] of [...chatOf].filter(([, c]) => holders.includes(c))) {
-      const received = api.calls.filter((c) => c.status === 200 && Number(c.payload["chat_id"]) === chat && (c.method === "sendMessage" || c.method === "editMessageText"));
-      const theirs = await scalar(databaseUrl, `SELECT COUNT(*) AS n FROM "StepTask" t JOIN "Official" o ON o.id = t."decidedByOfficialId" WHERE o.name = '${name.replace(/'/g, "''")}'`);
-      console.log(`  ${name}: ${received.length} messages (${received.filter((c) => c.method === "editMessageText").length} edits) for ${theirs} decisions → ${(received.length / Math.max(1, theirs)).toFixed(2)} per transition`);
+      const received = api.calls.filter(
+        (c) => c.status === 200 && Number(c.payload["chat_id"]) === chat && (c.method === "sendMessage" || c.method === "editMessageText"),
+      );
+      const theirs = await scalar(
+        databaseUrl,
+        `SELECT COUNT(*) AS n FROM "StepTask" t JOIN "Official" o ON o.id = t."decidedByOfficialId" WHERE o.name = '${name.replace(/'/g, "''")}'`,
+      );
+      console.log(
+        `  ${name}: ${received.length} messages (${received.filter((c) => c.method === "editMessageText").length} edits) for ${theirs} decisions → ${(received.length / Math.max(1, theirs)).toFixed(2)} per transition`,
+      );
     }
     console.log(`  429 answers from the stand-in: ${api.rejected429}`);
   } finally {

@@ -33,7 +33,8 @@ const ms = (n: number) => `${n.toFixed(2)} ms`;
 /** A Bot API that answers at once, without the network (both bots get the same). */
 const instantApi: Transformer = async (_prev, method, payload) => {
   const p = (payload ?? {}) as Record<string, unknown>;
-  if (method === "sendMessage") return { ok: true, result: { message_id: 1, date: 0, chat: { id: Number(p["chat_id"]), type: "private" }, text: "" } } as never;
+  if (method === "sendMessage")
+    return { ok: true, result: { message_id: 1, date: 0, chat: { id: Number(p["chat_id"]), type: "private" }, text: "" } } as never;
   return { ok: true, result: true } as never;
 };
 
@@ -47,7 +48,12 @@ async function startBenchApp(dir: string, apiRoot?: string, databaseUrl?: string
     FILES_DIR: path.join(dir, "files"),
     ...(apiRoot ? { TELEGRAM_API_ROOT: apiRoot } : {}),
   });
-  const app = await createApp({ config, logger: createLogger("silent"), telegram: { botInfo, ...(apiRoot ? {} : { transformer: instantApi, pacing: null }) }, awaitDelivery: true });
+  const app = await createApp({
+    config,
+    logger: createLogger("silent"),
+    telegram: { botInfo, ...(apiRoot ? {} : { transformer: instantApi, pacing: null }) },
+    awaitDelivery: true,
+  });
   // Every demo official gets a Telegram chat (user id = 1000 + n).
   const officials = await app.db.prisma.official.findMany({ orderBy: { createdAt: "asc" } });
   await app.db.write(async (tx) => {
@@ -63,18 +69,37 @@ async function nextPresses(app: App, seq: { n: number }): Promise<InboundMessage
   const tasks = await app.db.prisma.stepTask.findMany({ where: { status: "open" } });
   const presses: InboundMessage[] = [];
   for (const t of tasks) {
-    const row = await app.db.prisma.outboxMessage.findFirst({ where: { taskId: t.id, actions: { not: null }, editOfId: null }, orderBy: { id: "desc" } });
+    const row = await app.db.prisma.outboxMessage.findFirst({
+      where: { taskId: t.id, actions: { not: null }, editOfId: null },
+      orderBy: { id: "desc" },
+    });
     if (!row?.actions) continue;
     const identity = await app.db.prisma.chatIdentity.findFirst({ where: { channel: "telegram", externalId: row.chatId } });
     if (!identity) continue;
     const token = (JSON.parse(row.actions) as { token: string; label: string }[])[0]?.token ?? "";
-    presses.push({ channel: "telegram", chatId: row.chatId, senderId: row.chatId, messageId: `bench-${++seq.n}`, action: { token }, receivedAt: new Date() });
+    presses.push({
+      channel: "telegram",
+      chatId: row.chatId,
+      senderId: row.chatId,
+      messageId: `bench-${++seq.n}`,
+      action: { token },
+      receivedAt: new Date(),
+    });
   }
   return presses;
 }
 
 function callbackUpdate(userId: number, data: string, id: number): Update {
-  return { update_id: id, callback_query: { id: `cq${id}`, from: { id: userId, is_bot: false, first_name: "x" }, chat_instance: "ci", data, message: { message_id: 1, date: 0, chat: { id: userId, type: "private", first_name: "x" }, text: "" } } } as Update;
+  return {
+    update_id: id,
+    callback_query: {
+      id: `cq${id}`,
+      from: { id: userId, is_bot: false, first_name: "x" },
+      chat_instance: "ci",
+      data,
+      message: { message_id: 1, date: 0, chat: { id: userId, type: "private", first_name: "x" }, text: "" },
+    },
+  } as Update;
 }
 
 export type LoadPart = "engine" | "notify" | "memory" | "memory-probe";
@@ -91,7 +116,8 @@ export async function benchLoad(part: LoadPart): Promise<void> {
     const app = await startBenchApp(dir);
     const kasubag = await app.db.prisma.official.findFirstOrThrow({ where: { name: "Fransiska Nona Lodo" } });
     const kasubagRow = { id: kasubag.id, officeId: kasubag.officeId, name: kasubag.name, isAdmin: false, active: true };
-    for (let i = 0; i < CASES; i++) await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat ${i}`, openedBy: kasubagRow });
+    for (let i = 0; i < CASES; i++)
+      await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat ${i}`, openedBy: kasubagRow });
     await app.dispatcher.flush();
 
     // 1. Case transitions straight into the engine (one transaction each, outbox rows written).
@@ -114,10 +140,13 @@ export async function benchLoad(part: LoadPart): Promise<void> {
     }
     latencies.sort((a, b) => a - b);
     const completed = await app.db.prisma.case.count({ where: { status: "completed" } });
-    console.log(`  case transitions: ${transitions} in ${(engineTime / 1000).toFixed(2)} s → ${((transitions / engineTime) * 1000).toFixed(0)} transitions/s (target ≥ 1000); p50 ${ms(pct(latencies, 0.5))}, p99 ${ms(pct(latencies, 0.99))}; ${completed}/${CASES} cases completed; wall ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `  case transitions: ${transitions} in ${(engineTime / 1000).toFixed(2)} s → ${((transitions / engineTime) * 1000).toFixed(0)} transitions/s (target ≥ 1000); p50 ${ms(pct(latencies, 0.5))}, p99 ${ms(pct(latencies, 0.99))}; ${completed}/${CASES} cases completed; wall ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     // 2. The same presses through grammY: ours (precheck, engine, outbox, send) vs a bare bot that only answers.
-    for (let i = 0; i < CASES; i++) await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat B${i}`, openedBy: kasubagRow });
+    for (let i = 0; i < CASES; i++)
+      await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat B${i}`, openedBy: kasubagRow });
     await app.dispatcher.flush();
     const presses = await nextPresses(app, seq);
     const bot = app.telegram?.bot;
@@ -137,11 +166,14 @@ export async function benchLoad(part: LoadPart): Promise<void> {
     t = performance.now();
     for (let i = 0; i < presses.length; i++) await bare.handleUpdate(callbackUpdate(1000, "a:x", 50_000 + i));
     const bareRate = (presses.length / (performance.now() - t)) * 1000;
-    console.log(`  through grammY: ours ${oursRate.toFixed(0)} updates/s, bare bot ${bareRate.toFixed(0)} updates/s, ratio ${(oursRate / bareRate).toPrecision(2)} (target ≥ 0.5)`);
+    console.log(
+      `  through grammY: ours ${oursRate.toFixed(0)} updates/s, bare bot ${bareRate.toFixed(0)} updates/s, ratio ${(oursRate / bareRate).toPrecision(2)} (target ≥ 0.5)`,
+    );
 
     // 3. Open-loop load: updates arrive at a fixed rate whatever the bot does; latency of each. At
     // 200 updates/s (the target), then at 20 updates/s (within what one instance sustains).
-    for (let i = 0; i < 1000; i++) await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat C${i}`, openedBy: kasubagRow });
+    for (let i = 0; i < 1000; i++)
+      await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat C${i}`, openedBy: kasubagRow });
     await app.dispatcher.flush();
     const stepEvents = () => app.db.prisma.auditEvent.count({ where: { action: { startsWith: "step-" } } });
     let updateId = 90_000;
@@ -166,7 +198,9 @@ export async function benchLoad(part: LoadPart): Promise<void> {
       lat.sort((a, b) => a - b);
       // Each transition closes one step and opens the next: two step events.
       const moved = ((await stepEvents()) - eventsBefore) / 2;
-      console.log(`  open loop at ${rate} updates/s: ${count} updates in ${elapsed.toFixed(1)} s, p50 ${ms(pct(lat, 0.5))}, p99 ${ms(pct(lat, 0.99))} (target p99 < 50 ms at 200/s); ${moved} moved a case`);
+      console.log(
+        `  open loop at ${rate} updates/s: ${count} updates in ${elapsed.toFixed(1)} s, p50 ${ms(pct(lat, 0.5))}, p99 ${ms(pct(lat, 0.99))} (target p99 < 50 ms at 200/s); ${moved} moved a case`,
+      );
     };
     await openLoop(200, 5);
     await openLoop(20, 5);
@@ -198,9 +232,24 @@ async function benchNotifications(): Promise<void> {
         shas.push(saved.file.sha256.slice(0, 16));
       }
       expected.set(String(2000 + c), shas);
-      await app2.db.write((tx) => tx.outboxMessage.create({ data: { channel: "telegram", chatId: String(2000 + c), text: `Tugas baru — berkas ${c}`, fileIds: JSON.stringify(ids), nextAttemptAt: new Date(0), createdAt: new Date() } }));
+      await app2.db.write((tx) =>
+        tx.outboxMessage.create({
+          data: {
+            channel: "telegram",
+            chatId: String(2000 + c),
+            text: `Tugas baru — berkas ${c}`,
+            fileIds: JSON.stringify(ids),
+            nextAttemptAt: new Date(0),
+            createdAt: new Date(),
+          },
+        }),
+      );
     }
-    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(app2.db), senders: { telegram: app2.telegram?.sender ?? { send: async () => undefined } }, clock: { now: () => new Date() } });
+    const dispatcher = createOutboxDispatcher({
+      outbox: createOutboxStore(app2.db),
+      senders: { telegram: app2.telegram?.sender ?? { send: async () => undefined } },
+      clock: { now: () => new Date() },
+    });
     const t = performance.now();
     while ((await app2.db.prisma.outboxMessage.count({ where: { status: "pending" } })) > 0) {
       await dispatcher.flush();
@@ -239,32 +288,56 @@ async function benchMemory(): Promise<void> {
   const kasubag = await app3.db.prisma.official.findFirstOrThrow({ where: { name: "Fransiska Nona Lodo" } });
   const kasubagRow = { id: kasubag.id, officeId: kasubag.officeId, name: kasubag.name, isAdmin: false, active: true };
   const t = performance.now();
-  for (let i = 0; i < OPEN_CASES; i++) await app3.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat M${i}`, openedBy: kasubagRow });
+  for (let i = 0; i < OPEN_CASES; i++)
+    await app3.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat M${i}`, openedBy: kasubagRow });
   await app3.close();
   const openingSeconds = (performance.now() - t) / 1000;
   const probe = (url: string) =>
     new Promise<{ rss: number; heap: number; open: number }>((resolve, reject) => {
-      const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "memory-probe", url], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "memory-probe", url], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       let out = "";
       child.stdout.on("data", (d: Buffer) => {
         out += d.toString();
       });
-      child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as { rss: number; heap: number; open: number }) : reject(new Error(`memory probe exited ${code}`))));
+      child.on("exit", (code) =>
+        code === 0
+          ? resolve(JSON.parse(out.trim()) as { rss: number; heap: number; open: number })
+          : reject(new Error(`memory probe exited ${code}`)),
+      );
     });
   const loaded = await probe(databaseUrl);
   const idle = await probe(`file:${path.join(dir3, "empty.db")}`);
-  console.log(`  resident memory of a fresh bot process with ${loaded.open} open cases: ${loaded.rss} MB after start-up, a tick and a task list (target < 200 MB; JS heap in use ${loaded.heap} MB); the same on an empty database: ${idle.rss} MB (heap ${idle.heap} MB); opening the cases took ${openingSeconds.toFixed(0)} s`);
+  console.log(
+    `  resident memory of a fresh bot process with ${loaded.open} open cases: ${loaded.rss} MB after start-up, a tick and a task list (target < 200 MB; JS heap in use ${loaded.heap} MB); the same on an empty database: ${idle.rss} MB (heap ${idle.heap} MB); opening the cases took ${openingSeconds.toFixed(0)} s`,
+  );
   rmSync(dir3, { recursive: true, force: true });
 }
 
 /** Runs in the fresh process of benchMemory: prints {"rss","open"} (MB, count). */
 async function memoryProbe(databaseUrl: string): Promise<void> {
   const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", DEMO_STAFF: "false", TELEGRAM_BOT_TOKEN: TOKEN, FILE_ENCRYPTION_KEY: "ab".repeat(32), FILES_DIR: path.join(path.dirname(databaseUrl.slice(5)), "files") });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "silent",
+    DEMO_STAFF: "false",
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    FILE_ENCRYPTION_KEY: "ab".repeat(32),
+    FILES_DIR: path.join(path.dirname(databaseUrl.slice(5)), "files"),
+  });
   const app = await createApp({ config, logger: createLogger("silent"), telegram: { botInfo, transformer: instantApi, pacing: null } });
   await app.tick();
   const kasubag = await app.db.prisma.chatIdentity.findFirst({ where: { official: { name: "Fransiska Nona Lodo" }, channel: "telegram" } });
-  if (kasubag) await app.chat.handle({ channel: "telegram", chatId: kasubag.externalId, senderId: kasubag.externalId, messageId: "probe-1", text: "/tugas", receivedAt: new Date() });
+  if (kasubag)
+    await app.chat.handle({
+      channel: "telegram",
+      chatId: kasubag.externalId,
+      senderId: kasubag.externalId,
+      messageId: "probe-1",
+      text: "/tugas",
+      receivedAt: new Date(),
+    });
   await app.dispatcher.flush();
   const open = await app.db.prisma.case.count({ where: { status: "open" } });
   global.gc?.();

@@ -13,7 +13,15 @@ import { isEntryPoint } from "../src/entry-point.ts";
 
 const count = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
 const today = "2026-11-22";
-const kinds = ["Pelaksana", "Administrator", "Pengawas", "Fungsional Ahli Pertama", "Fungsional Ahli Muda", "Fungsional Keterampilan", "JPT"];
+const kinds = [
+  "Pelaksana",
+  "Administrator",
+  "Pengawas",
+  "Fungsional Ahli Pertama",
+  "Fungsional Ahli Muda",
+  "Fungsional Keterampilan",
+  "JPT",
+];
 
 /** A deterministic pseudo-random generator, so every run measures the same register. */
 function rng(seed: number) {
@@ -68,23 +76,32 @@ export async function benchStaffDeadlines(): Promise<void> {
   let deadlines = 0;
   for (const r of records) deadlines += staffDeadlines(r, defaultStaffSettings, today, identity).length;
   const pureMs = performance.now() - t;
-  console.log(`  pure computation: ${deadlines} deadlines in ${pureMs.toFixed(0)} ms (${((records.length / pureMs) * 1000).toFixed(0)} employees/s), heap +${mb(process.memoryUsage().heapUsed - heapBefore)}`);
+  console.log(
+    `  pure computation: ${deadlines} deadlines in ${pureMs.toFixed(0)} ms (${((records.length / pureMs) * 1000).toFixed(0)} employees/s), heap +${mb(process.memoryUsage().heapUsed - heapBefore)}`,
+  );
 
   const dir = mkdtempSync(path.join(tmpdir(), "sopbot-bench-"));
   try {
     const db = await openDatabase({ file: path.join(dir, "bench.db") });
-    await db.write((tx) => tx.office.create({ data: { id: "bench", name: "Bench", shortName: "Bench", timeZone: "Asia/Makassar", flowHash: "-" } }));
+    await db.write((tx) =>
+      tx.office.create({ data: { id: "bench", name: "Bench", shortName: "Bench", timeZone: "Asia/Makassar", flowHash: "-" } }),
+    );
     t = performance.now();
     await importStaffRows(db, "bench", rows);
     const importMs = performance.now() - t;
-    console.log(`  import into SQLite (one transaction): ${(importMs / 1000).toFixed(1)} s (${((rows.length / importMs) * 1000).toFixed(0)} rows/s)`);
+    console.log(
+      `  import into SQLite (one transaction): ${(importMs / 1000).toFixed(1)} s (${((rows.length / importMs) * 1000).toFixed(0)} rows/s)`,
+    );
 
     t = performance.now();
     const loaded = await db.prisma.employee.findMany({ where: { officeId: "bench", active: true } });
     let year = 0;
-    for (const e of loaded) year += staffDeadlines({ ...e, kind: e.positionKind as EmployeeRecord["kind"] }, defaultStaffSettings, today, identity).length;
+    for (const e of loaded)
+      year += staffDeadlines({ ...e, kind: e.positionKind as EmployeeRecord["kind"] }, defaultStaffSettings, today, identity).length;
     const scanMs = performance.now() - t;
-    console.log(`  read register + compute (daily run without sending): ${scanMs.toFixed(0)} ms for ${loaded.length} employees (${year} deadlines)`);
+    console.log(
+      `  read register + compute (daily run without sending): ${scanMs.toFixed(0)} ms for ${loaded.length} employees (${year} deadlines)`,
+    );
     console.log(`  resident memory: ${mb(process.memoryUsage().rss)}`);
     await db.close();
   } finally {

@@ -26,7 +26,12 @@ function newest(dir) {
 function stale() {
   if (!existsSync(stamp)) return true;
   const built = statSync(stamp).mtimeMs;
-  const inputs = [newest(path.join(root, "src")), ...["tsconfig.json", "scripts/tsconfig.build.json", "package-lock.json"].map((f) => (existsSync(path.join(root, f)) ? statSync(path.join(root, f)).mtimeMs : 0))];
+  const inputs = [
+    newest(path.join(root, "src")),
+    ...["tsconfig.json", "scripts/tsconfig.build.json", "package-lock.json"].map((f) =>
+      existsSync(path.join(root, f)) ? statSync(path.join(root, f)).mtimeMs : 0,
+    ),
+  ];
   return inputs.some((t) => t > built);
 }
 

@@ -2,26 +2,24 @@
 // channels into an app. main.ts runs it as a process; tests and benchmarks build the same app
 // in-process with createApp(). With no tokens configured it runs on its embedded default: a SQLite
 // file and the console chat with demo data.
-import { existsSync } from "node:fs";
 import { createConsoleChannel, type ConsoleChannel } from "./channels/console/console-channel.ts";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import { createTelegramInbox, type TelegramInbox } from "./channels/telegram/telegram-inbox.ts";
-import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
 import type { Transformer } from "grammy";
 import type { WhatsAppChannel, WhatsAppSocketLike } from "./channels/whatsapp/whatsapp-channel.ts";
 import { createKeyValueStore } from "./store/key-value-store.ts";
 import pino from "pino";
 import type { UserFromGetMe } from "grammy/types";
-import { ConfigError, loadConfig, type Config } from "./config.ts";
+import type { Config } from "./config.ts";
 import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
 import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
 import { createApplicantService } from "./engine/applicant-service.ts";
 import { createChatService, type ChatService } from "./engine/chat/chat-service.ts";
 import { createOutboxDispatcher, SendFailure, type OutboxDispatcher } from "./engine/outbox-dispatcher.ts";
-import { errorInfo, stackFrames } from "./engine/error-info.ts";
+import { errorInfo } from "./engine/error-info.ts";
 import { systemClock, type Clock } from "./engine/ports.ts";
 import type { InboundMessage } from "./engine/types.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import type { Logger } from "./logger.ts";
 import { createJobs } from "./scheduler/jobs.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { createConsolePersonas } from "./store/console-personas.ts";
@@ -30,7 +28,6 @@ import { seedDemoEmployees, seedDemoOfficials } from "./store/demo-seed.ts";
 import { createDirectoryStore, syncOffices } from "./store/directory-store.ts";
 import { createEngineStore } from "./store/engine-store.ts";
 import { readFlows } from "./store/flow-reader.ts";
-import { MigrationError } from "./store/migrator.ts";
 import { createOutboxStore } from "./store/outbox-store.ts";
 import { sealAuditChains } from "./store/audit-chain.ts";
 import { createInboundHoldStore } from "./store/inbound-hold-store.ts";
@@ -77,7 +74,11 @@ export interface AppOptions {
   /** Test hooks for the Telegram channel: a known bot identity and a Bot API stand-in. */
   telegram?: { botInfo?: UserFromGetMe; transformer?: Transformer; pacing?: null };
   /** Test hooks for WhatsApp: a socket stand-in fed with recorded events, and media bytes. */
-  whatsapp?: { makeSocket?: () => WhatsAppSocketLike; download?: (message: unknown) => Promise<Buffer>; schedule?: (fn: () => void, ms: number) => void };
+  whatsapp?: {
+    makeSocket?: () => WhatsAppSocketLike;
+    download?: (message: unknown) => Promise<Buffer>;
+    schedule?: (fn: () => void, ms: number) => void;
+  };
   /** Tests and benchmarks: every inbound message waits until what it caused has been sent. */
   awaitDelivery?: boolean;
 }
@@ -119,7 +120,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     const seeded = await seedDemoOfficials(db, config.defaultOffice, new Date("2025-01-02T00:00:00Z"));
     if (seeded.created > 0) logger.info({ officials: seeded.created, skippedPositions: seeded.skippedPositions }, "demo officials seeded");
     if (config.demoStaff) {
-      const employees = await seedDemoEmployees(db, config.defaultOffice, localDate(clock.now(), workCalendarsOf(catalog)(config.defaultOffice).timeZone));
+      const employees = await seedDemoEmployees(
+        db,
+        config.defaultOffice,
+        localDate(clock.now(), workCalendarsOf(catalog)(config.defaultOffice).timeZone),
+      );
       if (employees > 0) logger.info({ employees }, "demo employees seeded");
     }
   }
@@ -171,7 +176,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       const sop = catalog.sops.get(n)?.value;
       if (!sop) return [];
       const pages = renderSopChart(sop, { subtitle: catalog.offices.get(officeId)?.office.name ?? sop.unit.join(" / ") });
-      return pages.map((p, i) => ({ name: `sop-${String(n).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`, png: renderPng(p.svg) }));
+      return pages.map((p, i) => ({
+        name: `sop-${String(n).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`,
+        png: renderPng(p.svg),
+      }));
     },
     ...(files ? { files } : {}),
     renderPng,
@@ -183,7 +191,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // SQLite serves one instance: after a crash the restarted process is the same instance and takes
   // its lease and claims back at once. On PostgreSQL each process is its own instance.
-  const instanceId = config.instanceId ?? (db.provider === "sqlite" ? "single" : `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`);
+  const instanceId =
+    config.instanceId ?? (db.provider === "sqlite" ? "single" : `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`);
   let consoleChannel: ConsoleChannel | undefined;
   let telegram: TelegramChannel | undefined;
   const telegramInbox = config.telegram ? createTelegramInbox(createInboundHoldStore(db), instanceId, clock, logger) : undefined;
@@ -232,7 +241,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       download:
         (options.whatsapp?.download as ((m: unknown) => Promise<Buffer>) | undefined) ??
         ((m, ctx) =>
-          downloadMediaMessage(m as Parameters<typeof downloadMediaMessage>[0], "buffer", {}, ctx.reuploadRequest ? { logger: baileysLogger, reuploadRequest: ctx.reuploadRequest } : undefined) as Promise<Buffer>),
+          downloadMediaMessage(
+            m as Parameters<typeof downloadMediaMessage>[0],
+            "buffer",
+            {},
+            ctx.reuploadRequest ? { logger: baileysLogger, reuploadRequest: ctx.reuploadRequest } : undefined,
+          ) as Promise<Buffer>),
       sentText: (messageId) => outboxStore.sentText("whatsapp", messageId),
       receive: (message) => receiveRef(message),
       files,
@@ -252,14 +266,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     claimMs: 2 * config.leaseTtlMs,
     baseDelayMs: config.outboxRetryBaseMs,
     // WhatsApp rows go out only from the instance holding the socket (the leader).
-    canSend: (channel) => channel !== "whatsapp" || (whatsapp !== undefined && whatsapp.status() !== "idle" && whatsapp.status() !== "stopped"),
+    canSend: (channel) =>
+      channel !== "whatsapp" || (whatsapp !== undefined && whatsapp.status() !== "idle" && whatsapp.status() !== "stopped"),
     senders: {
       console: { send: (message) => (consoleChannel ? consoleChannel.deliver(message) : Promise.resolve()) },
       ...(telegram ? { telegram: telegram.sender } : {}),
       ...(whatsapp ? { whatsapp: whatsapp.sender } : {}),
     },
-    onError: (row, error) => logger.warn({ outboxId: row.id, channel: row.channel, ...errorInfo(error), ...(error instanceof SendFailure ? { reason: error.message } : {}) }, "send failed"),
-    onGiveUp: (row, reason) => logger.error({ outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason }, "message given up: parked for npm run outbox:failed"),
+    onError: (row, error) =>
+      logger.warn(
+        { outboxId: row.id, channel: row.channel, ...errorInfo(error), ...(error instanceof SendFailure ? { reason: error.message } : {}) },
+        "send failed",
+      ),
+    onGiveUp: (row, reason) =>
+      logger.error(
+        { outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason },
+        "message given up: parked for npm run outbox:failed",
+      ),
   });
 
   const receive = async (message: InboundMessage) => {
@@ -289,7 +312,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     flush: () => dispatcher.flush(),
     seal: (at) => sealAuditChains(db, at),
     // An update held this long and never released was cut short (its instance died): handle it again.
-    ...(telegram && telegramInbox ? { replayHeld: () => telegramInbox.replay(telegram.bot, new Date(clock.now().getTime() - HELD_UPDATE_STALE_MS)) } : {}),
+    ...(telegram && telegramInbox
+      ? { replayHeld: () => telegramInbox.replay(telegram.bot, new Date(clock.now().getTime() - HELD_UPDATE_STALE_MS)) }
+      : {}),
   });
   const notifyAdmins = jobs.notifyAdmins;
   const leadership: Leadership = createLeadership({
@@ -298,7 +323,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     ttlMs: config.leaseTtlMs,
     clock,
     onGain: async () => {
-      logger.info({ instance: instanceId }, whatsapp ? "leader: running the scheduled jobs and the WhatsApp socket" : "leader: running the scheduled jobs");
+      logger.info(
+        { instance: instanceId },
+        whatsapp ? "leader: running the scheduled jobs and the WhatsApp socket" : "leader: running the scheduled jobs",
+      );
       // The scheduler's start-up catch-up run is not awaited: renewing the lease must not wait for it.
       void scheduler.start().catch((error: unknown) => logger.error(errorInfo(error), "scheduler start failed"));
       await whatsapp?.start();

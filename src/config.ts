@@ -11,87 +11,88 @@ const booleanFlag = z
   })
   .transform((v) => ["true", "1", "yes", "on"].includes(v));
 
-const envSchema = z
-  .object({
-    DATABASE_URL: z
-      .string()
-      .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
-        error: 'expected "file:<path to the SQLite file>" (e.g. file:./data/sopbot.db) or a PostgreSQL URL "postgres://user:password@host:5432/sopbot"',
-      })
-      .default("file:./data/sopbot.db"),
-    LOG_LEVEL: z.enum(logLevels, { error: () => `expected one of ${logLevels.join(", ")}` }).default("info"),
-    FLOWS_DIR: z.string().min(1).default("./flows"),
-    CONSOLE: z.enum(["auto", "on", "off"], { error: () => "expected auto, on or off" }).default("auto"),
-    DEMO_DATA: booleanFlag.default(true),
-    DEMO_STAFF: booleanFlag.default(true),
-    DEFAULT_OFFICE: z
-      .string()
-      .regex(/^[a-z0-9-]+$/, { error: "expected an office id from flows/offices, e.g. ntt-provinsi" })
-      .default("ntt-provinsi"),
-    ESCALATION_FACTOR: z.coerce
-      .number({ error: "expected a number, e.g. 2 (escalate at twice the standard time)" })
-      .min(1, { error: "expected a number of at least 1" })
-      .max(10, { error: "expected a number of at most 10" })
-      .default(2),
-    PUBLIC_RATE_LIMIT: z.coerce
-      .number({ error: "expected a number of messages per minute" })
-      .int({ error: "expected a whole number" })
-      .min(5)
-      .max(1000)
-      .default(30),
-    ENROLMENT_CODE_HOURS: z.coerce
-      .number({ error: "expected a number of hours" })
-      .int({ error: "expected a whole number of hours" })
-      .min(1)
-      .max(336)
-      .default(72),
-    TELEGRAM_BOT_TOKEN: z
-      .string()
-      .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, { error: "expected a token from @BotFather, like 123456789:AA…" })
-      .optional(),
-    TELEGRAM_MODE: z.enum(["polling", "webhook"], { error: () => "expected polling or webhook" }).default("polling"),
-    TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/, error: "expected the public https URL Telegram should call, e.g. https://bot.example.go.id/telegram" }).optional(),
-    TELEGRAM_WEBHOOK_SECRET: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: "expected 16–256 characters of A–Z, a–z, 0–9, _ and -" })
-      .optional(),
-    TELEGRAM_WEBHOOK_PORT: z.coerce.number({ error: "expected a port number" }).int().min(1).max(65535).default(8080),
-    TELEGRAM_API_ROOT: z.url({ error: "expected the URL of a Bot API server, e.g. http://127.0.0.1:8081" }).optional(),
-    // Telegram's pace: about one message a second per chat and 30 a second overall, with a margin.
-    // Only a self-hosted Bot API or a test stand-in with scaled limits calls for other values.
-    // Longest a Bot API call may take before it is abandoned and retried (long polls ask for less).
-    TELEGRAM_API_TIMEOUT_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(2).max(120).default(30),
-    TELEGRAM_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(10).max(60_000).default(1100),
-    TELEGRAM_GLOBAL_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(0).max(10_000).default(35),
-    WHATSAPP_ENABLED: booleanFlag.default(false),
-    WHATSAPP_ACCOUNT: z.string().regex(/^[a-z0-9-]{1,32}$/, { error: "expected a short lower-case name, e.g. dinas-ntt" }).default("default"),
-    WHATSAPP_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(500).max(60_000).default(1500),
-    WHATSAPP_GLOBAL_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(100).max(60_000).default(600),
-    // The first retry of a failed send waits this long, each further one twice as long (at most 5 minutes).
-    OUTBOX_RETRY_BASE_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(10).max(600_000).default(2000),
-    FILE_ENCRYPTION_KEY: z
-      .string()
-      .regex(/^[0-9a-fA-F]{64}$/, { error: "expected 64 hex characters (32 bytes); make one with: openssl rand -hex 32" })
-      .optional(),
-    FILES_DIR: z.string().min(1).default("./data/files"),
-    FILE_MAX_MB: z.coerce.number({ error: "expected a number of megabytes" }).int().min(1).max(2000).default(20),
-    INSTANCE_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: "expected letters, digits, '.', '_', ':' or '-' (at most 64), e.g. bot-1" })
-      .optional(),
-    LEASE_TTL_MS: z.coerce
-      .number({ error: "expected a number of milliseconds, e.g. 30000" })
-      .int()
-      .min(1_000, { error: "expected at least 1000 ms" })
-      .max(600_000, { error: "expected at most 600000 ms" })
-      .default(30_000),
-    SHUTDOWN_GRACE_MS: z.coerce
-      .number({ error: "expected a number of milliseconds" })
-      .int()
-      .min(0)
-      .max(120_000)
-      .default(10_000),
-  });
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
+      error:
+        'expected "file:<path to the SQLite file>" (e.g. file:./data/sopbot.db) or a PostgreSQL URL ' +
+        '"postgres://user:password@host:5432/sopbot"',
+    })
+    .default("file:./data/sopbot.db"),
+  LOG_LEVEL: z.enum(logLevels, { error: () => `expected one of ${logLevels.join(", ")}` }).default("info"),
+  FLOWS_DIR: z.string().min(1).default("./flows"),
+  CONSOLE: z.enum(["auto", "on", "off"], { error: () => "expected auto, on or off" }).default("auto"),
+  DEMO_DATA: booleanFlag.default(true),
+  DEMO_STAFF: booleanFlag.default(true),
+  DEFAULT_OFFICE: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, { error: "expected an office id from flows/offices, e.g. ntt-provinsi" })
+    .default("ntt-provinsi"),
+  ESCALATION_FACTOR: z.coerce
+    .number({ error: "expected a number, e.g. 2 (escalate at twice the standard time)" })
+    .min(1, { error: "expected a number of at least 1" })
+    .max(10, { error: "expected a number of at most 10" })
+    .default(2),
+  PUBLIC_RATE_LIMIT: z.coerce
+    .number({ error: "expected a number of messages per minute" })
+    .int({ error: "expected a whole number" })
+    .min(5)
+    .max(1000)
+    .default(30),
+  ENROLMENT_CODE_HOURS: z.coerce
+    .number({ error: "expected a number of hours" })
+    .int({ error: "expected a whole number of hours" })
+    .min(1)
+    .max(336)
+    .default(72),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, { error: "expected a token from @BotFather, like 123456789:AA…" })
+    .optional(),
+  TELEGRAM_MODE: z.enum(["polling", "webhook"], { error: () => "expected polling or webhook" }).default("polling"),
+  TELEGRAM_WEBHOOK_URL: z
+    .url({ protocol: /^https$/, error: "expected the public https URL Telegram should call, e.g. https://bot.example.go.id/telegram" })
+    .optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: "expected 16–256 characters of A–Z, a–z, 0–9, _ and -" })
+    .optional(),
+  TELEGRAM_WEBHOOK_PORT: z.coerce.number({ error: "expected a port number" }).int().min(1).max(65535).default(8080),
+  TELEGRAM_API_ROOT: z.url({ error: "expected the URL of a Bot API server, e.g. http://127.0.0.1:8081" }).optional(),
+  // Telegram's pace: about one message a second per chat and 30 a second overall, with a margin.
+  // Only a self-hosted Bot API or a test stand-in with scaled limits calls for other values.
+  // Longest a Bot API call may take before it is abandoned and retried (long polls ask for less).
+  TELEGRAM_API_TIMEOUT_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(2).max(120).default(30),
+  TELEGRAM_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(10).max(60_000).default(1100),
+  TELEGRAM_GLOBAL_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(0).max(10_000).default(35),
+  WHATSAPP_ENABLED: booleanFlag.default(false),
+  WHATSAPP_ACCOUNT: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, { error: "expected a short lower-case name, e.g. dinas-ntt" })
+    .default("default"),
+  WHATSAPP_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(500).max(60_000).default(1500),
+  WHATSAPP_GLOBAL_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(100).max(60_000).default(600),
+  // The first retry of a failed send waits this long, each further one twice as long (at most 5 minutes).
+  OUTBOX_RETRY_BASE_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(10).max(600_000).default(2000),
+  FILE_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, { error: "expected 64 hex characters (32 bytes); make one with: openssl rand -hex 32" })
+    .optional(),
+  FILES_DIR: z.string().min(1).default("./data/files"),
+  FILE_MAX_MB: z.coerce.number({ error: "expected a number of megabytes" }).int().min(1).max(2000).default(20),
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: "expected letters, digits, '.', '_', ':' or '-' (at most 64), e.g. bot-1" })
+    .optional(),
+  LEASE_TTL_MS: z.coerce
+    .number({ error: "expected a number of milliseconds, e.g. 30000" })
+    .int()
+    .min(1_000, { error: "expected at least 1000 ms" })
+    .max(600_000, { error: "expected at most 600000 ms" })
+    .default(30_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number({ error: "expected a number of milliseconds" }).int().min(0).max(120_000).default(10_000),
+});
 
 export type Env = z.input<typeof envSchema>;
 
@@ -117,16 +118,14 @@ export interface Config {
   publicRateLimit: number;
   /** The first retry of a failed send waits this long; each further one twice as long. */
   outboxRetryBaseMs: number;
-  telegram:
-    | {
-        token: string;
-        mode: "polling" | "webhook";
-        webhook: { url: string; secret: string; port: number } | null;
-        apiRoot: string | null;
-        pacing: { perChatMs: number; overallMs: number };
-        apiTimeoutSeconds: number;
-      }
-    | null;
+  telegram: {
+    token: string;
+    mode: "polling" | "webhook";
+    webhook: { url: string; secret: string; port: number } | null;
+    apiRoot: string | null;
+    pacing: { perChatMs: number; overallMs: number };
+    apiTimeoutSeconds: number;
+  } | null;
   files: { dir: string; key: Buffer | null; maxBytes: number };
   whatsapp: { account: string; chatGapMs: number; globalGapMs: number } | null;
 }
@@ -161,21 +160,31 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   // Requirements that depend on other variables.
   const missing: string[] = [];
   if (e.TELEGRAM_BOT_TOKEN && !e.FILE_ENCRYPTION_KEY)
-    missing.push("FILE_ENCRYPTION_KEY: is required when TELEGRAM_BOT_TOKEN is set (documents are stored encrypted); make one with: openssl rand -hex 32");
+    missing.push(
+      "FILE_ENCRYPTION_KEY: is required when TELEGRAM_BOT_TOKEN is set (documents are stored encrypted); " +
+        "make one with: openssl rand -hex 32",
+    );
   if (e.WHATSAPP_ENABLED && !e.FILE_ENCRYPTION_KEY)
-    missing.push("FILE_ENCRYPTION_KEY: is required when WHATSAPP_ENABLED=true (documents are stored encrypted); make one with: openssl rand -hex 32");
+    missing.push(
+      "FILE_ENCRYPTION_KEY: is required when WHATSAPP_ENABLED=true (documents are stored encrypted); make one with: openssl rand -hex 32",
+    );
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === "webhook") {
     if (!e.TELEGRAM_WEBHOOK_URL) missing.push("TELEGRAM_WEBHOOK_URL: is required when TELEGRAM_MODE=webhook");
     if (!e.TELEGRAM_WEBHOOK_SECRET) missing.push("TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_MODE=webhook");
   }
   if (!e.TELEGRAM_API_ROOT && e.FILE_MAX_MB > 20)
-    missing.push("FILE_MAX_MB: expected at most 20 with the cloud Bot API (its download limit); set TELEGRAM_API_ROOT to a self-hosted Bot API server for larger files");
+    missing.push(
+      "FILE_MAX_MB: expected at most 20 with the cloud Bot API (its download limit); set " +
+        "TELEGRAM_API_ROOT to a self-hosted Bot API server for larger files",
+    );
   if (missing.length > 0) throw new ConfigError(missing);
   return {
     database: e.DATABASE_URL.startsWith("file:")
       ? { provider: "sqlite", file: path.resolve(cwd, e.DATABASE_URL.slice("file:".length)) }
       : { provider: "postgres", url: e.DATABASE_URL },
-    dataDir: e.DATABASE_URL.startsWith("file:") ? path.dirname(path.resolve(cwd, e.DATABASE_URL.slice("file:".length))) : path.resolve(cwd, "data"),
+    dataDir: e.DATABASE_URL.startsWith("file:")
+      ? path.dirname(path.resolve(cwd, e.DATABASE_URL.slice("file:".length)))
+      : path.resolve(cwd, "data"),
     instanceId: e.INSTANCE_ID,
     leaseTtlMs: e.LEASE_TTL_MS,
     logLevel: e.LOG_LEVEL,
@@ -202,7 +211,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           apiTimeoutSeconds: e.TELEGRAM_API_TIMEOUT_SECONDS,
         }
       : null,
-    whatsapp: e.WHATSAPP_ENABLED ? { account: e.WHATSAPP_ACCOUNT, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, globalGapMs: e.WHATSAPP_GLOBAL_GAP_MS } : null,
+    whatsapp: e.WHATSAPP_ENABLED
+      ? { account: e.WHATSAPP_ACCOUNT, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, globalGapMs: e.WHATSAPP_GLOBAL_GAP_MS }
+      : null,
     files: {
       dir: path.resolve(cwd, e.FILES_DIR),
       key: e.FILE_ENCRYPTION_KEY ? Buffer.from(e.FILE_ENCRYPTION_KEY, "hex") : null,

@@ -27,8 +27,13 @@ async function run(): Promise<number> {
   let runtime: TelegramRuntime | undefined;
   if (app.telegram && config.telegram) {
     await app.telegram.setPublicCommands().catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
-    const officialChats = await app.db.prisma.chatIdentity.findMany({ where: { channel: "telegram", officialId: { not: null } }, select: { externalId: true } });
-    await app.telegram.setOfficialCommands(officialChats.map((c) => c.externalId)).catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
+    const officialChats = await app.db.prisma.chatIdentity.findMany({
+      where: { channel: "telegram", officialId: { not: null } },
+      select: { externalId: true },
+    });
+    await app.telegram
+      .setOfficialCommands(officialChats.map((c) => c.externalId))
+      .catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
     runtime = config.telegram.webhook
       ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger)
       : await startPolling(app.telegram.bot, {
@@ -76,7 +81,16 @@ async function run(): Promise<number> {
     stop("uncaughtException", 1);
   });
 
-  logger.info({ office: config.defaultOffice, database: app.db.location, telegram: config.telegram?.mode ?? "off", whatsapp: Boolean(config.whatsapp), console: consoleWanted }, "sopbot started");
+  logger.info(
+    {
+      office: config.defaultOffice,
+      database: app.db.location,
+      telegram: config.telegram?.mode ?? "off",
+      whatsapp: Boolean(config.whatsapp),
+      console: consoleWanted,
+    },
+    "sopbot started",
+  );
   // The leader (at once, when this is the only instance) starts the scheduled jobs and WhatsApp.
   await app.leadership.start();
   if (app.consoleChannel) await app.consoleChannel.run();
@@ -101,7 +115,9 @@ if (isEntryPoint(import.meta.url)) {
         process.stderr.write(`sopbot cannot start.\n${error.message}\n`);
       } else {
         // Kind, codes and stack frames only: an error's message may carry values (a token, personal data).
-        process.stderr.write(`sopbot stopped on an unexpected error: ${JSON.stringify(errorInfo(error))}\n  ${stackFrames(error).join("\n  ")}\n`);
+        process.stderr.write(
+          `sopbot stopped on an unexpected error: ${JSON.stringify(errorInfo(error))}\n  ${stackFrames(error).join("\n  ")}\n`,
+        );
       }
       process.exit(1);
     },

@@ -44,7 +44,10 @@ describe("loadConfig", () => {
   });
 
   it("takes a PostgreSQL URL for several instances", () => {
-    const config = loadConfig({ DATABASE_URL: "postgres://bot:pw@db.internal:5432/sopbot", INSTANCE_ID: "bot-2", LEASE_TTL_MS: "5000" }, "/srv/sopbot");
+    const config = loadConfig(
+      { DATABASE_URL: "postgres://bot:pw@db.internal:5432/sopbot", INSTANCE_ID: "bot-2", LEASE_TTL_MS: "5000" },
+      "/srv/sopbot",
+    );
     expect(config.database).toEqual({ provider: "postgres", url: "postgres://bot:pw@db.internal:5432/sopbot" });
     expect(config.dataDir).toBe("/srv/sopbot/data");
     expect(config.instanceId).toBe("bot-2");

@@ -19,7 +19,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("logs", () => {
   it("keep the bot token out of stdout and stderr while the Bot API cannot be reached during polling", async () => {
     const api = await startBotApiServer({ token });
-    const bot = spawnBot({ DATABASE_URL: await newDatabaseUrl(dir), FILES_DIR: path.join(dir, "files"), TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: api.url, FILE_ENCRYPTION_KEY: "cd".repeat(32), LOG_LEVEL: "debug" });
+    const bot = spawnBot({
+      DATABASE_URL: await newDatabaseUrl(dir),
+      FILES_DIR: path.join(dir, "files"),
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_API_ROOT: api.url,
+      FILE_ENCRYPTION_KEY: "cd".repeat(32),
+      LOG_LEVEL: "debug",
+    });
     const run = collect(bot);
     await api.waitFor((c) => c.method === "getUpdates");
     await api.close(); // connection refused from now on: every poll fails
@@ -35,18 +42,29 @@ describe("logs", () => {
     }
   });
 
-  it("stop the bot cleanly, with code 1, when its parent dies (log output and Bot API gone; no error loop, no orphan)", { timeout: 20_000 }, async () => {
-    const api = await startBotApiServer({ token });
-    const bot = spawnBot({ DATABASE_URL: await newDatabaseUrl(dir), FILES_DIR: path.join(dir, "files-2"), TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: api.url, FILE_ENCRYPTION_KEY: "cd".repeat(32), SHUTDOWN_GRACE_MS: "3000" });
-    const exited = new Promise<number | null>((resolve) => bot.once("exit", resolve));
-    await api.waitFor((c) => c.method === "getUpdates");
-    api.push(textMessage(700101, "/start", 1));
-    await api.waitFor((c) => c.method === "sendMessage");
-    // What a parent's death leaves: nobody reads the log pipe, the stand-in's port is closed.
-    bot.stderr.destroy();
-    await api.close();
-    expect(await exited).toBe(1);
-  });
+  it(
+    "stop the bot cleanly, with code 1, when its parent dies (log output and Bot API gone; no error loop, no orphan)",
+    { timeout: 20_000 },
+    async () => {
+      const api = await startBotApiServer({ token });
+      const bot = spawnBot({
+        DATABASE_URL: await newDatabaseUrl(dir),
+        FILES_DIR: path.join(dir, "files-2"),
+        TELEGRAM_BOT_TOKEN: token,
+        TELEGRAM_API_ROOT: api.url,
+        FILE_ENCRYPTION_KEY: "cd".repeat(32),
+        SHUTDOWN_GRACE_MS: "3000",
+      });
+      const exited = new Promise<number | null>((resolve) => bot.once("exit", resolve));
+      await api.waitFor((c) => c.method === "getUpdates");
+      api.push(textMessage(700101, "/start", 1));
+      await api.waitFor((c) => c.method === "sendMessage");
+      // What a parent's death leaves: nobody reads the log pipe, the stand-in's port is closed.
+      bot.stderr.destroy();
+      await api.close();
+      expect(await exited).toBe(1);
+    },
+  );
 
   it("log a failing write by its kind and code, never the values it carried", async () => {
     const h = await startHarness({ now: wita("2026-03-16 08:00"), secondsPerMessage: 5, captureLogs: true });
@@ -55,7 +73,9 @@ describe("logs", () => {
       // The database refuses the conversation entry and names what it was given, as drivers do.
       const db = await sqlClient(h.databaseUrl);
       if (onPostgres) {
-        await db.run(`CREATE FUNCTION refuse_entry() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused value: %', NEW.text; END $$ LANGUAGE plpgsql`);
+        await db.run(
+          `CREATE FUNCTION refuse_entry() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused value: %', NEW.text; END $$ LANGUAGE plpgsql`,
+        );
         await db.run(`CREATE TRIGGER refuse BEFORE INSERT ON "CaseEntry" FOR EACH ROW EXECUTE FUNCTION refuse_entry()`);
       } else {
         await db.run(`CREATE TRIGGER refuse BEFORE INSERT ON "CaseEntry" BEGIN SELECT RAISE(ABORT, 'refused value: ' || NEW.text); END`);
@@ -90,6 +110,8 @@ describe("logs", () => {
     const cause = Object.assign(new Error(`request to http://x/bot${token}/getUpdates failed`), { code: "ECONNREFUSED" });
     const error = Object.assign(new Error("Network request for 'getUpdates' failed!"), { name: "HttpError", error: cause });
     expect(errorInfo(error)).toEqual({ errorKind: "HttpError", causeKind: "Error", causeCode: "ECONNREFUSED" });
-    expect(errorSummary(Object.assign(new Error("duplicate key value violates unique constraint: (nik)=(5371012308900001)"), { code: "23505" }))).toBe("Error 23505");
+    expect(
+      errorSummary(Object.assign(new Error("duplicate key value violates unique constraint: (nik)=(5371012308900001)"), { code: "23505" })),
+    ).toBe("Error 23505");
   });
 });

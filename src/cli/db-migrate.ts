@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const target = config.database;
   const outcome =
-    target.provider === "sqlite" ? await migrateSqlite(target.file, defaultMigrationsDir) : await migratePostgres(target.url, defaultPostgresMigrationsDir);
+    target.provider === "sqlite"
+      ? await migrateSqlite(target.file, defaultMigrationsDir)
+      : await migratePostgres(target.url, defaultPostgresMigrationsDir);
   const where = target.provider === "sqlite" ? target.file : redactUrl(target.url);
   if (outcome.applied.length === 0) console.log(`${where}: already up to date.`);
   else console.log(`${where}: applied ${outcome.applied.join(", ")}.`);

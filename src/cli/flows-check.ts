@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const { catalog, problems } = buildCatalog(raw);
   for (const p of problems) console.error(formatProblem(p));
   const steps = [...catalog.sops.values()].reduce((n, s) => n + s.value.steps.length, 0);
-  const summary = `${catalog.sops.size} SOPs (${steps} steps), ${catalog.offices.size} offices, ${catalog.calendars.size} calendar years, ${catalog.forms.size} forms`;
+  const summary =
+    `${catalog.sops.size} SOPs (${steps} steps), ${catalog.offices.size} offices, ` +
+    `${catalog.calendars.size} calendar years, ${catalog.forms.size} forms`;
   if (problems.length > 0) {
     console.error(`\n${problems.length} problem(s) in ${dir}; valid so far: ${summary}.`);
     process.exit(1);

@@ -33,9 +33,17 @@ runCli(async (env) => {
     const office = catalog.offices.get(values.office)?.office;
     if (!office) throw new CliError(`Unknown office "${values.office}". Known: ${[...catalog.offices.keys()].join(", ")}`);
     if (command === "list") {
-      const officials = await db.prisma.official.findMany({ where: { officeId: office.id }, include: { holdings: { include: { position: true } }, identities: true }, orderBy: { name: "asc" } });
+      const officials = await db.prisma.official.findMany({
+        where: { officeId: office.id },
+        include: { holdings: { include: { position: true } }, identities: true },
+        orderBy: { name: "asc" },
+      });
       for (const o of officials) {
-        const positions = o.holdings.filter((h) => !h.endsOn).map((h) => h.position.title).join(", ") || "-";
+        const positions =
+          o.holdings
+            .filter((h) => !h.endsOn)
+            .map((h) => h.position.title)
+            .join(", ") || "-";
         const channels = [...new Set(o.identities.map((i) => i.channel))].join(", ") || "belum terdaftar";
         console.log(`${o.name}${o.isAdmin ? " [admin]" : ""} — ${positions} — ${channels}`);
       }
@@ -44,16 +52,25 @@ runCli(async (env) => {
     if (!values.name) throw new CliError(usage);
     if (command === "add") {
       const position = office.positions.find((p) => p.id === values.position);
-      if (!position) throw new CliError(`Unknown position "${values.position ?? ""}" in ${office.id}. Known: ${office.positions.map((p) => p.id).join(", ")}`);
+      if (!position)
+        throw new CliError(
+          `Unknown position "${values.position ?? ""}" in ${office.id}. Known: ${office.positions.map((p) => p.id).join(", ")}`,
+        );
       const from = values.from ? new Date(`${values.from}T00:00:00Z`) : new Date();
       if (Number.isNaN(from.getTime())) throw new CliError("--from must be a date YYYY-MM-DD");
       const name = values.name;
       await db.write(async (tx) => {
         const id = randomUUID();
         await tx.official.create({ data: { id, officeId: office.id, name, isAdmin: values.admin ?? false } });
-        await tx.positionHolding.create({ data: { id: randomUUID(), officialId: id, positionId: `${office.id}/${position.id}`, startsOn: from } });
+        await tx.positionHolding.create({
+          data: { id: randomUUID(), officialId: id, positionId: `${office.id}/${position.id}`, startsOn: from },
+        });
       });
-      console.log(`Added ${name} as ${position.title} (${office.shortName}) from ${from.toISOString().slice(0, 10)}.\nIssue an enrolment code: npm run officials -- code --office ${office.id} --name "${name}"`);
+      console.log(
+        `Added ${name} as ${position.title} (${office.shortName}) from ` +
+          `${from.toISOString().slice(0, 10)}.\nIssue an enrolment code: npm run officials -- code --office ` +
+          `${office.id} --name "${name}"`,
+      );
       return 0;
     }
     const official = await db.prisma.official.findFirst({ where: { officeId: office.id, name: values.name, active: true } });
@@ -61,7 +78,11 @@ runCli(async (env) => {
     const hours = Number(values.hours);
     if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 14) throw new CliError("--hours must be between 1 and 336");
     const { code, expiresAt } = await createEngineStore(db).transaction((tx) => issueEnrolmentCode(tx, official, new Date(), hours));
-    console.log(`Enrolment code for ${official.name}: ${code}\nSingle use, valid until ${expiresAt.toISOString()}.\nThe official sends "/daftar ${code}" to the bot (on Telegram, the link t.me/<bot>?start=${code.replace("-", "")} does the same).`);
+    console.log(
+      `Enrolment code for ${official.name}: ${code}\nSingle use, valid until ` +
+        `${expiresAt.toISOString()}.\nThe official sends "/daftar ${code}" to the bot (on Telegram, the link ` +
+        `t.me/<bot>?start=${code.replace("-", "")} does the same).`,
+    );
     return 0;
   } finally {
     await db.close();

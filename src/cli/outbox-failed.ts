@@ -15,11 +15,16 @@ runCli(async (env) => {
       return 0;
     }
     for (const row of failed) {
-      console.log(`#${row.id}  ${row.createdAt.toISOString()}  ${row.channel}  attempts=${row.attempts}  case=${row.caseId ?? "-"}  error=${row.lastError ?? "?"}`);
+      console.log(
+        `#${row.id}  ${row.createdAt.toISOString()}  ${row.channel}  attempts=${row.attempts}  ` +
+          `case=${row.caseId ?? "-"}  error=${row.lastError ?? "?"}`,
+      );
     }
     if (values.retry) {
       const ids = failed.map((r) => r.id);
-      await db.write((tx) => tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: "pending", attempts: 0, nextAttemptAt: new Date() } }));
+      await db.write((tx) =>
+        tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: "pending", attempts: 0, nextAttemptAt: new Date() } }),
+      );
       console.log(`${ids.length} notification(s) queued again; the running bot sends them within a minute.`);
     } else {
       console.log(`${failed.length} failed notification(s). Fix the cause, then: npm run outbox:failed -- --retry`);

@@ -11,15 +11,23 @@ import { workCalendarsOf } from "../store/work-calendar.ts";
 import { CliError, openCliContext, runCli } from "./cli-context.ts";
 
 runCli(async (env) => {
-  const { values } = parseArgs({ options: { office: { type: "string" }, period: { type: "string", default: "" }, out: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { office: { type: "string" }, period: { type: "string", default: "" }, out: { type: "string" } },
+  });
   const { db, catalog } = await openCliContext(env);
   try {
     const office = values.office ? catalog.offices.get(values.office)?.office : undefined;
-    if (!office) throw new CliError(`Usage: npm run report -- --office <${[...catalog.offices.keys()].join("|")}> [--period 30|2026-03|"2026-03-01 2026-03-31"] [--out laporan.png]`);
+    if (!office)
+      throw new CliError(
+        `Usage: npm run report -- --office <${[...catalog.offices.keys()].join("|")}> [--period ` +
+          `30|2026-03|"2026-03-01 2026-03-31"] [--out laporan.png]`,
+      );
     const period = parsePeriod(values.period ?? "", new Date(), office.timeZone as TimeZone);
-    if (!period) throw new CliError("--period: 30 (last days), 2026-03 (a month) or \"2026-03-01 2026-03-31\"");
+    if (!period) throw new CliError('--period: 30 (last days), 2026-03 (a month) or "2026-03-01 2026-03-31"');
     const calendar = workCalendarsOf(catalog)(office.id);
-    const report = await createEngineStore(db).transaction((tx) => buildSlaReportIn(tx, office.id, period.from, period.to, new Date(), calendar));
+    const report = await createEngineStore(db).transaction((tx) =>
+      buildSlaReportIn(tx, office.id, period.from, period.to, new Date(), calendar),
+    );
     console.log(reportText(report, office.shortName, period.label));
     if (values.out) {
       writeFileSync(values.out, renderPng(reportChart(report, office.shortName, period.label).svg));

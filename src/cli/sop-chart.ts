@@ -9,7 +9,10 @@ import { readFlows } from "../store/flow-reader.ts";
 import { renderPng } from "../store/png-renderer.ts";
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { office: { type: "string" }, out: { type: "string", default: "." }, flows: { type: "string", default: "flows" } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { office: { type: "string" }, out: { type: "string", default: "." }, flows: { type: "string", default: "flows" } },
+  });
   const number = Number(positionals[0]);
   const { catalog, problems } = buildCatalog(await readFlows(values.flows ?? "flows"));
   if (problems.length > 0) throw new Error(problems.map(formatProblem).join("\n"));

@@ -44,7 +44,10 @@ export function renderSop(sop: Sop, office?: Office): string {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { office: { type: "string" }, flows: { type: "string", default: "flows" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { office: { type: "string" }, flows: { type: "string", default: "flows" } },
+    allowPositionals: true,
+  });
   const number = Number(positionals[0]);
   const { catalog, problems } = buildCatalog(await readFlows(values.flows ?? "flows"));
   if (problems.length > 0) {

@@ -16,11 +16,20 @@ function progressBar(done: number, total: number): string {
 }
 
 runCli(async (env) => {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { office: { type: "string" }, "skip-invalid": { type: "boolean", default: false }, "dry-run": { type: "boolean", default: false } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      office: { type: "string" },
+      "skip-invalid": { type: "boolean", default: false },
+      "dry-run": { type: "boolean", default: false },
+    },
+  });
   const file = positionals[0];
   if (!file || !values.office) {
     throw new CliError(
-      `Pemakaian: npm run staff:import -- <berkas.csv|berkas.xlsx> --office <id> [--skip-invalid] [--dry-run]\nKolom: ${Object.entries(staffColumns)
+      `Pemakaian: npm run staff:import -- <berkas.csv|berkas.xlsx> --office <id> [--skip-invalid] [--dry-run]\nKolom: ${Object.entries(
+        staffColumns,
+      )
         .map(([k, names]) => `${names[0]}${["nip", "name", "positionTitle", "positionKind"].includes(k) ? " (wajib)" : ""}`)
         .join(", ")}`,
     );
@@ -31,7 +40,10 @@ runCli(async (env) => {
     if (!office) throw new CliError(`Kantor "${values.office}" tidak dikenal. Pilihan: ${[...catalog.offices.keys()].join(", ")}`);
     const sheet = await readRegister(file);
     const { map, missing } = mapHeaders(sheet.headers);
-    if (missing.length > 0) throw new CliError(`Kolom wajib tidak ditemukan: ${missing.map((c) => staffColumns[c][0]).join(", ")}. Baris pertama berkas harus berisi nama kolom.`);
+    if (missing.length > 0)
+      throw new CliError(
+        `Kolom wajib tidak ditemukan: ${missing.map((c) => staffColumns[c][0]).join(", ")}. Baris pertama berkas harus berisi nama kolom.`,
+      );
     const today = new Date().toISOString().slice(0, 10);
     const good: StaffRow[] = [];
     const rejected: string[] = [];
@@ -60,7 +72,10 @@ runCli(async (env) => {
     for (const r of rejected) console.error(r);
     console.error(`${good.length} baris sah, ${rejected.length} ditolak (dari ${sheet.rows.length} baris data).`);
     if (rejected.length > 0 && !values["skip-invalid"]) {
-      console.error("Tidak ada yang diimpor. Perbaiki baris yang ditolak, atau jalankan lagi dengan --skip-invalid untuk mengimpor baris yang sah saja.");
+      console.error(
+        "Tidak ada yang diimpor. Perbaiki baris yang ditolak, atau jalankan lagi dengan --skip-invalid " +
+          "untuk mengimpor baris yang sah saja.",
+      );
       return 1;
     }
     if (values["dry-run"]) {

@@ -15,15 +15,29 @@ const actionWords: Record<string, string> = { open: "buka kasus", overdue: "teng
 runCli(async (env) => {
   const { values } = parseArgs({ options: { office: { type: "string" }, months: { type: "string", default: "12" } } });
   const months = Number(values.months);
-  if (!values.office || !Number.isInteger(months) || months < 1 || months > 60) throw new CliError("Pemakaian: npm run staff:upcoming -- --office <id> [--months 1..60]");
+  if (!values.office || !Number.isInteger(months) || months < 1 || months > 60)
+    throw new CliError("Pemakaian: npm run staff:upcoming -- --office <id> [--months 1..60]");
   const { db, catalog } = await openCliContext(env);
   try {
     const office = catalog.offices.get(values.office)?.office;
     if (!office) throw new CliError(`Kantor "${values.office}" tidak dikenal. Pilihan: ${[...catalog.offices.keys()].join(", ")}`);
     const store = createEngineStore(db);
     const calendar = workCalendarsOf(catalog);
-    const engine = createCaseEngine({ store, clock: systemClock, office: (id) => catalog.offices.get(id)?.office, sop: () => undefined, calendar });
-    const staff = createStaffService({ store, engine, clock: systemClock, office: (id) => catalog.offices.get(id)?.office, calendar, sopActors: (n) => catalog.sops.get(n)?.value.actors ?? [] });
+    const engine = createCaseEngine({
+      store,
+      clock: systemClock,
+      office: (id) => catalog.offices.get(id)?.office,
+      sop: () => undefined,
+      calendar,
+    });
+    const staff = createStaffService({
+      store,
+      engine,
+      clock: systemClock,
+      office: (id) => catalog.offices.get(id)?.office,
+      calendar,
+      sopActors: (n) => catalog.sops.get(n)?.value.actors ?? [],
+    });
     const rows = await staff.upcoming(office.id, months);
     if (rows.length === 0) {
       console.log(`Tidak ada tenggat dalam ${months} bulan ke depan (${office.shortName}).`);
@@ -38,7 +52,9 @@ runCli(async (env) => {
           kindLabels[r.deadline.kind],
           r.employee.name,
           r.employee.nip,
-          r.nextAction ? `${actionWords[r.nextAction.key] ?? r.nextAction.key.replace("remind-", "pengingat ").concat(r.nextAction.key.startsWith("remind-") ? " bln" : "")} ${formatDateId(r.nextAction.date)}` : "sudah lewat",
+          r.nextAction
+            ? `${actionWords[r.nextAction.key] ?? reminderWords(r.nextAction.key)} ${formatDateId(r.nextAction.date)}`
+            : "sudah lewat",
         ]),
         [18, 16, 28, 18, 36],
       ),
@@ -48,3 +64,8 @@ runCli(async (env) => {
     await db.close();
   }
 });
+
+/** "remind-3" → "pengingat 3 bln"; any other key as it is. */
+function reminderWords(key: string): string {
+  return key.startsWith("remind-") ? `${key.replace("remind-", "pengingat ")} bln` : key;
+}

@@ -24,12 +24,25 @@ function wrap(text: string, width: number): string[] {
 export function renderTable(headers: string[], rows: string[][], widths: number[]): string {
   const cols = headers.length;
   const actual = headers.map((h, c) =>
-    Math.min(widths[c] ?? 20, Math.max(h.length, ...rows.map((r) => Math.max(...(r[c] ?? "").split(/\s+/).map((w) => w.length), 0)), ...rows.map((r) => (r[c] ?? "").length))),
+    Math.min(
+      widths[c] ?? 20,
+      Math.max(
+        h.length,
+        ...rows.map((r) => Math.max(...(r[c] ?? "").split(/\s+/).map((w) => w.length), 0)),
+        ...rows.map((r) => (r[c] ?? "").length),
+      ),
+    ),
   );
   const line = (cells: string[][]) => {
     const height = Math.max(...cells.map((c) => c.length));
     const out: string[] = [];
-    for (let i = 0; i < height; i++) out.push(cells.map((c, j) => (c[i] ?? "").padEnd(actual[j] ?? 0)).join(" │ ").trimEnd());
+    for (let i = 0; i < height; i++)
+      out.push(
+        cells
+          .map((c, j) => (c[i] ?? "").padEnd(actual[j] ?? 0))
+          .join(" │ ")
+          .trimEnd(),
+      );
     return out.join("\n");
   };
   const rule = actual.map((w) => "─".repeat(w)).join("─┼─");

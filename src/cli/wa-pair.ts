@@ -52,22 +52,45 @@ runCli(async (env) => {
     const connect = async () => {
       const auth = await useDatabaseAuthState(kv);
       if (auth.paired && restarts === 0) {
-        console.log("This account is already paired. To pair another number, first unlink this device in WhatsApp; the bot then clears the session.");
+        console.log(
+          "This account is already paired. To pair another number, first unlink this device in WhatsApp; the bot then clears the session.",
+        );
       }
-      const sock = makeWASocket({ auth: auth.state, logger, browser: Browsers.ubuntu("sopbot"), markOnlineOnConnect: false, syncFullHistory: false });
+      const sock = makeWASocket({
+        auth: auth.state,
+        logger,
+        browser: Browsers.ubuntu("sopbot"),
+        markOnlineOnConnect: false,
+        syncFullHistory: false,
+      });
       let asked = false;
       // A failed write of the credentials is tried again; nothing a handler throws escapes into Baileys.
       sock.ev.on("creds.update", () => void saveCreds(auth.saveCreds));
-      sock.ev.on("connection.update", (update) => void onUpdate(update).catch((error: unknown) => {
-        console.error(`Pairing failed (${errorSummary(error)}). Run the command again.`);
-        resolve(1);
-      }));
-      const onUpdate = async ({ connection, qr, lastDisconnect }: { connection?: string; qr?: string; lastDisconnect?: { error?: unknown } }) => {
+      sock.ev.on(
+        "connection.update",
+        (update) =>
+          void onUpdate(update).catch((error: unknown) => {
+            console.error(`Pairing failed (${errorSummary(error)}). Run the command again.`);
+            resolve(1);
+          }),
+      );
+      const onUpdate = async ({
+        connection,
+        qr,
+        lastDisconnect,
+      }: {
+        connection?: string;
+        qr?: string;
+        lastDisconnect?: { error?: unknown };
+      }) => {
         if (qr && !auth.paired) {
           if (phone && !asked) {
             asked = true;
             const code = await sock.requestPairingCode(phone);
-            console.log(`Pairing code for +${phone}: ${code.slice(0, 4)}-${code.slice(4)}\nOn the phone: WhatsApp → Perangkat tertaut → Tautkan perangkat → Tautkan dengan nomor telepon, then enter the code.`);
+            console.log(
+              `Pairing code for +${phone}: ${code.slice(0, 4)}-${code.slice(4)}\nOn the phone: WhatsApp → ` +
+                `Perangkat tertaut → Tautkan perangkat → Tautkan dengan nomor telepon, then enter the code.`,
+            );
           } else if (!phone) {
             console.log(await QRCode.toString(qr, { type: "terminal", small: true }));
             console.log("Scan with WhatsApp → Perangkat tertaut → Tautkan perangkat.");

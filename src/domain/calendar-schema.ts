@@ -35,7 +35,8 @@ export function lintCalendar(calendar: CalendarYear): { path: string; message: s
   calendar.days.forEach((day, i) => {
     const [y, m, d] = day.date.split("-").map(Number);
     const real = new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 0));
-    if (real.toISOString().slice(0, 10) !== day.date) problems.push({ path: `days[${i}].date`, message: `${day.date} is not a calendar date` });
+    if (real.toISOString().slice(0, 10) !== day.date)
+      problems.push({ path: `days[${i}].date`, message: `${day.date} is not a calendar date` });
     if (y !== calendar.year) problems.push({ path: `days[${i}].date`, message: `${day.date} is not in ${calendar.year}` });
     if (seen.has(day.date)) problems.push({ path: `days[${i}].date`, message: `${day.date} is listed twice` });
     seen.add(day.date);

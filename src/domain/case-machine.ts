@@ -25,9 +25,7 @@ export interface CaseState {
 export type StepAction = "done" | "approve" | "return" | "reject" | "request" | "supplied" | "withdraw";
 
 export type CaseCommand =
-  | { type: "start" }
-  | { type: "act"; visit: number; action: StepAction; reason?: string }
-  | { type: "cancel"; reason: string };
+  { type: "start" } | { type: "act"; visit: number; action: StepAction; reason?: string } | { type: "cancel"; reason: string };
 
 export type CaseEffect =
   | { type: "step-closed"; stepId: string; visit: number; action: StepAction | "cancel" }
@@ -91,7 +89,11 @@ export function decide(sop: Sop, state: CaseState, command: CaseCommand): Transi
   if (state.awaiting) {
     // A paused step only resumes: the same step opens again for the official who asked.
     if (command.action !== "supplied" && command.action !== "withdraw") return { ok: false, error: "action-not-allowed" };
-    return { ok: true, state: { status: "open", stepId: step.id, visit }, effects: [closed, { type: "step-opened", stepId: step.id, visit, resumed: command.action }] };
+    return {
+      ok: true,
+      state: { status: "open", stepId: step.id, visit },
+      effects: [closed, { type: "step-opened", stepId: step.id, visit, resumed: command.action }],
+    };
   }
   if (command.action === "supplied" || command.action === "withdraw") return { ok: false, error: "action-not-allowed" };
   if (command.action !== "request" && !allowedActions(step).includes(command.action)) return { ok: false, error: "action-not-allowed" };
@@ -100,7 +102,11 @@ export function decide(sop: Sop, state: CaseState, command: CaseCommand): Transi
 
   if (command.action === "request") {
     const reason = command.reason ?? "";
-    return { ok: true, state: { status: "open", stepId: step.id, visit, awaiting: true }, effects: [closed, { type: "step-opened", stepId: step.id, visit, awaiting: { reason } }] };
+    return {
+      ok: true,
+      state: { status: "open", stepId: step.id, visit, awaiting: true },
+      effects: [closed, { type: "step-opened", stepId: step.id, visit, awaiting: { reason } }],
+    };
   }
   const edges = stepEdges(sop, index);
   if (command.action === "reject") {
@@ -115,11 +121,22 @@ export function decide(sop: Sop, state: CaseState, command: CaseCommand): Transi
     return {
       ok: true,
       state: { status: "open", stepId: edges.back, visit },
-      effects: [closed, { type: "step-opened", stepId: edges.back, visit, returnedFrom: { stepId: step.id, reason: command.reason ?? "" } }],
+      effects: [
+        closed,
+        { type: "step-opened", stepId: edges.back, visit, returnedFrom: { stepId: step.id, reason: command.reason ?? "" } },
+      ],
     };
   }
   if (edges.forward === "end") {
-    return { ok: true, state: { status: "completed", stepId: null, visit: state.visit }, effects: [closed, { type: "case-closed", status: "completed" }] };
+    return {
+      ok: true,
+      state: { status: "completed", stepId: null, visit: state.visit },
+      effects: [closed, { type: "case-closed", status: "completed" }],
+    };
   }
-  return { ok: true, state: { status: "open", stepId: edges.forward, visit }, effects: [closed, { type: "step-opened", stepId: edges.forward, visit }] };
+  return {
+    ok: true,
+    state: { status: "open", stepId: edges.forward, visit },
+    effects: [closed, { type: "step-opened", stepId: edges.forward, visit }],
+  };
 }

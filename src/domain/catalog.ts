@@ -79,12 +79,18 @@ function lintChatSteps(sop: Sop, offices: Map<string, LoadedOffice>): { path: st
   const problems: { path: string; message: string }[] = [];
   sop.steps.forEach((step, i) => {
     if (/https?:\/\/|bit\.ly/i.test(step.action) && !step.chat?.action)
-      problems.push({ path: `steps[${i}].chat.action`, message: "the printed action names a link; say in chat.action what the bot does instead" });
+      problems.push({
+        path: `steps[${i}].chat.action`,
+        message: "the printed action names a link; say in chat.action what the bot does instead",
+      });
     if (i === 0 || step.chat?.applicant) return;
     for (const { office } of offices.values()) {
       const mapping = office.actors[step.actor];
       if (mapping && "party" in mapping && mapping.party === "applicant") {
-        problems.push({ path: `steps[${i}].chat.applicant`, message: `step "${step.id}" is the applicant's (${office.id}): tell them in chat.applicant what to do` });
+        problems.push({
+          path: `steps[${i}].chat.applicant`,
+          message: `step "${step.id}" is the applicant's (${office.id}): tell them in chat.applicant what to do`,
+        });
         return;
       }
     }
@@ -130,7 +136,11 @@ export function buildCatalog(raw: RawFlows): { catalog: Catalog; problems: FlowP
   for (const { value: sop, file } of sops.values()) {
     sop.links.forEach((link, i) => {
       if ("sop" in link && !sops.has(link.sop))
-        problems.push({ file, path: `links[${i}].sop`, message: `no SOP number ${link.sop} in the catalog; mark it external: true if it is not one of ours` });
+        problems.push({
+          file,
+          path: `links[${i}].sop`,
+          message: `no SOP number ${link.sop} in the catalog; mark it external: true if it is not one of ours`,
+        });
     });
   }
   const actorUse = new Map<string, number[]>();
@@ -140,7 +150,11 @@ export function buildCatalog(raw: RawFlows): { catalog: Catalog; problems: FlowP
   for (const { office, file } of offices.values()) {
     for (const [actor, numbers] of actorUse) {
       if (!(actor in office.actors))
-        problems.push({ file, path: "actors", message: `actor "${actor}" (SOP ${numbers.join(", ")}) is not mapped to a position or party` });
+        problems.push({
+          file,
+          path: "actors",
+          message: `actor "${actor}" (SOP ${numbers.join(", ")}) is not mapped to a position or party`,
+        });
     }
     for (const [actor, mapping] of Object.entries(office.actors)) {
       if (!("position" in mapping)) continue;
@@ -157,7 +171,11 @@ export function buildCatalog(raw: RawFlows): { catalog: Catalog; problems: FlowP
     if (!calendar) continue;
     for (const p of lintCalendar(calendar)) problems.push({ file: file.file, ...p });
     if (file.file !== `calendar/${calendar.year}.yaml`)
-      problems.push({ file: file.file, path: "year", message: `the ${calendar.year} calendar must be in flows/calendar/${calendar.year}.yaml` });
+      problems.push({
+        file: file.file,
+        path: "year",
+        message: `the ${calendar.year} calendar must be in flows/calendar/${calendar.year}.yaml`,
+      });
     calendars.set(calendar.year, calendar);
   }
 

@@ -17,17 +17,77 @@ export type FieldAnswer = { value: string; display: string; fileId?: string; fil
 export type FieldResult = { ok: true; answer: FieldAnswer } | { ok: false; error: string };
 
 /** Province codes that exist in NIKs (Dukcapil), including the 2022 Papua provinces. */
-const provinceCodes = new Set(["11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36", "51", "52", "53", "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76", "81", "82", "91", "92", "93", "94", "95", "96", "97"]);
+const provinceCodes = new Set([
+  "11",
+  "12",
+  "13",
+  "14",
+  "15",
+  "16",
+  "17",
+  "18",
+  "19",
+  "21",
+  "31",
+  "32",
+  "33",
+  "34",
+  "35",
+  "36",
+  "51",
+  "52",
+  "53",
+  "61",
+  "62",
+  "63",
+  "64",
+  "65",
+  "71",
+  "72",
+  "73",
+  "74",
+  "75",
+  "76",
+  "81",
+  "82",
+  "91",
+  "92",
+  "93",
+  "94",
+  "95",
+  "96",
+  "97",
+]);
 
 const months = ["januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember"];
-const monthAbbrev: Record<string, number> = { jan: 1, feb: 2, peb: 2, mar: 3, apr: 4, mei: 5, jun: 6, jul: 7, agu: 8, agt: 8, ags: 8, agus: 8, sep: 9, sept: 9, okt: 10, nov: 11, nop: 11, des: 12 };
+const monthAbbrev: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  peb: 2,
+  mar: 3,
+  apr: 4,
+  mei: 5,
+  jun: 6,
+  jul: 7,
+  agu: 8,
+  agt: 8,
+  ags: 8,
+  agus: 8,
+  sep: 9,
+  sept: 9,
+  okt: 10,
+  nov: 11,
+  nop: 11,
+  des: 12,
+};
 
 function isRealDate(y: number, m: number, d: number): boolean {
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-const iso = (y: number, m: number, d: number) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+const iso = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 
 /** "Maret" for 3. */
 export function monthNameId(month: number): string {
@@ -61,9 +121,15 @@ export type NikCheck = { ok: true; nik: string; birthDate: string; female: boole
 /** Checks a NIK: 16 digits, a known province, a plausible birth date (day + 40 for women). */
 export function checkNik(text: string, today: string): NikCheck {
   const digits = text.replace(/[\s.-]/g, "");
-  if (!/^\d+$/.test(digits)) return { ok: false, error: "NIK hanya berisi angka. Tulis 16 angka NIK sesuai KTP, misalnya 5371012308900001." };
-  if (digits.length !== 16) return { ok: false, error: `NIK harus 16 angka; yang Anda kirim ${digits.length} angka. Periksa kembali KTP Anda.` };
-  if (!provinceCodes.has(digits.slice(0, 2))) return { ok: false, error: `Dua angka pertama NIK (${digits.slice(0, 2)}) bukan kode provinsi yang dikenal. Periksa kembali NIK Anda.` };
+  if (!/^\d+$/.test(digits))
+    return { ok: false, error: "NIK hanya berisi angka. Tulis 16 angka NIK sesuai KTP, misalnya 5371012308900001." };
+  if (digits.length !== 16)
+    return { ok: false, error: `NIK harus 16 angka; yang Anda kirim ${digits.length} angka. Periksa kembali KTP Anda.` };
+  if (!provinceCodes.has(digits.slice(0, 2)))
+    return {
+      ok: false,
+      error: `Dua angka pertama NIK (${digits.slice(0, 2)}) bukan kode provinsi yang dikenal. Periksa kembali NIK Anda.`,
+    };
   let day = Number(digits.slice(6, 8));
   const month = Number(digits.slice(8, 10));
   const yy = Number(digits.slice(10, 12));
@@ -71,7 +137,8 @@ export function checkNik(text: string, today: string): NikCheck {
   if (female) day -= 40;
   const currentYy = Number(today.slice(2, 4));
   const year = yy <= currentYy ? 2000 + yy : 1900 + yy;
-  if (!isRealDate(year, month, day)) return { ok: false, error: "Tanggal lahir pada NIK (angka ke-7 sampai ke-12) tidak masuk akal. Periksa kembali NIK Anda." };
+  if (!isRealDate(year, month, day))
+    return { ok: false, error: "Tanggal lahir pada NIK (angka ke-7 sampai ke-12) tidak masuk akal. Periksa kembali NIK Anda." };
   const birth = iso(year, month, day);
   if (birth > today) return { ok: false, error: "Tanggal lahir pada NIK jatuh di masa depan. Periksa kembali NIK Anda." };
   if (digits.slice(12) === "0000") return { ok: false, error: "Empat angka terakhir NIK tidak boleh 0000. Periksa kembali NIK Anda." };
@@ -94,7 +161,11 @@ export function normalizePhone(text: string): string | null {
 
 /** "1.500.000", "Rp 1.500.000", "2,5", "1500000" → a number. */
 export function parseIndonesianNumber(text: string): number | null {
-  let t = text.trim().toLowerCase().replace(/^rp\.?\s*/, "").replace(/\s/g, "");
+  let t = text
+    .trim()
+    .toLowerCase()
+    .replace(/^rp\.?\s*/, "")
+    .replace(/\s/g, "");
   if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(t)) t = t.replace(/\./g, "").replace(",", ".");
   else if (/^\d+,\d+$/.test(t)) t = t.replace(",", ".");
   if (!/^-?\d+(\.\d+)?$/.test(t)) return null;
@@ -144,37 +215,70 @@ export function acceptsFile(field: FileField, mime: string): { ok: true } | { ok
   const kinds = fileKinds(field);
   if (mime === "application/pdf") return { ok: false, error: `Untuk pertanyaan ini kirim ${kinds}, bukan PDF. Silakan kirim ulang.` };
   const takesPhotos = accepted.some((m) => m?.startsWith("image/"));
-  return { ok: false, error: takesPhotos ? `Untuk pertanyaan ini kirim ${kinds}. Silakan kirim ulang.` : `Untuk pertanyaan ini kirim ${kinds}; foto tidak diterima. Kirim pindaiannya sebagai berkas PDF.` };
+  return {
+    ok: false,
+    error: takesPhotos
+      ? `Untuk pertanyaan ini kirim ${kinds}. Silakan kirim ulang.`
+      : `Untuk pertanyaan ini kirim ${kinds}; foto tidak diterima. Kirim pindaiannya sebagai berkas PDF.`,
+  };
 }
 
 /** Words that steer the form; typed alone they are never an answer to a text question. */
-const controlWords = new Set(["setuju", "saya setuju", "tidak", "tidak setuju", "ok", "oke", "ya", "kirim", "selesai", "sudah", "kembali", "batal"]);
+const controlWords = new Set([
+  "setuju",
+  "saya setuju",
+  "tidak",
+  "tidak setuju",
+  "ok",
+  "oke",
+  "ya",
+  "kirim",
+  "selesai",
+  "sudah",
+  "kembali",
+  "batal",
+]);
 
 /** Reads one answer for `field`. */
 export function readAnswer(field: FormField, input: FieldInput, ctx: FieldContext): FieldResult {
-  if (input.kind === "text" && field.optional && skipWords.has(input.text.trim().toLowerCase())) return { ok: true, answer: { skipped: true } };
+  if (input.kind === "text" && field.optional && skipWords.has(input.text.trim().toLowerCase()))
+    return { ok: true, answer: { skipped: true } };
 
   if (field.type === "file") {
     if (input.kind !== "file") {
-      return { ok: false, error: `Untuk pertanyaan ini kirim berkasnya (${fileKinds(field)}), bukan teks.${field.optional ? " Ketik - untuk melewati." : ""}` };
+      return {
+        ok: false,
+        error: `Untuk pertanyaan ini kirim berkasnya (${fileKinds(field)}), bukan teks.${field.optional ? " Ketik - untuk melewati." : ""}`,
+      };
     }
     const check = acceptsFile(field, input.file.mime);
     if (!check.ok) return check;
     return { ok: true, answer: { value: input.file.id, display: `${input.file.name} (berkas)`, fileIds: [input.file.id] } };
   }
-  if (input.kind === "file") return { ok: false, error: "Berkas ini tidak kami simpan: pertanyaan ini dijawab dengan teks. Silakan ketik jawabannya." };
+  if (input.kind === "file")
+    return { ok: false, error: "Berkas ini tidak kami simpan: pertanyaan ini dijawab dengan teks. Silakan ketik jawabannya." };
   const text = input.text.trim();
   if (!text) return { ok: false, error: "Jawaban belum diisi. Silakan ketik jawabannya." };
 
   switch (field.type) {
     case "text": {
       if (controlWords.has(text.toLowerCase())) {
-        return { ok: false, error: `"${text}" tampaknya bukan jawaban untuk pertanyaan ini. Silakan tulis ${field.label.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}.` };
+        return {
+          ok: false,
+          error:
+            `"${text}" tampaknya bukan jawaban untuk pertanyaan ini. Silakan tulis ` +
+            `${field.label.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}.`,
+        };
       }
       const min = field.minLength ?? 1;
       const max = field.maxLength ?? 500;
-      if (text.length < min) return { ok: false, error: `Jawaban terlalu pendek (paling sedikit ${min} huruf). Silakan tulis lebih lengkap.` };
-      if (text.length > max) return { ok: false, error: `Jawaban terlalu panjang (paling banyak ${max} huruf; Anda menulis ${text.length}). Silakan persingkat.` };
+      if (text.length < min)
+        return { ok: false, error: `Jawaban terlalu pendek (paling sedikit ${min} huruf). Silakan tulis lebih lengkap.` };
+      if (text.length > max)
+        return {
+          ok: false,
+          error: `Jawaban terlalu panjang (paling banyak ${max} huruf; Anda menulis ${text.length}). Silakan persingkat.`,
+        };
       return { ok: true, answer: { value: text, display: text } };
     }
     case "nik": {
@@ -196,13 +300,16 @@ export function readAnswer(field: FormField, input: FieldInput, ctx: FieldContex
     case "date": {
       const date = parseDate(text);
       if (!date) return { ok: false, error: "Tanggal tidak dapat dibaca. Tulis seperti 25-12-2026 atau 25 Desember 2026." };
-      if (field.notBefore === "today" && date < ctx.today) return { ok: false, error: `Tanggal tidak boleh sebelum hari ini (${formatDateId(ctx.today)}).` };
-      if (field.notAfter === "today" && date > ctx.today) return { ok: false, error: `Tanggal tidak boleh sesudah hari ini (${formatDateId(ctx.today)}).` };
+      if (field.notBefore === "today" && date < ctx.today)
+        return { ok: false, error: `Tanggal tidak boleh sebelum hari ini (${formatDateId(ctx.today)}).` };
+      if (field.notAfter === "today" && date > ctx.today)
+        return { ok: false, error: `Tanggal tidak boleh sesudah hari ini (${formatDateId(ctx.today)}).` };
       return { ok: true, answer: { value: date, display: formatDateId(date) } };
     }
     case "number": {
       const n = parseIndonesianNumber(text);
-      if (n === null) return { ok: false, error: `Jawaban harus berupa angka${field.unit ? ` (${field.unit})` : ""}, misalnya 25 atau 1.500.000.` };
+      if (n === null)
+        return { ok: false, error: `Jawaban harus berupa angka${field.unit ? ` (${field.unit})` : ""}, misalnya 25 atau 1.500.000.` };
       if (field.integer && !Number.isInteger(n)) return { ok: false, error: "Jawaban harus bilangan bulat, tanpa koma." };
       if (field.min !== undefined && n < field.min) return { ok: false, error: `Angka paling kecil ${field.min.toLocaleString("id-ID")}.` };
       if (field.max !== undefined && n > field.max) return { ok: false, error: `Angka paling besar ${field.max.toLocaleString("id-ID")}.` };
@@ -224,7 +331,11 @@ export function readAnswer(field: FormField, input: FieldInput, ctx: FieldContex
       const partial = ctx.regions.filter((r) => normalizeName(r.name).includes(q));
       const chosen = byNumber ?? exact[0] ?? (partial.length === 1 ? partial[0] : undefined);
       if (chosen) return { ok: true, answer: { value: chosen.code, display: chosen.name } };
-      if (partial.length > 1) return { ok: false, error: `"${text}" cocok dengan beberapa wilayah: ${partial.map((r) => r.name).join(", ")}. Balas dengan angkanya.` };
+      if (partial.length > 1)
+        return {
+          ok: false,
+          error: `"${text}" cocok dengan beberapa wilayah: ${partial.map((r) => r.name).join(", ")}. Balas dengan angkanya.`,
+        };
       return { ok: false, error: `Wilayah "${text}" tidak ada dalam daftar wilayah layanan kantor ini. Balas dengan angka dari daftar.` };
     }
   }

@@ -40,11 +40,14 @@ function firstPersonalIndex(form: Form): number {
 
 export function privacyNotice(form: Form, officeName: string): string {
   // "Nama lengkap" → "nama lengkap", but "NIK" and "KTP" keep their capitals.
-  const personal = form.fields.filter((f) => f.personal).map((f) => f.label.replace(/\s*\(.*\)$/, "").replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase()));
+  const personal = form.fields
+    .filter((f) => f.personal)
+    .map((f) => f.label.replace(/\s*\(.*\)$/, "").replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase()));
   return [
     "Pemberitahuan data pribadi",
     `Untuk ${form.title}, ${officeName} akan meminta data pribadi Anda: ${personal.join(", ")}.`,
-    `Data dipakai hanya untuk memproses layanan ini oleh ${form.servedBy}, tidak dibagikan kepada pihak lain kecuali diwajibkan peraturan, dan disimpan ${form.retention}.`,
+    `Data dipakai hanya untuk memproses layanan ini oleh ${form.servedBy}, tidak dibagikan kepada pihak ` +
+      `lain kecuali diwajibkan peraturan, dan disimpan ${form.retention}.`,
     "Anda dapat meminta data Anda diperbaiki atau dihapus sepanjang diizinkan peraturan (UU 27/2022 tentang Pelindungan Data Pribadi).",
     "Balas SETUJU untuk melanjutkan, atau TIDAK untuk berhenti.",
   ].join("\n");
@@ -85,7 +88,8 @@ function hintFor(field: FormField, ctx: FieldContext): string[] {
 export function questionText(form: Form, state: FormState, ctx: FieldContext): string {
   const field = form.fields[state.index] as FormField;
   const header = `Pertanyaan ${state.index + 1} dari ${form.fields.length} — ${form.title}`;
-  const footer = state.index > 0 ? "Ketik KEMBALI untuk mengubah jawaban sebelumnya, atau /batal untuk berhenti." : "Ketik /batal untuk berhenti.";
+  const footer =
+    state.index > 0 ? "Ketik KEMBALI untuk mengubah jawaban sebelumnya, atau /batal untuk berhenti." : "Ketik /batal untuk berhenti.";
   return [header, field.label, ...hintFor(field, ctx), footer].join("\n");
 }
 
@@ -95,14 +99,22 @@ export function summaryText(form: Form, state: FormState): string {
     const shown = !a ? "(belum diisi)" : "skipped" in a ? "(dilewati)" : a.display;
     return `${i + 1}. ${f.label}: ${shown}`;
   });
-  return [`Ringkasan permohonan — ${form.title}`, ...lines, "", "Balas KIRIM untuk mengirim, atau UBAH <nomor> untuk mengubah satu jawaban (misalnya UBAH 3)."].join("\n");
+  return [
+    `Ringkasan permohonan — ${form.title}`,
+    ...lines,
+    "",
+    "Balas KIRIM untuk mengirim, atau UBAH <nomor> untuk mengubah satu jawaban (misalnya UBAH 3).",
+  ].join("\n");
 }
 
 /** Opens the form: the notice first when the first question is already personal data. */
 export function startForm(form: Form, ctx: FormContext): FormStep {
   const state = initialFormState(form);
-  const intro = `${form.title}\n${form.summary}\nAda ${form.fields.length} pertanyaan. Jawaban Anda tersimpan; Anda dapat berhenti dan melanjutkan nanti di chat ini.`;
-  if (firstPersonalIndex(form) === 0) return { kind: "continue", state: { ...state, phase: "notice" }, messages: [intro, privacyNotice(form, ctx.officeName)] };
+  const intro =
+    `${form.title}\n${form.summary}\nAda ${form.fields.length} pertanyaan. Jawaban Anda tersimpan; Anda ` +
+    `dapat berhenti dan melanjutkan nanti di chat ini.`;
+  if (firstPersonalIndex(form) === 0)
+    return { kind: "continue", state: { ...state, phase: "notice" }, messages: [intro, privacyNotice(form, ctx.officeName)] };
   return { kind: "continue", state, messages: [intro, questionText(form, state, ctx)] };
 }
 
@@ -127,34 +139,70 @@ function advance(form: Form, state: FormState, ctx: FormContext, messages: strin
 const consentWords = new Set(["setuju", "saya setuju", "ya setuju", "ya, setuju"]);
 
 /** A file for a question that takes several: kept until SELESAI, or until the last one allowed. */
-function collectFile(form: Form, state: FormState, field: Extract<FormField, { type: "file" }>, input: FieldInput, ctx: FormContext): FormStep {
+function collectFile(
+  form: Form,
+  state: FormState,
+  field: Extract<FormField, { type: "file" }>,
+  input: FieldInput,
+  ctx: FormContext,
+): FormStep {
   const pending = state.pendingFiles ?? [];
   const max = field.max ?? 1;
   const min = field.min ?? 1;
   const word = input.kind === "text" ? input.text.trim().toLowerCase() : "";
   if (input.kind === "text") {
     if (word === "selesai" || word === "sudah") {
-      if (pending.length < min) return { kind: "continue", state, messages: [`Pertanyaan ini perlu paling sedikit ${min} berkas; baru ${pending.length} yang diterima. Kirim berkas berikutnya.`] };
+      if (pending.length < min)
+        return {
+          kind: "continue",
+          state,
+          messages: [`Pertanyaan ini perlu paling sedikit ${min} berkas; baru ${pending.length} yang diterima. Kirim berkas berikutnya.`],
+        };
       return commitFiles(form, state, field, pending, ctx, []);
     }
     if (field.optional && pending.length === 0 && ["-", "lewati", "skip"].includes(word)) {
-      return advance(form, { ...state, answers: { ...state.answers, [field.id]: { skipped: true } }, pendingFiles: [] }, ctx, ["Dilewati."]);
+      return advance(form, { ...state, answers: { ...state.answers, [field.id]: { skipped: true } }, pendingFiles: [] }, ctx, [
+        "Dilewati.",
+      ]);
     }
-    return { kind: "continue", state, messages: [pending.length > 0 ? `Kirim berkas berikutnya, atau ketik SELESAI bila sudah (${pending.length} berkas diterima).` : `Untuk pertanyaan ini kirim berkasnya. ${fileHint(field)}`] };
+    return {
+      kind: "continue",
+      state,
+      messages: [
+        pending.length > 0
+          ? `Kirim berkas berikutnya, atau ketik SELESAI bila sudah (${pending.length} berkas diterima).`
+          : `Untuk pertanyaan ini kirim berkasnya. ${fileHint(field)}`,
+      ],
+    };
   }
   const check = acceptsFile(field, input.file.mime);
   if (!check.ok) return { kind: "continue", state, messages: [check.error] };
   const next = [...pending, { id: input.file.id, name: input.file.name }];
-  if (next.length >= max) return commitFiles(form, state, field, next, ctx, [`Berkas "${input.file.name}" diterima (${next.length} dari paling banyak ${max}).`]);
+  if (next.length >= max)
+    return commitFiles(form, state, field, next, ctx, [`Berkas "${input.file.name}" diterima (${next.length} dari paling banyak ${max}).`]);
   return {
     kind: "continue",
     state: { ...state, pendingFiles: next },
-    messages: [`Berkas "${input.file.name}" diterima (${next.length} dari paling banyak ${max}). Kirim berkas berikutnya, atau ketik SELESAI bila sudah.`],
+    messages: [
+      `Berkas "${input.file.name}" diterima (${next.length} dari paling banyak ${max}). Kirim berkas ` +
+        `berikutnya, atau ketik SELESAI bila sudah.`,
+    ],
   };
 }
 
-function commitFiles(form: Form, state: FormState, field: FormField, files: { id: string; name: string }[], ctx: FormContext, messages: string[]): FormStep {
-  const answer: FieldAnswer = { value: files.map((f) => f.id).join(","), display: `${files.map((f) => f.name).join(", ")} (${files.length} berkas)`, fileIds: files.map((f) => f.id) };
+function commitFiles(
+  form: Form,
+  state: FormState,
+  field: FormField,
+  files: { id: string; name: string }[],
+  ctx: FormContext,
+  messages: string[],
+): FormStep {
+  const answer: FieldAnswer = {
+    value: files.map((f) => f.id).join(","),
+    display: `${files.map((f) => f.name).join(", ")} (${files.length} berkas)`,
+    fileIds: files.map((f) => f.id),
+  };
   return advance(form, { ...state, answers: { ...state.answers, [field.id]: answer }, pendingFiles: [] }, ctx, messages);
 }
 
@@ -169,7 +217,13 @@ export function stepForm(form: Form, state: FormState, input: FieldInput, ctx: F
       return { kind: "continue", state: next, messages: ["Terima kasih. Persetujuan Anda dicatat.", questionText(form, next, ctx)] };
     }
     if (["tidak", "tidak setuju", "no"].includes(word)) {
-      return { kind: "cancel", messages: ["Baik, pendaftaran dihentikan dan jawaban Anda dihapus. Untuk layanan tanpa chat, silakan datang ke Klinik Layanan pada jam kerja."] };
+      return {
+        kind: "cancel",
+        messages: [
+          "Baik, pendaftaran dihentikan dan jawaban Anda dihapus. Untuk layanan tanpa chat, silakan datang ke " +
+            "Klinik Layanan pada jam kerja.",
+        ],
+      };
     }
     const notKept = input.kind === "file" ? "Berkas ini tidak kami simpan. " : "";
     return { kind: "continue", state, messages: [`${notKept}Mohon balas SETUJU untuk melanjutkan, atau TIDAK untuk berhenti.`] };
@@ -178,19 +232,29 @@ export function stepForm(form: Form, state: FormState, input: FieldInput, ctx: F
   if (state.phase === "summary") {
     if (["kirim", "ya", "kirimkan"].includes(word)) {
       const missing = form.fields.filter((f) => !f.optional && !state.answers[f.id]);
-      if (missing.length > 0) return { kind: "continue", state, messages: [`Masih ada yang belum diisi: ${missing.map((f) => f.label).join(", ")}.`] };
+      if (missing.length > 0)
+        return { kind: "continue", state, messages: [`Masih ada yang belum diisi: ${missing.map((f) => f.label).join(", ")}.`] };
       return { kind: "submit", state, messages: [] };
     }
     const edit = /^ubah\s+(\d+)$/.exec(word);
     if (edit) {
       const index = Number(edit[1]) - 1;
-      if (!form.fields[index]) return { kind: "continue", state, messages: [`Nomor ${edit[1]} tidak ada. Pilih 1 sampai ${form.fields.length}.`] };
+      if (!form.fields[index])
+        return { kind: "continue", state, messages: [`Nomor ${edit[1]} tidak ada. Pilih 1 sampai ${form.fields.length}.`] };
       const next: FormState = { ...state, phase: "asking", index, editing: true };
       return { kind: "continue", state: next, messages: [questionText(form, next, ctx)] };
     }
     if (input.kind === "file") {
       const fileQuestions = form.fields.flatMap((f, i) => (f.type === "file" ? [i + 1] : []));
-      return { kind: "continue", state, messages: [`Berkas ini tidak kami simpan, karena semua pertanyaan sudah dijawab. Untuk mengganti berkas, ketik UBAH dengan nomor pertanyaannya${fileQuestions.length > 0 ? ` (${fileQuestions.join(", ")})` : ""}, lalu kirim berkasnya.`] };
+      return {
+        kind: "continue",
+        state,
+        messages: [
+          `Berkas ini tidak kami simpan, karena semua pertanyaan sudah dijawab. Untuk mengganti berkas, ketik ` +
+            `UBAH dengan nomor pertanyaannya${fileQuestions.length > 0 ? ` (${fileQuestions.join(", ")})` : ""}, ` +
+            `lalu kirim berkasnya.`,
+        ],
+      };
     }
     return { kind: "continue", state, messages: ["Balas KIRIM untuk mengirim, atau UBAH <nomor> untuk mengubah satu jawaban."] };
   }
@@ -205,7 +269,8 @@ export function stepForm(form: Form, state: FormState, input: FieldInput, ctx: F
     if (state.index === 0) return { kind: "continue", state, messages: ["Ini pertanyaan pertama.", questionText(form, state, ctx)] };
     const next = { ...state, index: state.index - 1 };
     const previous = next.answers[form.fields[next.index]?.id ?? ""];
-    const shown = previous && !("skipped" in previous) ? `Jawaban sebelumnya: ${previous.display}. Kirim jawaban baru.` : "Kirim jawaban baru.";
+    const shown =
+      previous && !("skipped" in previous) ? `Jawaban sebelumnya: ${previous.display}. Kirim jawaban baru.` : "Kirim jawaban baru.";
     return { kind: "continue", state: next, messages: [questionText(form, next, ctx), shown] };
   }
   const field = form.fields[state.index] as FormField;

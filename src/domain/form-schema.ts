@@ -16,19 +16,46 @@ const base = {
 };
 
 export const fieldSchema = z.discriminatedUnion("type", [
-  z.object({ ...base, type: z.literal("text"), minLength: z.number().int().min(1).optional(), maxLength: z.number().int().max(2000).optional(), multiline: z.boolean().optional() }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal("text"),
+      minLength: z.number().int().min(1).optional(),
+      maxLength: z.number().int().max(2000).optional(),
+      multiline: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ ...base, type: z.literal("nik") }).strict(),
   z.object({ ...base, type: z.literal("phone") }).strict(),
   z.object({ ...base, type: z.literal("email") }).strict(),
-  z.object({ ...base, type: z.literal("date"), notBefore: z.enum(["today", "any"]).optional(), notAfter: z.enum(["today", "any"]).optional() }).strict(),
-  z.object({ ...base, type: z.literal("number"), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().optional(), unit: z.string().optional() }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal("date"),
+      notBefore: z.enum(["today", "any"]).optional(),
+      notAfter: z.enum(["today", "any"]).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal("number"),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      integer: z.boolean().optional(),
+      unit: z.string().optional(),
+    })
+    .strict(),
   z.object({ ...base, type: z.literal("choice"), options: z.array(z.string().min(1)).min(2) }).strict(),
   z.object({ ...base, type: z.literal("region") }).strict(),
   z
     .object({
       ...base,
       type: z.literal("file"),
-      accept: z.array(z.enum(["pdf", "jpg", "png"])).min(1).optional(),
+      accept: z
+        .array(z.enum(["pdf", "jpg", "png"]))
+        .min(1)
+        .optional(),
       /** How many files the question takes (default 1 and 1); more than one are sent one by one, then SELESAI. */
       min: z.number().int().min(1).optional(),
       max: z.number().int().min(1).max(10).optional(),
@@ -69,8 +96,10 @@ export function lintForm(form: Form, file: string): { path: string; message: str
   form.fields.forEach((f, i) => {
     if (seen.has(f.id)) problems.push({ path: `fields[${i}].id`, message: `field id "${f.id}" is used twice` });
     seen.add(f.id);
-    if (["nik", "phone", "email"].includes(f.type) && !f.personal) problems.push({ path: `fields[${i}].personal`, message: `a ${f.type} field is personal data: set personal: true` });
-    if (f.type === "file" && (f.min ?? 1) > (f.max ?? 1)) problems.push({ path: `fields[${i}].min`, message: `min ${f.min ?? 1} is more than max ${f.max ?? 1}` });
+    if (["nik", "phone", "email"].includes(f.type) && !f.personal)
+      problems.push({ path: `fields[${i}].personal`, message: `a ${f.type} field is personal data: set personal: true` });
+    if (f.type === "file" && (f.min ?? 1) > (f.max ?? 1))
+      problems.push({ path: `fields[${i}].min`, message: `min ${f.min ?? 1} is more than max ${f.max ?? 1}` });
   });
   return problems;
 }

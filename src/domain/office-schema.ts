@@ -56,9 +56,7 @@ export const officeSchema = z
         items: z.array(z.object({ code: z.string(), name: z.string().min(1) }).strict()).min(1),
       })
       .strict(),
-    units: z
-      .array(z.object({ id, name: z.string().min(1), parent: id.nullable() }).passthrough())
-      .min(1),
+    units: z.array(z.object({ id, name: z.string().min(1), parent: id.nullable() }).passthrough()).min(1),
     positions: z
       .array(
         z
@@ -76,9 +74,30 @@ export const officeSchema = z
     /** Lead times of the personnel deadlines (defaults in src/domain/staff-rules.ts). */
     staffDeadlines: z
       .object({
-        pension: z.object({ openMonthsBefore: z.number().int().min(1).max(24), remindMonthsBefore: z.array(z.number().int().min(1).max(24)), overdueMonthsBefore: z.number().int().min(0).max(24) }).strict().optional(),
-        kgb: z.object({ openMonthsBefore: z.number().int().min(1).max(12), remindMonthsBefore: z.array(z.number().int().min(1).max(12)), letterMonthsBefore: z.number().int().min(0).max(6) }).strict().optional(),
-        promotion: z.object({ openMonthsBefore: z.number().int().min(1).max(12), remindMonthsBefore: z.array(z.number().int().min(1).max(12)), overdueMonthsBefore: z.number().int().min(0).max(6) }).strict().optional(),
+        pension: z
+          .object({
+            openMonthsBefore: z.number().int().min(1).max(24),
+            remindMonthsBefore: z.array(z.number().int().min(1).max(24)),
+            overdueMonthsBefore: z.number().int().min(0).max(24),
+          })
+          .strict()
+          .optional(),
+        kgb: z
+          .object({
+            openMonthsBefore: z.number().int().min(1).max(12),
+            remindMonthsBefore: z.array(z.number().int().min(1).max(12)),
+            letterMonthsBefore: z.number().int().min(0).max(6),
+          })
+          .strict()
+          .optional(),
+        promotion: z
+          .object({
+            openMonthsBefore: z.number().int().min(1).max(12),
+            remindMonthsBefore: z.array(z.number().int().min(1).max(12)),
+            overdueMonthsBefore: z.number().int().min(0).max(6),
+          })
+          .strict()
+          .optional(),
         notifyEmployees: z.boolean().optional(),
       })
       .strict()
@@ -108,8 +127,7 @@ export function lintOffice(office: Office): OfficeProblem[] {
     unitIds.add(u.id);
   });
   office.units.forEach((u, i) => {
-    if (u.parent !== null && !unitIds.has(u.parent))
-      problems.push({ path: `units[${i}].parent`, message: `unknown unit "${u.parent}"` });
+    if (u.parent !== null && !unitIds.has(u.parent)) problems.push({ path: `units[${i}].parent`, message: `unknown unit "${u.parent}"` });
   });
   const positions = new Map<string, OfficePosition>();
   office.positions.forEach((p, i) => {

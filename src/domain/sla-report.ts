@@ -77,7 +77,14 @@ export function quantile(sorted: number[], q: number): number | null {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? null;
 }
 
-export function computeSlaReport(input: { cases: ReportCase[]; tasks: ReportTask[]; from: Date; to: Date; now: Date; calendar: WorkCalendar }): SlaReport {
+export function computeSlaReport(input: {
+  cases: ReportCase[];
+  tasks: ReportTask[];
+  from: Date;
+  to: Date;
+  now: Date;
+  calendar: WorkCalendar;
+}): SlaReport {
   const { from, to, calendar } = input;
   const inPeriod = (d: Date | null) => d !== null && d >= from && d < to;
   const end = input.now < to ? input.now : to;
@@ -113,7 +120,14 @@ export function computeSlaReport(input: { cases: ReportCase[]; tasks: ReportTask
       durations.set(key, entry);
     }
     if (t.openedAt < end && (t.closedAt === null || t.closedAt >= end)) {
-      waits.push({ code: kase.code, sopNumber: t.sopNumber, stepNo: t.stepNo, stepAction: t.stepAction, waitingMinutes: officeMinutesBetween(t.openedAt, end, calendar), overdue: t.dueAt !== null && t.dueAt < end });
+      waits.push({
+        code: kase.code,
+        sopNumber: t.sopNumber,
+        stepNo: t.stepNo,
+        stepAction: t.stepAction,
+        waitingMinutes: officeMinutesBetween(t.openedAt, end, calendar),
+        overdue: t.dueAt !== null && t.dueAt < end,
+      });
     }
   }
   for (const [key, entry] of durations) {
@@ -135,9 +149,20 @@ export function computeSlaReport(input: { cases: ReportCase[]; tasks: ReportTask
     s.onTime += entry.onTime;
     s.timed += entry.timed;
   }
-  const sops = [...bySop.values()].filter((s) => s.opened + s.closed + s.open + s.steps.length > 0).sort((a, b) => a.sopNumber - b.sopNumber);
+  const sops = [...bySop.values()]
+    .filter((s) => s.opened + s.closed + s.open + s.steps.length > 0)
+    .sort((a, b) => a.sopNumber - b.sopNumber);
   for (const s of sops) s.steps.sort((a, b) => (Number(a.stepNo) || 0) - (Number(b.stepNo) || 0));
-  const totals = sops.reduce((t, s) => ({ opened: t.opened + s.opened, closed: t.closed + s.closed, open: t.open + s.open, onTime: t.onTime + s.onTime, timed: t.timed + s.timed }), { opened: 0, closed: 0, open: 0, onTime: 0, timed: 0 });
+  const totals = sops.reduce(
+    (t, s) => ({
+      opened: t.opened + s.opened,
+      closed: t.closed + s.closed,
+      open: t.open + s.open,
+      onTime: t.onTime + s.onTime,
+      timed: t.timed + s.timed,
+    }),
+    { opened: 0, closed: 0, open: 0, onTime: 0, timed: 0 },
+  );
   return { from, to, sops, totals, longestWaits: waits.sort((a, b) => b.waitingMinutes - a.waitingMinutes).slice(0, 5) };
 }
 
@@ -155,21 +180,39 @@ const percent = (n: number, d: number) => (d === 0 ? "–" : `${Math.round((n / 
 export function reportText(report: SlaReport, officeName: string, periodLabel: string): string {
   const lines = [`Laporan kepatuhan waktu layanan — ${officeName}`, `Periode: ${periodLabel}`, ""];
   const t = report.totals;
-  lines.push(`Kasus dibuka ${t.opened}, selesai ${t.closed}, masih berjalan ${t.open}. Langkah tepat waktu: ${percent(t.onTime, t.timed)} (${t.onTime} dari ${t.timed}).`);
+  lines.push(
+    `Kasus dibuka ${t.opened}, selesai ${t.closed}, masih berjalan ${t.open}. Langkah tepat waktu: ` +
+      `${percent(t.onTime, t.timed)} (${t.onTime} dari ${t.timed}).`,
+  );
   for (const s of report.sops) {
-    lines.push("", `SOP ${s.sopNumber} ${s.sopTitle}: dibuka ${s.opened}, selesai ${s.closed}, berjalan ${s.open}, tepat waktu ${percent(s.onTime, s.timed)}`);
+    lines.push(
+      "",
+      `SOP ${s.sopNumber} ${s.sopTitle}: dibuka ${s.opened}, selesai ${s.closed}, berjalan ${s.open}, ` +
+        `tepat waktu ${percent(s.onTime, s.timed)}`,
+    );
     for (const st of s.steps.slice(0, 8)) {
-      const standard = st.standard === null ? "tanpa waktu baku" : "minutes" in st.standard ? formatOfficeMinutes(st.standard.minutes) : `${st.standard.workingDays} hari kerja`;
-      lines.push(`  • langkah ${st.stepNo ?? st.stepId}: median ${formatOfficeMinutes(st.median)}, p90 ${formatOfficeMinutes(st.p90)} (baku ${standard}); tepat waktu ${percent(st.onTime, st.timed)} dari ${st.closed}`);
+      const standard =
+        st.standard === null
+          ? "tanpa waktu baku"
+          : "minutes" in st.standard
+            ? formatOfficeMinutes(st.standard.minutes)
+            : `${st.standard.workingDays} hari kerja`;
+      lines.push(
+        `  • langkah ${st.stepNo ?? st.stepId}: median ${formatOfficeMinutes(st.median)}, p90 ` +
+          `${formatOfficeMinutes(st.p90)} (baku ${standard}); tepat waktu ${percent(st.onTime, st.timed)} dari ${st.closed}`,
+      );
     }
   }
   if (report.longestWaits.length > 0) {
     lines.push("", "Paling lama menunggu:");
-    for (const w of report.longestWaits) lines.push(`  • ${w.code} — SOP ${w.sopNumber} langkah ${w.stepNo ?? "?"}: ${formatOfficeMinutes(w.waitingMinutes)}${w.overdue ? " (TERLAMBAT)" : ""}`);
+    for (const w of report.longestWaits)
+      lines.push(
+        `  • ${w.code} — SOP ${w.sopNumber} langkah ${w.stepNo ?? "?"}: ` +
+          `${formatOfficeMinutes(w.waitingMinutes)}${w.overdue ? " (TERLAMBAT)" : ""}`,
+      );
   }
   return lines.join("\n");
 }
-
 
 /** A horizontal bar chart: share on time per SOP, and the longest waits. */
 export function reportChart(report: SlaReport, officeName: string, periodLabel: string): { svg: string; width: number; height: number } {
@@ -181,14 +224,22 @@ export function reportChart(report: SlaReport, officeName: string, periodLabel: 
   const height = waitsTop + Math.max(1, report.longestWaits.length) * 24 + 50;
   const parts: string[] = [`<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`];
   const text = (x: number, y: number, t: string, size = 12, weight = "normal", anchor = "start") =>
-    `<text x="${x}" y="${y}" font-family="${chartFont}" font-size="${size}" font-weight="${weight}" text-anchor="${anchor}" fill="#111">${escapeXml(t)}</text>`;
-  parts.push(text(20, 32, `Kepatuhan waktu layanan — ${officeName}`, 17, "bold"), text(20, 54, `Periode: ${periodLabel}. Bagian langkah yang selesai dalam waktu baku, per SOP.`, 12));
+    `<text x="${x}" y="${y}" font-family="${chartFont}" font-size="${size}" font-weight="${weight}" ` +
+    `text-anchor="${anchor}" fill="#111">${escapeXml(t)}</text>`;
+  parts.push(
+    text(20, 32, `Kepatuhan waktu layanan — ${officeName}`, 17, "bold"),
+    text(20, 54, `Periode: ${periodLabel}. Bagian langkah yang selesai dalam waktu baku, per SOP.`, 12),
+  );
   const x0 = 330;
   const barW = 520;
   parts.push(`<line x1="${x0}" y1="${barTop - 10}" x2="${x0}" y2="${barTop + Math.max(1, rows.length) * rowH}" stroke="#555"/>`);
   for (const p of [0, 50, 80, 100]) {
     const x = x0 + (barW * p) / 100;
-    parts.push(`<line class="grid" x1="${x}" y1="${barTop - 10}" x2="${x}" y2="${barTop + Math.max(1, rows.length) * rowH}" stroke="#ddd" stroke-dasharray="3 3"/>`, text(x, barTop - 14, `${p}%`, 10, "normal", "middle"));
+    parts.push(
+      `<line class="grid" x1="${x}" y1="${barTop - 10}" x2="${x}" ` +
+        `y2="${barTop + Math.max(1, rows.length) * rowH}" stroke="#ddd" stroke-dasharray="3 3"/>`,
+      text(x, barTop - 14, `${p}%`, 10, "normal", "middle"),
+    );
   }
   if (rows.length === 0) parts.push(text(x0 + 10, barTop + 18, "Belum ada langkah selesai dalam periode ini.", 12));
   rows.forEach((s, i) => {
@@ -197,13 +248,31 @@ export function reportChart(report: SlaReport, officeName: string, periodLabel: 
     const colour = share >= 0.8 ? "#2e7d32" : share >= 0.5 ? "#f9a825" : "#c62828";
     const label = `SOP ${s.sopNumber} ${s.sopTitle}`;
     parts.push(text(x0 - 8, y + 18, label.length > 44 ? `${label.slice(0, 43)}…` : label, 11, "normal", "end"));
-    parts.push(`<rect class="bar" data-sop="${s.sopNumber}" x="${x0}" y="${y + 5}" width="${Math.max(2, barW * share)}" height="${rowH - 10}" fill="${colour}"/>`);
+    parts.push(
+      `<rect class="bar" data-sop="${s.sopNumber}" x="${x0}" y="${y + 5}" ` +
+        `width="${Math.max(2, barW * share)}" height="${rowH - 10}" fill="${colour}"/>`,
+    );
     parts.push(text(x0 + barW * share + 6, y + 19, `${Math.round(share * 100)}% (${s.onTime}/${s.timed})`, 11));
   });
   parts.push(text(20, waitsTop - 16, "Paling lama menunggu (waktu kerja)", 13, "bold"));
   if (report.longestWaits.length === 0) parts.push(text(20, waitsTop + 6, "Tidak ada langkah yang menunggu.", 12));
   report.longestWaits.forEach((w, i) => {
-    parts.push(text(20, waitsTop + 6 + i * 24, `${w.code} — SOP ${w.sopNumber} langkah ${w.stepNo ?? "?"}: ${formatOfficeMinutes(w.waitingMinutes)}${w.overdue ? " (terlambat)" : ""}`, 12, w.overdue ? "bold" : "normal"));
+    parts.push(
+      text(
+        20,
+        waitsTop + 6 + i * 24,
+        `${w.code} — SOP ${w.sopNumber} langkah ${w.stepNo ?? "?"}: ` +
+          `${formatOfficeMinutes(w.waitingMinutes)}${w.overdue ? " (terlambat)" : ""}`,
+        12,
+        w.overdue ? "bold" : "normal",
+      ),
+    );
   });
-  return { svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join("")}</svg>`, width, height };
+  return {
+    svg:
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ` +
+      `${height}">${parts.join("")}</svg>`,
+    width,
+    height,
+  };
 }

@@ -57,7 +57,10 @@ export function lintSop(sop: Sop, file: string): LintProblem[] {
         Number.isInteger(n) && previousNumber !== null && n !== previousNumber + 1 && !(afterUnnumbered && n === previousNumber + 2);
       const firstNotOne = previousNumber === null && n !== 1 && i === 0;
       if ((repeated || skipped || firstNotOne) && !step.numberNote)
-        add(`${at}.numberNote`, `number ${step.no} ${repeated ? "repeats" : "does not follow"} the previous one; say what the document shows`);
+        add(
+          `${at}.numberNote`,
+          `number ${step.no} ${repeated ? "repeats" : "does not follow"} the previous one; say what the document shows`,
+        );
       seenNumbers.add(step.no);
       if (Number.isInteger(n)) previousNumber = n;
       afterUnnumbered = false;

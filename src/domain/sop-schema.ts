@@ -68,7 +68,9 @@ export const startSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("manual"), note: z.string().optional() }).strict(),
 ]);
 
-const isoDate = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).transform((d) => (typeof d === "string" ? d : d.toISOString().slice(0, 10)));
+const isoDate = z
+  .union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)])
+  .transform((d) => (typeof d === "string" ? d : d.toISOString().slice(0, 10)));
 
 export const linkSchema = z.union([
   z.object({ text, sop: z.number().int().positive() }).strict(),
@@ -83,9 +85,7 @@ export const sopSchema = z
     /** The title as printed on the SOP page, when it differs from the decree's list (Diktum KETIGA). */
     printedTitle: z.string().optional(),
     unit: z.array(text).min(1),
-    dates: z
-      .object({ created: isoDate.nullable(), revised: isoDate.nullable(), effective: isoDate.nullable() })
-      .strict(),
+    dates: z.object({ created: isoDate.nullable(), revised: isoDate.nullable(), effective: isoDate.nullable() }).strict(),
     approvedBy: text,
     legalBasis: z.array(text),
     qualifications: z.array(text),

@@ -40,7 +40,10 @@ const kindNames: Record<string, PositionKind> = {
 };
 
 export function normalizeHeader(header: string): string {
-  return header.toLowerCase().replace(/[_\s]+/g, " ").trim();
+  return header
+    .toLowerCase()
+    .replace(/[_\s]+/g, " ")
+    .trim();
 }
 
 /** Maps the file's headers to the columns; reports required columns that are missing. */
@@ -106,7 +109,11 @@ export function validateStaffRow(cells: Partial<Record<StaffColumn, string | Dat
   if (!title) errors.push("jabatan kosong");
   const kindText = text("positionKind").toLowerCase().replace(/[-_]+/g, " ").replace(/\s+/g, " ");
   const kind: PositionKind | undefined = kindNames[kindText] ?? positionKinds.find((k) => k === text("positionKind").toLowerCase());
-  if (!kind) errors.push(`jenis jabatan "${text("positionKind")}" tidak dikenal (pakai: JPT, Administrator, Pengawas, Pelaksana, Fungsional Keterampilan, Fungsional Ahli Pertama/Muda/Madya/Utama, Guru, Dosen)`);
+  if (!kind)
+    errors.push(
+      `jenis jabatan "${text("positionKind")}" tidak dikenal (pakai: JPT, Administrator, Pengawas, ` +
+        `Pelaksana, Fungsional Keterampilan, Fungsional Ahli Pertama/Muda/Madya/Utama, Guru, Dosen)`,
+    );
   const grade = text("grade") || null;
   if (grade && !gradePattern.test(grade)) errors.push(`golongan "${grade}" tidak dikenal (contoh: III/b)`);
   const initialGrade = text("initialGrade") || null;

@@ -18,7 +18,8 @@ function isRealDate(y: number, m: number, d: number): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-const iso = (y: number, m: number, d: number) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+const iso = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 
 function parts(date: string): [number, number, number] {
   const [y, m, d] = date.split("-").map(Number);
@@ -211,7 +212,12 @@ function milestonesBefore(tmt: string, openMonths: number, remindMonths: number[
  * `lastWorkingDayOnOrBefore` turns "a month before the KGB TMT" into the last working day that still
  * gets the letter to finance in time (it comes from the working-time calendar).
  */
-export function staffDeadlines(e: EmployeeRecord, settings: StaffDeadlineSettings, today: string, lastWorkingDayOnOrBefore: (date: string) => string): StaffDeadline[] {
+export function staffDeadlines(
+  e: EmployeeRecord,
+  settings: StaffDeadlineSettings,
+  today: string,
+  lastWorkingDayOnOrBefore: (date: string) => string,
+): StaffDeadline[] {
   const out: StaffDeadline[] = [];
   const pension = pensionTmt(e.birthDate, e.retirementAgeOverride ?? retirementAge(e.kind));
   if (pension > today || addMonths(pension, 1) > today) {
@@ -231,7 +237,12 @@ export function staffDeadlines(e: EmployeeRecord, settings: StaffDeadlineSetting
       kind: "kgb",
       tmt: kgb,
       sop: 18,
-      milestones: milestonesBefore(kgb, k.openMonthsBefore, k.remindMonthsBefore, lastWorkingDayOnOrBefore(addMonths(kgb, -k.letterMonthsBefore))),
+      milestones: milestonesBefore(
+        kgb,
+        k.openMonthsBefore,
+        k.remindMonthsBefore,
+        lastWorkingDayOnOrBefore(addMonths(kgb, -k.letterMonthsBefore)),
+      ),
     });
   }
   if (e.lastPromotion || e.nextPromotionOverride) {
@@ -258,7 +269,11 @@ export function staffDeadlines(e: EmployeeRecord, settings: StaffDeadlineSetting
  * Which milestones to act on today: "open" and "overdue" whenever they are due and not done; of the
  * reminders only the latest one due (after downtime, the older ones are superseded, not sent late).
  */
-export function milestonesToFire(deadline: StaffDeadline, today: string, done: ReadonlySet<string>): { fire: Milestone[]; supersede: Milestone[] } {
+export function milestonesToFire(
+  deadline: StaffDeadline,
+  today: string,
+  done: ReadonlySet<string>,
+): { fire: Milestone[]; supersede: Milestone[] } {
   const due = deadline.milestones.filter((m) => m.date <= today && !done.has(m.key));
   const opening = due.find((m) => m.key === "open");
   const latestReminder = due.filter((m) => m.key.startsWith("remind-")).at(-1);

@@ -1,10 +1,7 @@
 // Reads the "Waktu" column of an SOP table. Minutes and hours count in office hours; days and
 // longer count in working days (1 minggu = 5, 1 bulan = 20, 1 tahun = 240 working days).
 
-export type ParsedTime =
-  | { kind: "minutes"; value: number }
-  | { kind: "workingDays"; value: number }
-  | { kind: "unparsed" };
+export type ParsedTime = { kind: "minutes"; value: number } | { kind: "workingDays"; value: number } | { kind: "unparsed" };
 
 const units: Record<string, { kind: "minutes" | "workingDays"; factor: number }> = {
   menit: { kind: "minutes", factor: 1 },

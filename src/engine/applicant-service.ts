@@ -51,7 +51,12 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
 
   function formContext(now: Date) {
     const office = engine.officeOf(deps.defaultOfficeId);
-    return { today: localDate(now, deps.calendar(office.id).timeZone), now: now.toISOString(), regions: office.regions.items, officeName: office.name };
+    return {
+      today: localDate(now, deps.calendar(office.id).timeZone),
+      now: now.toISOString(),
+      regions: office.regions.items,
+      officeName: office.name,
+    };
   }
 
   async function save(tx: EngineTx, chatKey: string, row: Session, createdAt?: Date): Promise<void> {
@@ -69,14 +74,24 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     const mine = (await tx.casesOfChat(message.channel, message.chatId, 20)).filter((k) => engine.isApplicantCase(k)).slice(0, 10);
     if (!args) {
       if (mine.length === 0) return null;
-      return ["Permohonan Anda:", ...mine.map((k) => `• ${k.code} — ${k.title} (${statusWords[k.status]})`), "Ketik STATUS <kode> untuk rinciannya."].join("\n");
+      return [
+        "Permohonan Anda:",
+        ...mine.map((k) => `• ${k.code} — ${k.title} (${statusWords[k.status]})`),
+        "Ketik STATUS <kode> untuk rinciannya.",
+      ].join("\n");
     }
     const code = normalizeCaseCode(args);
     const kase = mine.find((k) => k.code === code);
     return kase ? plainStatus(tx, engine, kase) : null;
   }
 
-  async function submit(tx: EngineTx, message: InboundMessage, session: FormSessionRow, loaded: LoadedForm, state: FormState): Promise<Reply[]> {
+  async function submit(
+    tx: EngineTx,
+    message: InboundMessage,
+    session: FormSessionRow,
+    loaded: LoadedForm,
+    state: FormState,
+  ): Promise<Reply[]> {
     const form = loaded.form;
     const value = (id: string) => {
       const a = state.answers[id];
@@ -101,7 +116,14 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       applicantSubmission: { label: applicantName, note: "Formulir pendaftaran dikirim melalui chat", fileIds: formFileIds(state) },
     });
     if (state.consentAt) {
-      await tx.appendAudit({ at: clock.now(), caseId: kase.id, actorLabel: `Pemohon: ${applicantName}`, actingAs: "pemohon", action: "privacy-consent", note: `persetujuan pemberitahuan data pribadi pada ${state.consentAt}` });
+      await tx.appendAudit({
+        at: clock.now(),
+        caseId: kase.id,
+        actorLabel: `Pemohon: ${applicantName}`,
+        actingAs: "pemohon",
+        action: "privacy-consent",
+        note: `persetujuan pemberitahuan data pribadi pada ${state.consentAt}`,
+      });
     }
     await tx.deleteFormSession(session.chatKey);
     return [
@@ -110,7 +132,8 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
           "Terima kasih, permohonan Anda sudah kami terima.",
           `Kode permohonan: ${kase.code}`,
           `Simpan kode ini. Ketik STATUS ${kase.code} kapan saja untuk melihat posisi permohonan.`,
-          `Petugas ${form.servedBy} akan memeriksa berkas Anda; kabar berikutnya kami kirim di chat ini. Pertanyaan atau berkas tambahan untuk permohonan ini cukup dikirim di chat ini.`,
+          `Petugas ${form.servedBy} akan memeriksa berkas Anda; kabar berikutnya kami kirim di chat ini. ` +
+            `Pertanyaan atau berkas tambahan untuk permohonan ini cukup dikirim di chat ini.`,
         ].join("\n"),
       },
     ];
@@ -128,8 +151,14 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     const state = session.state as unknown as FormState;
     if (now.getTime() - session.updatedAt.getTime() > RESUME_AFTER_MS && input.kind === "text") {
       await save(tx, chatKey, { ...session, state: state as unknown as Record<string, unknown> }, session.createdAt);
-      const where = state.phase === "asking" ? questionText(loaded.form, state, formContext(now)) : "Balas KIRIM untuk mengirim, atau UBAH <nomor> untuk mengubah satu jawaban.";
-      return [{ text: `Selamat datang kembali. Anda sedang mengisi ${loaded.form.title}; jawaban Anda sebelumnya tersimpan.` }, { text: where }];
+      const where =
+        state.phase === "asking"
+          ? questionText(loaded.form, state, formContext(now))
+          : "Balas KIRIM untuk mengirim, atau UBAH <nomor> untuk mengubah satu jawaban.";
+      return [
+        { text: `Selamat datang kembali. Anda sedang mengisi ${loaded.form.title}; jawaban Anda sebelumnya tersimpan.` },
+        { text: where },
+      ];
     }
     const step = stepForm(loaded.form, state, input, formContext(now));
     const kept = step.kind === "cancel" ? [] : [...formFileIds(step.state), ...(step.state.pendingFiles ?? []).map((f) => f.id)];
@@ -140,14 +169,36 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       return step.messages.map((t, i) => ({ text: t, ...(i === 0 ? discard : {}) }));
     }
     if (step.kind === "submit") return submit(tx, message, session, loaded, step.state);
-    await save(tx, chatKey, { kind: "form", formId: session.formId, formHash: loaded.hash, caseId: null, state: step.state as unknown as Record<string, unknown> }, session.createdAt);
+    await save(
+      tx,
+      chatKey,
+      {
+        kind: "form",
+        formId: session.formId,
+        formHash: loaded.hash,
+        caseId: null,
+        state: step.state as unknown as Record<string, unknown>,
+      },
+      session.createdAt,
+    );
     return step.messages.map((t, i) => ({ text: t, ...(i === 0 ? discard : {}) }));
   }
 
   /** Which of several open cases a message is for: asks, keeping the message until the answer. */
-  async function pickCase(tx: EngineTx, chatKey: string, cases: CaseRow[], pending: ApplicantInput[], session?: FormSessionRow): Promise<Reply[]> {
+  async function pickCase(
+    tx: EngineTx,
+    chatKey: string,
+    cases: CaseRow[],
+    pending: ApplicantInput[],
+    session?: FormSessionRow,
+  ): Promise<Reply[]> {
     const ids = cases.map((k) => k.id);
-    await save(tx, chatKey, { kind: "pick-case", formId: null, formHash: null, caseId: null, state: { caseIds: ids, pending } }, session?.createdAt);
+    await save(
+      tx,
+      chatKey,
+      { kind: "pick-case", formId: null, formHash: null, caseId: null, state: { caseIds: ids, pending } },
+      session?.createdAt,
+    );
     const listed = await Promise.all(
       cases.map(async (k) => {
         const open = (await tx.tasksOfCase(k.id)).find((t) => t.status === "open") ?? null;
@@ -164,7 +215,13 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
   }
 
   /** A message after submission: into the open case it belongs to; the menu only when there is none. */
-  async function toOpenCase(tx: EngineTx, message: InboundMessage, session: FormSessionRow | null, input: ApplicantInput, text: string): Promise<Reply[] | null> {
+  async function toOpenCase(
+    tx: EngineTx,
+    message: InboundMessage,
+    session: FormSessionRow | null,
+    input: ApplicantInput,
+    text: string,
+  ): Promise<Reply[] | null> {
     const chatKey = `${message.channel}:${message.chatId}`;
     const cases = await openCases(tx, message);
     if (session?.kind === "pick-case") {
@@ -181,7 +238,12 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       else return pickCase(tx, chatKey, listed, [...pending, input], session);
     }
     if (cases.length === 0) return null;
-    const named = input.kind === "text" ? findCaseCodes(text).map((code) => cases.find((k) => k.code === code)).find((k) => k !== undefined) : undefined;
+    const named =
+      input.kind === "text"
+        ? findCaseCodes(text)
+            .map((code) => cases.find((k) => k.code === code))
+            .find((k) => k !== undefined)
+        : undefined;
     const target = named ?? (cases.length === 1 ? cases[0] : undefined);
     if (session?.kind === "menu") await tx.deleteFormSession(chatKey);
     if (target) return deliver(tx, target, [input]);
@@ -192,7 +254,13 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
    * Handles the message when it belongs to the applicant's side; returns null to let the officials'
    * commands handle it (an official with no open form).
    */
-  async function route(tx: EngineTx, message: InboundMessage, official: OfficialRow | null, command: { command: string; args: string } | null, text: string): Promise<Reply[] | null> {
+  async function route(
+    tx: EngineTx,
+    message: InboundMessage,
+    official: OfficialRow | null,
+    command: { command: string; args: string } | null,
+    text: string,
+  ): Promise<Reply[] | null> {
     const chatKey = `${message.channel}:${message.chatId}`;
     let session = await tx.formSession(chatKey);
     if (session?.kind === "amend") {
@@ -203,7 +271,8 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     if (command) {
       switch (command.command) {
         case "layanan": {
-          if (session?.kind === "form") return [{ text: "Anda sedang mengisi formulir. Ketik /batal untuk berhenti dulu, lalu pilih layanan lain." }];
+          if (session?.kind === "form")
+            return [{ text: "Anda sedang mengisi formulir. Ketik /batal untuk berhenti dulu, lalu pilih layanan lain." }];
           await save(tx, chatKey, menuSession);
           return [{ text: menuText() }];
         }
@@ -211,12 +280,24 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
           const status = await statusCommand(tx, message, command.args);
           if (status) return [{ text: status }];
           if (official) return null;
-          return [{ text: command.args ? `Permohonan ${normalizeCaseCode(command.args)} tidak ditemukan di antara permohonan dari chat ini. Periksa kodenya.` : "Belum ada permohonan dari chat ini. Ketik LAYANAN untuk mendaftar." }];
+          return [
+            {
+              text: command.args
+                ? `Permohonan ${normalizeCaseCode(command.args)} tidak ditemukan di antara permohonan dari chat ini. Periksa kodenya.`
+                : "Belum ada permohonan dari chat ini. Ketik LAYANAN untuk mendaftar.",
+            },
+          ];
         }
         case "batal": {
           if (session?.kind === "form") {
             await save(tx, chatKey, menuSession);
-            return [{ text: "Pendaftaran dibatalkan dan jawaban Anda dihapus. Ketik angka layanan bila ingin mendaftar lagi, atau LAYANAN untuk melihat daftarnya." }];
+            return [
+              {
+                text:
+                  "Pendaftaran dibatalkan dan jawaban Anda dihapus. Ketik angka layanan bila ingin mendaftar lagi, " +
+                  "atau LAYANAN untuk melihat daftarnya.",
+              },
+            ];
           }
           if (session?.kind === "pick-case") {
             await tx.deleteFormSession(chatKey);
@@ -251,12 +332,20 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       if (!chosen) return [{ text: `Pilihan tidak tersedia. Balas dengan angka 1 sampai ${orderedForms().length}.` }];
       const start = startForm(chosen.form, formContext(clock.now()));
       if (start.kind !== "continue") return [];
-      await save(tx, chatKey, { kind: "form", formId: chosen.form.id, formHash: chosen.hash, caseId: null, state: start.state as unknown as Record<string, unknown> });
+      await save(tx, chatKey, {
+        kind: "form",
+        formId: chosen.form.id,
+        formHash: chosen.hash,
+        caseId: null,
+        state: start.state as unknown as Record<string, unknown>,
+      });
       return start.messages.map((t) => ({ text: t }));
     }
 
     if (official) return null;
-    const applicantInput: ApplicantInput = file ? { kind: "file", file, ...(message.text?.trim() ? { caption: message.text.trim() } : {}) } : { kind: "text", text };
+    const applicantInput: ApplicantInput = file
+      ? { kind: "file", file, ...(message.text?.trim() ? { caption: message.text.trim() } : {}) }
+      : { kind: "text", text };
     if (file || text) {
       const delivered = await toOpenCase(tx, message, session, applicantInput, text);
       if (delivered) return delivered;

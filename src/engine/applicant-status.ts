@@ -48,21 +48,33 @@ export async function plainStatus(tx: EngineTx, deps: StatusDeps, kase: CaseRow)
     const step = deps.stepOf(sop, open.stepId);
     if (open.waitingFor === "request") {
       const asked = entries.filter((e) => e.kind === "request" && e.taskId !== null).at(-1)?.text ?? "kelengkapan berkas";
-      lines.push(`Sekarang: menunggu Anda — petugas meminta: ${asked}`, "Yang perlu Anda lakukan: kirim yang diminta di chat ini, lalu ketik KIRIM.");
+      lines.push(
+        `Sekarang: menunggu Anda — petugas meminta: ${asked}`,
+        "Yang perlu Anda lakukan: kirim yang diminta di chat ini, lalu ketik KIRIM.",
+      );
     } else if (open.waitingFor === "applicant") {
       lines.push(`Sekarang: langkah Anda — ${step.chat?.applicant ?? firstSentence(stepAction(step))}`);
       if (!step.chat?.applicant) lines.push("Yang perlu Anda lakukan: lakukan langkah ini, lalu balas SUDAH.");
     } else {
-      lines.push(`Sekarang: ${actorForApplicant(office, sop, step)} — ${firstSentence(stepAction(step))}`, "Yang perlu Anda lakukan: tidak ada untuk saat ini; kabar berikutnya kami kirim di chat ini.");
+      lines.push(
+        `Sekarang: ${actorForApplicant(office, sop, step)} — ${firstSentence(stepAction(step))}`,
+        "Yang perlu Anda lakukan: tidak ada untuk saat ini; kabar berikutnya kami kirim di chat ini.",
+      );
       if (open.dueAt) lines.push(`Perkiraan langkah ini selesai: ${formatDateTime(open.dueAt, office.timeZone)}.`);
     }
     const next = sop.steps[sop.steps.findIndex((s) => s.id === open.stepId) + 1];
     if (next && open.waitingFor !== "request") {
       const nextWho = actorForApplicant(office, sop, next);
-      lines.push(`Berikutnya: ${nextWho} — ${firstSentence(nextWho === "Anda" ? (next.chat?.applicant ?? stepAction(next)) : stepAction(next))}`);
+      lines.push(
+        `Berikutnya: ${nextWho} — ${firstSentence(nextWho === "Anda" ? (next.chat?.applicant ?? stepAction(next)) : stepAction(next))}`,
+      );
     }
   }
   const lastMessage = entries.filter((e) => e.kind === "to-applicant").at(-1);
-  if (lastMessage?.text) lines.push(`Pesan terakhir dari petugas (${formatDateTime(lastMessage.at, office.timeZone)}): ${lastMessage.text.length > 300 ? `${lastMessage.text.slice(0, 299)}…` : lastMessage.text}`);
+  if (lastMessage?.text)
+    lines.push(
+      `Pesan terakhir dari petugas (${formatDateTime(lastMessage.at, office.timeZone)}): ` +
+        `${lastMessage.text.length > 300 ? `${lastMessage.text.slice(0, 299)}…` : lastMessage.text}`,
+    );
   return lines.join("\n");
 }

@@ -115,49 +115,71 @@ export function entryLine(e: CaseEntryRow): string {
 export function reasonRefusal(problem: ReasonProblem): string {
   return problem === "empty"
     ? "Alasan wajib diisi. Tulis alasannya, atau ketik /batal."
-    : "Alasan ini terlalu singkat untuk dipahami penerimanya. Tulis dalam beberapa kata yang jelas (misalnya: pindaian KTP buram, mohon kirim ulang), atau ketik /batal.";
+    : "Alasan ini terlalu singkat untuk dipahami penerimanya. Tulis dalam beberapa kata yang jelas " +
+        "(misalnya: pindaian KTP buram, mohon kirim ulang), atau ketik /batal.";
 }
 
 export const caseTexts = {
-  opened: (k: CaseRow, sop: Sop) => `Kasus ${k.code} dibuka: SOP ${sop.number} — ${sop.title}.\nPerihal: ${k.title}\nKetik /kasus ${k.code} untuk melihat perkembangannya.`,
-  closed: (k: CaseRow, status: CaseRow["status"], reason?: string) => `Kasus ${k.code} (${k.title}) ${statusWords[status]}.${reason ? `\nAlasan: ${reason}` : ""}`,
-  returnedToOpener: (k: CaseRow, reason: string, stepText: string) => `Kasus ${k.code} dikembalikan ke ${stepText} untuk diperbaiki.\nAlasan: ${reason}`,
+  opened: (k: CaseRow, sop: Sop) =>
+    `Kasus ${k.code} dibuka: SOP ${sop.number} — ${sop.title}.\nPerihal: ${k.title}\n` +
+    `Ketik /kasus ${k.code} untuk melihat perkembangannya.`,
+  closed: (k: CaseRow, status: CaseRow["status"], reason?: string) =>
+    `Kasus ${k.code} (${k.title}) ${statusWords[status]}.${reason ? `\nAlasan: ${reason}` : ""}`,
+  returnedToOpener: (k: CaseRow, reason: string, stepText: string) =>
+    `Kasus ${k.code} dikembalikan ke ${stepText} untuk diperbaiki.\nAlasan: ${reason}`,
   decided: (k: CaseRow, stepText: string, action: StepAction, by: string) => `Kasus ${k.code}: ${stepText} ${decisionPhrase(action, by)}.`,
   taken: (k: CaseRow, stepText: string, by: string) => `Kasus ${k.code}: ${stepText} sudah diambil oleh ${by}.`,
   youTook: (k: CaseRow, stepText: string) => `Anda mengambil ${stepText} kasus ${k.code}. Silakan pilih tindakan:`,
   askReason: (k: CaseRow, action: "return" | "reject" | "cancel", toApplicant: boolean) =>
-    `${action === "return" ? "Tulis alasan pengembalian" : action === "reject" ? "Tulis alasan penolakan" : "Tulis alasan pembatalan"} untuk kasus ${k.code}.${
+    `${action === "return" ? "Tulis alasan pengembalian" : action === "reject" ? "Tulis alasan penolakan" : "Tulis alasan pembatalan"} ` +
+    `untuk kasus ${k.code}.${
       action === "return" ? " Alasan ini hanya dibaca petugas." : toApplicant ? " Alasan ini dikirim juga kepada pemohon." : ""
-    } Ketik /batal untuk membatalkan.`,
-  askNote: (k: CaseRow) => `Tulis catatan untuk langkah ini (kasus ${k.code}); catatan hanya dibaca petugas. Berkas boleh dilampirkan. Ketik /batal untuk membatalkan.`,
+    } ` +
+    `Ketik /batal untuk membatalkan.`,
+  askNote: (k: CaseRow) =>
+    `Tulis catatan untuk langkah ini (kasus ${k.code}); catatan hanya dibaca petugas. Berkas boleh ` +
+    `dilampirkan. Ketik /batal untuk membatalkan.`,
   askApplicantNote: (k: CaseRow) =>
-    `Tulis pesan untuk pemohon (kasus ${k.code}), misalnya jadwal atau cara mengambil hasil. Pesan ini dikirim kepada pemohon dan langkah ini diselesaikan. Berkas boleh dilampirkan. Ketik /batal untuk membatalkan.`,
-  askMessage: (k: CaseRow) => `Tulis pesan untuk pemohon (kasus ${k.code}); berkas boleh dilampirkan. Pesan dikirim di chat pemohon dan dicatat di riwayat kasus. Ketik /batal untuk membatalkan.`,
+    `Tulis pesan untuk pemohon (kasus ${k.code}), misalnya jadwal atau cara mengambil hasil. Pesan ini ` +
+    `dikirim kepada pemohon dan langkah ini diselesaikan. Berkas boleh dilampirkan. Ketik /batal untuk membatalkan.`,
+  askMessage: (k: CaseRow) =>
+    `Tulis pesan untuk pemohon (kasus ${k.code}); berkas boleh dilampirkan. Pesan dikirim di chat ` +
+    `pemohon dan dicatat di riwayat kasus. Ketik /batal untuk membatalkan.`,
   promptCancelled: "Baik, dibatalkan. Tidak ada yang berubah.",
   askRequest: (k: CaseRow) =>
-    `Tulis apa yang perlu dilengkapi pemohon untuk kasus ${k.code}, sejelas mungkin (misalnya: pindaian ijazah tidak terbaca, kirim ulang dalam PDF). Pesan ini dikirim kepada pemohon. Ketik /batal untuk membatalkan.`,
+    `Tulis apa yang perlu dilengkapi pemohon untuk kasus ${k.code}, sejelas mungkin (misalnya: pindaian ` +
+    `ijazah tidak terbaca, kirim ulang dalam PDF). Pesan ini dikirim kepada pemohon. Ketik /batal untuk membatalkan.`,
   messageSent: (k: CaseRow) => `Pesan Anda terkirim kepada pemohon kasus ${k.code} dan dicatat di riwayat kasus.`,
   fromApplicant: (k: CaseRow, applicant: string, lines: string[], waiting: "request" | "step" | null) =>
     [
       `Pesan dari pemohon — kasus ${k.code}`,
       `${k.title}${applicant && !k.title.includes(applicant) ? ` (pemohon: ${applicant})` : ""}`,
       ...lines,
-      waiting === "request" ? "Kasus ini masih menunggu kelengkapan; pemohon akan mengetik KIRIM bila sudah lengkap." : waiting === "step" ? "Kasus ini sedang pada langkah pemohon." : null,
+      waiting === "request"
+        ? "Kasus ini masih menunggu kelengkapan; pemohon akan mengetik KIRIM bila sudah lengkap."
+        : waiting === "step"
+          ? "Kasus ini sedang pada langkah pemohon."
+          : null,
     ]
       .filter((l): l is string => l !== null)
       .join("\n"),
-  reminder: (k: CaseRow, stepText: string, due: string) => `Pengingat: ${stepText} kasus ${k.code} (${k.title}) sudah mencapai batas waktu (${due}). Mohon segera diselesaikan.`,
+  reminder: (k: CaseRow, stepText: string, due: string) =>
+    `Pengingat: ${stepText} kasus ${k.code} (${k.title}) sudah mencapai batas waktu (${due}). Mohon segera diselesaikan.`,
   escalation: (k: CaseRow, stepText: string, who: string, since: string) =>
     `Eskalasi: ${stepText} kasus ${k.code} (${k.title}) belum diselesaikan oleh ${who} sejak ${since}. Mohon ditindaklanjuti.`,
   vacant: (title: string, to: string) => `Jabatan ${title} kosong; tugas diteruskan kepada ${to}.`,
   chose: (index: number, label: string, code: string) => `Pilihan ${index} (${label}) untuk kasus ${code}.`,
   files: (k: CaseRow, count: number) => `Berkas kasus ${k.code} (${count}):`,
   bulkOffer: "Tugas pada langkah yang sama dapat diselesaikan sekaligus; setiap kasus tetap dicatat dan diteruskan sendiri-sendiri:",
-  bulkLabel: (action: "done" | "approve", count: number, label: string) => `${action === "approve" ? "Setujui" : "Selesaikan"} ${count} tugas ${label}`,
+  bulkLabel: (action: "done" | "approve", count: number, label: string) =>
+    `${action === "approve" ? "Setujui" : "Selesaikan"} ${count} tugas ${label}`,
   bulkConfirm: (action: "done" | "approve", count: number, label: string, codes: string[]) =>
-    `${action === "approve" ? "Setujui" : "Selesaikan"} ${count} tugas ${label}?\nKasus: ${codes.join(", ")}\nSetiap kasus tetap mendapat keputusannya sendiri, tercatat di jejak audit, dan diteruskan ke langkah berikutnya.`,
+    `${action === "approve" ? "Setujui" : "Selesaikan"} ${count} tugas ${label}?\nKasus: ` +
+    `${codes.join(", ")}\nSetiap kasus tetap mendapat keputusannya sendiri, tercatat di jejak audit, dan ` +
+    `diteruskan ke langkah berikutnya.`,
   bulkDone: (action: "done" | "approve", done: number, skipped: number) =>
-    `${done} tugas ${action === "approve" ? "disetujui" : "diselesaikan"}.${skipped > 0 ? ` ${skipped} tugas tidak diproses karena sudah berubah (diambil orang lain atau sudah selesai).` : ""}`,
+    `${done} tugas ${action === "approve" ? "disetujui" : "diselesaikan"}.` +
+    (skipped > 0 ? ` ${skipped} tugas tidak diproses karena sudah berubah (diambil orang lain atau sudah selesai).` : ""),
   bulkCancelled: "Baik, tidak ada yang berubah.",
   noFiles: (k: CaseRow) => `Kasus ${k.code} belum memiliki berkas.`,
 } as const;
@@ -175,5 +197,6 @@ export const refusals = {
   reasonRequired: "Alasan wajib diisi. Tulis alasannya, atau ketik /batal.",
   messageRequired: "Belum ada kata yang dapat dicatat. Tulis isinya, atau ketik /batal.",
   notApplicantCase: "Kasus ini tidak dibuka oleh pemohon melalui chat, jadi tidak ada chat pemohon untuk dikirimi pesan.",
-  fileNeedsReason: "Alasan wajib ditulis; berkas tidak dapat menggantikan alasan dan tidak kami simpan. Tulis alasannya, atau ketik /batal.",
+  fileNeedsReason:
+    "Alasan wajib ditulis; berkas tidak dapat menggantikan alasan dan tidak kami simpan. Tulis alasannya, atau ketik /batal.",
 } as const;

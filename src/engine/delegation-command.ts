@@ -27,7 +27,8 @@ export function parseDelegation(args: string, now: Date, timeZone: TimeZone): De
   const match = /^(plt|plh)\s+([\s\S]+)$/i.exec(args.trim());
   if (!match) return { ok: false, message: delegationUsage };
   const parts = (match[2] ?? "").split(";").map((p) => p.trim());
-  if (parts.length < 4 || parts.some((p) => !p)) return { ok: false, message: `Format belum lengkap: perlu empat bagian dipisah titik koma.\n\n${delegationUsage}` };
+  if (parts.length < 4 || parts.some((p) => !p))
+    return { ok: false, message: `Format belum lengkap: perlu empat bagian dipisah titik koma.\n\n${delegationUsage}` };
   const [absent, deputy, period, ...reasonParts] = parts as [string, string, string, ...string[]];
   const range = period.split(/\s*s\.?\s*d\.?\s*|\s+sampai\s+/i).filter(Boolean);
   const today = localDate(now, timeZone);
@@ -38,5 +39,8 @@ export function parseDelegation(args: string, now: Date, timeZone: TimeZone): De
   if (endDate < today) return { ok: false, message: "Tanggal akhir sudah lewat." };
   const startsAt = startDate === today ? now : atLocal(startDate, 0, timeZone);
   const endsAt = atLocal(addDays(endDate, 1), 0, timeZone);
-  return { ok: true, request: { kind: (match[1] ?? "plh").toLowerCase() as "plt" | "plh", absent, deputy, startsAt, endsAt, reason: reasonParts.join("; ") } };
+  return {
+    ok: true,
+    request: { kind: (match[1] ?? "plh").toLowerCase() as "plt" | "plh", absent, deputy, startsAt, endsAt, reason: reasonParts.join("; ") },
+  };
 }

@@ -8,7 +8,9 @@ import type { ChannelName } from "./types.ts";
 const alphabet = "ACDEFHJKMNPQRTUVWXY34679"; // no look-alike characters
 
 export function hashEnrolmentCode(code: string): string {
-  return createHash("sha256").update(`enrol:${code.toUpperCase().replace(/[^0-9A-Z]/g, "")}`).digest("hex");
+  return createHash("sha256")
+    .update(`enrol:${code.toUpperCase().replace(/[^0-9A-Z]/g, "")}`)
+    .digest("hex");
 }
 
 /** "K7QX-3MPA": eight characters from an alphabet without look-alikes. */
@@ -51,6 +53,12 @@ export async function redeemEnrolmentCode(
   if (!official?.active) return { ok: false, reason: "unknown" };
   await tx.markEnrolmentUsed(row.id, input.now);
   await tx.linkIdentity(input.channel, input.externalId, official.id, input.displayName, input.now);
-  await tx.appendAudit({ at: input.now, actorOfficialId: official.id, actorLabel: official.name, action: "identity-linked", note: `kanal ${input.channel}` });
+  await tx.appendAudit({
+    at: input.now,
+    actorOfficialId: official.id,
+    actorLabel: official.name,
+    action: "identity-linked",
+    note: `kanal ${input.channel}`,
+  });
   return { ok: true, official };
 }

@@ -31,14 +31,22 @@ function codeOf(error: unknown): string | undefined {
 
 function statusOf(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const candidates = [(error as { error_code?: unknown }).error_code, (error as { status?: unknown }).status, (error as { statusCode?: unknown }).statusCode, (error as { output?: { statusCode?: unknown } }).output?.statusCode];
+  const candidates = [
+    (error as { error_code?: unknown }).error_code,
+    (error as { status?: unknown }).status,
+    (error as { statusCode?: unknown }).statusCode,
+    (error as { output?: { statusCode?: unknown } }).output?.statusCode,
+  ];
   const found = candidates.find((c) => typeof c === "number");
   return typeof found === "number" ? found : undefined;
 }
 
 /** The loggable facts of an error. */
 export function errorInfo(error: unknown): ErrorInfo {
-  const cause = typeof error === "object" && error !== null ? ((error as { cause?: unknown }).cause ?? (error as { error?: unknown }).error) : undefined;
+  const cause =
+    typeof error === "object" && error !== null
+      ? ((error as { cause?: unknown }).cause ?? (error as { error?: unknown }).error)
+      : undefined;
   const code = codeOf(error);
   const status = statusOf(error);
   const causeCode = codeOf(cause);

@@ -46,10 +46,13 @@ export interface FilePort {
 }
 
 export const fileTexts = {
-  tooLarge: (maxMb: number) => `Maaf, berkas terlalu besar. Batasnya ${maxMb} MB. Kirim berkas yang lebih kecil (misalnya PDF hasil pindai dengan resolusi lebih rendah).`,
+  tooLarge: (maxMb: number) =>
+    `Maaf, berkas terlalu besar. Batasnya ${maxMb} MB. Kirim berkas yang lebih kecil (misalnya PDF ` +
+    `hasil pindai dengan resolusi lebih rendah).`,
   wrongType: "Maaf, jenis berkas ini tidak diterima. Kirim berkas PDF, JPG, atau PNG.",
   empty: "Berkas kosong. Silakan kirim ulang.",
   failed: "Maaf, berkas gagal diunduh. Silakan kirim ulang sebentar lagi.",
   notExpected:
-    "Berkas ini tidak kami simpan: tidak ada tugas yang menunggu berkas dari Anda. Untuk melampirkan berkas pada tugas, pilih \"Selesai + catatan\" atau \"Kirim pesan ke pemohon\" pada tugas itu, lalu kirim berkasnya.",
+    "Berkas ini tidak kami simpan: tidak ada tugas yang menunggu berkas dari Anda. Untuk melampirkan " +
+    'berkas pada tugas, pilih "Selesai + catatan" atau "Kirim pesan ke pemohon" pada tugas itu, lalu kirim berkasnya.',
 } as const;

@@ -157,15 +157,18 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     timerAt = first;
     // A timer may fire a millisecond before the wall clock reaches `first`; the claim compares with
     // the wall clock, so the row would wait for the next scheduler tick. Wake a little late instead.
-    wakeTimer = setTimeout(() => {
-      timerAt = Infinity;
-      wakeTimer = undefined;
-      const now = options.clock.now().getTime();
-      while (wakeTimes.length > 0 && (wakeTimes[0] as number) <= now) wakeTimes.shift();
-      void flush()
-        .catch(() => undefined)
-        .finally(armTimer);
-    }, Math.max(0, first - options.clock.now().getTime()) + WAKE_MARGIN_MS);
+    wakeTimer = setTimeout(
+      () => {
+        timerAt = Infinity;
+        wakeTimer = undefined;
+        const now = options.clock.now().getTime();
+        while (wakeTimes.length > 0 && (wakeTimes[0] as number) <= now) wakeTimes.shift();
+        void flush()
+          .catch(() => undefined)
+          .finally(armTimer);
+      },
+      Math.max(0, first - options.clock.now().getTime()) + WAKE_MARGIN_MS,
+    );
     wakeTimer.unref?.();
   }
 
@@ -195,8 +198,14 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         }
         const last = later.at(-1);
         if (!last) return { row, editOf: target.platformMessageId };
-        await options.outbox.supersede(later.map((q) => q.id), row.id);
-        return { row: { ...row, text: last.text, ...(last.actions ? { actions: last.actions } : { actions: [] }) }, editOf: target.platformMessageId };
+        await options.outbox.supersede(
+          later.map((q) => q.id),
+          row.id,
+        );
+        return {
+          row: { ...row, text: last.text, ...(last.actions ? { actions: last.actions } : { actions: [] }) },
+          editOf: target.platformMessageId,
+        };
       }
       const members = await options.outbox.membersOf(target.mergedIntoId);
       const memberIds = new Set(members.filter((m) => m.editOfId === undefined).map((m) => m.id));

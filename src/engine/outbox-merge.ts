@@ -51,7 +51,10 @@ export function composeMerged(members: MergeMember[]): { text: string; actions: 
   const brief = (m: { text: string; actions: ActionRef[] }) => {
     if (m.actions.length === 0) return m.text;
     const lines = m.text.split("\n");
-    const kept = lines.filter((l, i) => i === 0 || /^(Perihal:|Langkah \d|Waktu baku|Diminta kepada pemohon|Pemohon:|• )/.test(l) || (i === 1 && !l.startsWith("SOP ")));
+    const kept = lines.filter(
+      (l, i) =>
+        i === 0 || /^(Perihal:|Langkah \d|Waktu baku|Diminta kepada pemohon|Pemohon:|• )/.test(l) || (i === 1 && !l.startsWith("SOP ")),
+    );
     const code = codeOf(m.text);
     return [...kept.map(cut), ...(kept.length < lines.length && code ? [`(selengkapnya: /kasus ${code})`] : [])].join("\n");
   };
@@ -60,14 +63,20 @@ export function composeMerged(members: MergeMember[]): { text: string; actions: 
     const code = codeOf(m.text);
     return m.actions.map((a) => ({ token: a.token, label: `${code ?? `【${i + 1}】`} · ${a.label}` }));
   });
-  const sameStep = new Set(shown.filter((m) => m.actions.length > 0).map((m) => /Langkah \d+ dari \d+/.exec(m.text)?.[0] ?? m.id)).size === 1;
+  const sameStep =
+    new Set(shown.filter((m) => m.actions.length > 0).map((m) => /Langkah \d+ dari \d+/.exec(m.text)?.[0] ?? m.id)).size === 1;
   const footer = sameStep ? ["", "Beberapa tugas pada langkah yang sama: ketik /tugas untuk menyelesaikannya sekaligus."] : [];
   return { text: [header, "", sections.join("\n\n"), ...footer].join("\n"), actions };
 }
 
 /** Whether a queued message may be combined with others: no files, not an edit, short enough. */
 export function mergeable(row: { editOfId?: number; fileIds?: string[]; text: string; actions?: ActionRef[] }): boolean {
-  return row.editOfId === undefined && (row.fileIds?.length ?? 0) === 0 && row.text.length <= MERGE_MAX_TEXT - 200 && (row.actions?.length ?? 0) <= MERGE_MAX_ACTIONS;
+  return (
+    row.editOfId === undefined &&
+    (row.fileIds?.length ?? 0) === 0 &&
+    row.text.length <= MERGE_MAX_TEXT - 200 &&
+    (row.actions?.length ?? 0) <= MERGE_MAX_ACTIONS
+  );
 }
 
 /**

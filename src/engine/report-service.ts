@@ -7,7 +7,14 @@ import { addDays, atLocal, isOfficeTime, isoWeekday, localDate, type TimeZone, t
 import type { EngineTx } from "./case-ports.ts";
 import type { FilePort } from "./file-ports.ts";
 
-export async function buildSlaReportIn(tx: EngineTx, officeId: string, from: Date, to: Date, now: Date, calendar: WorkCalendar): Promise<SlaReport> {
+export async function buildSlaReportIn(
+  tx: EngineTx,
+  officeId: string,
+  from: Date,
+  to: Date,
+  now: Date,
+  calendar: WorkCalendar,
+): Promise<SlaReport> {
   const history = await tx.reportHistory(officeId, from, to);
   const cases: ReportCase[] = [];
   const tasks: ReportTask[] = [];
@@ -15,7 +22,15 @@ export async function buildSlaReportIn(tx: EngineTx, officeId: string, from: Dat
   for (const c of history.cases) {
     const sop = await tx.pinnedSop(c.flowHash);
     sopByCase.set(c.id, sop);
-    cases.push({ id: c.id, code: c.code, sopNumber: c.sopNumber, sopTitle: sop.title, createdAt: c.createdAt, closedAt: c.closedAt, status: c.status });
+    cases.push({
+      id: c.id,
+      code: c.code,
+      sopNumber: c.sopNumber,
+      sopTitle: sop.title,
+      createdAt: c.createdAt,
+      closedAt: c.closedAt,
+      status: c.status,
+    });
   }
   for (const t of history.tasks) {
     const sop = sopByCase.get(t.caseId);
@@ -24,7 +39,17 @@ export async function buildSlaReportIn(tx: EngineTx, officeId: string, from: Dat
     // Steps done by the applicant, time waiting for what they were asked for, and an outside body's
     // part do not count against the office.
     if (t.waitingFor === "applicant" || t.waitingFor === "request" || t.waitingFor === "external") continue;
-    tasks.push({ caseId: t.caseId, sopNumber: sop.number, stepId: t.stepId, stepNo: step.no, stepAction: step.action, openedAt: t.openedAt, closedAt: t.status === "open" ? null : t.closedAt, dueAt: t.dueAt, standard: stepStandardTime(step) });
+    tasks.push({
+      caseId: t.caseId,
+      sopNumber: sop.number,
+      stepId: t.stepId,
+      stepNo: step.no,
+      stepAction: step.action,
+      openedAt: t.openedAt,
+      closedAt: t.status === "open" ? null : t.closedAt,
+      dueAt: t.dueAt,
+      standard: stepStandardTime(step),
+    });
   }
   return computeSlaReport({ cases, tasks, from, to, now, calendar });
 }
@@ -99,13 +124,11 @@ export async function exportRowsIn(tx: EngineTx, officeId: string, from: Date, t
   return { cases, steps, audit };
 }
 
-
 export interface Period {
   from: Date;
   to: Date;
   label: string;
 }
-
 
 /**
  * Reads a report period: nothing → the last 30 days; "7" → the last 7 days; "2026-03" → that month;
@@ -129,7 +152,12 @@ export function parsePeriod(args: string, now: Date, timeZone: TimeZone): Period
     return { from: atLocal(start, 0, timeZone), to: atLocal(next, 0, timeZone), label: `${monthNameId(month)} ${m[1]}` };
   }
   m = /^(\d{4}-\d{2}-\d{2})\s+(?:s\.?d\.?\s+)?(\d{4}-\d{2}-\d{2})$/.exec(text);
-  if (m && m[1] && m[2] && m[1] <= m[2]) return { from: atLocal(m[1], 0, timeZone), to: atLocal(addDays(m[2], 1), 0, timeZone), label: `${formatDateId(m[1])} – ${formatDateId(m[2])}` };
+  if (m && m[1] && m[2] && m[1] <= m[2])
+    return {
+      from: atLocal(m[1], 0, timeZone),
+      to: atLocal(addDays(m[2], 1), 0, timeZone),
+      label: `${formatDateId(m[1])} – ${formatDateId(m[2])}`,
+    };
   return null;
 }
 
@@ -138,9 +166,12 @@ export function previousWeek(now: Date, timeZone: TimeZone): Period | null {
   const today = localDate(now, timeZone);
   if (isoWeekday(today) !== 1) return null;
   const start = addDays(today, -7);
-  return { from: atLocal(start, 0, timeZone), to: atLocal(today, 0, timeZone), label: `${formatDateId(start)} – ${formatDateId(addDays(today, -1))}` };
+  return {
+    from: atLocal(start, 0, timeZone),
+    to: atLocal(today, 0, timeZone),
+    label: `${formatDateId(start)} – ${formatDateId(addDays(today, -1))}`,
+  };
 }
-
 
 /**
  * The weekly digest: on Monday from 07:30 office time, the previous week's report to the holders of
@@ -162,7 +193,13 @@ export async function sendWeeklyReportIn(
   for (const officialId of recipients.keys()) {
     if (!(await tx.claimDigest(officialId, `weekly-${localDate(now, calendar.timeZone)}`, now))) continue;
     if (fileId === null && input.renderPng && input.files) {
-      const saved = await input.files.prepare({ bytes: input.renderPng(reportChart(report, input.officeName, period.label).svg), name: "laporan-mingguan.png", channel: "system", uploaderId: "sopbot", at: now });
+      const saved = await input.files.prepare({
+        bytes: input.renderPng(reportChart(report, input.officeName, period.label).svg),
+        name: "laporan-mingguan.png",
+        channel: "system",
+        uploaderId: "sopbot",
+        at: now,
+      });
       if (saved.ok) {
         await tx.recordFile(saved.row);
         fileId = saved.file.id;

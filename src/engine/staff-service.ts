@@ -4,7 +4,17 @@
 // in the same transaction, so any number of runs and restarts repeats nothing.
 import { resolveActor } from "../domain/actor-resolution.ts";
 import { formatDateId } from "../domain/field-types.ts";
-import { defaultStaffSettings, milestonesToFire, staffDeadlines, addMonths, type DeadlineKind, type EmployeeRecord, type PositionKind, type StaffDeadline, type StaffDeadlineSettings } from "../domain/staff-rules.ts";
+import {
+  defaultStaffSettings,
+  milestonesToFire,
+  staffDeadlines,
+  addMonths,
+  type DeadlineKind,
+  type EmployeeRecord,
+  type PositionKind,
+  type StaffDeadline,
+  type StaffDeadlineSettings,
+} from "../domain/staff-rules.ts";
 import { isOfficeTime, isWorkingDay, localDate, previousWorkingDay, type WorkCalendar } from "../domain/working-time.ts";
 import type { Office } from "../domain/office-schema.ts";
 import type { CaseEngine } from "./case-engine.ts";
@@ -57,7 +67,8 @@ function milestoneLine(e: EmployeeRow, d: StaffDeadline, key: string, settings: 
     d.kind === "pension"
       ? `berkas usul pensiun harus sampai di BKD paling lambat ${formatDateId(addMonths(d.tmt, -settings.pension.overdueMonthsBefore))}`
       : d.kind === "kgb"
-        ? `surat PKGB harus diterima Biro Keuangan paling lambat ${formatDateId(d.milestones.find((m) => m.key === "overdue")?.date ?? d.tmt)}`
+        ? `surat PKGB harus diterima Biro Keuangan paling lambat ` +
+          `${formatDateId(d.milestones.find((m) => m.key === "overdue")?.date ?? d.tmt)}`
         : `usul kenaikan pangkat untuk periode ${formatDateId(d.tmt)}${d.note ? ` (${d.note})` : ""}`;
   if (key === "open") return `• ${who} — kasus SOP ${d.sop} dibuka${caseCode ? ` (${caseCode})` : ""}; ${duty}.`;
   if (key === "overdue") return `• TERLAMBAT: ${who} — ${duty}; tenggat itu sudah tiba.`;
@@ -107,7 +118,10 @@ export function createStaffService(deps: StaffServiceDeps) {
       if (!isOfficeTime(now, calendar)) return result;
       const today = localDate(now, calendar.timeZone);
       const settings = settingsOf(office);
-      const { employees, done } = await store.transaction(async (tx) => ({ employees: await tx.employees(officeId), done: await tx.staffMilestoneKeys(officeId) }));
+      const { employees, done } = await store.transaction(async (tx) => ({
+        employees: await tx.employees(officeId),
+        done: await tx.staffMilestoneKeys(officeId),
+      }));
       result.employees = employees.length;
       const lastWorking = lastWorkingDay(calendar);
 
@@ -117,7 +131,8 @@ export function createStaffService(deps: StaffServiceDeps) {
         for (const d of staffDeadlines(toRecord(e), settings, today, lastWorking)) {
           const doneKeys = new Set(d.milestones.map((m) => m.key).filter((k) => done.has(`${e.id}|${d.kind}|${d.tmt}|${k}`)));
           const { fire, supersede } = milestonesToFire(d, today, doneKeys);
-          if (fire.length > 0 || supersede.length > 0) due.push({ e, d, fire: fire.map((m) => m.key), supersede: supersede.map((m) => m.key) });
+          if (fire.length > 0 || supersede.length > 0)
+            due.push({ e, d, fire: fire.map((m) => m.key), supersede: supersede.map((m) => m.key) });
         }
       }
 
@@ -146,23 +161,46 @@ export function createStaffService(deps: StaffServiceDeps) {
                 if (address) {
                   const text =
                     d.kind === "kgb"
-                      ? `Informasi kepegawaian: kenaikan gaji berkala Anda berikutnya TMT ${formatDateId(d.tmt)}. Sub Bagian Kepegawaian sedang memproses surat pemberitahuannya (kasus ${kase.code}).`
-                      : `Informasi kepegawaian: Anda mencapai batas usia pensiun; TMT pensiun ${formatDateId(d.tmt)}. Sub Bagian Kepegawaian mulai menyiapkan berkas usul pensiun (kasus ${kase.code}) dan akan menghubungi Anda.`;
+                      ? `Informasi kepegawaian: kenaikan gaji berkala Anda berikutnya TMT ${formatDateId(d.tmt)}. Sub ` +
+                        `Bagian Kepegawaian sedang memproses surat pemberitahuannya (kasus ${kase.code}).`
+                      : `Informasi kepegawaian: Anda mencapai batas usia pensiun; TMT pensiun ${formatDateId(d.tmt)}. Sub ` +
+                        `Bagian Kepegawaian mulai menyiapkan berkas usul pensiun (kasus ${kase.code}) dan akan menghubungi Anda.`;
                   await tx.enqueue({ ...address, text }, at);
                 }
               }
             }
             for (const key of fire) {
-              await tx.recordStaffMilestone({ employeeId: e.id, kind: d.kind, tmt: d.tmt, milestone: key, status: "fired", caseId: key === "open" ? caseId : null, at });
+              await tx.recordStaffMilestone({
+                employeeId: e.id,
+                kind: d.kind,
+                tmt: d.tmt,
+                milestone: key,
+                status: "fired",
+                caseId: key === "open" ? caseId : null,
+                at,
+              });
               const line = milestoneLine(e, d, key, settings, caseCode);
               linesBySop.set(d.sop, [...(linesBySop.get(d.sop) ?? []), line]);
               if (key !== "open") result.reminded += 1;
             }
             for (const key of supersede) {
-              await tx.recordStaffMilestone({ employeeId: e.id, kind: d.kind, tmt: d.tmt, milestone: key, status: "superseded", caseId: null, at });
+              await tx.recordStaffMilestone({
+                employeeId: e.id,
+                kind: d.kind,
+                tmt: d.tmt,
+                milestone: key,
+                status: "superseded",
+                caseId: null,
+                at,
+              });
               result.superseded += 1;
             }
-            await tx.appendAudit({ at, actorLabel: "sistem", action: "staff-deadline", note: `${d.kind} ${e.nip} TMT ${d.tmt}: ${[...fire, ...supersede.map((k) => `${k} (dilewati)`)].join(", ")}` });
+            await tx.appendAudit({
+              at,
+              actorLabel: "sistem",
+              action: "staff-deadline",
+              note: `${d.kind} ${e.nip} TMT ${d.tmt}: ${[...fire, ...supersede.map((k) => `${k} (dilewati)`)].join(", ")}`,
+            });
           }
           for (const [sopNumber, lines] of linesBySop) await remindPositions(tx, office, sopNumber, lines, at);
         });
@@ -178,23 +216,27 @@ export function createStaffService(deps: StaffServiceDeps) {
     upcomingIn,
   };
 
-  async function upcomingIn(tx: EngineTx, officeId: string, months: number): Promise<{ employee: EmployeeRow; deadline: StaffDeadline; nextAction: { key: string; date: string } | null }[]> {
-      const office = deps.office(officeId);
-      if (!office) throw new Error(`Unknown office ${officeId}`);
-      const calendar = deps.calendar(officeId);
-      const today = localDate(clock.now(), calendar.timeZone);
-      const until = addMonths(today, months);
-      const settings = settingsOf(office);
-      const employees = await tx.employees(officeId);
-      const rows: { employee: EmployeeRow; deadline: StaffDeadline; nextAction: { key: string; date: string } | null }[] = [];
-      for (const e of employees) {
-        for (const d of staffDeadlines(toRecord(e), settings, today, lastWorkingDay(calendar))) {
-          if (d.tmt > until) continue;
-          const next = d.milestones.find((m) => m.date >= today) ?? null;
-          rows.push({ employee: e, deadline: d, nextAction: next });
-        }
+  async function upcomingIn(
+    tx: EngineTx,
+    officeId: string,
+    months: number,
+  ): Promise<{ employee: EmployeeRow; deadline: StaffDeadline; nextAction: { key: string; date: string } | null }[]> {
+    const office = deps.office(officeId);
+    if (!office) throw new Error(`Unknown office ${officeId}`);
+    const calendar = deps.calendar(officeId);
+    const today = localDate(clock.now(), calendar.timeZone);
+    const until = addMonths(today, months);
+    const settings = settingsOf(office);
+    const employees = await tx.employees(officeId);
+    const rows: { employee: EmployeeRow; deadline: StaffDeadline; nextAction: { key: string; date: string } | null }[] = [];
+    for (const e of employees) {
+      for (const d of staffDeadlines(toRecord(e), settings, today, lastWorkingDay(calendar))) {
+        if (d.tmt > until) continue;
+        const next = d.milestones.find((m) => m.date >= today) ?? null;
+        rows.push({ employee: e, deadline: d, nextAction: next });
       }
-      return rows.sort((a, b) => a.deadline.tmt.localeCompare(b.deadline.tmt) || a.employee.name.localeCompare(b.employee.name));
+    }
+    return rows.sort((a, b) => a.deadline.tmt.localeCompare(b.deadline.tmt) || a.employee.name.localeCompare(b.employee.name));
   }
 }
 

@@ -29,7 +29,9 @@ export interface InboundMessage {
   /** A pressed button or a reply that quotes a numbered prompt: the opaque action token. */
   action?: { token: string };
   /** A photo or document: already checked and stored by the channel, or why it was refused. */
-  attachment?: { file: { id: string; name: string; mime: string; size: number } } | { rejected: "too-large" | "type" | "empty" | "failed"; maxMb: number };
+  attachment?:
+    | { file: { id: string; name: string; mime: string; size: number } }
+    | { rejected: "too-large" | "type" | "empty" | "failed"; maxMb: number };
   /** A voice note, video, sticker, location or contact: nothing the bot can read. */
   unsupported?: UnsupportedContent;
   receivedAt: Date;

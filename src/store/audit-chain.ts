@@ -37,7 +37,17 @@ const sha256 = (...parts: string[]) => {
   return h.digest("hex");
 };
 
-const content = (e: AuditFields) => [e.at.toISOString(), e.caseId, e.stepId, e.actorOfficialId, e.actorLabel, e.actingAs, e.action, e.note, e.flowHash];
+const content = (e: AuditFields) => [
+  e.at.toISOString(),
+  e.caseId,
+  e.stepId,
+  e.actorOfficialId,
+  e.actorLabel,
+  e.actingAs,
+  e.action,
+  e.note,
+  e.flowHash,
+];
 
 /** The hash of an event of the old single chain (its database id was part of it). */
 export function legacyAuditHash(prevHash: string, e: AuditFields & { id: number }): string {
@@ -68,7 +78,9 @@ export function createAuditAppender(tx: Tx) {
     const cached = heads.get(chain);
     if (cached) return cached;
     const row = isCase
-      ? await tx.case.findUnique({ where: { id: chain }, select: { auditSeq: true, auditHash: true } }).then((c) => c && { seq: c.auditSeq, hash: c.auditHash })
+      ? await tx.case
+          .findUnique({ where: { id: chain }, select: { auditSeq: true, auditHash: true } })
+          .then((c) => c && { seq: c.auditSeq, hash: c.auditHash })
       : await tx.auditChain.findUnique({ where: { key: chain }, select: { seq: true, hash: true } });
     return row ?? { seq: 0, hash: "" };
   }
@@ -123,7 +135,9 @@ export async function sealAuditChains(db: Database, at: Date): Promise<number> {
     const cases = await tx.$queryRawUnsafe<{ id: string; auditSeq: number; auditHash: string }[]>(
       `SELECT "id", "auditSeq", "auditHash" FROM "Case" WHERE "auditSeq" > "auditSealedSeq" ORDER BY "id" LIMIT 20000`,
     );
-    const chains = await tx.$queryRawUnsafe<{ key: string; seq: number; hash: string }[]>(`SELECT "key", "seq", "hash" FROM "AuditChain" WHERE "seq" > "sealedSeq" ORDER BY "key"`);
+    const chains = await tx.$queryRawUnsafe<{ key: string; seq: number; hash: string }[]>(
+      `SELECT "key", "seq", "hash" FROM "AuditChain" WHERE "seq" > "sealedSeq" ORDER BY "key"`,
+    );
     const caseHeads: SealedHead[] = cases.filter((c) => safeId.test(c.id)).map((c) => [c.id, Number(c.auditSeq), c.auditHash]);
     const otherHeads: SealedHead[] = chains.filter((c) => safeId.test(c.key)).map((c) => [c.key, Number(c.seq), c.hash]);
     const heads = [...otherHeads, ...caseHeads];

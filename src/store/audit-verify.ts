@@ -15,14 +15,22 @@ async function verifyLegacy(db: Database, problems: AuditProblem[]): Promise<num
   let prev = genesisHash;
   let lastId = 0;
   for (const e of events) {
-    if (e.prevHash !== prev) problems.push({ id: e.id, message: `event ${e.id} does not follow the event before it (an event was removed or reordered before it)` });
-    if (legacyAuditHash(e.prevHash, e) !== e.hash) problems.push({ id: e.id, message: `event ${e.id} was edited: its content no longer matches its hash` });
+    if (e.prevHash !== prev)
+      problems.push({
+        id: e.id,
+        message: `event ${e.id} does not follow the event before it (an event was removed or reordered before it)`,
+      });
+    if (legacyAuditHash(e.prevHash, e) !== e.hash)
+      problems.push({ id: e.id, message: `event ${e.id} was edited: its content no longer matches its hash` });
     prev = e.hash;
     lastId = e.id;
   }
   const head = await db.reader.auditHead.findUnique({ where: { id: 1 } });
   if (head && (head.lastId !== lastId || head.lastHash !== prev)) {
-    problems.push({ id: head.lastId, message: `the old chain should end at event ${head.lastId}, but ends at ${lastId || "nothing"}: events were removed from the end` });
+    problems.push({
+      id: head.lastId,
+      message: `the old chain should end at event ${head.lastId}, but ends at ${lastId || "nothing"}: events were removed from the end`,
+    });
   }
   if (!head && events.length > 0) problems.push({ id: null, message: "the old chain's head record is missing" });
   return events.length;
@@ -32,19 +40,39 @@ function verifyChain(chain: string, events: EventRow[], head: { seq: number; has
   let prev = genesisHash;
   events.forEach((e, i) => {
     const seq = e.seq ?? 0;
-    if (seq !== i + 1) problems.push({ id: e.id, message: `chain ${chain}: event ${e.id} is number ${seq}, expected ${i + 1} (an event was removed, inserted or reordered)` });
-    if (e.prevHash !== prev) problems.push({ id: e.id, message: `chain ${chain}: event ${e.id} does not follow the event before it (an event was removed or reordered before it)` });
-    if (auditHash(e.prevHash, chain, seq, e) !== e.hash) problems.push({ id: e.id, message: `event ${e.id} was edited: its content no longer matches its hash` });
+    if (seq !== i + 1)
+      problems.push({
+        id: e.id,
+        message: `chain ${chain}: event ${e.id} is number ${seq}, expected ${i + 1} (an event was removed, inserted or reordered)`,
+      });
+    if (e.prevHash !== prev)
+      problems.push({
+        id: e.id,
+        message: `chain ${chain}: event ${e.id} does not follow the event before it (an event was removed or reordered before it)`,
+      });
+    if (auditHash(e.prevHash, chain, seq, e) !== e.hash)
+      problems.push({ id: e.id, message: `event ${e.id} was edited: its content no longer matches its hash` });
     prev = e.hash;
   });
   const last = events.at(-1);
   if (!head) {
-    problems.push({ id: last?.id ?? null, message: `chain ${chain}: ${events.length} events remain, but the case they belong to was removed` });
+    problems.push({
+      id: last?.id ?? null,
+      message: `chain ${chain}: ${events.length} events remain, but the case they belong to was removed`,
+    });
     return;
   }
   if (head.seq === (last?.seq ?? 0) && (head.seq === 0 || head.hash === last?.hash)) return;
-  if (head.seq > (last?.seq ?? 0)) problems.push({ id: last?.id ?? null, message: `chain ${chain} should end at event number ${head.seq}, but ends at ${last?.seq ?? 0}: events were removed from the end` });
-  else problems.push({ id: last?.id ?? null, message: `chain ${chain} does not end at its recorded head (number ${head.seq}): events were inserted, edited or removed` });
+  if (head.seq > (last?.seq ?? 0))
+    problems.push({
+      id: last?.id ?? null,
+      message: `chain ${chain} should end at event number ${head.seq}, but ends at ${last?.seq ?? 0}: events were removed from the end`,
+    });
+  else
+    problems.push({
+      id: last?.id ?? null,
+      message: `chain ${chain} does not end at its recorded head (number ${head.seq}): events were inserted, edited or removed`,
+    });
 }
 
 /** Walks every chain and every seal; returns every break found (empty when intact). */
@@ -53,7 +81,8 @@ export async function verifyAuditChain(db: Database): Promise<{ events: number; 
   const r = db.reader;
   let count = await verifyLegacy(db, problems);
   const heads = new Map<string, { seq: number; hash: string }>();
-  for (const c of await r.case.findMany({ select: { id: true, auditSeq: true, auditHash: true } })) heads.set(c.id, { seq: c.auditSeq, hash: c.auditHash });
+  for (const c of await r.case.findMany({ select: { id: true, auditSeq: true, auditHash: true } }))
+    heads.set(c.id, { seq: c.auditSeq, hash: c.auditHash });
   for (const c of await r.auditChain.findMany()) heads.set(c.key, { seq: c.seq, hash: c.hash });
   const byChain = new Map<string, EventRow[]>();
   for (const e of await r.auditEvent.findMany({ where: { chain: { not: null } }, orderBy: [{ chain: "asc" }, { seq: "asc" }] })) {
@@ -64,15 +93,18 @@ export async function verifyAuditChain(db: Database): Promise<{ events: number; 
   }
   for (const [chain, events] of byChain) verifyChain(chain, events, heads.get(chain), problems);
   for (const [chain, head] of heads) {
-    if (head.seq > 0 && !byChain.has(chain)) problems.push({ id: null, message: `chain ${chain} should have ${head.seq} events, but has none: they were removed` });
+    if (head.seq > 0 && !byChain.has(chain))
+      problems.push({ id: null, message: `chain ${chain} should have ${head.seq} events, but has none: they were removed` });
   }
   // Seals: each follows the one before it, and every head it sealed is still in its chain.
   const seals = await r.auditSeal.findMany({ orderBy: { id: "asc" } });
   let prev = genesisHash;
   for (const s of seals) {
-    if (s.prevHash !== prev) problems.push({ id: null, message: `seal ${s.id} does not follow the seal before it (a seal was removed or reordered)` });
+    if (s.prevHash !== prev)
+      problems.push({ id: null, message: `seal ${s.id} does not follow the seal before it (a seal was removed or reordered)` });
     const sealed = JSON.parse(s.heads) as SealedHead[];
-    if (sealHash(s.prevHash, s.at, sealed) !== s.hash) problems.push({ id: null, message: `seal ${s.id} was edited: its content no longer matches its hash` });
+    if (sealHash(s.prevHash, s.at, sealed) !== s.hash)
+      problems.push({ id: null, message: `seal ${s.id} was edited: its content no longer matches its hash` });
     prev = s.hash;
     for (const [chain, seq, hash] of sealed) {
       const events = byChain.get(chain);
@@ -81,7 +113,11 @@ export async function verifyAuditChain(db: Database): Promise<{ events: number; 
         continue;
       }
       const event = events?.[seq - 1];
-      if (!event || event.seq !== seq || event.hash !== hash) problems.push({ id: event?.id ?? null, message: `chain ${chain}: event number ${seq} no longer matches seal ${s.id} (the chain was rewritten)` });
+      if (!event || event.seq !== seq || event.hash !== hash)
+        problems.push({
+          id: event?.id ?? null,
+          message: `chain ${chain}: event number ${seq} no longer matches seal ${s.id} (the chain was rewritten)`,
+        });
     }
   }
   return { events: count, chains: byChain.size, seals: seals.length, problems };

@@ -57,7 +57,10 @@ export function createConsolePersonas(db: Database, clock: { now(): Date }): Per
       if (q.startsWith("+")) {
         // A new, unlinked person (an official about to enrol, or another applicant).
         const name = query.trim().slice(1).trim();
-        const externalId = `baru-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
+        const externalId = `baru-${name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, "-")
+          .replace(/^-|-$/g, "")}`;
         const linked = (await all()).find((p) => p.externalId === externalId);
         newcomers.set(externalId, `${name} (belum terdaftar)`);
         return [linked ?? { externalId, label: `${name} (belum terdaftar)` }];

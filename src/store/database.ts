@@ -126,9 +126,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     write: (fn, writeOptions) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
       const limit = writeOptions?.timeoutMs ?? timeout;
-      return gate.run(() => prisma.$transaction(fn, { timeout: limit, maxWait: limit })).catch((error: unknown) => {
-        throw toStorageError(error);
-      });
+      return gate
+        .run(() => prisma.$transaction(fn, { timeout: limit, maxWait: limit }))
+        .catch((error: unknown) => {
+          throw toStorageError(error);
+        });
     },
     writeAside: (fn) => {
       if (closed) return Promise.reject(new Error("The database is closed."));

@@ -84,9 +84,7 @@ export function createDirectoryStore(db: Database): Directory {
         title: p.title,
         unitName: units.get(p.unitKey) ?? p.unitKey,
         superiorKey: p.superiorKey,
-        holders: p.holdings
-          .filter((h) => h.official.active)
-          .map((h) => ({ officialId: h.officialId, name: h.official.name })),
+        holders: p.holdings.filter((h) => h.official.active).map((h) => ({ officialId: h.officialId, name: h.official.name })),
       }));
     },
     official: (officialId, on) => toView(officialId, on),

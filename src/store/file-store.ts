@@ -48,7 +48,16 @@ export function createFileStore(db: Database, options: { dir: string; key: Buffe
       throw toStorageError(error);
     }
     const name = input.name?.replace(/[\\/\0]/g, "_").slice(0, 120) || `berkas.${check.extension}`;
-    const row: StoredFileRow = { id, channel: input.channel, uploaderId: input.uploaderId, originalName: name, mime: check.mime, size: input.bytes.length, sha256, createdAt: input.at };
+    const row: StoredFileRow = {
+      id,
+      channel: input.channel,
+      uploaderId: input.uploaderId,
+      originalName: name,
+      mime: check.mime,
+      size: input.bytes.length,
+      sha256,
+      createdAt: input.at,
+    };
     return { ok: true as const, file: { id, name, mime: check.mime, size: input.bytes.length, sha256 }, row };
   }
   return {

@@ -11,12 +11,18 @@ export function createInboundHoldStore(db: Database): InboundHoldPort {
       await db.writeAside(async (tx) => {
         // A platform may deliver an update again before it was released: the first hold stays.
         const known = new Set(
-          (await tx.inboundHold.findMany({ where: { channel, messageId: { in: items.map((i) => i.messageId) } }, select: { messageId: true } })).map(
-            (r) => r.messageId,
-          ),
+          (
+            await tx.inboundHold.findMany({
+              where: { channel, messageId: { in: items.map((i) => i.messageId) } },
+              select: { messageId: true },
+            })
+          ).map((r) => r.messageId),
         );
         const fresh = items.filter((i) => !known.has(i.messageId));
-        if (fresh.length > 0) await tx.inboundHold.createMany({ data: fresh.map((i) => ({ channel, messageId: i.messageId, payload: i.payload, holder, heldAt: at })) });
+        if (fresh.length > 0)
+          await tx.inboundHold.createMany({
+            data: fresh.map((i) => ({ channel, messageId: i.messageId, payload: i.payload, holder, heldAt: at })),
+          });
       });
     },
     async release(channel, messageIds) {

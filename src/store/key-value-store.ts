@@ -16,7 +16,8 @@ export function createKeyValueStore(db: Database, account: string): KeyValueStor
       await db.writeAside(async (tx) => {
         for (const [key, value] of entries) {
           if (value === null) await tx.whatsAppAuth.deleteMany({ where: { account, key } });
-          else await tx.whatsAppAuth.upsert({ where: { account_key: { account, key } }, create: { account, key, value }, update: { value } });
+          else
+            await tx.whatsAppAuth.upsert({ where: { account_key: { account, key } }, create: { account, key, value }, update: { value } });
         }
       });
     },

@@ -12,8 +12,8 @@ export function createLeaseStore(db: Database): LeasePort {
       const expiresAt = new Date(now.getTime() + ttlMs);
       const renewed = await db.write((tx) => tx.lease.updateMany({ where: { key, holder, expiresAt: { gte: now } }, data: { expiresAt } }));
       if (renewed.count === 1) return true;
-      const taken = await db.write(
-        (tx) => tx.lease.updateMany({ where: { key, OR: [{ expiresAt: { lt: now } }, { holder }] }, data: { holder, expiresAt, acquiredAt: now } })
+      const taken = await db.write((tx) =>
+        tx.lease.updateMany({ where: { key, OR: [{ expiresAt: { lt: now } }, { holder }] }, data: { holder, expiresAt, acquiredAt: now } }),
       );
       if (taken.count === 1) return true;
       try {

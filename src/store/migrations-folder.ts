@@ -8,7 +8,10 @@ import type { MigrationList } from "@prisma/schema-engine-wasm";
 export async function readMigrationsFolder(baseDir: string): Promise<MigrationList> {
   const lockPath = path.join(baseDir, "migration_lock.toml");
   const entries = existsSync(baseDir) ? await readdir(baseDir, { withFileTypes: true }) : [];
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     dirs.map(async (name) => {
       const file = path.join(baseDir, name, "migration.sql");

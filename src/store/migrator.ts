@@ -35,13 +35,9 @@ function readAppliedMigrations(file: string): { applied: Set<string>; failed: st
   if (!existsSync(file) || statSync(file).size === 0) return { applied: new Set(), failed: [] };
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const table = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
-      .get();
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
     if (!table) return { applied: new Set(), failed: [] };
-    const rows = db
-      .prepare("SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations")
-      .all() as AppliedRow[];
+    const rows = db.prepare("SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations").all() as AppliedRow[];
     const applied = new Set(rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name));
     const failed = rows.filter((r) => r.finished_at === null && r.rolled_back_at === null).map((r) => r.migration_name);
     return { applied, failed };
@@ -63,13 +59,15 @@ function removeSidecars(file: string): void {
 function pendingMigrations(names: string[], applied: Set<string>, failed: string[]): string[] {
   if (failed.length > 0) {
     throw new MigrationError(
-      `The database has a failed migration recorded (${failed.join(", ")}). Restore a backup or remove the failed row from _prisma_migrations before starting again.`,
+      `The database has a failed migration recorded (${failed.join(", ")}). Restore a backup or remove ` +
+        `the failed row from _prisma_migrations before starting again.`,
     );
   }
   const unknown = [...applied].filter((n) => !names.includes(n));
   if (unknown.length > 0) {
     throw new MigrationError(
-      `The database has migrations this version of sopbot does not know (${unknown.join(", ")}); it was used by a newer version. Start that version, or restore a backup.`,
+      `The database has migrations this version of sopbot does not know (${unknown.join(", ")}); it was ` +
+        `used by a newer version. Start that version, or restore a backup.`,
     );
   }
   return names.filter((n) => !applied.has(n));
@@ -115,10 +113,9 @@ export async function migrateSqlite(file: string, migrationsDir: string): Promis
       rmSync(file, { force: true });
     }
     const detail = error instanceof Error ? error.message : String(error);
-    throw new MigrationError(
-      `A database migration failed and nothing was changed (pending: ${pending.join(", ")}).\n${detail}`,
-      { cause: error },
-    );
+    throw new MigrationError(`A database migration failed and nothing was changed (pending: ${pending.join(", ")}).\n${detail}`, {
+      cause: error,
+    });
   }
 }
 
@@ -154,14 +151,19 @@ export async function migratePostgres(url: string, migrationsDir: string): Promi
     const rows = (await client.query<AppliedRow>('SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"')).rows;
     const applied = new Set(rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name));
     const failed = rows.filter((r) => r.finished_at === null && r.rolled_back_at === null).map((r) => r.migration_name);
-    const pending = pendingMigrations(list.migrationDirectories.map((d) => d.path), applied, failed);
+    const pending = pendingMigrations(
+      list.migrationDirectories.map((d) => d.path),
+      applied,
+      failed,
+    );
     for (const dir of list.migrationDirectories.filter((d) => pending.includes(d.path))) {
       current = dir.path;
       if (dir.migrationFile.content.tag === "error") throw new Error(dir.migrationFile.content.value);
       const sql = dir.migrationFile.content.value;
       await client.query(sql);
       await client.query(
-        'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, now(), 1)',
+        'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, ' +
+          "applied_steps_count) VALUES ($1, $2, now(), $3, now(), 1)",
         [randomUUID(), createHash("sha256").update(sql).digest("hex"), dir.path],
       );
     }
@@ -171,7 +173,9 @@ export async function migratePostgres(url: string, migrationsDir: string): Promi
     await client.query("ROLLBACK").catch(() => undefined);
     if (error instanceof MigrationError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new MigrationError(`A database migration failed and nothing was changed (at ${current || "the start"}).\n${detail}`, { cause: error });
+    throw new MigrationError(`A database migration failed and nothing was changed (at ${current || "the start"}).\n${detail}`, {
+      cause: error,
+    });
   } finally {
     await client.end().catch(() => undefined);
   }

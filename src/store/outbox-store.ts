@@ -39,7 +39,14 @@ const unclaimed = { claimedBy: null, claimedUntil: null };
  * A head is the oldest pending new message of its chat (its edits when none waits); only heads are
  * sent, so a chat's messages keep their order.
  */
-async function claimOnSqlite(db: Database, now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<number[]> {
+async function claimOnSqlite(
+  db: Database,
+  now: Date,
+  limit: number,
+  channels: ChannelName[],
+  holder: string,
+  until: Date,
+): Promise<number[]> {
   return db.write(async (tx) => {
     // A chat's head is its oldest new message; its edits (outcomes shown on older prompts) go out
     // when no new message waits, so a busy official gets the next task before the last outcome.
@@ -53,7 +60,11 @@ async function claimOnSqlite(db: Database, now: Date, limit: number, channels: C
     const withNew = new Map(newHeads.map((h) => [`${h.channel}|${h.chatId}`, h._min.id]));
     const headIds = anyHeads.map((h) => withNew.get(`${h.channel}|${h.chatId}`) ?? h._min.id).filter((id): id is number => id !== null);
     const claimable = await tx.outboxMessage.findMany({
-      where: { id: { in: headIds }, nextAttemptAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }, { claimedBy: holder }] },
+      where: {
+        id: { in: headIds },
+        nextAttemptAt: { lte: now },
+        OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }, { claimedBy: holder }],
+      },
       orderBy: { id: "asc" },
       take: limit,
       select: { id: true },
@@ -72,11 +83,17 @@ const pgTimestamp = (d: Date) => d.toISOString().replace("T", " ").replace("Z", 
  * never take the same row and never wait for each other; a row behind a locked (being claimed)
  * head is not a head, so a chat is never sent by two instances at once.
  */
-async function claimOnPostgres(db: Database, now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<number[]> {
-  const rows = await db.write(
-    (tx) =>
-      tx.$queryRawUnsafe<{ id: number }[]>(
-        `WITH heads AS (
+async function claimOnPostgres(
+  db: Database,
+  now: Date,
+  limit: number,
+  channels: ChannelName[],
+  holder: string,
+  until: Date,
+): Promise<number[]> {
+  const rows = await db.write((tx) =>
+    tx.$queryRawUnsafe<{ id: number }[]>(
+      `WITH heads AS (
            SELECT o.id FROM "OutboxMessage" o
            WHERE o.status = 'pending' AND o."nextAttemptAt" <= $1::timestamp AND o.channel = ANY($2::text[])
              AND (o."claimedUntil" IS NULL OR o."claimedUntil" < $1::timestamp OR o."claimedBy" = $4)
@@ -90,12 +107,12 @@ async function claimOnPostgres(db: Database, now: Date, limit: number, channels:
          UPDATE "OutboxMessage" m SET "claimedBy" = $4, "claimedUntil" = $5::timestamp
          FROM heads WHERE m.id = heads.id
          RETURNING m.id`,
-        pgTimestamp(now),
-        channels,
-        limit,
-        holder,
-        pgTimestamp(until),
-      ),
+      pgTimestamp(now),
+      channels,
+      limit,
+      holder,
+      pgTimestamp(until),
+    ),
   );
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
@@ -113,33 +130,59 @@ export function createOutboxStore(db: Database): OutboxStore {
     // see rows of a transaction that is still open (and may yet roll back).
     async claim(now, limit, channels, holder, until) {
       if (channels.length === 0) return [];
-      const ids = db.provider === "postgres" ? await claimOnPostgres(db, now, limit, channels, holder, until) : await claimOnSqlite(db, now, limit, channels, holder, until);
+      const ids =
+        db.provider === "postgres"
+          ? await claimOnPostgres(db, now, limit, channels, holder, until)
+          : await claimOnSqlite(db, now, limit, channels, holder, until);
       if (ids.length === 0) return [];
       const rows = await db.prisma.outboxMessage.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
       return rows.map(toRow);
     },
     markSent: (id, at, platformMessageId) =>
       db
-        .write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: at, attempts: { increment: 1 }, ...(platformMessageId ? { platformMessageId } : {}), ...unclaimed } }))
+        .write((tx) =>
+          tx.outboxMessage.update({
+            where: { id },
+            data: {
+              status: "sent",
+              sentAt: at,
+              attempts: { increment: 1 },
+              ...(platformMessageId ? { platformMessageId } : {}),
+              ...unclaimed,
+            },
+          }),
+        )
         .then(() => undefined),
     markPartSent: (id, partsSent, platformMessageId) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { partsSent, ...(platformMessageId ? { platformMessageId } : {}) } })).then(() => undefined),
+      db
+        .write((tx) => tx.outboxMessage.update({ where: { id }, data: { partsSent, ...(platformMessageId ? { platformMessageId } : {}) } }))
+        .then(() => undefined),
     async platformMessageIdOf(id) {
-      const row = await db.write((tx) => tx.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true, mergedIntoId: true } }));
+      const row = await db.write((tx) =>
+        tx.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true, mergedIntoId: true } }),
+      );
       if (!row) return null;
       if (row.mergedIntoId === null) return { status: row.status, platformMessageId: row.platformMessageId, mergedIntoId: null };
-      const lead = await db.write((tx) => tx.outboxMessage.findUnique({ where: { id: row.mergedIntoId ?? 0 }, select: { platformMessageId: true, status: true } }));
+      const lead = await db.write((tx) =>
+        tx.outboxMessage.findUnique({ where: { id: row.mergedIntoId ?? 0 }, select: { platformMessageId: true, status: true } }),
+      );
       return { status: lead?.status ?? "pending", platformMessageId: lead?.platformMessageId ?? null, mergedIntoId: row.mergedIntoId };
     },
     async queuedBehind(row, now, limit) {
       const rows = await db.write((tx) =>
-        tx.outboxMessage.findMany({ where: { channel: row.channel, chatId: row.chatId, status: "pending", id: { gt: row.id }, nextAttemptAt: { lte: now } }, orderBy: { id: "asc" }, take: limit }),
+        tx.outboxMessage.findMany({
+          where: { channel: row.channel, chatId: row.chatId, status: "pending", id: { gt: row.id }, nextAttemptAt: { lte: now } },
+          orderBy: { id: "asc" },
+          take: limit,
+        }),
       );
       return rows.map(toRow);
     },
     async supersede(ids, byId) {
       if (ids.length === 0) return;
-      await db.write((tx) => tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: "merged", mergedIntoId: byId, ...unclaimed } }));
+      await db.write((tx) =>
+        tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: "merged", mergedIntoId: byId, ...unclaimed } }),
+      );
     },
     async membersOf(leadId) {
       return (await db.write((tx) => tx.outboxMessage.findMany({ where: { mergedIntoId: leadId }, orderBy: { id: "asc" } }))).map(toRow);
@@ -166,15 +209,29 @@ export function createOutboxStore(db: Database): OutboxStore {
           await tx.outboxMessage.updateMany({ where: { editOfId: lead.id }, data: { editOfId: own.id } });
           for (const j of joining) if (j.editOfId === lead.id) j.editOfId = own.id;
         }
-        await tx.outboxMessage.updateMany({ where: { id: { in: joining.map((j) => j.id) } }, data: { status: "merged", mergedIntoId: lead.id, ...unclaimed } });
-        return tx.outboxMessage.update({ where: { id: lead.id }, data: { text: combined.text, actions: combined.actions.length > 0 ? JSON.stringify(combined.actions) : null, taskId: null } });
+        await tx.outboxMessage.updateMany({
+          where: { id: { in: joining.map((j) => j.id) } },
+          data: { status: "merged", mergedIntoId: lead.id, ...unclaimed },
+        });
+        return tx.outboxMessage.update({
+          where: { id: lead.id },
+          data: { text: combined.text, actions: combined.actions.length > 0 ? JSON.stringify(combined.actions) : null, taskId: null },
+        });
       });
       return toRow(updated);
     },
     markRetry: (id, attempts, nextAttemptAt, error) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500), ...unclaimed } })).then(() => undefined),
+      db
+        .write((tx) =>
+          tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500), ...unclaimed } }),
+        )
+        .then(() => undefined),
     markFailed: (id, attempts, error) =>
-      db.write((tx) => tx.outboxMessage.update({ where: { id }, data: { status: "failed", attempts, lastError: error.slice(0, 500), ...unclaimed } })).then(() => undefined),
+      db
+        .write((tx) =>
+          tx.outboxMessage.update({ where: { id }, data: { status: "failed", attempts, lastError: error.slice(0, 500), ...unclaimed } }),
+        )
+        .then(() => undefined),
     async failed(limit) {
       return (await db.prisma.outboxMessage.findMany({ where: { status: "failed" }, orderBy: { id: "desc" }, take: limit })).map(toRow);
     },

@@ -11,7 +11,10 @@ const fontFiles = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => path.join
 
 export function renderPng(svg: string): Buffer {
   resvg ??= require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
-  const renderer = new resvg.Resvg(svg, { font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" }, background: "#ffffff" });
+  const renderer = new resvg.Resvg(svg, {
+    font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
+    background: "#ffffff",
+  });
   return Buffer.from(renderer.render().asPng());
 }
 

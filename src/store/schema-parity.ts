@@ -30,7 +30,10 @@ export function schemaDrift(sqlitePath: string, postgresPath: string): string[] 
       const right = b.get(name)!.split("\n");
       const onlyLeft = left.filter((l) => !right.includes(l));
       const onlyRight = right.filter((l) => !left.includes(l));
-      problems.push(`${name} differs: ${[...onlyLeft.map((l) => `SQLite has "${l}"`), ...onlyRight.map((l) => `PostgreSQL has "${l}"`)].join("; ") || "field order"}`);
+      problems.push(
+        `${name} differs: ` +
+          ([...onlyLeft.map((l) => `SQLite has "${l}"`), ...onlyRight.map((l) => `PostgreSQL has "${l}"`)].join("; ") || "field order"),
+      );
     }
   }
   for (const name of b.keys()) if (!a.has(name)) problems.push(`${name} is in ${postgresPath} but not in ${sqlitePath}`);

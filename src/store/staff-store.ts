@@ -12,7 +12,9 @@ export async function importStaffRows(
 ): Promise<{ created: number; updated: number }> {
   return db.write(
     async (tx) => {
-      const existing = new Map((await tx.employee.findMany({ where: { officeId }, select: { id: true, nip: true } })).map((e) => [e.nip, e.id]));
+      const existing = new Map(
+        (await tx.employee.findMany({ where: { officeId }, select: { id: true, nip: true } })).map((e) => [e.nip, e.id]),
+      );
       let created = 0;
       let updated = 0;
       const now = new Date();

@@ -36,7 +36,8 @@ const errnoCodes: Record<string, StorageFault> = {
 /** PostgreSQL SQLSTATE codes. */
 function sqlState(code: string): StorageFault | null {
   if (code === "53100") return "full"; // disk_full
-  if (code === "53200" || code === "53300" || code === "53400" || code === "55P03") return "busy"; // out of memory / connections, lock not available
+  // out of memory / connections, lock not available
+  if (code === "53200" || code === "53300" || code === "53400" || code === "55P03") return "busy";
   if (/^08[0-9A-Z]{3}$/.test(code)) return "unreachable"; // connection exception
   if (code === "57P01" || code === "57P02" || code === "57P03") return "unreachable"; // shut down, cannot connect now
   return null;
@@ -60,7 +61,14 @@ const messagePatterns: [RegExp, StorageFault, string][] = [
 ];
 
 function own(error: object): StorageFailure | null {
-  const e = error as { code?: unknown; originalCode?: unknown; kind?: unknown; message?: unknown; originalMessage?: unknown; meta?: { driverAdapterError?: { cause?: unknown } } };
+  const e = error as {
+    code?: unknown;
+    originalCode?: unknown;
+    kind?: unknown;
+    message?: unknown;
+    originalMessage?: unknown;
+    meta?: { driverAdapterError?: { cause?: unknown } };
+  };
   for (const code of [e.originalCode, e.code]) {
     if (typeof code !== "string") continue;
     for (const [pattern, fault] of sqliteCodes) if (pattern.test(code)) return { fault, code };
@@ -128,7 +136,13 @@ export function isWriteConflict(error: unknown): boolean {
   const visit = (value: unknown, depth: number): boolean => {
     if (!value || typeof value !== "object" || depth > 6 || seen.has(value)) return false;
     seen.add(value);
-    const e = value as { name?: unknown; code?: unknown; originalCode?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: unknown } } };
+    const e = value as {
+      name?: unknown;
+      code?: unknown;
+      originalCode?: unknown;
+      cause?: unknown;
+      meta?: { driverAdapterError?: { cause?: unknown } };
+    };
     if (e.name === "ConcurrencyError" || isUniqueViolation(value)) return true;
     for (const code of [e.code, e.originalCode]) if (code === "P2034" || code === "40001" || code === "40P01") return true;
     return visit(e.meta?.driverAdapterError?.cause, depth + 1) || visit(e.meta?.driverAdapterError, depth + 1) || visit(e.cause, depth + 1);

@@ -56,7 +56,8 @@ export function createWriteGate(concurrency = 1): WriteGate {
         pump();
       });
     },
-    drain: () => (running > 0 || urgent.length + normal.length > 0 ? new Promise<void>((resolve) => idle.push(resolve)) : Promise.resolve()),
+    drain: () =>
+      running > 0 || urgent.length + normal.length > 0 ? new Promise<void>((resolve) => idle.push(resolve)) : Promise.resolve(),
     get pending() {
       return urgent.length + normal.length + running;
     },

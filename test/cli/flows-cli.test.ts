@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compiled, repoRoot } from "../helpers/run-bot.ts";
 import { tempDir } from "../helpers/temp-db.ts";
 
-const run = (args: string[]) => spawnSync(process.execPath, [compiled(args[0] ?? ""), ...args.slice(1)], { cwd: repoRoot, encoding: "utf8" });
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [compiled(args[0] ?? ""), ...args.slice(1)], { cwd: repoRoot, encoding: "utf8" });
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -16,7 +16,13 @@ const step = (id: string, kind: "task" | "review" | "decision", decision?: Sop["
 
 const sop = {
   number: 99,
-  steps: [step("1", "task"), step("2", "task"), step("3", "review", { returnTo: "2" }), step("4", "decision", { rejectEnds: true }), step("5", "task")],
+  steps: [
+    step("1", "task"),
+    step("2", "task"),
+    step("3", "review", { returnTo: "2" }),
+    step("4", "decision", { rejectEnds: true }),
+    step("5", "task"),
+  ],
 } as unknown as Sop;
 
 const at = (stepId: string, visit: number): CaseState => ({ status: "open", stepId, visit });
@@ -24,42 +30,96 @@ const at = (stepId: string, visit: number): CaseState => ({ status: "open", step
 describe("decide", () => {
   it.each([
     ["start opens the first step", initialCaseState, { type: "start" }, at("1", 1), [{ type: "step-opened", stepId: "1", visit: 1 }]],
-    ["done moves to the next row", at("1", 1), { type: "act", visit: 1, action: "done" }, at("2", 2), [
-      { type: "step-closed", stepId: "1", visit: 1, action: "done" },
-      { type: "step-opened", stepId: "2", visit: 2 },
-    ]],
-    ["approve moves on", at("3", 3), { type: "act", visit: 3, action: "approve" }, at("4", 4), [
-      { type: "step-closed", stepId: "3", visit: 3, action: "approve" },
-      { type: "step-opened", stepId: "4", visit: 4 },
-    ]],
-    ["return goes back with the reason", at("3", 3), { type: "act", visit: 3, action: "return", reason: "lampiran kurang" }, at("2", 4), [
-      { type: "step-closed", stepId: "3", visit: 3, action: "return" },
-      { type: "step-opened", stepId: "2", visit: 4, returnedFrom: { stepId: "3", reason: "lampiran kurang" } },
-    ]],
-    ["reject ends the case", at("4", 4), { type: "act", visit: 4, action: "reject", reason: "dikecualikan" }, { status: "rejected", stepId: null, visit: 4 }, [
-      { type: "step-closed", stepId: "4", visit: 4, action: "reject" },
-      { type: "case-closed", status: "rejected", reason: "dikecualikan" },
-    ]],
-    ["the last step completes the case", at("5", 5), { type: "act", visit: 5, action: "done" }, { status: "completed", stepId: null, visit: 5 }, [
-      { type: "step-closed", stepId: "5", visit: 5, action: "done" },
-      { type: "case-closed", status: "completed" },
-    ]],
-    ["request pauses the step for the applicant", at("2", 2), { type: "act", visit: 2, action: "request", reason: "KTP buram" }, { status: "open", stepId: "2", visit: 3, awaiting: true }, [
-      { type: "step-closed", stepId: "2", visit: 2, action: "request" },
-      { type: "step-opened", stepId: "2", visit: 3, awaiting: { reason: "KTP buram" } },
-    ]],
-    ["what the applicant sends resumes the same step", { ...at("2", 3), awaiting: true }, { type: "act", visit: 3, action: "supplied" }, at("2", 4), [
-      { type: "step-closed", stepId: "2", visit: 3, action: "supplied" },
-      { type: "step-opened", stepId: "2", visit: 4, resumed: "supplied" },
-    ]],
-    ["a withdrawn request resumes the same step", { ...at("3", 5), awaiting: true }, { type: "act", visit: 5, action: "withdraw" }, at("3", 6), [
-      { type: "step-closed", stepId: "3", visit: 5, action: "withdraw" },
-      { type: "step-opened", stepId: "3", visit: 6, resumed: "withdraw" },
-    ]],
-    ["cancel closes the open step and the case", at("2", 2), { type: "cancel", reason: "salah buka" }, { status: "cancelled", stepId: null, visit: 2 }, [
-      { type: "step-closed", stepId: "2", visit: 2, action: "cancel" },
-      { type: "case-closed", status: "cancelled", reason: "salah buka" },
-    ]],
+    [
+      "done moves to the next row",
+      at("1", 1),
+      { type: "act", visit: 1, action: "done" },
+      at("2", 2),
+      [
+        { type: "step-closed", stepId: "1", visit: 1, action: "done" },
+        { type: "step-opened", stepId: "2", visit: 2 },
+      ],
+    ],
+    [
+      "approve moves on",
+      at("3", 3),
+      { type: "act", visit: 3, action: "approve" },
+      at("4", 4),
+      [
+        { type: "step-closed", stepId: "3", visit: 3, action: "approve" },
+        { type: "step-opened", stepId: "4", visit: 4 },
+      ],
+    ],
+    [
+      "return goes back with the reason",
+      at("3", 3),
+      { type: "act", visit: 3, action: "return", reason: "lampiran kurang" },
+      at("2", 4),
+      [
+        { type: "step-closed", stepId: "3", visit: 3, action: "return" },
+        { type: "step-opened", stepId: "2", visit: 4, returnedFrom: { stepId: "3", reason: "lampiran kurang" } },
+      ],
+    ],
+    [
+      "reject ends the case",
+      at("4", 4),
+      { type: "act", visit: 4, action: "reject", reason: "dikecualikan" },
+      { status: "rejected", stepId: null, visit: 4 },
+      [
+        { type: "step-closed", stepId: "4", visit: 4, action: "reject" },
+        { type: "case-closed", status: "rejected", reason: "dikecualikan" },
+      ],
+    ],
+    [
+      "the last step completes the case",
+      at("5", 5),
+      { type: "act", visit: 5, action: "done" },
+      { status: "completed", stepId: null, visit: 5 },
+      [
+        { type: "step-closed", stepId: "5", visit: 5, action: "done" },
+        { type: "case-closed", status: "completed" },
+      ],
+    ],
+    [
+      "request pauses the step for the applicant",
+      at("2", 2),
+      { type: "act", visit: 2, action: "request", reason: "KTP buram" },
+      { status: "open", stepId: "2", visit: 3, awaiting: true },
+      [
+        { type: "step-closed", stepId: "2", visit: 2, action: "request" },
+        { type: "step-opened", stepId: "2", visit: 3, awaiting: { reason: "KTP buram" } },
+      ],
+    ],
+    [
+      "what the applicant sends resumes the same step",
+      { ...at("2", 3), awaiting: true },
+      { type: "act", visit: 3, action: "supplied" },
+      at("2", 4),
+      [
+        { type: "step-closed", stepId: "2", visit: 3, action: "supplied" },
+        { type: "step-opened", stepId: "2", visit: 4, resumed: "supplied" },
+      ],
+    ],
+    [
+      "a withdrawn request resumes the same step",
+      { ...at("3", 5), awaiting: true },
+      { type: "act", visit: 5, action: "withdraw" },
+      at("3", 6),
+      [
+        { type: "step-closed", stepId: "3", visit: 5, action: "withdraw" },
+        { type: "step-opened", stepId: "3", visit: 6, resumed: "withdraw" },
+      ],
+    ],
+    [
+      "cancel closes the open step and the case",
+      at("2", 2),
+      { type: "cancel", reason: "salah buka" },
+      { status: "cancelled", stepId: null, visit: 2 },
+      [
+        { type: "step-closed", stepId: "2", visit: 2, action: "cancel" },
+        { type: "case-closed", status: "cancelled", reason: "salah buka" },
+      ],
+    ],
   ] as const)("%s", (_name, state, command, next, effects) => {
     expect(decide(sop, state, command)).toEqual({ ok: true, state: next, effects });
   });

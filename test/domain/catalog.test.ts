@@ -99,7 +99,9 @@ describe("lint of a broken copy", () => {
 
   it("fails an office that does not map an actor used by the catalog", async () => {
     expect(await problemsOf("offices/kota-batam.yaml", (d) => delete d.actors["Pengelola Kepegawaian"])).toEqual([
-      expect.stringMatching(/^flows\/offices\/kota-batam\.yaml at actors: actor "Pengelola Kepegawaian" \(SOP (\d+, )*18(, \d+)*\) is not mapped to a position or party$/),
+      expect.stringMatching(
+        /^flows\/offices\/kota-batam\.yaml at actors: actor "Pengelola Kepegawaian" \(SOP (\d+, )*18(, \d+)*\) is not mapped to a position or party$/,
+      ),
     ]);
   });
 
@@ -114,7 +116,9 @@ describe("lint of a broken copy", () => {
       const kadis = d.positions.find((p: { id: string }) => p.id === "kepala-dinas");
       kadis.superior = "sekretaris";
     });
-    expect(problems).toContain("flows/offices/ntt-provinsi.yaml at positions: expected exactly one position without a superior (the head), found 0");
+    expect(problems).toContain(
+      "flows/offices/ntt-provinsi.yaml at positions: expected exactly one position without a superior (the head), found 0",
+    );
     expect(problems.some((p) => p.includes('superior chain of "kepala-dinas" loops'))).toBe(true);
   });
 
@@ -131,10 +135,20 @@ describe("lint of a broken copy", () => {
   it("reports YAML syntax errors with the file", () => {
     const { problems } = buildCatalog({
       offices: [],
-      sops: [{ file: "sop/sop-01.yaml", text: "", hash: "", data: undefined, yamlErrors: ["Nested mappings are not allowed in compact mappings at line 3"] }],
+      sops: [
+        {
+          file: "sop/sop-01.yaml",
+          text: "",
+          hash: "",
+          data: undefined,
+          yamlErrors: ["Nested mappings are not allowed in compact mappings at line 3"],
+        },
+      ],
       calendars: [],
       forms: [],
     });
-    expect(problems.map(formatProblem)).toEqual(["flows/sop/sop-01.yaml: YAML: Nested mappings are not allowed in compact mappings at line 3"]);
+    expect(problems.map(formatProblem)).toEqual([
+      "flows/sop/sop-01.yaml: YAML: Nested mappings are not allowed in compact mappings at line 3",
+    ]);
   });
 });

@@ -93,8 +93,15 @@ describe("form engine", () => {
   });
 
   it("takes several files for a question that allows them, until SELESAI or the maximum, and only the kinds it names", () => {
-    const files: Form = { ...form, fields: [{ id: "berkas", type: "file", label: "Berita acara dan daftar hadir", accept: ["pdf", "jpg"], min: 1, max: 3 }, { id: "catatan", type: "text", label: "Catatan" }] };
-    const send = (state: FormState, id: string, mime = "application/pdf") => stepForm(files, state, { kind: "file", file: { id, name: `${id}.pdf`, mime } }, ctx);
+    const files: Form = {
+      ...form,
+      fields: [
+        { id: "berkas", type: "file", label: "Berita acara dan daftar hadir", accept: ["pdf", "jpg"], min: 1, max: 3 },
+        { id: "catatan", type: "text", label: "Catatan" },
+      ],
+    };
+    const send = (state: FormState, id: string, mime = "application/pdf") =>
+      stepForm(files, state, { kind: "file", file: { id, name: `${id}.pdf`, mime } }, ctx);
     const start = startForm(files, ctx);
     if (start.kind !== "continue") throw new Error();
     expect(start.messages[1]).toContain("Kirim 1 sampai 3 berkas (foto atau PDF), satu per satu, lalu ketik SELESAI bila sudah.");
@@ -102,7 +109,9 @@ describe("form engine", () => {
     expect(step.messages[0]).toContain("paling sedikit 1 berkas; baru 0");
     if (step.kind !== "continue") throw new Error();
     step = send(step.state, "a");
-    expect(step.messages[0]).toContain('Berkas "a.pdf" diterima (1 dari paling banyak 3). Kirim berkas berikutnya, atau ketik SELESAI bila sudah.');
+    expect(step.messages[0]).toContain(
+      'Berkas "a.pdf" diterima (1 dari paling banyak 3). Kirim berkas berikutnya, atau ketik SELESAI bila sudah.',
+    );
     if (step.kind !== "continue") throw new Error();
     step = send(step.state, "png", "image/png");
     expect(step.messages[0]).toContain("Untuk pertanyaan ini kirim foto atau PDF");
@@ -114,7 +123,12 @@ describe("form engine", () => {
     expect(step.state.answers["berkas"]).toMatchObject({ fileIds: ["a", "b"], display: "a.pdf, b.pdf (2 berkas)" });
     expect(step.messages.at(-1)).toMatch(/^Pertanyaan 2 dari 2/);
     // The maximum ends the question by itself.
-    step = stepForm(files, { ...step.state, index: 0, answers: {} }, { kind: "file", file: { id: "x", name: "x.pdf", mime: "application/pdf" } }, ctx);
+    step = stepForm(
+      files,
+      { ...step.state, index: 0, answers: {} },
+      { kind: "file", file: { id: "x", name: "x.pdf", mime: "application/pdf" } },
+      ctx,
+    );
     if (step.kind !== "continue") throw new Error();
     step = send(step.state, "y");
     if (step.kind !== "continue") throw new Error();
@@ -130,8 +144,12 @@ describe("form engine", () => {
     const notice = say(start.state, "KSP");
     if (notice.kind !== "continue") throw new Error();
     const file = { kind: "file" as const, file: { id: "f", name: "f.pdf", mime: "application/pdf" } };
-    expect(stepForm(form, notice.state, file, ctx).messages[0]).toBe("Berkas ini tidak kami simpan. Mohon balas SETUJU untuk melanjutkan, atau TIDAK untuk berhenti.");
+    expect(stepForm(form, notice.state, file, ctx).messages[0]).toBe(
+      "Berkas ini tidak kami simpan. Mohon balas SETUJU untuk melanjutkan, atau TIDAK untuk berhenti.",
+    );
     const summary: FormState = { ...notice.state, phase: "summary" };
-    expect(stepForm(form, summary, file, ctx).messages[0]).toContain("Berkas ini tidak kami simpan, karena semua pertanyaan sudah dijawab.");
+    expect(stepForm(form, summary, file, ctx).messages[0]).toContain(
+      "Berkas ini tidak kami simpan, karena semua pertanyaan sudah dijawab.",
+    );
   });
 });

@@ -16,7 +16,13 @@ describe("reasonProblem", () => {
     expect(reasonProblem(text)).toBe(problem);
   });
 
-  it.each(["KTP buram", "Salah SOP", "Surat tugas belum ditandatangani ketua koperasi", "Pindaian ijazah tidak terbaca", "NIK 5371 tidak sesuai KTP"])("accepts %j", (text) => {
+  it.each([
+    "KTP buram",
+    "Salah SOP",
+    "Surat tugas belum ditandatangani ketua koperasi",
+    "Pindaian ijazah tidak terbaca",
+    "NIK 5371 tidak sesuai KTP",
+  ])("accepts %j", (text) => {
     expect(reasonProblem(text)).toBeNull();
   });
 });

@@ -1,6 +1,13 @@
 // SLA numbers from a history with known answers.
 import { beforeAll, describe, expect, it } from "vitest";
-import { computeSlaReport, formatOfficeMinutes, quantile, reportChart, type ReportCase, type ReportTask } from "../../src/domain/sla-report.ts";
+import {
+  computeSlaReport,
+  formatOfficeMinutes,
+  quantile,
+  reportChart,
+  type ReportCase,
+  type ReportTask,
+} from "../../src/domain/sla-report.ts";
 import type { WorkCalendar } from "../../src/domain/working-time.ts";
 import { workCalendarOf } from "../helpers/catalog.ts";
 
@@ -47,12 +54,31 @@ describe("computeSlaReport", () => {
       standard: { minutes: 30 },
     }));
     // The fifth case waits at step 3 since 09:40; "now" is 11:00.
-    tasks.push({ caseId: "c4", sopNumber: 13, stepId: "3", stepNo: "3", stepAction: "Mengoreksi", openedAt: at("2026-03-16 09:40"), closedAt: null, dueAt: at("2026-03-16 10:00"), standard: { minutes: 20 } });
-    const report = computeSlaReport({ cases, tasks, from: at("2026-03-16 00:00"), to: at("2026-03-18 00:00"), now: at("2026-03-16 11:00"), calendar });
+    tasks.push({
+      caseId: "c4",
+      sopNumber: 13,
+      stepId: "3",
+      stepNo: "3",
+      stepAction: "Mengoreksi",
+      openedAt: at("2026-03-16 09:40"),
+      closedAt: null,
+      dueAt: at("2026-03-16 10:00"),
+      standard: { minutes: 20 },
+    });
+    const report = computeSlaReport({
+      cases,
+      tasks,
+      from: at("2026-03-16 00:00"),
+      to: at("2026-03-18 00:00"),
+      now: at("2026-03-16 11:00"),
+      calendar,
+    });
     expect(report.totals).toEqual({ opened: 5, closed: 4, open: 1, onTime: 3, timed: 5 });
     const step = report.sops[0]?.steps[0];
     expect(step).toMatchObject({ stepId: "2", closed: 5, median: 30, p90: 100, onTime: 3, timed: 5 });
-    expect(report.longestWaits).toEqual([{ code: "13-AAAA4", sopNumber: 13, stepNo: "3", stepAction: "Mengoreksi", waitingMinutes: 80, overdue: true }]);
+    expect(report.longestWaits).toEqual([
+      { code: "13-AAAA4", sopNumber: 13, stepNo: "3", stepAction: "Mengoreksi", waitingMinutes: 80, overdue: true },
+    ]);
     const chart = reportChart(report, "Dinas Koperasi UKM Provinsi NTT", "16–17 Maret 2026");
     expect(chart.svg).toContain('class="bar" data-sop="13"');
     expect(chart.svg).toContain("60% (3/5)");
@@ -60,8 +86,22 @@ describe("computeSlaReport", () => {
 
   it("counts office time only: a step from Friday 16:00 to Monday 08:00 took 60 office minutes", () => {
     const report = computeSlaReport({
-      cases: [{ id: "c", code: "13-BBBBB", sopNumber: 13, sopTitle: "x", createdAt: at("2026-03-13 16:00"), closedAt: null, status: "open" }],
-      tasks: [{ caseId: "c", sopNumber: 13, stepId: "1", stepNo: "1", stepAction: "x", openedAt: at("2026-03-13 16:00"), closedAt: at("2026-03-16 08:00"), dueAt: at("2026-03-16 07:35"), standard: { minutes: 5 } }],
+      cases: [
+        { id: "c", code: "13-BBBBB", sopNumber: 13, sopTitle: "x", createdAt: at("2026-03-13 16:00"), closedAt: null, status: "open" },
+      ],
+      tasks: [
+        {
+          caseId: "c",
+          sopNumber: 13,
+          stepId: "1",
+          stepNo: "1",
+          stepAction: "x",
+          openedAt: at("2026-03-13 16:00"),
+          closedAt: at("2026-03-16 08:00"),
+          dueAt: at("2026-03-16 07:35"),
+          standard: { minutes: 5 },
+        },
+      ],
       from: at("2026-03-01 00:00"),
       to: at("2026-04-01 00:00"),
       now: at("2026-03-20 12:00"),

@@ -71,7 +71,9 @@ describe("SOP swimlane chart", () => {
     const wide: Sop = {
       ...base,
       actors: [...base.actors, "Bendahara Pengeluaran", "Pejabat Pembuat Komitmen"],
-      steps: base.steps.map((s, i) => (i === 7 ? { ...s, actor: "Bendahara Pengeluaran" } : i === 8 ? { ...s, actor: "Pejabat Pembuat Komitmen" } : s)),
+      steps: base.steps.map((s, i) =>
+        i === 7 ? { ...s, actor: "Bendahara Pengeluaran" } : i === 8 ? { ...s, actor: "Pejabat Pembuat Komitmen" } : s,
+      ),
     };
     const pages = renderSopChart(wide);
     expect(count(pages[0]?.svg ?? "", /class="lane-head"/g)).toBe(6);

@@ -114,7 +114,12 @@ describe("milestones", () => {
   it("plans nothing after the pension date: a KGB or promotion due later is left out", () => {
     const plan = staffDeadlines(employee, defaultStaffSettings, "2026-01-10", lastWorking);
     expect(plan.map((d) => [d.kind, d.tmt])).toEqual([["pension", "2026-09-01"]]);
-    const younger = staffDeadlines({ ...employee, birthDate: "1975-08-15", nip: "197508151999031002", tmtCpns: "1999-03-01" }, defaultStaffSettings, "2026-01-10", lastWorking);
+    const younger = staffDeadlines(
+      { ...employee, birthDate: "1975-08-15", nip: "197508151999031002", tmtCpns: "1999-03-01" },
+      defaultStaffSettings,
+      "2026-01-10",
+      lastWorking,
+    );
     expect(younger.map((d) => [d.kind, d.tmt])).toEqual([
       ["pension", "2033-09-01"],
       ["kgb", "2027-04-01"],

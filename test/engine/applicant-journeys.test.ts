@@ -41,7 +41,11 @@ function goodAnswer(field: FormField): string {
       return "1";
     case "file": {
       const accept = field.accept ?? ["pdf", "jpg", "png"];
-      return accept.includes("pdf") ? "/berkas scripts/demo-files/persyaratan.pdf" : accept.includes("jpg") ? "/berkas scripts/demo-files/ktp.jpg" : "/berkas scripts/demo-files/pas-foto.png";
+      return accept.includes("pdf")
+        ? "/berkas scripts/demo-files/persyaratan.pdf"
+        : accept.includes("jpg")
+          ? "/berkas scripts/demo-files/ktp.jpg"
+          : "/berkas scripts/demo-files/pas-foto.png";
     }
   }
 }
@@ -74,73 +78,80 @@ describe("klinik layanan, end to end", () => {
     ["klinik-legalitas", 30, "Theresia", "Layanan Legalitas Koperasi"],
     ["klinik-usp", 31, "Benediktus", "Layanan Perizinan Usaha Simpan Pinjam"],
     ["klinik-digitalisasi", 32, "Benediktus", "Layanan Digitalisasi"],
-  ])("%s (SOP %s): applicant → admin → coordinator → missing document → fixed → approved → result", async (formId, sop, admin, titleStart) => {
-    h = await startHarness({ now: monday, secondsPerMessage: 5 });
-    const code = await apply(h, "Budi Santoso", formId);
-    expect(code.startsWith(`${sop}-`)).toBe(true);
+  ])(
+    "%s (SOP %s): applicant → admin → coordinator → missing document → fixed → approved → result",
+    async (formId, sop, admin, titleStart) => {
+      h = await startHarness({ now: monday, secondsPerMessage: 5 });
+      const code = await apply(h, "Budi Santoso", formId);
+      expect(code.startsWith(`${sop}-`)).toBe(true);
 
-    // The service's admin is told at once, with the answers and the documents.
-    const adminLabel = admin === "Theresia" ? "Theresia Lake" : "Benediktus Nahak";
-    const notified = h.transcript().slice(h.transcript().lastIndexOf("KIRIM"));
-    expect(notified).toContain(`sopbot → ${adminLabel}`);
-    expect(notified).toContain("Data permohonan:");
-    expect(notified).toMatch(/Berkas terlampir \(\d+\)/);
+      // The service's admin is told at once, with the answers and the documents.
+      const adminLabel = admin === "Theresia" ? "Theresia Lake" : "Benediktus Nahak";
+      const notified = h.transcript().slice(h.transcript().lastIndexOf("KIRIM"));
+      expect(notified).toContain(`sopbot → ${adminLabel}`);
+      expect(notified).toContain("Data permohonan:");
+      expect(notified).toMatch(/Berkas terlampir \(\d+\)/);
 
-    // The admin checks completeness; the coordinator returns it (internal): the scanned diploma is unreadable.
-    await h.as(admin);
-    await h.say("1");
-    await h.as("Koordinator");
-    expect(await h.say("2")).toContain("Tulis alasan pengembalian");
-    expect(await h.say("x")).toContain("Alasan ini terlalu singkat");
-    const back = await h.say("Pindaian ijazah tidak terbaca");
-    expect(back).toContain(`sopbot → ${adminLabel}`);
-    expect(back).toContain("Dikembalikan oleh Elisabeth Manafe (Koordinator Klinik Layanan Koperasi). Alasan: Pindaian ijazah tidak terbaca");
-    expect(back).toContain("[4] Minta kelengkapan ke pemohon");
-    expect(back).not.toContain("sopbot → Budi Santoso");
+      // The admin checks completeness; the coordinator returns it (internal): the scanned diploma is unreadable.
+      await h.as(admin);
+      await h.say("1");
+      await h.as("Koordinator");
+      expect(await h.say("2")).toContain("Tulis alasan pengembalian");
+      expect(await h.say("x")).toContain("Alasan ini terlalu singkat");
+      const back = await h.say("Pindaian ijazah tidak terbaca");
+      expect(back).toContain(`sopbot → ${adminLabel}`);
+      expect(back).toContain(
+        "Dikembalikan oleh Elisabeth Manafe (Koordinator Klinik Layanan Koperasi). Alasan: Pindaian ijazah tidak terbaca",
+      );
+      expect(back).toContain("[4] Minta kelengkapan ke pemohon");
+      expect(back).not.toContain("sopbot → Budi Santoso");
 
-    // The admin asks the applicant, who is told exactly what is missing; the admin's task waits.
-    await h.as(admin);
-    expect(await h.say("4")).toContain("Tulis apa yang perlu dilengkapi pemohon");
-    const asked = await h.say("Kirim ulang ijazah terakhir dalam PDF yang jelas");
-    expect(asked).toContain(`sopbot → Budi Santoso (belum terdaftar):\n  Permohonan Anda ${code}`);
-    expect(asked).toContain("Yang diminta petugas: Kirim ulang ijazah terakhir dalam PDF yang jelas");
-    expect(asked).toContain(`Menunggu pemohon — kasus ${code}`);
-    expect(asked).toContain("[1] Diterima langsung  [2] Batalkan permintaan  [3] Kirim pesan ke pemohon");
+      // The admin asks the applicant, who is told exactly what is missing; the admin's task waits.
+      await h.as(admin);
+      expect(await h.say("4")).toContain("Tulis apa yang perlu dilengkapi pemohon");
+      const asked = await h.say("Kirim ulang ijazah terakhir dalam PDF yang jelas");
+      expect(asked).toContain(`sopbot → Budi Santoso (belum terdaftar):\n  Permohonan Anda ${code}`);
+      expect(asked).toContain("Yang diminta petugas: Kirim ulang ijazah terakhir dalam PDF yang jelas");
+      expect(asked).toContain(`Menunggu pemohon — kasus ${code}`);
+      expect(asked).toContain("[1] Diterima langsung  [2] Batalkan permintaan  [3] Kirim pesan ke pemohon");
 
-    await h.as("+Budi Santoso");
-    const status = await h.say(`STATUS ${code}`);
-    expect(status).toContain("Sekarang: menunggu Anda — petugas meminta: Kirim ulang ijazah terakhir dalam PDF yang jelas");
-    expect(status).not.toContain("Pindaian ijazah tidak terbaca");
-    expect(await h.say("KIRIM")).toContain("Belum ada yang Anda kirim");
-    expect(await h.say("/berkas scripts/demo-files/ijazah.pdf")).toContain(`Berkas "ijazah.pdf" disimpan pada permohonan ${code} (1 berkas sejak diminta)`);
-    const fixed = await h.say("KIRIM");
-    expect(fixed).toContain(`Kiriman Anda untuk permohonan ${code} sudah diteruskan kepada petugas`);
-    expect(fixed).toContain(`sopbot → ${adminLabel}`);
-    expect(fixed).toContain("Kiriman pemohon untuk permintaan Anda:\n  • Pemohon mengirim berkas ijazah.pdf");
-
-    // Admin and coordinator approve; the admin does the work; the result reaches the applicant.
-    await h.as(admin);
-    await h.say("1");
-    await h.as("Koordinator");
-    await h.say("1");
-    await h.as(admin);
-    let out = await h.say("1");
-    for (let i = 0; i < 3 && !out.includes("selesai.") && !out.includes("langkah untuk Anda"); i++) out = await h.say("1");
-    if (out.includes("langkah untuk Anda")) {
-      // The applicant's last step (collect the result / check the schedule): the applicant confirms.
-      expect(out).toContain(`Permohonan Anda ${code}`);
-      expect(out).not.toContain("Balas KIRIM bila langkah ini sudah Anda lakukan");
       await h.as("+Budi Santoso");
-      out = await h.say("SUDAH");
-    }
-    expect(h.transcript()).toContain(`Permohonan Anda ${code} (${titleStart}`);
-    expect(h.transcript()).toMatch(new RegExp(`Permohonan Anda ${code} \\([^)]*\\) selesai\\.`));
-    await h.as("+Budi Santoso");
-    expect(await h.say(`STATUS ${code}`)).toContain("Status: selesai");
-    expect(await h.auditProblems()).toEqual([]);
-    const consent = await h.app.db.prisma.auditEvent.findFirst({ where: { action: "privacy-consent" } });
-    expect(consent?.note).toContain("persetujuan pemberitahuan data pribadi");
-  });
+      const status = await h.say(`STATUS ${code}`);
+      expect(status).toContain("Sekarang: menunggu Anda — petugas meminta: Kirim ulang ijazah terakhir dalam PDF yang jelas");
+      expect(status).not.toContain("Pindaian ijazah tidak terbaca");
+      expect(await h.say("KIRIM")).toContain("Belum ada yang Anda kirim");
+      expect(await h.say("/berkas scripts/demo-files/ijazah.pdf")).toContain(
+        `Berkas "ijazah.pdf" disimpan pada permohonan ${code} (1 berkas sejak diminta)`,
+      );
+      const fixed = await h.say("KIRIM");
+      expect(fixed).toContain(`Kiriman Anda untuk permohonan ${code} sudah diteruskan kepada petugas`);
+      expect(fixed).toContain(`sopbot → ${adminLabel}`);
+      expect(fixed).toContain("Kiriman pemohon untuk permintaan Anda:\n  • Pemohon mengirim berkas ijazah.pdf");
+
+      // Admin and coordinator approve; the admin does the work; the result reaches the applicant.
+      await h.as(admin);
+      await h.say("1");
+      await h.as("Koordinator");
+      await h.say("1");
+      await h.as(admin);
+      let out = await h.say("1");
+      for (let i = 0; i < 3 && !out.includes("selesai.") && !out.includes("langkah untuk Anda"); i++) out = await h.say("1");
+      if (out.includes("langkah untuk Anda")) {
+        // The applicant's last step (collect the result / check the schedule): the applicant confirms.
+        expect(out).toContain(`Permohonan Anda ${code}`);
+        expect(out).not.toContain("Balas KIRIM bila langkah ini sudah Anda lakukan");
+        await h.as("+Budi Santoso");
+        out = await h.say("SUDAH");
+      }
+      expect(h.transcript()).toContain(`Permohonan Anda ${code} (${titleStart}`);
+      expect(h.transcript()).toMatch(new RegExp(`Permohonan Anda ${code} \\([^)]*\\) selesai\\.`));
+      await h.as("+Budi Santoso");
+      expect(await h.say(`STATUS ${code}`)).toContain("Status: selesai");
+      expect(await h.auditProblems()).toEqual([]);
+      const consent = await h.app.db.prisma.auditEvent.findFirst({ where: { action: "privacy-consent" } });
+      expect(consent?.note).toContain("persetujuan pemberitahuan data pribadi");
+    },
+  );
 });
 
 describe("wrong answers", () => {
@@ -174,14 +185,20 @@ describe("wrong answers", () => {
     expect(await h.say("/berkas README.md")).toContain("Maaf, jenis berkas ini tidak diterima. Kirim berkas PDF, JPG, atau PNG.");
     expect(await h.say("/berkas scripts/demo-files/ktp.jpg")).toContain("Pertanyaan 12 dari 14");
     await h.say("/berkas scripts/demo-files/ijazah.pdf");
-    expect(await h.say("/berkas scripts/demo-files/persyaratan.pdf")).toContain("Untuk pertanyaan ini kirim foto (JPG atau PNG), bukan PDF");
+    expect(await h.say("/berkas scripts/demo-files/persyaratan.pdf")).toContain(
+      "Untuk pertanyaan ini kirim foto (JPG atau PNG), bukan PDF",
+    );
     await h.say("/berkas scripts/demo-files/pas-foto.png");
     // The last question takes several files (minutes and attendance list): a photo is fine too.
     expect(await h.say("/berkas scripts/demo-files/persyaratan.pdf")).toContain("(1 dari paling banyak 5)");
     await h.say("/berkas scripts/demo-files/ktp.jpg");
     const summary = await h.say("SELESAI");
-    expect(summary).toContain("14. Berkas persyaratan (berita acara rapat dan daftar hadir, atau akta yang akan diubah): persyaratan.pdf, ktp.jpg (2 berkas)");
-    expect(await h.say("/berkas scripts/demo-files/ijazah.pdf")).toContain("Berkas ini tidak kami simpan, karena semua pertanyaan sudah dijawab");
+    expect(summary).toContain(
+      "14. Berkas persyaratan (berita acara rapat dan daftar hadir, atau akta yang akan diubah): persyaratan.pdf, ktp.jpg (2 berkas)",
+    );
+    expect(await h.say("/berkas scripts/demo-files/ijazah.pdf")).toContain(
+      "Berkas ini tidak kami simpan, karena semua pertanyaan sudah dijawab",
+    );
     expect(summary).toContain("1. Nama lengkap sesuai KTP: Siti Aminah");
     expect(summary).toContain("3. Nomor telepon/WhatsApp yang dapat dihubungi: +6281234567890");
     expect(summary).toContain("9. Kabupaten/kota tempat koperasi: Kota Kupang");
@@ -250,7 +267,9 @@ describe("public-service forms of each start kind", () => {
   it("SOP 47 (started by the office): the form opens the case at the Kepala Bidang's first step", async () => {
     h = await startHarness({ now: monday, secondsPerMessage: 5 });
     const code = await apply(h, "Ani Penjual Kue", "perizinan-ukm");
-    expect(h.transcript()).toContain(`sopbot → Veronika Kolo (Kepala Bidang Pemberdayaan Usaha Kecil Menengah):\n  Tugas baru — kasus ${code}`);
+    expect(h.transcript()).toContain(
+      `sopbot → Veronika Kolo (Kepala Bidang Pemberdayaan Usaha Kecil Menengah):\n  Tugas baru — kasus ${code}`,
+    );
     await h.as("+Ani Penjual Kue");
     const status = await h.say(`STATUS ${code}`);
     expect(status).toContain("Sekarang: Kepala Bidang Pemberdayaan Usaha Kecil Menengah");

@@ -35,13 +35,20 @@ async function actorFor(task: TaskRow): Promise<Actor> {
   const officialId = task.takenByOfficialId ?? task.candidates[0]?.officialId ?? "";
   const official = await h.app.db.prisma.official.findUniqueOrThrow({ where: { id: officialId } });
   const identity = await h.app.db.prisma.chatIdentity.findFirstOrThrow({ where: { officialId, channel: "console" } });
-  return { official: { id: official.id, officeId: official.officeId, name: official.name, isAdmin: official.isAdmin, active: official.active }, channel: "console", chatId: `console:${identity.externalId}` };
+  return {
+    official: { id: official.id, officeId: official.officeId, name: official.name, isAdmin: official.isAdmin, active: official.active },
+    channel: "console",
+    chatId: `console:${identity.externalId}`,
+  };
 }
 
 /** Presses the newest token of `actions` offered on the task, as its official. */
 async function press(task: TaskRow, actions: TokenAction[], text?: string): Promise<void> {
   const actor = await actorFor(task);
-  const token = await h.app.db.prisma.actionToken.findFirstOrThrow({ where: { taskId: task.id, visit: task.visit, action: { in: actions } }, orderBy: { createdAt: "desc" } });
+  const token = await h.app.db.prisma.actionToken.findFirstOrThrow({
+    where: { taskId: task.id, visit: task.visit, action: { in: actions } },
+    orderBy: { createdAt: "desc" },
+  });
   const store = createEngineStore(h.app.db);
   await store.transaction(async (tx) => {
     await h.app.engine.pressIn(tx, actor, token.token);
@@ -94,7 +101,9 @@ describe("STATUS at every step of every SOP a chat form opens", () => {
             requested = true;
             await press(task, ["ask-applicant"], "Mohon kirim ulang pindaian KTP yang lebih jelas");
             const waiting = await status(kase);
-            expect(waiting, context).toContain("Sekarang: menunggu Anda — petugas meminta: Mohon kirim ulang pindaian KTP yang lebih jelas");
+            expect(waiting, context).toContain(
+              "Sekarang: menunggu Anda — petugas meminta: Mohon kirim ulang pindaian KTP yang lebih jelas",
+            );
             expect(waiting, context).toContain("Yang perlu Anda lakukan: kirim yang diminta di chat ini, lalu ketik KIRIM.");
             await press(await openTask(kase.id), ["withdraw"]);
             expect(await status(kase), context).toContain(`Sekarang: ${name}`);
@@ -104,7 +113,9 @@ describe("STATUS at every step of every SOP a chat form opens", () => {
         }
         stepsChecked += 1;
       }
-      expect((await h.app.db.prisma.case.findUniqueOrThrow({ where: { id: kase.id } })).status, `SOP ${sop.number} ran to the end`).toBe("completed");
+      expect((await h.app.db.prisma.case.findUniqueOrThrow({ where: { id: kase.id } })).status, `SOP ${sop.number} ran to the end`).toBe(
+        "completed",
+      );
       expect(await status(kase)).toContain("Status: selesai");
     }
     expect(stepsChecked).toBeGreaterThan(80);

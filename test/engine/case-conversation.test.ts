@@ -27,7 +27,13 @@ async function submitted(harness: Harness, applicant: string, formId: string): P
       sopNumber: form.sop,
       title: `${form.title} — KSP ${applicant}`,
       opener: { channel: "console", chatId },
-      data: { form: form.id, formTitle: form.title, answers: [{ label: "Nama lengkap", value: applicant }], result: form.result, applicant: { name: applicant } },
+      data: {
+        form: form.id,
+        formTitle: form.title,
+        answers: [{ label: "Nama lengkap", value: applicant }],
+        result: form.result,
+        applicant: { name: applicant },
+      },
       applicantSubmission: { label: applicant, note: "Formulir pendaftaran dikirim melalui chat", fileIds: [] },
     }),
   );
@@ -35,7 +41,8 @@ async function submitted(harness: Harness, applicant: string, formId: string): P
   return kase;
 }
 
-const entries = (harness: Harness, caseId: string) => harness.app.db.prisma.caseEntry.findMany({ where: { caseId }, orderBy: { id: "asc" } });
+const entries = (harness: Harness, caseId: string) =>
+  harness.app.db.prisma.caseEntry.findMany({ where: { caseId }, orderBy: { id: "asc" } });
 
 describe("what the applicant sends after submitting", () => {
   it("asks which case when several are open, keeps the message until answered, and takes a code in the text", async () => {
@@ -54,7 +61,10 @@ describe("what the applicant sends after submitting", () => {
     expect(delivered).toContain(`Pesan Anda sudah diteruskan kepada petugas yang menangani permohonan ${legalitas.code}`);
     expect(delivered).toContain(`sopbot → Theresia Lake`);
     expect(delivered).toContain('"Apakah berkas saya sudah lengkap?"');
-    expect((await entries(h, legalitas.id)).filter((e) => e.kind === "from-applicant").map((e) => e.text)).toEqual(["Apakah berkas saya sudah lengkap?", "maaf, satu lagi: KTP saya baru"]);
+    expect((await entries(h, legalitas.id)).filter((e) => e.kind === "from-applicant").map((e) => e.text)).toEqual([
+      "Apakah berkas saya sudah lengkap?",
+      "maaf, satu lagi: KTP saya baru",
+    ]);
     // A code in the message picks the case without asking.
     expect(await h.say(`Untuk ${diklat.code.toLowerCase()}: jadwalnya kapan?`)).toContain(`permohonan ${diklat.code}`);
     expect((await entries(h, diklat.id)).map((e) => e.text)).toEqual([`Untuk ${diklat.code.toLowerCase()}: jadwalnya kapan?`]);
@@ -72,13 +82,17 @@ describe("what the applicant sends after submitting", () => {
     await h.as("+Rina");
     const kept = await h.say("/berkas scripts/demo-files/ijazah.pdf");
     expect(kept).toContain(`Berkas "ijazah.pdf" disimpan pada permohonan ${kase.code} dan diteruskan kepada petugas yang menanganinya.`);
-    expect(kept).toMatch(/sopbot → Theresia Lake[^\n]*:\n {2}Pesan dari pemohon — kasus [^\n]+\n[^\n]+\n {2}Pemohon mengirim berkas ijazah\.pdf/);
+    expect(kept).toMatch(
+      /sopbot → Theresia Lake[^\n]*:\n {2}Pesan dari pemohon — kasus [^\n]+\n[^\n]+\n {2}Pemohon mengirim berkas ijazah\.pdf/,
+    );
     expect(kept).toContain("Berkas: ijazah.pdf");
     expect(await h.app.db.prisma.storedFile.count({ where: { caseId: kase.id } })).toBe(1);
 
     // An official with no question open: the file is not kept.
     await h.as("Sekretaris");
-    expect(await h.say("/berkas scripts/demo-files/sk-pangkat.pdf")).toContain("Berkas ini tidak kami simpan: tidak ada tugas yang menunggu berkas dari Anda.");
+    expect(await h.say("/berkas scripts/demo-files/sk-pangkat.pdf")).toContain(
+      "Berkas ini tidak kami simpan: tidak ada tugas yang menunggu berkas dari Anda.",
+    );
     expect(await h.app.db.prisma.storedFile.count()).toBe(1);
   });
 
@@ -89,7 +103,11 @@ describe("what the applicant sends after submitting", () => {
     for (const words of ["Status surat saya bagaimana, pak?", "Batal saja pak, kami tunda dulu", "Layanan ini berapa lama?"]) {
       expect(await h.say(words)).toContain(`Pesan Anda sudah diteruskan kepada petugas yang menangani permohonan ${kase.code}`);
     }
-    expect((await entries(h, kase.id)).map((e) => e.text)).toEqual(["Status surat saya bagaimana, pak?", "Batal saja pak, kami tunda dulu", "Layanan ini berapa lama?"]);
+    expect((await entries(h, kase.id)).map((e) => e.text)).toEqual([
+      "Status surat saya bagaimana, pak?",
+      "Batal saja pak, kami tunda dulu",
+      "Layanan ini berapa lama?",
+    ]);
     expect(await h.say("STATUS")).toContain(`• ${kase.code}`);
     expect(await h.say(`status ${kase.code}`)).toContain(`Permohonan ${kase.code} — Layanan Legalitas Koperasi`);
   });
@@ -115,12 +133,19 @@ describe("a step paused for the applicant", () => {
     // The KTP is brought to the desk: the admin records it; the applicant is told; the step resumes.
     await h.as("Theresia");
     const received = await h.say("1");
-    expect(received).toMatch(new RegExp(`sopbot → rina \\(belum terdaftar\\):\n  Kelengkapan permohonan ${kase.code} sudah diterima petugas secara langsung\\.`, "i"));
+    expect(received).toMatch(
+      new RegExp(
+        `sopbot → rina \\(belum terdaftar\\):\n  Kelengkapan permohonan ${kase.code} sudah diterima petugas secara langsung\\.`,
+        "i",
+      ),
+    );
     expect(received).toContain(`Dilanjutkan — kasus ${kase.code}`);
     await h.say("1");
     const calendar = workCalendarsOf(h.app.catalog)("ntt-provinsi");
     const now = h.clock.now();
-    const report = await createEngineStore(h.app.db).transaction((tx) => buildSlaReportIn(tx, "ntt-provinsi", wita("2026-03-16 00:00"), wita("2026-03-18 00:00"), now, calendar));
+    const report = await createEngineStore(h.app.db).transaction((tx) =>
+      buildSlaReportIn(tx, "ntt-provinsi", wita("2026-03-16 00:00"), wita("2026-03-18 00:00"), now, calendar),
+    );
     const step2 = report.sops.find((s) => s.sopNumber === 30)?.steps.find((s) => s.stepId === "2");
     // Two visits of the admin's step count (before the request and after it); the wait does not.
     expect(step2?.closed).toBe(2);
@@ -133,7 +158,9 @@ describe("a step paused for the applicant", () => {
     await h.say("4");
     await h.say("Surat tugas belum ditandatangani ketua");
     const withdrawn = await h.say("2");
-    expect(withdrawn).toContain(`Permintaan kelengkapan untuk permohonan ${kase.code} dibatalkan petugas. Anda tidak perlu mengirim apa pun lagi`);
+    expect(withdrawn).toContain(
+      `Permintaan kelengkapan untuk permohonan ${kase.code} dibatalkan petugas. Anda tidak perlu mengirim apa pun lagi`,
+    );
     await h.as("+Rina");
     expect(await h.say("KIRIM")).toContain(`Permohonan ${kase.code} sedang tidak menunggu kiriman dari Anda.`);
   });
@@ -147,14 +174,18 @@ describe("officials and the applicant's files", () => {
     expect(await h.say("5")).toContain("Tulis pesan untuk pemohon");
     const sent = await h.say("/berkas scripts/demo-files/sk-pangkat.pdf");
     expect(sent).toContain(`Pesan Anda terkirim kepada pemohon kasus ${kase.code}`);
-    expect(sent).toMatch(/sopbot → rina \(belum terdaftar\):\n {2}Pesan dari petugas tentang permohonan [^\n]+\n {2}Berkas: sk-pangkat\.pdf\n[\s\S]*Berkas: sk-pangkat\.pdf →/i);
+    expect(sent).toMatch(
+      /sopbot → rina \(belum terdaftar\):\n {2}Pesan dari petugas tentang permohonan [^\n]+\n {2}Berkas: sk-pangkat\.pdf\n[\s\S]*Berkas: sk-pangkat\.pdf →/i,
+    );
     const again = await h.say(`/dokumen ${kase.code}`);
     expect(again).toContain(`Berkas kasus ${kase.code} (1): sk-pangkat.pdf`);
     expect(await h.say(`/dokumen ${kase.code} 9`)).toContain("Berkas nomor 9 tidak ada. Kasus");
     await h.as("Sekretaris");
     expect(await h.say(`/batalkan ${kase.code} x`)).toContain("Alasan ini terlalu singkat");
     const cancelled = await h.say("Pemohon meminta pembatalan karena koperasi ditunda pendiriannya");
-    expect(cancelled).toMatch(/sopbot → rina \(belum terdaftar\):\n {2}Permohonan Anda [^\n]+ dibatalkan petugas\.\n {2}Alasan: Pemohon meminta pembatalan/i);
+    expect(cancelled).toMatch(
+      /sopbot → rina \(belum terdaftar\):\n {2}Permohonan Anda [^\n]+ dibatalkan petugas\.\n {2}Alasan: Pemohon meminta pembatalan/i,
+    );
   });
 });
 
@@ -185,7 +216,9 @@ describe("many tasks of one step", () => {
     await h.as("Kasubag Kepegawaian");
     for (let i = 1; i <= 4; i++) await h.say(`/buka 13 Surat edaran ${i}`);
     const listed = await h.say("/tugas");
-    expect(listed).toMatch(/Tugas pada langkah yang sama dapat diselesaikan sekaligus[^\n]*\n {2}Pilihan: \[1\] Selesaikan 4 tugas SOP 13 langkah 1 dari 6/);
+    expect(listed).toMatch(
+      /Tugas pada langkah yang sama dapat diselesaikan sekaligus[^\n]*\n {2}Pilihan: \[1\] Selesaikan 4 tugas SOP 13 langkah 1 dari 6/,
+    );
     const asked = await h.say("1");
     expect(asked).toContain("Selesaikan 4 tugas SOP 13 langkah 1 dari 6");
     expect(asked).toContain("Setiap kasus tetap mendapat keputusannya sendiri");

@@ -30,7 +30,9 @@ describe("SOP 18 (KGB letter) from step 1 to the end", () => {
     await h.as("Rikardus");
     const took = await h.say("1");
     expect(took).toContain("Anda mengambil langkah 3");
-    expect(took).toContain("sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Kasus " + code + ": langkah 3 dari 7 sudah diambil oleh Rikardus Nggadas");
+    expect(took).toContain(
+      "sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Kasus " + code + ": langkah 3 dari 7 sudah diambil oleh Rikardus Nggadas",
+    );
     await h.as("Yohanes");
     expect(await h.say("1")).toContain("Langkah ini sudah diambil oleh Rikardus Nggadas.");
     await h.as("Rikardus");
@@ -42,7 +44,9 @@ describe("SOP 18 (KGB letter) from step 1 to the end", () => {
     expect(await h.say("1")).toContain("sopbot → Yosef Lamanepa (Kepala Dinas):\n  Tugas baru");
 
     await h.as("Kepala Dinas");
-    expect(await h.say("2")).toContain(`Tulis alasan pengembalian untuk kasus ${code}. Alasan ini hanya dibaca petugas. Ketik /batal untuk membatalkan.`);
+    expect(await h.say("2")).toContain(
+      `Tulis alasan pengembalian untuk kasus ${code}. Alasan ini hanya dibaca petugas. Ketik /batal untuk membatalkan.`,
+    );
     const returned = await h.say("Nomor surat dan TMT KGB belum sesuai");
     expect(returned).toContain("langkah 6 dari 7 dikembalikan oleh Anda");
     expect(returned).toContain("sopbot → Maria Goreti Bria (Sekretaris):\n  Dikembalikan untuk diperbaiki — kasus");
@@ -72,7 +76,12 @@ describe("SOP 18 (KGB letter) from step 1 to the end", () => {
 
     const audit = await h.app.db.prisma.auditEvent.findMany({ where: { action: "step-return" } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorLabel: "Yosef Lamanepa", actingAs: "Kepala Dinas", note: "Nomor surat dan TMT KGB belum sesuai", stepId: "6" });
+    expect(audit[0]).toMatchObject({
+      actorLabel: "Yosef Lamanepa",
+      actingAs: "Kepala Dinas",
+      note: "Nomor surat dan TMT KGB belum sesuai",
+      stepId: "6",
+    });
   });
 });
 
@@ -111,7 +120,9 @@ describe("SOP 20 (leave) from the employee to the BKD", () => {
     expect(toBkd).toContain("Langkah ini dilakukan pihak luar; catat di sini setelah jawabannya diterima.");
     await h.as("Fransiska");
     const closed = await h.say("1");
-    expect(closed).toContain(`sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Kasus ${code} (Cuti tahunan 3 hari, 23-25 Maret 2026) selesai.`);
+    expect(closed).toContain(
+      `sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Kasus ${code} (Cuti tahunan 3 hari, 23-25 Maret 2026) selesai.`,
+    );
     expect(await h.auditProblems()).toEqual([]);
   });
 });
@@ -134,7 +145,9 @@ describe("SOP 13 (outgoing letter) with a Plt. for the Sekretaris", () => {
     );
     await h.as("Kepala Dinas");
     const set = await h.say("/delegasi plt Maria Goreti Bria; Agustinus Tefa; 2026-03-18; dinas luar ke Labuan Bajo");
-    expect(set).toContain("Plt. ditetapkan: Agustinus Tefa menggantikan Maria Goreti Bria, Senin, 16 Maret 2026 pukul 08.00 WITA s.d. Kamis, 19 Maret 2026 pukul 00.00 WITA.");
+    expect(set).toContain(
+      "Plt. ditetapkan: Agustinus Tefa menggantikan Maria Goreti Bria, Senin, 16 Maret 2026 pukul 08.00 WITA s.d. Kamis, 19 Maret 2026 pukul 00.00 WITA.",
+    );
     expect(set).toContain("sopbot → Agustinus Tefa (Kepala Sub Bagian Keuangan):\n  Anda ditetapkan sebagai Plt. untuk Maria Goreti Bria");
     // The pending step moves to the Plt. at once.
     expect(set).toContain("sopbot → Agustinus Tefa (Kepala Sub Bagian Keuangan):\n  Tugas baru");
@@ -192,8 +205,12 @@ describe("offices", () => {
     const code = caseCode(await h.say("/buka 18 KGB Veronika Kolo"));
     await h.app.db.write(async (tx) => {
       await tx.official.create({ data: { id: "batam-sek", officeId: "kota-batam", name: "Rudi Hartono", isAdmin: true } });
-      await tx.positionHolding.create({ data: { id: "batam-sek-h", officialId: "batam-sek", positionId: "kota-batam/sekretaris", startsOn: new Date("2025-01-01") } });
-      await tx.chatIdentity.create({ data: { id: "batam-sek-c", channel: "console", externalId: "rudi-hartono", officialId: "batam-sek" } });
+      await tx.positionHolding.create({
+        data: { id: "batam-sek-h", officialId: "batam-sek", positionId: "kota-batam/sekretaris", startsOn: new Date("2025-01-01") },
+      });
+      await tx.chatIdentity.create({
+        data: { id: "batam-sek-c", channel: "console", externalId: "rudi-hartono", officialId: "batam-sek" },
+      });
     });
     await h.as("Rudi");
     expect(await h.say(`/kasus ${code}`)).toContain("tidak ditemukan di antara kasus yang dapat Anda lihat");
@@ -211,14 +228,31 @@ describe("refusals", () => {
     expect(await h.say("1")).toContain("Langkah ini sudah diproses atau tidak berlaku lagi. Tidak ada yang berubah.");
 
     // A press of Fransiska's button by someone else (as a forged Telegram callback would).
-    const outbox = await h.app.db.prisma.outboxMessage.findFirst({ where: { chatId: "console:fransiska-nona-lodo", actions: { not: null } }, orderBy: { id: "desc" } });
+    const outbox = await h.app.db.prisma.outboxMessage.findFirst({
+      where: { chatId: "console:fransiska-nona-lodo", actions: { not: null } },
+      orderBy: { id: "desc" },
+    });
     const token = (JSON.parse(outbox?.actions ?? "[]") as { token: string }[])[0]?.token ?? "";
-    await h.app.receive({ channel: "console", chatId: "console:yosef-lamanepa", senderId: "yosef-lamanepa", messageId: "forged-1", action: { token }, receivedAt: h.clock.now() });
+    await h.app.receive({
+      channel: "console",
+      chatId: "console:yosef-lamanepa",
+      senderId: "yosef-lamanepa",
+      messageId: "forged-1",
+      action: { token },
+      receivedAt: h.clock.now(),
+    });
     const refusal = await h.app.db.prisma.outboxMessage.findFirst({ where: { chatId: "console:yosef-lamanepa" }, orderBy: { id: "desc" } });
     expect(refusal?.text).toBe("Maaf, langkah ini bukan tugas Anda. Tidak ada yang berubah.");
 
     // The rightful press, delivered twice with the same message id, acts once.
-    const message = { channel: "console" as const, chatId: "console:fransiska-nona-lodo", senderId: "fransiska-nona-lodo", messageId: "tg-42", action: { token }, receivedAt: h.clock.now() };
+    const message = {
+      channel: "console" as const,
+      chatId: "console:fransiska-nona-lodo",
+      senderId: "fransiska-nona-lodo",
+      messageId: "tg-42",
+      action: { token },
+      receivedAt: h.clock.now(),
+    };
     await h.app.receive(message);
     await h.app.receive(message);
     const tasks = await h.app.db.prisma.stepTask.findMany({ where: { case: { code } }, orderBy: { visit: "asc" } });

@@ -25,7 +25,9 @@ describe("step deadlines", () => {
 
     h.clock.set(wita("2026-03-16 07:35"));
     const reminder = await h.tick();
-    expect(reminder).toContain(`sopbot → Maria Goreti Bria (Sekretaris):\n  Pengingat: langkah 1 dari 7 kasus ${code} (KGB Simon Tualaka) sudah mencapai batas waktu (Senin, 16 Maret 2026 pukul 07.35 WITA).`);
+    expect(reminder).toContain(
+      `sopbot → Maria Goreti Bria (Sekretaris):\n  Pengingat: langkah 1 dari 7 kasus ${code} (KGB Simon Tualaka) sudah mencapai batas waktu (Senin, 16 Maret 2026 pukul 07.35 WITA).`,
+    );
     expect(reminder).not.toContain("Eskalasi");
     h.clock.set(wita("2026-03-16 07:40"));
     expect(await h.tick()).not.toContain("Pengingat");
@@ -33,7 +35,9 @@ describe("step deadlines", () => {
     // 2 × 15 = 30 office minutes after opening: 10 on Friday, 20 on Monday → 07:50.
     h.clock.set(wita("2026-03-16 07:50"));
     const escalation = await h.tick();
-    expect(escalation).toContain(`sopbot → Yosef Lamanepa (Kepala Dinas):\n  Eskalasi: langkah 1 dari 7 kasus ${code} (KGB Simon Tualaka) belum diselesaikan oleh Maria Goreti Bria`);
+    expect(escalation).toContain(
+      `sopbot → Yosef Lamanepa (Kepala Dinas):\n  Eskalasi: langkah 1 dari 7 kasus ${code} (KGB Simon Tualaka) belum diselesaikan oleh Maria Goreti Bria`,
+    );
     h.clock.set(wita("2026-03-16 09:00"));
     expect(await h.tick()).not.toContain("Eskalasi");
     expect(await h.auditProblems()).toEqual([]);
@@ -123,7 +127,13 @@ describe("pinned flows", () => {
     h = await startHarness({ now: wita("2026-03-16 08:00"), flowsDir: flows });
     const old = caseCode(await h.say("/buka 18 KGB Agustinus Tefa"));
     const file = path.join(flows, "sop", "sop-18.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace("Menugaskan pengelola kepegawaian untuk menginventarisir", "TEKS BARU menugaskan pengelola kepegawaian untuk menginventarisir"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "Menugaskan pengelola kepegawaian untuk menginventarisir",
+        "TEKS BARU menugaskan pengelola kepegawaian untuk menginventarisir",
+      ),
+    );
     h = await h.restart();
     await h.as("Sekretaris");
     const next = await h.say("1");
@@ -134,10 +144,23 @@ describe("pinned flows", () => {
     await h.as("Stefanus");
     const fresh = caseCode(await h.say("/buka 18 KGB Kristina Bere"));
     await h.as("Sekretaris");
-    const latest = await h.app.db.prisma.outboxMessage.findFirst({ where: { chatId: "console:maria-goreti-bria", actions: { not: null } }, orderBy: { id: "desc" } });
+    const latest = await h.app.db.prisma.outboxMessage.findFirst({
+      where: { chatId: "console:maria-goreti-bria", actions: { not: null } },
+      orderBy: { id: "desc" },
+    });
     const token = (JSON.parse(latest?.actions ?? "[]") as { token: string }[])[0]?.token ?? "";
-    await h.app.receive({ channel: "console", chatId: "console:maria-goreti-bria", senderId: "maria-goreti-bria", messageId: "m-fresh", action: { token }, receivedAt: h.clock.now() });
-    const sent = await h.app.db.prisma.outboxMessage.findFirst({ where: { text: { contains: `kasus ${fresh}` }, chatId: "console:fransiska-nona-lodo" }, orderBy: { id: "desc" } });
+    await h.app.receive({
+      channel: "console",
+      chatId: "console:maria-goreti-bria",
+      senderId: "maria-goreti-bria",
+      messageId: "m-fresh",
+      action: { token },
+      receivedAt: h.clock.now(),
+    });
+    const sent = await h.app.db.prisma.outboxMessage.findFirst({
+      where: { text: { contains: `kasus ${fresh}` }, chatId: "console:fransiska-nona-lodo" },
+      orderBy: { id: "desc" },
+    });
     expect(sent?.text).toContain("TEKS BARU");
   });
 });

@@ -17,7 +17,30 @@ function fuzzStrings(n: number, seed = 7): string[] {
     s = (s * 1103515245 + 12345) & 0x7fffffff;
     return s;
   };
-  const pieces = ["'", '"', "; DROP TABLE Case; --", "<script>", "\u0000", "\u202e", "😀", "%s%n", "../../etc/passwd", "/", "\\", "1", "9999999999999999999", "-", " ", "\n", "KIRIM", "UBAH 99", "/batal", "a:", "NaN", "null"];
+  const pieces = [
+    "'",
+    '"',
+    "; DROP TABLE Case; --",
+    "<script>",
+    "\u0000",
+    "\u202e",
+    "😀",
+    "%s%n",
+    "../../etc/passwd",
+    "/",
+    "\\",
+    "1",
+    "9999999999999999999",
+    "-",
+    " ",
+    "\n",
+    "KIRIM",
+    "UBAH 99",
+    "/batal",
+    "a:",
+    "NaN",
+    "null",
+  ];
   return Array.from({ length: n }, () => Array.from({ length: 1 + (next() % 6) }, () => pieces[next() % pieces.length]).join(""));
 }
 
@@ -61,8 +84,16 @@ describe("hostile input", () => {
     const row = await h.app.db.prisma.outboxMessage.findFirst({ where: { chatId: "console:maria-goreti-bria", actions: { not: null } } });
     const token = (JSON.parse(row?.actions ?? "[]") as { token: string }[])[0]?.token ?? "";
     const press = (sender: string, t: string, id: string) =>
-      h!.app.receive({ channel: "console", chatId: `console:${sender}`, senderId: sender, messageId: id, action: { token: t }, receivedAt: h!.clock.now() });
-    for (const [i, forged] of [token.slice(0, -1), `${token}x`, "", "A".repeat(300), "a:a:a", "\u0000"].entries()) await press("maria-goreti-bria", forged, `f${i}`);
+      h!.app.receive({
+        channel: "console",
+        chatId: `console:${sender}`,
+        senderId: sender,
+        messageId: id,
+        action: { token: t },
+        receivedAt: h!.clock.now(),
+      });
+    for (const [i, forged] of [token.slice(0, -1), `${token}x`, "", "A".repeat(300), "a:a:a", "\u0000"].entries())
+      await press("maria-goreti-bria", forged, `f${i}`);
     await press("orang-asing", token, "s1");
     await press("yosef-lamanepa", token, "s2");
     expect(await h.app.db.prisma.stepTask.count({ where: { case: { code }, status: "done" } })).toBe(0);

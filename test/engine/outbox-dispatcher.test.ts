@@ -117,7 +117,11 @@ describe("outbox dispatcher", () => {
     });
     await inside;
     const sender = scripted([]);
-    const flushing = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: new FakeClock(start) }).flush();
+    const flushing = createOutboxDispatcher({
+      outbox: createOutboxStore(t.db),
+      senders: { telegram: sender },
+      clock: new FakeClock(start),
+    }).flush();
     release();
     await expect(failing).rejects.toThrow("version conflict");
     await flushing;
@@ -129,7 +133,11 @@ describe("outbox dispatcher", () => {
     await queue(["tersimpan sebelum mati"]);
     // No dispatcher ran (the process died). A new one after the restart sends the saved row.
     const sender = scripted([]);
-    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: new FakeClock(start) });
+    const dispatcher = createOutboxDispatcher({
+      outbox: createOutboxStore(t.db),
+      senders: { telegram: sender },
+      clock: new FakeClock(start),
+    });
     await dispatcher.flush();
     expect(sender.sent.map((m) => m.text)).toEqual(["tersimpan sebelum mati"]);
     await dispatcher.flush();
@@ -143,7 +151,10 @@ describe("outbox dispatcher", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: start });
     try {
       // A must wait 100 ms, B 300 ms (their chats' pace); then both go. Nobody calls flush again.
-      const waits = new Map([["A", 100], ["B", 300]]);
+      const waits = new Map([
+        ["A", 100],
+        ["B", 300],
+      ]);
       const sent: string[] = [];
       const sender: ChannelSender = {
         async send(message) {
@@ -153,7 +164,11 @@ describe("outbox dispatcher", () => {
           sent.push(message.chatId);
         },
       };
-      const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: { now: () => new Date() } });
+      const dispatcher = createOutboxDispatcher({
+        outbox: createOutboxStore(t.db),
+        senders: { telegram: sender },
+        clock: { now: () => new Date() },
+      });
       await dispatcher.flush();
       expect(sent).toEqual([]);
       for (let ms = 0; ms < 400; ms += 50) {

@@ -38,7 +38,12 @@ function recorder(): ChannelSender & { calls: { kind: string; text?: string; lab
     parts: (m: OutboundMessage) => messageParts(m, (text) => [text]),
     async sendPart(m: OutboundMessage, part: OutboundPart) {
       if (part.kind === "edit") {
-        calls.push({ kind: "edit", text: m.text, labels: (m.actions ?? []).map((a) => a.label), ...(m.edit ? { edit: m.edit.platformMessageId } : {}) });
+        calls.push({
+          kind: "edit",
+          text: m.text,
+          labels: (m.actions ?? []).map((a) => a.label),
+          ...(m.edit ? { edit: m.edit.platformMessageId } : {}),
+        });
         return undefined;
       }
       if (part.kind === "file") {
@@ -62,12 +67,27 @@ describe("combined messages", () => {
     t = await openTempDb();
     await queue(["13-AAAAA", "13-CCCCC", "13-DDDDD", "13-EEEEE", "13-FFFFF"].map((c, i) => task(c, i)));
     const sender = recorder();
-    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: new FakeClock(start) });
+    const dispatcher = createOutboxDispatcher({
+      outbox: createOutboxStore(t.db),
+      senders: { telegram: sender },
+      clock: new FakeClock(start),
+    });
     await dispatcher.flush();
     expect(sender.calls).toHaveLength(1);
     expect(sender.calls[0]?.text).toMatch(/^5 tugas baru:\n\n【1】 Tugas baru — kasus 13-AAAAA/);
     expect(sender.calls[0]?.text).toContain("ketik /tugas untuk menyelesaikannya sekaligus");
-    expect(sender.calls[0]?.labels).toEqual(["13-AAAAA · Selesai", "13-AAAAA · Selesai + catatan", "13-CCCCC · Selesai", "13-CCCCC · Selesai + catatan", "13-DDDDD · Selesai", "13-DDDDD · Selesai + catatan", "13-EEEEE · Selesai", "13-EEEEE · Selesai + catatan", "13-FFFFF · Selesai", "13-FFFFF · Selesai + catatan"]);
+    expect(sender.calls[0]?.labels).toEqual([
+      "13-AAAAA · Selesai",
+      "13-AAAAA · Selesai + catatan",
+      "13-CCCCC · Selesai",
+      "13-CCCCC · Selesai + catatan",
+      "13-DDDDD · Selesai",
+      "13-DDDDD · Selesai + catatan",
+      "13-EEEEE · Selesai",
+      "13-EEEEE · Selesai + catatan",
+      "13-FFFFF · Selesai",
+      "13-FFFFF · Selesai + catatan",
+    ]);
     const rows = await t.db.prisma.outboxMessage.findMany({ orderBy: { id: "asc" } });
     expect(rows.filter((r) => r.status === "sent")).toHaveLength(1);
     expect(rows.filter((r) => r.status === "merged")).toHaveLength(5); // the lead's own message kept as a member, and four more
@@ -79,9 +99,15 @@ describe("combined messages", () => {
     const store = createEngineStore(t.db);
     // The first prompt is decided (by someone else) before anything went out: its edit waits behind.
     const prompts = await store.transaction((tx) => tx.actionMessagesOfTask("task-1"));
-    await queue([{ channel: "telegram", chatId: "500", text: `${prompts[0]?.text}\n\n✔ Diselesaikan oleh Maria`, editOfId: prompts[0]?.id ?? 0 }]);
+    await queue([
+      { channel: "telegram", chatId: "500", text: `${prompts[0]?.text}\n\n✔ Diselesaikan oleh Maria`, editOfId: prompts[0]?.id ?? 0 },
+    ]);
     const sender = recorder();
-    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: new FakeClock(start) });
+    const dispatcher = createOutboxDispatcher({
+      outbox: createOutboxStore(t.db),
+      senders: { telegram: sender },
+      clock: new FakeClock(start),
+    });
     await dispatcher.flush();
     expect(sender.calls).toHaveLength(1);
     expect(sender.calls[0]?.text).toContain("✔ Diselesaikan oleh Maria");
@@ -89,7 +115,9 @@ describe("combined messages", () => {
     // The second is decided after sending: the combined message is edited, the first's outcome kept.
     const open = await store.transaction((tx) => tx.actionMessagesOfTask("task-2"));
     expect(open).toHaveLength(1);
-    await queue([{ channel: "telegram", chatId: "500", text: `${open[0]?.text}\n\n✔ Diselesaikan oleh Fransiska`, editOfId: open[0]?.id ?? 0 }]);
+    await queue([
+      { channel: "telegram", chatId: "500", text: `${open[0]?.text}\n\n✔ Diselesaikan oleh Fransiska`, editOfId: open[0]?.id ?? 0 },
+    ]);
     await dispatcher.flush();
     expect(sender.calls[1]).toMatchObject({ kind: "edit", edit: "101", labels: [] });
     expect(sender.calls[1]?.text).toContain("✔ Diselesaikan oleh Maria");
@@ -102,27 +130,49 @@ describe("combined messages", () => {
     await queue(["13-AAAAA", "13-CCCCC", "13-DDDDD"].map((c, i) => task(c, i)));
     await queue([{ ...task("13-EEEEE", 9), chatId: "600" }]);
     const sender = recorder();
-    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: new FakeClock(start) });
+    const dispatcher = createOutboxDispatcher({
+      outbox: createOutboxStore(t.db),
+      senders: { telegram: sender },
+      clock: new FakeClock(start),
+    });
     await dispatcher.flush();
     expect(sender.calls.map((c) => c.kind)).toEqual(["text", "text"]);
     const store = createEngineStore(t.db);
     // Three tasks of the combined message are decided one after another before its edits go out…
     for (const n of [0, 1, 2]) {
       const [open] = await store.transaction((tx) => tx.actionMessagesOfTask(`task-${n}`));
-      await queue([{ channel: "telegram", chatId: "500", text: `${open?.text}
+      await queue([
+        {
+          channel: "telegram",
+          chatId: "500",
+          text: `${open?.text}
 
-✔ Selesai ${n}`, editOfId: open?.id ?? 0 }]);
+✔ Selesai ${n}`,
+          editOfId: open?.id ?? 0,
+        },
+      ]);
     }
     // …and the lone prompt in another chat is taken, then decided.
     const [lone] = await store.transaction((tx) => tx.actionMessagesOfTask("task-9"));
     await queue([
-      { channel: "telegram", chatId: "600", text: `${lone?.text}
+      {
+        channel: "telegram",
+        chatId: "600",
+        text: `${lone?.text}
 
-✔ Diambil`, editOfId: lone?.id ?? 0, actions: [{ label: "Selesai", token: "x9xxxxxx" }] },
-      { channel: "telegram", chatId: "600", text: `${lone?.text}
+✔ Diambil`,
+        editOfId: lone?.id ?? 0,
+        actions: [{ label: "Selesai", token: "x9xxxxxx" }],
+      },
+      {
+        channel: "telegram",
+        chatId: "600",
+        text: `${lone?.text}
 
 ✔ Diambil
-✔ Selesai`, editOfId: lone?.id ?? 0 },
+✔ Selesai`,
+        editOfId: lone?.id ?? 0,
+      },
     ]);
     await dispatcher.flush();
     const edits = sender.calls.filter((c) => c.kind === "edit");
@@ -144,7 +194,15 @@ describe("combined messages", () => {
     await dispatcher.flush();
     const [prompt] = await createEngineStore(t.db).transaction((tx) => tx.actionMessagesOfTask("task-1"));
     // Hundreds of edits of the one message queue up (more than a claim looks at by age), then a new task.
-    await queue(Array.from({ length: 450 }, (_, i) => ({ channel: "telegram" as const, chatId: "500", text: `${prompt?.text}\n\nedit ${i}`, editOfId: prompt?.id ?? 0, ...(i < 449 ? { actions: [{ label: "Selesai", token: `t${i}xxxxxx` }] } : {}) })));
+    await queue(
+      Array.from({ length: 450 }, (_, i) => ({
+        channel: "telegram" as const,
+        chatId: "500",
+        text: `${prompt?.text}\n\nedit ${i}`,
+        editOfId: prompt?.id ?? 0,
+        ...(i < 449 ? { actions: [{ label: "Selesai", token: `t${i}xxxxxx` }] } : {}),
+      })),
+    );
     await queue([task("13-CCCCC", 2)]);
     const claimed = await outbox.claim(start, 100, ["telegram"], "test", new Date(start.getTime() + 60_000));
     expect(claimed.map((r) => r.text.slice(0, 27))).toEqual(["Tugas baru — kasus 13-CCCCC"]);
@@ -152,9 +210,18 @@ describe("combined messages", () => {
 
   it("does not combine a message with files, and keeps the chat's order", async () => {
     t = await openTempDb();
-    await queue([task("13-AAAAA", 1), { channel: "telegram", chatId: "500", text: "Berkas kasus", fileIds: ["f1"] }, task("13-CCCCC", 2), task("13-DDDDD", 3)]);
+    await queue([
+      task("13-AAAAA", 1),
+      { channel: "telegram", chatId: "500", text: "Berkas kasus", fileIds: ["f1"] },
+      task("13-CCCCC", 2),
+      task("13-DDDDD", 3),
+    ]);
     const sender = recorder();
-    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock: new FakeClock(start) });
+    const dispatcher = createOutboxDispatcher({
+      outbox: createOutboxStore(t.db),
+      senders: { telegram: sender },
+      clock: new FakeClock(start),
+    });
     await dispatcher.flush();
     expect(sender.calls.map((c) => c.kind)).toEqual(["text", "text", "file", "text"]);
     expect(sender.calls[0]?.text).toMatch(/^Tugas baru — kasus 13-AAAAA/);
@@ -166,6 +233,9 @@ describe("combined messages", () => {
       { id: 1, text: "Kasus 13-AAAAA dibuka: SOP 13." },
       { id: 2, text: "Tugas baru — kasus 13-AAAAA", actions: [{ label: "Selesai", token: "t1" }] },
     ]);
-    expect(combined).toEqual({ text: "Kasus 13-AAAAA dibuka: SOP 13.\n\n———\n\nTugas baru — kasus 13-AAAAA", actions: [{ label: "Selesai", token: "t1" }] });
+    expect(combined).toEqual({
+      text: "Kasus 13-AAAAA dibuka: SOP 13.\n\n———\n\nTugas baru — kasus 13-AAAAA",
+      actions: [{ label: "Selesai", token: "t1" }],
+    });
   });
 });

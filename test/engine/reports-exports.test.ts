@@ -81,7 +81,18 @@ describe("exports", () => {
     await workbook.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(["Kasus", "Langkah", "Jejak audit"]);
     const cases = workbook.getWorksheet("Kasus");
-    expect(cases?.getRow(1).values).toEqual([undefined, "kode", "sop", "judul_sop", "perihal", "status", "dibuka", "ditutup", "dibuka_oleh", "versi_sop"]);
+    expect(cases?.getRow(1).values).toEqual([
+      undefined,
+      "kode",
+      "sop",
+      "judul_sop",
+      "perihal",
+      "status",
+      "dibuka",
+      "ditutup",
+      "dibuka_oleh",
+      "versi_sop",
+    ]);
     const dbCases = await h.app.db.prisma.case.findMany({ orderBy: { createdAt: "asc" } });
     expect((cases?.rowCount ?? 0) - 1).toBe(dbCases.length);
     expect(cases?.getRow(2).getCell(1).value).toBe(dbCases[0]?.code);
@@ -96,14 +107,25 @@ describe("exports", () => {
     await seedHistory(h);
     await h.close();
     const out = path.join(h.dir, "ekspor");
-    const run = spawnSync(process.execPath, [compiled("src/cli/export.ts"), "--office", "ntt-provinsi", "--period", "2026-03", "--format", "csv", "--out", out], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", DATABASE_URL: h.databaseUrl, DEMO_DATA: "false" },
-      encoding: "utf8",
-    });
+    const run = spawnSync(
+      process.execPath,
+      [compiled("src/cli/export.ts"), "--office", "ntt-provinsi", "--period", "2026-03", "--format", "csv", "--out", out],
+      {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? "", DATABASE_URL: h.databaseUrl, DEMO_DATA: "false" },
+        encoding: "utf8",
+      },
+    );
     expect(run.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["ekspor-ntt-provinsi-2026-02-28-audit.csv", "ekspor-ntt-provinsi-2026-02-28-kasus.csv", "ekspor-ntt-provinsi-2026-02-28-langkah.csv"]);
-    const read = (name: string) => parse(readFileSync(path.join(out, `ekspor-ntt-provinsi-2026-02-28-${name}.csv`), "utf8").replace(/^\uFEFF/, ""), { columns: true }) as Record<string, string>[];
+    expect(readdirSync(out).sort()).toEqual([
+      "ekspor-ntt-provinsi-2026-02-28-audit.csv",
+      "ekspor-ntt-provinsi-2026-02-28-kasus.csv",
+      "ekspor-ntt-provinsi-2026-02-28-langkah.csv",
+    ]);
+    const read = (name: string) =>
+      parse(readFileSync(path.join(out, `ekspor-ntt-provinsi-2026-02-28-${name}.csv`), "utf8").replace(/^\uFEFF/, ""), {
+        columns: true,
+      }) as Record<string, string>[];
     const cases = read("kasus");
     expect(cases.map((c) => c["kode"])).toHaveLength(3);
     expect(cases[0]).toMatchObject({ sop: "13", judul_sop: "Penanganan Surat Keluar", perihal: "Surat nomor 1", status: "completed" });

@@ -74,7 +74,9 @@ describe("npm run staff:import", () => {
     const again = cli(["src/cli/staff-import.ts", csv, "--office", "ntt-provinsi"], db);
     expect(again.stdout).toContain("Selesai: 0 pegawai baru, 1 diperbarui");
     const d = await sqlClient(db);
-    expect(await d.all(`SELECT grade, "lastPromotion" FROM "Employee" WHERE nip = '199005052015031001'`)).toEqual([{ grade: "III/b", lastPromotion: "2025-04-01" }]);
+    expect(await d.all(`SELECT grade, "lastPromotion" FROM "Employee" WHERE nip = '199005052015031001'`)).toEqual([
+      { grade: "III/b", lastPromotion: "2025-04-01" },
+    ]);
     await d.close();
   });
 
@@ -94,7 +96,10 @@ describe("npm run staff:import", () => {
 
 /** Register rows for the run: dates chosen against a fake clock in late 2026. */
 function row(nip: string, name: string, kind: string, lastKgb: string | null, lastPromotion: string | null) {
-  const r = validateStaffRow({ nip, name, positionTitle: name, positionKind: kind, lastKgb: lastKgb ?? "", lastPromotion: lastPromotion ?? "" }, "2026-10-01");
+  const r = validateStaffRow(
+    { nip, name, positionTitle: name, positionKind: kind, lastKgb: lastKgb ?? "", lastPromotion: lastPromotion ?? "" },
+    "2026-10-01",
+  );
   if (!r.ok) throw new Error(r.errors.join("; "));
   return r.row;
 }
@@ -125,7 +130,9 @@ describe("the daily run", () => {
     ]);
     // SOP 18's first step goes to the Sekretaris; the reminder goes to the positions SOP 18 names.
     expect(first).toContain("sopbot → Maria Goreti Bria (Sekretaris):\n  Tugas baru — kasus 18-");
-    expect(first).toMatch(/sopbot → Fransiska Nona Lodo \(Kepala Sub Bagian Kepegawaian dan Umum\):\n  Tenggat kepegawaian — Dinas Koperasi UKM Provinsi NTT:\n(.|\n)*KGB Yohanes Seran \(NIP 199005052015031001\) TMT 1 Januari 2027 — kasus SOP 18 dibuka/);
+    expect(first).toMatch(
+      /sopbot → Fransiska Nona Lodo \(Kepala Sub Bagian Kepegawaian dan Umum\):\n  Tenggat kepegawaian — Dinas Koperasi UKM Provinsi NTT:\n(.|\n)*KGB Yohanes Seran \(NIP 199005052015031001\) TMT 1 Januari 2027 — kasus SOP 18 dibuka/,
+    );
     expect(first).toContain("surat PKGB harus diterima Biro Keuangan paling lambat 1 Desember 2026");
     expect(first).toContain("sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Tenggat kepegawaian");
     // Pension: opened late (12 months before is past) with the 7-month reminder (not the 12 and 9),
@@ -139,7 +146,9 @@ describe("the daily run", () => {
       ["remind-9", "superseded"],
     ]);
     expect(first).toContain("• TERLAMBAT: Pensiun Markus Ndun");
-    expect(first).toContain("Pensiun Markus Ndun (NIP 196903102000031002) TMT 1 April 2027 — berkas usul pensiun harus sampai di BKD paling lambat 1 Oktober 2026");
+    expect(first).toContain(
+      "Pensiun Markus Ndun (NIP 196903102000031002) TMT 1 April 2027 — berkas usul pensiun harus sampai di BKD paling lambat 1 Oktober 2026",
+    );
 
     // Later the same day, and after a restart: nothing new.
     h.clock.set(new Date("2026-10-20T10:00:00+08:00"));
@@ -169,7 +178,14 @@ describe("the daily run", () => {
     h = await startHarness({ now: new Date("2026-10-20T07:30:00+08:00") }); // 06:30 in Batam
     await h.app.db.write(async (tx) => {
       await tx.official.create({ data: { id: "btm-kasubag", officeId: "kota-batam", name: "Rina Batam", isAdmin: false } });
-      await tx.positionHolding.create({ data: { id: "btm-h", officialId: "btm-kasubag", positionId: "kota-batam/kasubag-kepegawaian-umum", startsOn: new Date("2025-01-01") } });
+      await tx.positionHolding.create({
+        data: {
+          id: "btm-h",
+          officialId: "btm-kasubag",
+          positionId: "kota-batam/kasubag-kepegawaian-umum",
+          startsOn: new Date("2025-01-01"),
+        },
+      });
       await tx.chatIdentity.create({ data: { id: "btm-c", channel: "console", externalId: "rina-batam", officialId: "btm-kasubag" } });
     });
     await importStaffRows(h.app.db, "kota-batam", [row("199005052015031001", "Budi Batam", "Pelaksana", "2025-01-01", null)]);
@@ -193,9 +209,14 @@ describe("the daily run", () => {
     writeFileSync(office, `${readFileSync(office, "utf8")}\nstaffDeadlines:\n  notifyEmployees: true\n`);
     h = await startHarness({ now: new Date("2026-10-20T08:00:00+08:00"), flowsDir: flows });
     await h.app.db.write((tx) => tx.official.updateMany({ where: { name: "Yohanes Seran" }, data: { nip: "199005052015031001" } }));
-    await importStaffRows(h.app.db, "ntt-provinsi", [row("199005052015031001", "Yohanes Seran", "Pelaksana", "2025-01-01", null), row("196903102000031002", "Markus Ndun", "Administrator", "2026-03-01", null)]);
+    await importStaffRows(h.app.db, "ntt-provinsi", [
+      row("199005052015031001", "Yohanes Seran", "Pelaksana", "2025-01-01", null),
+      row("196903102000031002", "Markus Ndun", "Administrator", "2026-03-01", null),
+    ]);
     const out = await h.tick();
-    expect(out).toContain("sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Informasi kepegawaian: kenaikan gaji berkala Anda berikutnya TMT 1 Januari 2027.");
+    expect(out).toContain(
+      "sopbot → Yohanes Seran (Pengelola Kepegawaian):\n  Informasi kepegawaian: kenaikan gaji berkala Anda berikutnya TMT 1 Januari 2027.",
+    );
     await h.as("Fransiska");
     const ahead = await h.say("/jatuhtempo 12");
     expect(ahead).toContain("Tenggat kepegawaian 12 bulan ke depan (2):");

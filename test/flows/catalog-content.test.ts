@@ -65,7 +65,9 @@ describe("SOP catalog", () => {
 
   it("marks odd printed times as not usable, with a reason", () => {
     const odd = [...catalog.sops.values()].flatMap(({ value }) =>
-      value.steps.filter((st) => "none" in st.time && /^\d+\s*\.?\s*jam$/i.test(st.time.printed)).map((st) => `${value.number}:${st.id}:${st.time.printed}`),
+      value.steps
+        .filter((st) => "none" in st.time && /^\d+\s*\.?\s*jam$/i.test(st.time.printed))
+        .map((st) => `${value.number}:${st.id}:${st.time.printed}`),
     );
     expect(odd).toEqual(expect.arrayContaining(["28:4:3. Jam"]));
   });

@@ -112,7 +112,11 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     const recentAll = overall.filter((t) => now - t < limits.overallWindowMs);
     // retry_after is in whole seconds, as Telegram answers it.
     if (recentChat.length >= 1 || recentAll.length >= limits.overallMax) {
-      refusals.push({ chatId, at: now, why: recentChat.length >= 1 ? `chat: last ${now - (recentChat.at(-1) ?? 0)} ms ago` : `overall: ${recentAll.length} in window` });
+      refusals.push({
+        chatId,
+        at: now,
+        why: recentChat.length >= 1 ? `chat: last ${now - (recentChat.at(-1) ?? 0)} ms ago` : `overall: ${recentAll.length} in window`,
+      });
       return 1;
     }
     recentChat.push(now);
@@ -132,20 +136,29 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     }
     const match = /^\/bot([^/]+)\/(\w+)/.exec(url);
     if (!match || match[1] !== options.token) {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error_code: 404, description: "Not Found" }));
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ ok: false, error_code: 404, description: "Not Found" }));
       return;
     }
     const method = match[2] ?? "";
     const raw = await body(req);
     let payload: Record<string, unknown> = {};
-    if ((req.headers["content-type"] ?? "").includes("application/json") && raw.length > 0) payload = JSON.parse(raw.toString()) as Record<string, unknown>;
+    if ((req.headers["content-type"] ?? "").includes("application/json") && raw.length > 0)
+      payload = JSON.parse(raw.toString()) as Record<string, unknown>;
     else if ((req.headers["content-type"] ?? "").includes("multipart/form-data")) {
       const chat = /name="chat_id"\r\n\r\n([^\r]+)/.exec(raw.toString("latin1"));
       payload = { chat_id: chat?.[1], multipart: true, files: multipartFiles(raw, req.headers["content-type"] ?? "") };
     }
     const reply = (status: number, data: unknown) => {
       const result = (data as { result?: { message_id?: number } }).result;
-      calls.push({ method, payload, at: Date.now(), status, ...(typeof result?.message_id === "number" ? { messageId: result.message_id } : {}) });
+      calls.push({
+        method,
+        payload,
+        at: Date.now(),
+        status,
+        ...(typeof result?.message_id === "number" ? { messageId: result.message_id } : {}),
+      });
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(data));
     };
     const ok = (result: unknown) => reply(200, { ok: true, result });
@@ -158,14 +171,25 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     }
     if (fault?.kind === "429") {
       faultsServed.status429 += 1;
-      reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter}`, parameters: { retry_after: fault.retryAfter } });
+      reply(429, {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${fault.retryAfter}`,
+        parameters: { retry_after: fault.retryAfter },
+      });
       return;
     }
     if (fault?.kind === "hang") {
       // A hung request: recorded with status 0 (200 when it took effect); never answered; the
       // connection is dropped after `ms`.
       faultsServed.hang += 1;
-      const call: RecordedCall = { method, payload, at: Date.now(), status: fault.accepted ? 200 : 0, ...(fault.accepted ? { messageId: ++messageId } : {}) };
+      const call: RecordedCall = {
+        method,
+        payload,
+        at: Date.now(),
+        status: fault.accepted ? 200 : 0,
+        ...(fault.accepted ? { messageId: ++messageId } : {}),
+      };
       calls.push(call);
       const entry = {
         timer: setTimeout(() => entry.end(), fault.ms),
@@ -188,13 +212,26 @@ export async function startBotApiServer(options: BotApiServerOptions) {
       const wait = limited(String(payload["chat_id"]), Date.now());
       if (wait !== null) {
         rejected429 += 1;
-        reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${wait}`, parameters: { retry_after: wait } });
+        reply(429, {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${wait}`,
+          parameters: { retry_after: wait },
+        });
         return;
       }
     }
     switch (method) {
       case "getMe":
-        return ok({ id: 42, is_bot: true, first_name: "SOP Bot", username: "sopbot_test_bot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false });
+        return ok({
+          id: 42,
+          is_bot: true,
+          first_name: "SOP Bot",
+          username: "sopbot_test_bot",
+          can_join_groups: false,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        });
       case "deleteWebhook":
         webhook = null;
         return ok(true);
@@ -223,7 +260,12 @@ export async function startBotApiServer(options: BotApiServerOptions) {
       case "sendDocument":
         return ok({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat, document: { file_id: "d", file_unique_id: "d" } });
       case "sendPhoto":
-        return ok({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat, photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }] });
+        return ok({
+          message_id: ++messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat,
+          photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }],
+        });
       case "getFile":
         return ok({ file_id: payload["file_id"], file_unique_id: "u", file_path: `documents/${String(payload["file_id"])}` });
       default:
@@ -260,8 +302,10 @@ export async function startBotApiServer(options: BotApiServerOptions) {
       const methods = plan.methods ?? ["sendMessage"];
       for (let i = 0; i < (plan.after ?? 0); i++) faultQueue.push({ fault: { kind: "pass" }, methods });
       for (let i = 0; i < (plan.status500 ?? 0); i++) faultQueue.push({ fault: { kind: "500" }, methods });
-      for (let i = 0; i < (plan.hang?.count ?? 0); i++) faultQueue.push({ fault: { kind: "hang", ms: plan.hang?.ms ?? 0, accepted: plan.hang?.accepted ?? false }, methods });
-      for (let i = 0; i < (plan.burst429?.count ?? 0); i++) faultQueue.push({ fault: { kind: "429", retryAfter: plan.burst429?.retryAfter ?? 1 }, methods });
+      for (let i = 0; i < (plan.hang?.count ?? 0); i++)
+        faultQueue.push({ fault: { kind: "hang", ms: plan.hang?.ms ?? 0, accepted: plan.hang?.accepted ?? false }, methods });
+      for (let i = 0; i < (plan.burst429?.count ?? 0); i++)
+        faultQueue.push({ fault: { kind: "429", retryAfter: plan.burst429?.retryAfter ?? 1 }, methods });
     },
     /** Queues an update for getUpdates (long polling). */
     push(update: Omit<Update, "update_id">): number {
@@ -276,7 +320,8 @@ export async function startBotApiServer(options: BotApiServerOptions) {
       for (;;) {
         const found = calls.find(predicate);
         if (found) return found;
-        if (Date.now() - start > ms) throw new Error(`no matching Bot API call within ${ms} ms; saw: ${calls.map((c) => c.method).join(", ")}`);
+        if (Date.now() - start > ms)
+          throw new Error(`no matching Bot API call within ${ms} ms; saw: ${calls.map((c) => c.method).join(", ")}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },

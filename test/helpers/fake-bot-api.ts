@@ -45,9 +45,20 @@ export function fakeBotApi() {
       case "sendMessage":
         return { ok: true, result: { message_id: ++messageId, date: 0, chat, text: p["text"] } } as never;
       case "sendDocument":
-        return { ok: true, result: { message_id: ++messageId, date: 0, chat, document: { file_id: "sent", file_unique_id: "sent" } } } as never;
+        return {
+          ok: true,
+          result: { message_id: ++messageId, date: 0, chat, document: { file_id: "sent", file_unique_id: "sent" } },
+        } as never;
       case "getFile":
-        return { ok: true, result: { file_id: p["file_id"], file_unique_id: `u-${String(p["file_id"])}`, file_size: 10, file_path: `documents/${String(p["file_id"])}` } } as never;
+        return {
+          ok: true,
+          result: {
+            file_id: p["file_id"],
+            file_unique_id: `u-${String(p["file_id"])}`,
+            file_size: 10,
+            file_path: `documents/${String(p["file_id"])}`,
+          },
+        } as never;
       case "getMe":
         return { ok: true, result: botInfo } as never;
       default:
@@ -93,14 +104,30 @@ const chat = (id: number, name: string) => ({ id, type: "private" as const, firs
 export function textUpdate(userId: number, text: string, name = "Pengguna"): Update {
   const id = updateId++;
   const command = text.startsWith("/") ? [{ type: "bot_command" as const, offset: 0, length: text.split(" ")[0]?.length ?? 1 }] : undefined;
-  return { update_id: id, message: { message_id: id, date: 0, chat: chat(userId, name), from: user(userId, name), text, ...(command ? { entities: command } : {}) } } as Update;
+  return {
+    update_id: id,
+    message: {
+      message_id: id,
+      date: 0,
+      chat: chat(userId, name),
+      from: user(userId, name),
+      text,
+      ...(command ? { entities: command } : {}),
+    },
+  } as Update;
 }
 
 export function callbackUpdate(userId: number, data: string, messageId: number, name = "Pengguna"): Update {
   const id = updateId++;
   return {
     update_id: id,
-    callback_query: { id: `cq${id}`, from: user(userId, name), chat_instance: "ci", data, message: { message_id: messageId, date: 0, chat: chat(userId, name), text: "" } },
+    callback_query: {
+      id: `cq${id}`,
+      from: user(userId, name),
+      chat_instance: "ci",
+      data,
+      message: { message_id: messageId, date: 0, chat: chat(userId, name), text: "" },
+    },
   } as Update;
 }
 
@@ -108,7 +135,16 @@ export function photoUpdate(userId: number, fileId: string, size: number): Updat
   const id = updateId++;
   return {
     update_id: id,
-    message: { message_id: id, date: 0, chat: chat(userId, "x"), from: user(userId, "x"), photo: [{ file_id: `${fileId}-small`, file_unique_id: "s", width: 90, height: 90, file_size: 100 }, { file_id: fileId, file_unique_id: fileId, width: 800, height: 800, file_size: size }] },
+    message: {
+      message_id: id,
+      date: 0,
+      chat: chat(userId, "x"),
+      from: user(userId, "x"),
+      photo: [
+        { file_id: `${fileId}-small`, file_unique_id: "s", width: 90, height: 90, file_size: 100 },
+        { file_id: fileId, file_unique_id: fileId, width: 800, height: 800, file_size: size },
+      ],
+    },
   } as Update;
 }
 
@@ -116,6 +152,12 @@ export function documentUpdate(userId: number, fileId: string, fileName: string,
   const id = updateId++;
   return {
     update_id: id,
-    message: { message_id: id, date: 0, chat: chat(userId, "x"), from: user(userId, "x"), document: { file_id: fileId, file_unique_id: fileId, file_name: fileName, file_size: size } },
+    message: {
+      message_id: id,
+      date: 0,
+      chat: chat(userId, "x"),
+      from: user(userId, "x"),
+      document: { file_id: fileId, file_unique_id: fileId, file_name: fileName, file_size: size },
+    },
   } as Update;
 }

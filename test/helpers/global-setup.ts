@@ -9,7 +9,10 @@ import { serverUrl, templateName } from "./test-database.ts";
 
 export default async function setup(): Promise<void> {
   const root = path.resolve(import.meta.dirname, "../..");
-  const build = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs"), "--if-stale", "--quiet"], { cwd: root, stdio: "inherit" });
+  const build = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs"), "--if-stale", "--quiet"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (build.status !== 0) throw new Error("npm run build failed: the process tests need dist/");
   if (!serverUrl) return;
   const client = new pg.Client({ connectionString: serverUrl });

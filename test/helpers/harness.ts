@@ -49,7 +49,16 @@ export interface Harness {
 /** WITA local time "2026-03-16 08:00" → Date. */
 export const wita = (local: string) => new Date(`${local.replace(" ", "T")}:00+08:00`);
 
-export async function startHarness(options: { now: Date; dir?: string; clock?: FakeClock; flowsDir?: string; secondsPerMessage?: number; demoStaff?: boolean; databaseUrl?: string; captureLogs?: boolean }): Promise<Harness> {
+export async function startHarness(options: {
+  now: Date;
+  dir?: string;
+  clock?: FakeClock;
+  flowsDir?: string;
+  secondsPerMessage?: number;
+  demoStaff?: boolean;
+  databaseUrl?: string;
+  captureLogs?: boolean;
+}): Promise<Harness> {
   const dir = options.dir ?? tempDir();
   const databaseUrl = options.databaseUrl ?? (await newDatabaseUrl(dir));
   const clock = options.clock ?? new FakeClock(options.now);
@@ -67,8 +76,18 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
       done();
     },
   });
-  const config = loadConfig({ DATABASE_URL: databaseUrl, FLOWS_DIR: options.flowsDir ?? path.join(repoRoot, "flows"), LOG_LEVEL: "silent", DEMO_STAFF: options.demoStaff ? "true" : "false" });
-  const app = await createApp({ config, logger: options.captureLogs ? createLogger("error", logSink) : createLogger("silent"), clock, console: { input: new PassThrough(), output, interactive: false } });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    FLOWS_DIR: options.flowsDir ?? path.join(repoRoot, "flows"),
+    LOG_LEVEL: "silent",
+    DEMO_STAFF: options.demoStaff ? "true" : "false",
+  });
+  const app = await createApp({
+    config,
+    logger: options.captureLogs ? createLogger("error", logSink) : createLogger("silent"),
+    clock,
+    console: { input: new PassThrough(), output, interactive: false },
+  });
   const consoleChannel = app.consoleChannel;
   if (!consoleChannel) throw new Error("console channel missing");
   const capture = async (fn: () => Promise<void>) => {
@@ -94,7 +113,16 @@ export async function startHarness(options: { now: Date; dir?: string; clock?: F
     close: () => app.close(),
     restart: async () => {
       await app.close();
-      return startHarness({ now: clock.now(), dir, clock, databaseUrl, ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}), ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}), ...(options.demoStaff ? { demoStaff: true } : {}), ...(options.captureLogs ? { captureLogs: true } : {}) });
+      return startHarness({
+        now: clock.now(),
+        dir,
+        clock,
+        databaseUrl,
+        ...(options.flowsDir ? { flowsDir: options.flowsDir } : {}),
+        ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}),
+        ...(options.demoStaff ? { demoStaff: true } : {}),
+        ...(options.captureLogs ? { captureLogs: true } : {}),
+      });
     },
     cleanup: async () => {
       await app.close().catch(() => undefined);

@@ -69,11 +69,19 @@ export const freePort = () =>
 
 /** Runs an admin command (`src/cli/<file>`) as `npm run` does, with `env` (and PATH) only. */
 export function runAdminCli(file: string, args: string[], env: Record<string, string>): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [compiled(`src/cli/${file}`), ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
+  return spawnSync(process.execPath, [compiled(`src/cli/${file}`), ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+  });
 }
 
 /** Issues an enrolment code with the admin CLI (`npm run officials -- code`); code is "" when refused. */
-export function issueCode(env: Record<string, string>, name: string, office = "ntt-provinsi"): { code: string; run: SpawnSyncReturns<string> } {
+export function issueCode(
+  env: Record<string, string>,
+  name: string,
+  office = "ntt-provinsi",
+): { code: string; run: SpawnSyncReturns<string> } {
   const run = runAdminCli("officials.ts", ["code", "--office", office, "--name", name], env);
   return { code: /: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(run.stdout)?.[1] ?? "", run };
 }

@@ -48,9 +48,19 @@ const nowSeconds = (clock: FakeClock) => Math.floor(clock.now().getTime() / 1000
 /** A text message from `jid` (optionally quoting `quotedId`), as Baileys delivers it. Hand-made. */
 export function textEvent(clock: FakeClock, jid: string, text: string, options: { quotedId?: string; pushName?: string } = {}): WAMessage {
   const message = options.quotedId
-    ? { extendedTextMessage: { text, contextInfo: { stanzaId: options.quotedId, participant: "6281100000000@s.whatsapp.net", quotedMessage: { conversation: "…" } } } }
+    ? {
+        extendedTextMessage: {
+          text,
+          contextInfo: { stanzaId: options.quotedId, participant: "6281100000000@s.whatsapp.net", quotedMessage: { conversation: "…" } },
+        },
+      }
     : { conversation: text };
-  return proto.WebMessageInfo.fromObject({ key: { remoteJid: jid, fromMe: false, id: messageId() }, messageTimestamp: nowSeconds(clock), pushName: options.pushName ?? "Pemohon", message }) as WAMessage;
+  return proto.WebMessageInfo.fromObject({
+    key: { remoteJid: jid, fromMe: false, id: messageId() },
+    messageTimestamp: nowSeconds(clock),
+    pushName: options.pushName ?? "Pemohon",
+    message,
+  }) as WAMessage;
 }
 
 /** A document or image message from `jid`, with made-up media keys (the download hook serves the bytes). */
@@ -64,8 +74,15 @@ export function mediaEvent(clock: FakeClock, jid: string, file: { name: string; 
     mediaKey: randomBytes(32),
     mediaKeyTimestamp: nowSeconds(clock),
   };
-  const message = file.mime.startsWith("image/") ? { imageMessage: { ...common, width: 1080, height: 1350 } } : { documentMessage: { ...common, fileName: file.name, title: file.name, pageCount: 1 } };
-  return proto.WebMessageInfo.fromObject({ key: { remoteJid: jid, fromMe: false, id: messageId() }, messageTimestamp: nowSeconds(clock), pushName: "Pemohon", message }) as WAMessage;
+  const message = file.mime.startsWith("image/")
+    ? { imageMessage: { ...common, width: 1080, height: 1350 } }
+    : { documentMessage: { ...common, fileName: file.name, title: file.name, pageCount: 1 } };
+  return proto.WebMessageInfo.fromObject({
+    key: { remoteJid: jid, fromMe: false, id: messageId() },
+    messageTimestamp: nowSeconds(clock),
+    pushName: "Pemohon",
+    message,
+  }) as WAMessage;
 }
 
 export interface WaHarness {

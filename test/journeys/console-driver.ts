@@ -43,12 +43,18 @@ export function consoleDriver(applicantName: string): JourneyDriver {
         await deliver(message);
       };
       for (const who of ["admin", "koordinator"] as const) {
-        const official = await h.app.db.prisma.official.findFirstOrThrow({ where: { name: officialNames[who] }, include: { identities: true } });
+        const official = await h.app.db.prisma.official.findFirstOrThrow({
+          where: { name: officialNames[who] },
+          include: { identities: true },
+        });
         const identity = official.identities.find((i) => i.channel === "console");
         if (!identity) throw new Error(`${officialNames[who]} has no console identity`);
         chatOf[who] = `console:${identity.externalId}`;
       }
-      chatOf.applicant = `console:baru-${applicantName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
+      chatOf.applicant = `console:baru-${applicantName
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "")}`;
     },
     async say(who, text) {
       await as(who);

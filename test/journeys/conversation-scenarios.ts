@@ -19,7 +19,11 @@ export interface Sent {
 function answerFor(field: FormField): string | OutgoingFile[] {
   switch (field.type) {
     case "text":
-      return field.id === "nama" ? "Budi Santoso" : field.id.startsWith("nama_koperasi") ? "KSP Maju Bersama" : `Contoh ${field.label}`.slice(0, field.maxLength ?? 200).padEnd(field.minLength ?? 3, ".");
+      return field.id === "nama"
+        ? "Budi Santoso"
+        : field.id.startsWith("nama_koperasi")
+          ? "KSP Maju Bersama"
+          : `Contoh ${field.label}`.slice(0, field.maxLength ?? 200).padEnd(field.minLength ?? 3, ".");
     case "nik":
       return "5371012308900001";
     case "phone":
@@ -35,7 +39,12 @@ function answerFor(field: FormField): string | OutgoingFile[] {
       return "1";
     case "file": {
       const accept = field.accept ?? ["pdf", "jpg", "png"];
-      const one = () => (accept.includes("pdf") ? demoFile("persyaratan.pdf", `${field.id}.pdf`) : accept.includes("jpg") ? demoFile("ktp.jpg", `${field.id}.jpg`) : demoFile("pas-foto.png", `${field.id}.png`));
+      const one = () =>
+        accept.includes("pdf")
+          ? demoFile("persyaratan.pdf", `${field.id}.pdf`)
+          : accept.includes("jpg")
+            ? demoFile("ktp.jpg", `${field.id}.jpg`)
+            : demoFile("pas-foto.png", `${field.id}.png`);
       return (field.max ?? 1) > 1 ? [one(), one()] : [one()];
     }
   }
@@ -82,7 +91,9 @@ export async function legalitasJourney(d: JourneyDriver): Promise<{ code: string
   expect(last(d, "koordinator")).toContain("Alasan ini terlalu singkat");
   const internal = "Surat tugas dari koperasi belum ditandatangani ketua";
   await d.say("koordinator", internal);
-  expect(textSince(d, "admin", admin0)).toContain(`Dikembalikan oleh Elisabeth Manafe (Koordinator Klinik Layanan Koperasi). Alasan: ${internal}`);
+  expect(textSince(d, "admin", admin0)).toContain(
+    `Dikembalikan oleh Elisabeth Manafe (Koordinator Klinik Layanan Koperasi). Alasan: ${internal}`,
+  );
 
   // The admin asks the applicant; the applicant answers with two files and a text, then KIRIM.
   await d.choose("admin", "Minta kelengkapan ke pemohon");
@@ -134,7 +145,8 @@ export async function diklatJourney(d: JourneyDriver): Promise<{ code: string; s
   await d.choose("admin", "Selesai");
   await d.choose("koordinator", "Setujui");
   await d.choose("admin", "Selesai + pesan ke pemohon");
-  const schedule = "Jadwal Diklat Perkoperasian: 14–16 April 2026 pukul 08.00 WITA di Aula Dinas Koperasi UKM NTT; moderator Yakobus Dethan.";
+  const schedule =
+    "Jadwal Diklat Perkoperasian: 14–16 April 2026 pukul 08.00 WITA di Aula Dinas Koperasi UKM NTT; moderator Yakobus Dethan.";
   await d.say("admin", schedule);
   expect(textSince(d, "applicant")).toContain(schedule);
   expect(last(d, "applicant")).toContain("Periksa jadwal diklat yang dikirim petugas melalui chat ini");
@@ -157,7 +169,10 @@ export async function checkConversation(d: JourneyDriver, code: string, sent: Se
       kase?.id,
     );
     // No internal reason or note reaches the applicant's chat.
-    const applicantText = d.inbox("applicant").map((m) => m.text).join("\n");
+    const applicantText = d
+      .inbox("applicant")
+      .map((m) => m.text)
+      .join("\n");
     for (const e of entries.filter((x) => x.audience === "internal")) expect(applicantText).not.toContain(e.text ?? "");
     // Every applicant message after submission is in the case history and reached an official's chat.
     const officials = [...d.inbox("admin"), ...d.inbox("koordinator")];

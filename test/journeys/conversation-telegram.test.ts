@@ -9,10 +9,14 @@ beforeAll(() => d.start(), 60_000);
 afterAll(() => d.stop(), 30_000);
 
 describe("the case conversation on Telegram", () => {
-  it("SOP 30: internal return, request answered with two files and a text, a question, a message to the applicant, to the end", { timeout: 120_000 }, async () => {
-    const { code, sent } = await legalitasJourney(d);
-    await checkConversation(d, code, sent);
-  });
+  it(
+    "SOP 30: internal return, request answered with two files and a text, a question, a message to the applicant, to the end",
+    { timeout: 120_000 },
+    async () => {
+      const { code, sent } = await legalitasJourney(d);
+      await checkConversation(d, code, sent);
+    },
+  );
 
   it("SOP 29: the schedule reaches the applicant, who confirms; the case completes", { timeout: 60_000 }, async () => {
     const { code, sent } = await diklatJourney(d);

@@ -60,7 +60,10 @@ let copies = 0;
  * A demo file made distinct (a tag appended after the end of the PDF or image, which readers
  * ignore), so that every upload of the journey is a different file and a repeat shows as one.
  */
-export function demoFile(base: "ijazah.pdf" | "persyaratan.pdf" | "sk-pangkat.pdf" | "ktp.jpg" | "pas-foto.png", name?: string): OutgoingFile {
+export function demoFile(
+  base: "ijazah.pdf" | "persyaratan.pdf" | "sk-pangkat.pdf" | "ktp.jpg" | "pas-foto.png",
+  name?: string,
+): OutgoingFile {
   const bytes = readFileSync(path.join(repoRoot, "scripts/demo-files", base));
   const tag = Buffer.from(`\n%journey-copy-${++copies}-${process.pid}\n`);
   const mime = base.endsWith(".pdf") ? "application/pdf" : base.endsWith(".png") ? "image/png" : "image/jpeg";

@@ -58,7 +58,9 @@ export function telegramDriver(): TelegramJourneyDriver {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const ids = expected.map((id) => `'${id}'`).join(",");
-      const [handled] = await db.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "InboundReceipt" WHERE channel = 'telegram' AND "messageId" IN (${ids || "''"})`);
+      const [handled] = await db.all<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM "InboundReceipt" WHERE channel = 'telegram' AND "messageId" IN (${ids || "''"})`,
+      );
       const [pending] = await db.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status = 'pending'`);
       if (Number(handled?.n) === expected.length && Number(pending?.n) === 0) {
         // The rows are marked sent after the Bot API answered: what they caused has arrived.
@@ -78,10 +80,17 @@ export function telegramDriver(): TelegramJourneyDriver {
       if (c.method === "editMessageText") edited.set(Number(c.payload["message_id"]), c.payload["reply_markup"] as Keyboard);
       if (c.method === "sendMessage") {
         const keyboard = c.payload["reply_markup"] as Keyboard;
-        list.push({ messageId: c.messageId ?? 0, text: String(c.payload["text"]), keyboard, choices: keyboard?.inline_keyboard.flat().map((b) => b.text) ?? [], files: [] });
+        list.push({
+          messageId: c.messageId ?? 0,
+          text: String(c.payload["text"]),
+          keyboard,
+          choices: keyboard?.inline_keyboard.flat().map((b) => b.text) ?? [],
+          files: [],
+        });
       }
       if (c.method === "sendDocument" || c.method === "sendPhoto") {
-        for (const f of (c.payload["files"] as { name: string; sha: string }[] | undefined) ?? []) list.at(-1)?.files.push({ name: f.name, key: f.sha });
+        for (const f of (c.payload["files"] as { name: string; sha: string }[] | undefined) ?? [])
+          list.at(-1)?.files.push({ name: f.name, key: f.sha });
       }
     }
     // A message whose buttons were removed by an edit no longer offers them.
@@ -123,7 +132,10 @@ export function telegramDriver(): TelegramJourneyDriver {
       api = await startBotApiServer({ token, rateLimits: scaledLimits, files });
       databaseUrl = await newDatabaseUrl(dir);
       // The office's database as the first start leaves it (demo officials), and the admin's codes.
-      const seeded = await createApp({ config: loadConfig({ DATABASE_URL: databaseUrl, FLOWS_DIR: path.join(repoRoot, "flows"), CONSOLE: "off" }), logger: createLogger("silent") });
+      const seeded = await createApp({
+        config: loadConfig({ DATABASE_URL: databaseUrl, FLOWS_DIR: path.join(repoRoot, "flows"), CONSOLE: "off" }),
+        logger: createLogger("silent"),
+      });
       const codes: Partial<Record<Person, string>> = {};
       const store = createEngineStore(seeded.db);
       for (const who of ["admin", "koordinator"] as const) {
@@ -161,7 +173,15 @@ export function telegramDriver(): TelegramJourneyDriver {
       // A phone sends a picture as a photo and a PDF as a document.
       const content = file.mime.startsWith("image/")
         ? { photo: [{ file_id: fileId, file_unique_id: `u${fileId}`, width: 1080, height: 1350, file_size: file.bytes.length }] }
-        : { document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: file.name, mime_type: file.mime, file_size: file.bytes.length } };
+        : {
+            document: {
+              file_id: fileId,
+              file_unique_id: `u${fileId}`,
+              file_name: file.name,
+              mime_type: file.mime,
+              file_size: file.bytes.length,
+            },
+          };
       push({ message: { message_id: id, date: Math.floor(Date.now() / 1000), chat, from, ...content } }, `${users[who]}:${id}`);
       await settle();
     },
@@ -172,7 +192,15 @@ export function telegramDriver(): TelegramJourneyDriver {
       const callback = `q${++nextCallback}`;
       const chat = { id: users[who], type: "private" as const, first_name: who };
       push(
-        { callback_query: { id: callback, from: { id: users[who], is_bot: false, first_name: who }, chat_instance: "ci", data: button.callback_data, message: { message_id: offering.messageId, date: 0, chat, text: offering.text } } },
+        {
+          callback_query: {
+            id: callback,
+            from: { id: users[who], is_bot: false, first_name: who },
+            chat_instance: "ci",
+            data: button.callback_data,
+            message: { message_id: offering.messageId, date: 0, chat, text: offering.text },
+          },
+        },
         `cb:${callback}`,
       );
       await settle();

@@ -32,7 +32,11 @@ export function whatsappDriver(): JourneyDriver {
         continue;
       }
       const text = String(s.content["text"] ?? "");
-      const choices = /\n\nBalas (.+?)(?: — kasus [^.]+)?\.\n\(Bisa juga/.exec(text)?.[1]?.split(", ").map((c) => c.replace(/^\d+ untuk /, "")) ?? [];
+      const choices =
+        /\n\nBalas (.+?)(?: — kasus [^.]+)?\.\n\(Bisa juga/
+          .exec(text)?.[1]
+          ?.split(", ")
+          .map((c) => c.replace(/^\d+ untuk /, "")) ?? [];
       list.push({ id: s.id, text, choices, files: [] });
     }
     return list;

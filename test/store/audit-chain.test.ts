@@ -61,7 +61,10 @@ describe("npm run audit:verify (a chain per case, sealed each tick)", () => {
     const { file, caseId, verify } = await caseWithHistory();
     await tamper(file, `DELETE FROM "AuditEvent" WHERE ${ofCase(caseId)} AND seq = 2`);
     expect(verify().stderr).toMatch(/is number 3, expected 2 \(an event was removed, inserted or reordered\)/);
-    await tamper(file, `DELETE FROM "AuditEvent" WHERE ${ofCase(caseId)} AND seq = (SELECT MAX(seq) FROM "AuditEvent" WHERE ${ofCase(caseId)})`);
+    await tamper(
+      file,
+      `DELETE FROM "AuditEvent" WHERE ${ofCase(caseId)} AND seq = (SELECT MAX(seq) FROM "AuditEvent" WHERE ${ofCase(caseId)})`,
+    );
     expect(verify().stderr).toMatch(/events were removed from the end/);
   });
 

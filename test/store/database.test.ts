@@ -91,7 +91,9 @@ describe("write gate", () => {
     const { openTempDb } = await import("../helpers/temp-db.ts");
     const local = await openTempDb();
     try {
-      await expect(local.db.write(async () => local.db.write((tx) => tx.office.count()))).rejects.toThrow("A write was started inside another write");
+      await expect(local.db.write(async () => local.db.write((tx) => tx.office.count()))).rejects.toThrow(
+        "A write was started inside another write",
+      );
       // The gate still works afterwards.
       expect(await local.db.write((tx) => tx.office.count())).toBe(0);
     } finally {
@@ -99,42 +101,53 @@ describe("write gate", () => {
     }
   });
 
-  it.skipIf(onPostgres)("lets a write aside go right after the running transaction, before the queued ones; the reader sees only what is committed", async () => {
-    const { openTempDb } = await import("../helpers/temp-db.ts");
-    const local = await openTempDb();
-    try {
-      const order: string[] = [];
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let opened!: () => void;
-      const inside = new Promise<void>((resolve) => {
-        opened = resolve;
-      });
-      const running = local.db.write(async (tx) => {
-        await tx.office.create({ data: office("running") });
-        opened();
-        await held;
-        order.push("running");
-      });
-      await inside;
-      const queued = [1, 2, 3].map((n) => local.db.write(async (tx) => {
-        await tx.office.create({ data: office(`queued-${n}`) });
-        order.push(`queued-${n}`);
-      }));
-      const aside = local.db.writeAside(async (tx) => {
-        await tx.office.create({ data: office("aside") });
-        order.push("aside");
-      });
-      // The open transaction's row is not visible to the reader.
-      expect((await local.db.reader.office.findMany()).map((o) => o.id)).toEqual([]);
-      release();
-      await Promise.all([running, aside, ...queued]);
-      expect(order).toEqual(["running", "aside", "queued-1", "queued-2", "queued-3"]);
-      expect((await local.db.reader.office.findMany()).map((o) => o.id).sort()).toEqual(["aside", "queued-1", "queued-2", "queued-3", "running"]);
-    } finally {
-      await local.cleanup();
-    }
-  });
+  it.skipIf(onPostgres)(
+    "lets a write aside go right after the running transaction, before the queued ones; the reader sees only what is committed",
+    async () => {
+      const { openTempDb } = await import("../helpers/temp-db.ts");
+      const local = await openTempDb();
+      try {
+        const order: string[] = [];
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let opened!: () => void;
+        const inside = new Promise<void>((resolve) => {
+          opened = resolve;
+        });
+        const running = local.db.write(async (tx) => {
+          await tx.office.create({ data: office("running") });
+          opened();
+          await held;
+          order.push("running");
+        });
+        await inside;
+        const queued = [1, 2, 3].map((n) =>
+          local.db.write(async (tx) => {
+            await tx.office.create({ data: office(`queued-${n}`) });
+            order.push(`queued-${n}`);
+          }),
+        );
+        const aside = local.db.writeAside(async (tx) => {
+          await tx.office.create({ data: office("aside") });
+          order.push("aside");
+        });
+        // The open transaction's row is not visible to the reader.
+        expect((await local.db.reader.office.findMany()).map((o) => o.id)).toEqual([]);
+        release();
+        await Promise.all([running, aside, ...queued]);
+        expect(order).toEqual(["running", "aside", "queued-1", "queued-2", "queued-3"]);
+        expect((await local.db.reader.office.findMany()).map((o) => o.id).sort()).toEqual([
+          "aside",
+          "queued-1",
+          "queued-2",
+          "queued-3",
+          "running",
+        ]);
+      } finally {
+        await local.cleanup();
+      }
+    },
+  );
 });

@@ -26,7 +26,9 @@ async function twoInstances(): Promise<[Database, Database]> {
 const at = (s: number) => new Date(Date.UTC(2026, 2, 16, 0, 0, s));
 
 async function addRow(db: Database, chatId: string, text: string, nextAttemptAt = at(0)): Promise<number> {
-  const row = await db.write((tx) => tx.outboxMessage.create({ data: { channel: "telegram", chatId, text, nextAttemptAt, createdAt: at(0) } }));
+  const row = await db.write((tx) =>
+    tx.outboxMessage.create({ data: { channel: "telegram", chatId, text, nextAttemptAt, createdAt: at(0) } }),
+  );
   return row.id;
 }
 
@@ -58,7 +60,10 @@ describe("leases", () => {
     const [a, b] = await twoInstances();
     for (let round = 0; round < 10; round += 1) {
       const key = `run:tick:${round}`;
-      const results = await Promise.all([createLeaseStore(a).acquire(key, "A", 60_000, at(0)), createLeaseStore(b).acquire(key, "B", 60_000, at(0))]);
+      const results = await Promise.all([
+        createLeaseStore(a).acquire(key, "A", 60_000, at(0)),
+        createLeaseStore(b).acquire(key, "B", 60_000, at(0)),
+      ]);
       expect(results.filter(Boolean)).toHaveLength(1);
     }
   });
@@ -74,7 +79,9 @@ describe("outbox claims", () => {
     const r3 = await addRow(a, "chat-2", "2a");
     await addRow(a, "chat-3", "3a (retry later)", at(100));
     await addRow(a, "chat-3", "3b");
-    await a.write((tx) => tx.outboxMessage.create({ data: { channel: "whatsapp", chatId: "wa-1", text: "wa", nextAttemptAt: at(0), createdAt: at(0) } }));
+    await a.write((tx) =>
+      tx.outboxMessage.create({ data: { channel: "whatsapp", chatId: "wa-1", text: "wa", nextAttemptAt: at(0), createdAt: at(0) } }),
+    );
 
     const claimedA = await oa.claim(at(10), 100, ["telegram", "console"], "A", at(70));
     expect(claimedA.map((r) => r.id)).toEqual([r1, r3]); // chat-3 waits behind its retry; WhatsApp not asked for
@@ -90,41 +97,46 @@ describe("outbox claims", () => {
     expect((await ob.claim(at(71), 100, ["telegram"], "B", at(131))).map((r) => r.id)).toEqual([r3]);
   });
 
-  it.skipIf(!onPostgres)("never gives one row to two instances claiming at the same time, and keeps each chat in order (SKIP LOCKED)", async () => {
-    const [a, b] = await twoInstances();
-    const chats = 40;
-    const perChat = 10;
-    for (let i = 0; i < perChat; i += 1) {
-      await a.write(async (tx) => {
-        for (let c = 0; c < chats; c += 1) {
-          await tx.outboxMessage.create({ data: { channel: "telegram", chatId: `chat-${c}`, text: `${c}:${i}`, nextAttemptAt: at(0), createdAt: at(0) } });
-        }
-      });
-    }
-    const sent: { holder: string; chatId: string; text: string; seq: number }[] = [];
-    let seq = 0;
-    const dispatcher = async (db: Database, holder: string) => {
-      const store = createOutboxStore(db);
-      for (;;) {
-        const rows = await store.claim(at(10), 7, ["telegram"], holder, at(300));
-        if (rows.length === 0) {
-          if ((await db.prisma.outboxMessage.count({ where: { status: "pending" } })) === 0) return;
-          await new Promise((r) => setTimeout(r, 5));
-          continue;
-        }
-        for (const row of rows) {
-          sent.push({ holder, chatId: row.chatId, text: row.text, seq: seq++ });
-          await store.markSent(row.id, at(11));
-        }
+  it.skipIf(!onPostgres)(
+    "never gives one row to two instances claiming at the same time, and keeps each chat in order (SKIP LOCKED)",
+    async () => {
+      const [a, b] = await twoInstances();
+      const chats = 40;
+      const perChat = 10;
+      for (let i = 0; i < perChat; i += 1) {
+        await a.write(async (tx) => {
+          for (let c = 0; c < chats; c += 1) {
+            await tx.outboxMessage.create({
+              data: { channel: "telegram", chatId: `chat-${c}`, text: `${c}:${i}`, nextAttemptAt: at(0), createdAt: at(0) },
+            });
+          }
+        });
       }
-    };
-    await Promise.all([dispatcher(a, "A"), dispatcher(b, "B"), dispatcher(a, "A2"), dispatcher(b, "B2")]);
-    expect(sent).toHaveLength(chats * perChat);
-    expect(new Set(sent.map((s) => s.text)).size).toBe(chats * perChat);
-    for (let c = 0; c < chats; c += 1) {
-      const order = sent.filter((s) => s.chatId === `chat-${c}`).map((s) => Number(s.text.split(":")[1]));
-      expect(order).toEqual([...Array(perChat).keys()]);
-    }
-    expect(new Set(sent.map((s) => s.holder)).size).toBeGreaterThan(1);
-  });
+      const sent: { holder: string; chatId: string; text: string; seq: number }[] = [];
+      let seq = 0;
+      const dispatcher = async (db: Database, holder: string) => {
+        const store = createOutboxStore(db);
+        for (;;) {
+          const rows = await store.claim(at(10), 7, ["telegram"], holder, at(300));
+          if (rows.length === 0) {
+            if ((await db.prisma.outboxMessage.count({ where: { status: "pending" } })) === 0) return;
+            await new Promise((r) => setTimeout(r, 5));
+            continue;
+          }
+          for (const row of rows) {
+            sent.push({ holder, chatId: row.chatId, text: row.text, seq: seq++ });
+            await store.markSent(row.id, at(11));
+          }
+        }
+      };
+      await Promise.all([dispatcher(a, "A"), dispatcher(b, "B"), dispatcher(a, "A2"), dispatcher(b, "B2")]);
+      expect(sent).toHaveLength(chats * perChat);
+      expect(new Set(sent.map((s) => s.text)).size).toBe(chats * perChat);
+      for (let c = 0; c < chats; c += 1) {
+        const order = sent.filter((s) => s.chatId === `chat-${c}`).map((s) => Number(s.text.split(":")[1]));
+        expect(order).toEqual([...Array(perChat).keys()]);
+      }
+      expect(new Set(sent.map((s) => s.holder)).size).toBeGreaterThan(1);
+    },
+  );
 });

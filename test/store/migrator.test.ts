@@ -43,7 +43,9 @@ describe("migrateSqlite", () => {
     const file = path.join(dir, "b.db");
     await migrateSqlite(file, migrations);
     const db = new Database(file);
-    db.prepare("INSERT INTO Office (id, name, shortName, timeZone, flowHash, updatedAt) VALUES ('x', 'X', 'X', 'Asia/Jakarta', 'h', 0)").run();
+    db.prepare(
+      "INSERT INTO Office (id, name, shortName, timeZone, flowHash, updatedAt) VALUES ('x', 'X', 'X', 'Asia/Jakarta', 'h', 0)",
+    ).run();
     db.close();
     const before = tables(file);
 
@@ -65,7 +67,10 @@ describe("migrateSqlite", () => {
     check.close();
 
     // Once the migration is fixed, it applies.
-    writeFileSync(path.join(migrations, "99990101000000_broken", "migration.sql"), 'CREATE TABLE "Half" ("id" TEXT NOT NULL PRIMARY KEY);\n');
+    writeFileSync(
+      path.join(migrations, "99990101000000_broken", "migration.sql"),
+      'CREATE TABLE "Half" ("id" TEXT NOT NULL PRIMARY KEY);\n',
+    );
     const fixed = await migrateSqlite(file, migrations);
     expect(fixed.applied).toEqual(["99990101000000_broken"]);
   });
@@ -75,7 +80,10 @@ describe("migrateSqlite", () => {
     const migrations = path.join(dir, "migrations");
     cpSync(defaultMigrationsDir, migrations, { recursive: true });
     mkdirSync(path.join(migrations, "99990101000000_extra"));
-    writeFileSync(path.join(migrations, "99990101000000_extra", "migration.sql"), 'CREATE TABLE "Extra" ("id" TEXT NOT NULL PRIMARY KEY);\n');
+    writeFileSync(
+      path.join(migrations, "99990101000000_extra", "migration.sql"),
+      'CREATE TABLE "Extra" ("id" TEXT NOT NULL PRIMARY KEY);\n',
+    );
     const file = path.join(dir, "c.db");
     await migrateSqlite(file, migrations);
     await expect(migrateSqlite(file, defaultMigrationsDir)).rejects.toThrow(/newer version/);
@@ -106,7 +114,12 @@ describe("createMigrationFile", () => {
       "  nip       String?\n  email     String?\n",
     );
     writeFileSync(schemaPath, schema);
-    const created = await createMigrationFile({ schemaPath, migrationsDir: migrations, name: "official_email", now: new Date("2099-01-02T03:04:05Z") });
+    const created = await createMigrationFile({
+      schemaPath,
+      migrationsDir: migrations,
+      name: "official_email",
+      now: new Date("2099-01-02T03:04:05Z"),
+    });
     expect(created?.folder).toMatch(/20990102030405_official_email$/);
     expect(created?.sql).toMatch(/ALTER TABLE "Official" ADD COLUMN "email" TEXT/);
     const file = path.join(dir, "d.db");

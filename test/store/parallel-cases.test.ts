@@ -31,7 +31,9 @@ async function twoInstancesWithCases(): Promise<[EngineStore, EngineStore, Datab
   extra.push(second);
   await t.db.write(async (tx) => {
     for (const id of ["case-a", "case-b"]) {
-      await tx.case.create({ data: { id, code: id, officeId: "x", sopNumber: 18, flowHash: "f", title: id, status: "open", createdAt: at } });
+      await tx.case.create({
+        data: { id, code: id, officeId: "x", sopNumber: 18, flowHash: "f", title: id, status: "open", createdAt: at },
+      });
     }
   });
   return [createEngineStore(t.db), createEngineStore(second), t.db];
@@ -95,7 +97,11 @@ describe.skipIf(!onPostgres)("case transactions across instances (PostgreSQL)", 
     await first.done;
     expect(await second).toBe(1); // the second run saw the first transaction's version
     expect(runs).toBe(2);
-    const events = await db.prisma.auditEvent.findMany({ where: { chain: "case-a" }, orderBy: { seq: "asc" }, select: { seq: true, actorLabel: true } });
+    const events = await db.prisma.auditEvent.findMany({
+      where: { chain: "case-a" },
+      orderBy: { seq: "asc" },
+      select: { seq: true, actorLabel: true },
+    });
     expect(events).toEqual([
       { seq: 1, actorLabel: "A" },
       { seq: 2, actorLabel: "B" },
@@ -112,10 +118,19 @@ describe("two presses on one step at the same time", () => {
     const kase = await h.app.db.prisma.case.findUniqueOrThrow({ where: { code } });
     const task = await h.app.db.prisma.stepTask.findFirstOrThrow({ where: { caseId: kase.id, status: "open" } });
     const token = await h.app.db.prisma.actionToken.findFirstOrThrow({ where: { taskId: task.id, action: "done" } });
-    const identity = await h.app.db.prisma.chatIdentity.findFirstOrThrow({ where: { channel: "console", official: { holdings: { some: { position: { title: { startsWith: "Sekretaris" } } } } } } });
+    const identity = await h.app.db.prisma.chatIdentity.findFirstOrThrow({
+      where: { channel: "console", official: { holdings: { some: { position: { title: { startsWith: "Sekretaris" } } } } } },
+    });
     const before = h.transcript().length;
     const press = (messageId: string) =>
-      h!.app.receive({ channel: "console", chatId: `console:${identity.externalId}`, senderId: identity.externalId, messageId, action: { token: token.token }, receivedAt: h!.clock.now() });
+      h!.app.receive({
+        channel: "console",
+        chatId: `console:${identity.externalId}`,
+        senderId: identity.externalId,
+        messageId,
+        action: { token: token.token },
+        receivedAt: h!.clock.now(),
+      });
     await Promise.all([press("press-1"), press("press-2")]);
     const printed = h.transcript().slice(before);
     expect(printed).toContain(`langkah 1 dari 7 diselesaikan oleh Anda`);

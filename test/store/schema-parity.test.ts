@@ -26,7 +26,9 @@ describe("schema parity", () => {
         .replace(/\n(model StoredFile \{)/, "\nmodel Extra {\n  id Int @id\n}\n\n$1");
       writeFileSync(drifted, text);
       const problems = schemaDrift(sqliteSchema, drifted);
-      expect(problems).toContainEqual(expect.stringMatching(/^model Lease differs: SQLite has "holder String"; PostgreSQL has "holder Int"/));
+      expect(problems).toContainEqual(
+        expect.stringMatching(/^model Lease differs: SQLite has "holder String"; PostgreSQL has "holder Int"/),
+      );
       expect(problems).toContainEqual(expect.stringMatching(/^model Extra is in .* but not in /));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -34,7 +36,13 @@ describe("schema parity", () => {
   });
 
   it("builds the SQLite schema exactly from prisma/migrations", async () => {
-    expect(await pendingSchemaChange({ schemaPath: sqliteSchema, migrationsDir: path.resolve("prisma/migrations"), engine: { provider: "sqlite", file: ":memory:" } })).toBe("");
+    expect(
+      await pendingSchemaChange({
+        schemaPath: sqliteSchema,
+        migrationsDir: path.resolve("prisma/migrations"),
+        engine: { provider: "sqlite", file: ":memory:" },
+      }),
+    ).toBe("");
   });
 
   it("notices a migration that is missing", async () => {
@@ -42,10 +50,19 @@ describe("schema parity", () => {
     try {
       cpSync(path.resolve("prisma/migrations"), dir, { recursive: true });
       // The newest migration is removed: the schema file is then ahead, and the change names its table.
-      const newest = readdirSync(dir).filter((n) => /^\d{14}_/.test(n)).sort().at(-1) ?? "";
-      const table = /(?:CREATE|ALTER) TABLE "(?:new_)?(\w+)"/.exec(readFileSync(path.join(dir, newest, "migration.sql"), "utf8"))?.[1] ?? "?";
+      const newest =
+        readdirSync(dir)
+          .filter((n) => /^\d{14}_/.test(n))
+          .sort()
+          .at(-1) ?? "";
+      const table =
+        /(?:CREATE|ALTER) TABLE "(?:new_)?(\w+)"/.exec(readFileSync(path.join(dir, newest, "migration.sql"), "utf8"))?.[1] ?? "?";
       rmSync(path.join(dir, newest), { recursive: true });
-      const change = await pendingSchemaChange({ schemaPath: sqliteSchema, migrationsDir: dir, engine: { provider: "sqlite", file: ":memory:" } });
+      const change = await pendingSchemaChange({
+        schemaPath: sqliteSchema,
+        migrationsDir: dir,
+        engine: { provider: "sqlite", file: ":memory:" },
+      });
       expect(change).toContain(`"${table}"`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -53,6 +70,12 @@ describe("schema parity", () => {
   });
 
   it.skipIf(!onPostgres)("builds the PostgreSQL schema exactly from prisma/postgres/migrations", async () => {
-    expect(await pendingSchemaChange({ schemaPath: postgresSchema, migrationsDir: path.resolve("prisma/postgres/migrations"), engine: { provider: "postgres", url: serverUrl! } })).toBe("");
+    expect(
+      await pendingSchemaChange({
+        schemaPath: postgresSchema,
+        migrationsDir: path.resolve("prisma/postgres/migrations"),
+        engine: { provider: "postgres", url: serverUrl! },
+      }),
+    ).toBe("");
   });
 });

@@ -24,7 +24,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const notRecorded = /Maaf, pesan Anda belum tercatat karena penyimpanan sistem sedang (sibuk|penuh)\. Silakan kirim ulang pesan Anda beberapa saat lagi\./;
+const notRecorded =
+  /Maaf, pesan Anda belum tercatat karena penyimpanan sistem sedang (sibuk|penuh)\. Silakan kirim ulang pesan Anda beberapa saat lagi\./;
 
 /** Row counts of everything a message writes. */
 async function footprint(harness: Harness) {
@@ -69,8 +70,18 @@ describe.skipIf(onPostgres)("storage faults (SQLite)", () => {
     expect(await footprint(h)).toEqual(before);
     expect(await casesTitled(h, "Surat kunci 2")).toBe(0);
     // Logged at error level with the classified cause, without the message's content.
-    const line = h.logs().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l["storage"] !== undefined);
-    expect(line).toMatchObject({ level: 50, storage: "busy", code: "SQLITE_BUSY", msg: "console message not recorded: storage unavailable" });
+    const line = h
+      .logs()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l["storage"] !== undefined);
+    expect(line).toMatchObject({
+      level: 50,
+      storage: "busy",
+      code: "SQLITE_BUSY",
+      msg: "console message not recorded: storage unavailable",
+    });
     expect(h.logs()).not.toContain("Surat kunci");
 
     // The lock is released: the same message goes through, once.
@@ -88,7 +99,8 @@ describe.skipIf(onPostgres)("storage faults (SQLite)", () => {
     await h.as("Sekretaris");
     expect(await h.say("/buka 13 Surat penuh awal")).toMatch(/dibuka/);
     const prisma = h.app.db.prisma;
-    const [{ page_count: pages } = { page_count: 0 }] = await prisma.$queryRawUnsafe<{ page_count: bigint | number }[]>("PRAGMA page_count");
+    const [{ page_count: pages } = { page_count: 0 }] =
+      await prisma.$queryRawUnsafe<{ page_count: bigint | number }[]>("PRAGMA page_count");
     // The "disk" holds a few more pages than the database has now.
     await prisma.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(pages) + 3}`);
 
@@ -114,8 +126,14 @@ describe.skipIf(onPostgres)("storage faults (SQLite)", () => {
     expect(await casesTitled(h, `Surat penuh ${failedAt}`)).toBe(0);
     expect(await integrity(h)).toBe("ok");
     expect(await h.auditProblems()).toEqual([]);
-    const logged = h.logs().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(logged.filter((l) => l["storage"] === "full" && l["code"] === "SQLITE_FULL" && l["level"] === 50).length).toBeGreaterThanOrEqual(2);
+    const logged = h
+      .logs()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.filter((l) => l["storage"] === "full" && l["code"] === "SQLITE_FULL" && l["level"] === 50).length).toBeGreaterThanOrEqual(
+      2,
+    );
 
     // Room again: the same message goes through, once, and the outbox is drained.
     await prisma.$queryRawUnsafe("PRAGMA max_page_count = 1073741823");
@@ -146,7 +164,12 @@ describe.runIf(onPostgres)("storage faults (PostgreSQL)", () => {
     expect(out).toMatch(notRecorded);
     expect(out).toContain("sibuk");
     expect(await footprint(h)).toEqual(before);
-    const line = h.logs().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l["storage"] !== undefined);
+    const line = h
+      .logs()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l["storage"] !== undefined);
     expect(line).toMatchObject({ level: 50, storage: "busy", code: "55P03" });
 
     await session.run("COMMIT");
@@ -158,18 +181,43 @@ describe.runIf(onPostgres)("storage faults (PostgreSQL)", () => {
 
 describe("storage error classification", () => {
   it("recognises locked, full and unreachable storage from SQLite, PostgreSQL, Prisma and the file system", () => {
-    const prismaError = (cause: Record<string, unknown>, code = "P2039") => Object.assign(new Error("Invalid `tx.case.create()` invocation"), { code, meta: { driverAdapterError: { name: "DriverAdapterError", cause } } });
-    expect(classifyStorageError(prismaError({ originalCode: "SQLITE_BUSY", originalMessage: "database is locked", kind: "SocketTimeout" }, "P1008"))).toEqual({ fault: "busy", code: "SQLITE_BUSY" });
-    expect(classifyStorageError(prismaError({ originalCode: "SQLITE_FULL", originalMessage: "database or disk is full", kind: "sqlite", extendedCode: 1 }))).toEqual({ fault: "full", code: "SQLITE_FULL" });
-    expect(classifyStorageError(prismaError({ originalCode: "53100", kind: "postgres", code: "53100", message: "could not extend file" }))).toEqual({ fault: "full", code: "53100" });
-    expect(classifyStorageError(prismaError({ kind: "DatabaseNotReachable", host: "db", port: 5432 }, "P1001"))).toEqual({ fault: "unreachable", code: "DatabaseNotReachable" });
+    const prismaError = (cause: Record<string, unknown>, code = "P2039") =>
+      Object.assign(new Error("Invalid `tx.case.create()` invocation"), {
+        code,
+        meta: { driverAdapterError: { name: "DriverAdapterError", cause } },
+      });
+    expect(
+      classifyStorageError(
+        prismaError({ originalCode: "SQLITE_BUSY", originalMessage: "database is locked", kind: "SocketTimeout" }, "P1008"),
+      ),
+    ).toEqual({ fault: "busy", code: "SQLITE_BUSY" });
+    expect(
+      classifyStorageError(
+        prismaError({ originalCode: "SQLITE_FULL", originalMessage: "database or disk is full", kind: "sqlite", extendedCode: 1 }),
+      ),
+    ).toEqual({ fault: "full", code: "SQLITE_FULL" });
+    expect(
+      classifyStorageError(prismaError({ originalCode: "53100", kind: "postgres", code: "53100", message: "could not extend file" })),
+    ).toEqual({ fault: "full", code: "53100" });
+    expect(classifyStorageError(prismaError({ kind: "DatabaseNotReachable", host: "db", port: 5432 }, "P1001"))).toEqual({
+      fault: "unreachable",
+      code: "DatabaseNotReachable",
+    });
     expect(classifyStorageError(prismaError({ originalCode: "57P01", kind: "postgres", code: "57P01" }))?.fault).toBe("unreachable");
     expect(classifyStorageError(prismaError({ originalCode: "08006", kind: "postgres", code: "08006" }))?.fault).toBe("unreachable");
-    expect(classifyStorageError(prismaError({ kind: "TooManyConnections", cause: "sorry, too many clients" }, "P2037"))?.fault).toBe("busy");
-    expect(classifyStorageError(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" }))).toEqual({ fault: "full", code: "ENOSPC" });
+    expect(classifyStorageError(prismaError({ kind: "TooManyConnections", cause: "sorry, too many clients" }, "P2037"))?.fault).toBe(
+      "busy",
+    );
+    expect(
+      classifyStorageError(
+        Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" }),
+      ),
+    ).toEqual({ fault: "full", code: "ENOSPC" });
     expect(classifyStorageError(new Error("Connection terminated unexpectedly"))?.fault).toBe("unreachable");
     // Not storage failures: a unique violation, a version conflict, a plain bug.
-    expect(classifyStorageError(prismaError({ originalCode: "SQLITE_CONSTRAINT_UNIQUE", kind: "UniqueConstraintViolation" }, "P2002"))).toBeNull();
+    expect(
+      classifyStorageError(prismaError({ originalCode: "SQLITE_CONSTRAINT_UNIQUE", kind: "UniqueConstraintViolation" }, "P2002")),
+    ).toBeNull();
     expect(classifyStorageError(new Error("version conflict"))).toBeNull();
     expect(classifyStorageError(new TypeError("x is undefined"))).toBeNull();
   });

@@ -80,7 +80,9 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       } else attached.push(file.name);
     }
     write(
-      `sopbot → ${label}:\n${indent(message.text)}${choices ? `\n  Pilihan: ${choices} — balas dengan nomornya` : ""}${attached.length > 0 ? `\n  Berkas: ${attached.join("; ")}` : ""}`,
+      `sopbot → ${label}:\n${indent(message.text)}` +
+        (choices ? `\n  Pilihan: ${choices} — balas dengan nomornya` : "") +
+        (attached.length > 0 ? `\n  Berkas: ${attached.join("; ")}` : ""),
     );
   }
 
@@ -170,7 +172,13 @@ export function createConsoleChannel(deps: ConsoleChannelDeps): ConsoleChannel {
       return;
     }
     const maxMb = Math.round(deps.files.maxBytes / 1024 / 1024);
-    const saved = await deps.files.save({ bytes, name: path.basename(filePath), channel: "console", uploaderId: current.externalId, at: deps.now() });
+    const saved = await deps.files.save({
+      bytes,
+      name: path.basename(filePath),
+      channel: "console",
+      uploaderId: current.externalId,
+      at: deps.now(),
+    });
     await deps.handle(inbound(current, { attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb } }));
   }
 

@@ -155,7 +155,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
   async function refreshMenu(ctx: Context): Promise<void> {
     if (!ctx.chat || !ctx.from) return;
     if (await deps.isOfficial(String(ctx.from.id))) {
-      await bot.api.setMyCommands(officialCommands, { scope: { type: "chat", chat_id: ctx.chat.id } }).catch((e: unknown) => deps.log.warn(errorInfo(e), "setMyCommands failed"));
+      await bot.api
+        .setMyCommands(officialCommands, { scope: { type: "chat", chat_id: ctx.chat.id } })
+        .catch((e: unknown) => deps.log.warn(errorInfo(e), "setMyCommands failed"));
     }
   }
 
@@ -172,7 +174,11 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
   const onError = async (err: BotError<Context>) => {
     const error = err.error;
     const storage = storageFailureOf(error);
-    if (storage) deps.log.error({ update: err.ctx.update.update_id, storage: storage.fault, code: storage.code }, "telegram update not recorded: storage unavailable");
+    if (storage)
+      deps.log.error(
+        { update: err.ctx.update.update_id, storage: storage.fault, code: storage.code },
+        "telegram update not recorded: storage unavailable",
+      );
     else deps.log.error({ update: err.ctx.update.update_id, ...errorInfo(error) }, "telegram update failed");
     const text = storage ? messages.notRecorded(storage.fault) : apology;
     try {
@@ -249,7 +255,18 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
   // Anything else (voice, video, stickers, locations, contacts …) is answered with what the bot reads.
   safe.on("message", async (ctx) => {
     const m = ctx.message;
-    const unsupported = m.voice || m.audio ? "voice" : m.video || m.video_note || m.animation ? "video" : m.sticker ? "sticker" : m.location || m.venue ? "location" : m.contact ? "contact" : "other";
+    const unsupported =
+      m.voice || m.audio
+        ? "voice"
+        : m.video || m.video_note || m.animation
+          ? "video"
+          : m.sticker
+            ? "sticker"
+            : m.location || m.venue
+              ? "location"
+              : m.contact
+                ? "contact"
+                : "other";
     await deps.receive({ ...base(ctx, `${ctx.chat.id}:${m.message_id}`), unsupported, receivedAt: deps.now() });
   });
 
@@ -274,13 +291,16 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
       if (!slot.booked) throw new SendFailure("paced", true, slot.retryAfterMs, true);
       if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
       // Timers fire late under load and wake together: what actually leaves keeps the overall rhythm.
-      for (let wait = pacer?.admit(Date.now()) ?? 0; wait > 0; wait = pacer?.admit(Date.now()) ?? 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      for (let wait = pacer?.admit(Date.now()) ?? 0; wait > 0; wait = pacer?.admit(Date.now()) ?? 0)
+        await new Promise((resolve) => setTimeout(resolve, wait));
       try {
         if (part.kind === "edit") {
           if (!message.edit) return undefined;
           try {
             // An edit shows the outcome and removes the choices, or replaces them (a step just taken).
-            await bot.api.editMessageText(chatId, Number(message.edit.platformMessageId), message.text.slice(0, TEXT_LIMIT), { reply_markup: keyboardOf(message) ?? { inline_keyboard: [] } });
+            await bot.api.editMessageText(chatId, Number(message.edit.platformMessageId), message.text.slice(0, TEXT_LIMIT), {
+              reply_markup: keyboardOf(message) ?? { inline_keyboard: [] },
+            });
           } catch (error) {
             if (!isHarmlessEditError(error)) throw error;
           }
@@ -292,7 +312,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
           return { platformMessageId: String(sent.message_id) };
         }
         if (!file) return undefined;
-        if (fitsAsPhoto(file.mime, file.bytes)) await bot.api.sendPhoto(chatId, new InputFile(file.bytes, file.name), { caption: file.name });
+        if (fitsAsPhoto(file.mime, file.bytes))
+          await bot.api.sendPhoto(chatId, new InputFile(file.bytes, file.name), { caption: file.name });
         else await bot.api.sendDocument(chatId, new InputFile(file.bytes, file.name));
         return undefined;
       } catch (error) {

@@ -21,5 +21,9 @@ export function toSendFailure(error: unknown): SendFailure {
 
 /** Edits that have nothing to change, or whose message is gone, are done as far as we care. */
 export function isHarmlessEditError(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 400 && /message is not modified|message to edit not found|message can't be edited/i.test(error.description);
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 400 &&
+    /message is not modified|message to edit not found|message can't be edited/i.test(error.description)
+  );
 }

@@ -38,7 +38,9 @@ export function createTelegramInbox(port: InboundHoldPort, holder: string, clock
         await next();
       } finally {
         // A failed release only means the update is handled again, as a no-op, after a restart.
-        await port.release("telegram", [String(ctx.update.update_id)]).catch((error: unknown) => log.warn(errorInfo(error), "telegram update release failed"));
+        await port
+          .release("telegram", [String(ctx.update.update_id)])
+          .catch((error: unknown) => log.warn(errorInfo(error), "telegram update release failed"));
       }
     },
     async replay(bot, before) {

@@ -82,7 +82,11 @@ export async function startPolling(bot: Bot, options: PollingOptions): Promise<T
   };
 }
 
-export async function startWebhook(bot: Bot, options: { url: string; secret: string; port: number; host?: string }, log: EventLog): Promise<TelegramRuntime & { server: Server }> {
+export async function startWebhook(
+  bot: Bot,
+  options: { url: string; secret: string; port: number; host?: string },
+  log: EventLog,
+): Promise<TelegramRuntime & { server: Server }> {
   await bot.init();
   const path = new URL(options.url).pathname;
   const handle = webhookCallback(bot, "http", { secretToken: options.secret, onTimeout: "return", timeoutMilliseconds: 9_000 });

@@ -1,6 +1,14 @@
 // Baileys' authentication state (credentials + signal keys) kept in the database through the
 // KeyValueStore port, wrapped in Baileys' cacheable key store. A restart resumes without pairing.
-import { BufferJSON, initAuthCreds, makeCacheableSignalKeyStore, proto, type AuthenticationCreds, type AuthenticationState, type SignalDataTypeMap } from "@whiskeysockets/baileys";
+import {
+  BufferJSON,
+  initAuthCreds,
+  makeCacheableSignalKeyStore,
+  proto,
+  type AuthenticationCreds,
+  type AuthenticationState,
+  type SignalDataTypeMap,
+} from "@whiskeysockets/baileys";
 import type { KeyValueStore } from "../../engine/ports.ts";
 
 const CREDS = "creds";
@@ -14,7 +22,10 @@ export interface DatabaseAuthState {
   paired: boolean;
 }
 
-export async function useDatabaseAuthState(kv: KeyValueStore, logger?: Parameters<typeof makeCacheableSignalKeyStore>[1]): Promise<DatabaseAuthState> {
+export async function useDatabaseAuthState(
+  kv: KeyValueStore,
+  logger?: Parameters<typeof makeCacheableSignalKeyStore>[1],
+): Promise<DatabaseAuthState> {
   const stored = (await kv.get([CREDS])).get(CREDS);
   const creds: AuthenticationCreds = stored ? (JSON.parse(stored, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();
   const keys = {

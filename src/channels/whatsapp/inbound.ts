@@ -7,7 +7,16 @@
 // offline (during a restart, a reconnect or a leader hand-over) as `append`, already acknowledged,
 // so ignoring them would lose them for good. Own messages, notifications (stubs) and anything older
 // than the point the session had already seen (history) are not.
-import { isJidBroadcast, isJidGroup, isJidNewsletter, isJidStatusBroadcast, isLidUser, jidNormalizedUser, type WAMessage, type proto } from "@whiskeysockets/baileys";
+import {
+  isJidBroadcast,
+  isJidGroup,
+  isJidNewsletter,
+  isJidStatusBroadcast,
+  isLidUser,
+  jidNormalizedUser,
+  type WAMessage,
+  type proto,
+} from "@whiskeysockets/baileys";
 import type { UnsupportedContent } from "../../engine/types.ts";
 
 export type Classified =
@@ -34,7 +43,8 @@ export type Classified =
 function unwrap(message: proto.IMessage | null | undefined): proto.IMessage | null {
   let m = message ?? null;
   for (let i = 0; i < 5 && m; i++) {
-    const inner = m.ephemeralMessage?.message ?? m.viewOnceMessage?.message ?? m.viewOnceMessageV2?.message ?? m.documentWithCaptionMessage?.message;
+    const inner =
+      m.ephemeralMessage?.message ?? m.viewOnceMessage?.message ?? m.viewOnceMessageV2?.message ?? m.documentWithCaptionMessage?.message;
     if (!inner) break;
     m = inner;
   }
@@ -73,7 +83,8 @@ export function classify(msg: WAMessage, upsertType: string, options: ClassifyOp
   const timestamp = numberOf(msg.messageTimestamp as number | Long | null | undefined);
   if (upsertType === "append") {
     if (msg.messageStubType) return { kind: "ignore", why: "notification" };
-    if (options.appendSince !== undefined && options.appendSince !== null && timestamp < options.appendSince) return { kind: "ignore", why: "history" };
+    if (options.appendSince !== undefined && options.appendSince !== null && timestamp < options.appendSince)
+      return { kind: "ignore", why: "history" };
   }
   const message = unwrap(msg.message);
   if (!message) return { kind: "ignore", why: "no content" };
@@ -90,11 +101,19 @@ export function classify(msg: WAMessage, upsertType: string, options: ClassifyOp
     alias = jidNormalizedUser(remote);
   }
 
-  const text = message.conversation ?? message.extendedTextMessage?.text ?? message.imageMessage?.caption ?? message.documentMessage?.caption ?? null;
-  const context = message.extendedTextMessage?.contextInfo ?? message.imageMessage?.contextInfo ?? message.documentMessage?.contextInfo ?? null;
+  const text =
+    message.conversation ?? message.extendedTextMessage?.text ?? message.imageMessage?.caption ?? message.documentMessage?.caption ?? null;
+  const context =
+    message.extendedTextMessage?.contextInfo ?? message.imageMessage?.contextInfo ?? message.documentMessage?.contextInfo ?? null;
   let media: Extract<Classified, { kind: "message" }>["media"] = null;
-  if (message.imageMessage) media = { type: "image", name: null, declaredSize: numberOf(message.imageMessage.fileLength as number | Long | null | undefined) };
-  else if (message.documentMessage) media = { type: "document", name: message.documentMessage.fileName ?? null, declaredSize: numberOf(message.documentMessage.fileLength as number | Long | null | undefined) };
+  if (message.imageMessage)
+    media = { type: "image", name: null, declaredSize: numberOf(message.imageMessage.fileLength as number | Long | null | undefined) };
+  else if (message.documentMessage)
+    media = {
+      type: "document",
+      name: message.documentMessage.fileName ?? null,
+      declaredSize: numberOf(message.documentMessage.fileLength as number | Long | null | undefined),
+    };
   const unsupported = text === null && media === null ? unsupportedKind(message) : null;
   if (text === null && media === null && unsupported === null) return { kind: "ignore", why: "unsupported content" };
 

@@ -2,8 +2,7 @@
 import { DisconnectReason } from "@whiskeysockets/baileys";
 
 export type CloseDecision =
-  | { action: "reconnect"; delayMs: number; reason: string }
-  | { action: "stop"; reason: string; clearSession: boolean; tellAdmin: boolean };
+  { action: "reconnect"; delayMs: number; reason: string } | { action: "stop"; reason: string; clearSession: boolean; tellAdmin: boolean };
 
 export const maxReconnectAttempts = 12;
 
@@ -27,7 +26,12 @@ export function decideOnClose(statusCode: number | undefined, attempt: number): 
     default:
       // Network drops, timeouts, a closed connection, a bad session, WhatsApp unavailable.
       if (attempt > maxReconnectAttempts) {
-        return { action: "stop", reason: `gave up after ${maxReconnectAttempts} reconnect attempts (last code ${statusCode ?? "none"})`, clearSession: false, tellAdmin: true };
+        return {
+          action: "stop",
+          reason: `gave up after ${maxReconnectAttempts} reconnect attempts (last code ${statusCode ?? "none"})`,
+          clearSession: false,
+          tellAdmin: true,
+        };
       }
       return { action: "reconnect", delayMs: reconnectDelay(attempt), reason: `connection closed (code ${statusCode ?? "none"})` };
   }

@@ -118,7 +118,9 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     }
   }
 
-  async function senderOf(c: Extract<ReturnType<typeof classify>, { kind: "message" }>): Promise<{ senderId: string; alias: string | null }> {
+  async function senderOf(
+    c: Extract<ReturnType<typeof classify>, { kind: "message" }>,
+  ): Promise<{ senderId: string; alias: string | null }> {
     if (!isLidUser(c.senderId) || c.alias) return { senderId: c.senderId, alias: c.alias };
     // Only the LID is known: ask Baileys for the phone number behind it (the identity we enrolled).
     const pn = await current?.signalRepository?.lidMapping?.getPNForLID(c.senderId).catch(() => null);
@@ -161,7 +163,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     let bytes: Buffer;
     try {
       const sock = current;
-      bytes = await deps.download(msg, sock?.updateMediaMessage ? { reuploadRequest: (m) => (sock.updateMediaMessage as (m: WAMessage) => Promise<WAMessage>)(m) } : {});
+      bytes = await deps.download(
+        msg,
+        sock?.updateMediaMessage ? { reuploadRequest: (m) => (sock.updateMediaMessage as (m: WAMessage) => Promise<WAMessage>)(m) } : {},
+      );
     } catch (error) {
       deps.log.warn(errorInfo(error), "whatsapp media download failed");
       await deps.receive({ ...base, attachment: { rejected: "failed", maxMb } });
@@ -184,7 +189,9 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     if (!chat || !sock || status !== "open") return;
     const wait = pacer.reserve(chat, deps.now().getTime());
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 10_000)));
-    await sock.sendMessage(chat, { text: messages.notRecorded(storage.fault) }).catch((error: unknown) => deps.log.warn(errorInfo(error), "whatsapp notice failed"));
+    await sock
+      .sendMessage(chat, { text: messages.notRecorded(storage.fault) })
+      .catch((error: unknown) => deps.log.warn(errorInfo(error), "whatsapp notice failed"));
   }
 
   /** Messages of one chat are handled one after another, in order; chats run independently. */
@@ -230,7 +237,9 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   function guarded<A extends unknown[]>(name: string, fn: (...args: A) => void | Promise<void>): (...args: A) => void {
     return (...args: A) => {
       try {
-        void Promise.resolve(fn(...args)).catch((error: unknown) => deps.log.error({ event: name, ...errorInfo(error) }, "whatsapp event handler failed"));
+        void Promise.resolve(fn(...args)).catch((error: unknown) =>
+          deps.log.error({ event: name, ...errorInfo(error) }, "whatsapp event handler failed"),
+        );
       } catch (error) {
         deps.log.error({ event: name, ...errorInfo(error) }, "whatsapp event handler failed");
       }
@@ -255,7 +264,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     status = "connecting";
     const sock = deps.makeSocket(auth.state, { getMessage });
     current = sock;
-    sock.ev.on("creds.update", guarded("creds.update", () => persist("credentials", auth.saveCreds)));
+    sock.ev.on(
+      "creds.update",
+      guarded("creds.update", () => persist("credentials", auth.saveCreds)),
+    );
     sock.ev.on(
       "messages.upsert",
       guarded("messages.upsert", ({ messages: list, type }: { messages: WAMessage[]; type: string }) => {
@@ -265,36 +277,43 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     );
     sock.ev.on(
       "connection.update",
-      guarded("connection.update", async ({ connection, lastDisconnect }: { connection?: string; lastDisconnect?: { error?: unknown } }) => {
-        if (sock !== current) return;
-        if (connection === "open") {
-          status = "open";
-          attempt = 0;
-          deps.log.info({}, "whatsapp connected");
-          if (replayPending) {
-            replayPending = false;
-            await replayHeld();
+      guarded(
+        "connection.update",
+        async ({ connection, lastDisconnect }: { connection?: string; lastDisconnect?: { error?: unknown } }) => {
+          if (sock !== current) return;
+          if (connection === "open") {
+            status = "open";
+            attempt = 0;
+            deps.log.info({}, "whatsapp connected");
+            if (replayPending) {
+              replayPending = false;
+              await replayHeld();
+            }
           }
-        }
-        if (connection !== "close") return;
-        if (stopped) {
+          if (connection !== "close") return;
+          if (stopped) {
+            status = "stopped";
+            return;
+          }
+          attempt += 1;
+          const decision = decideOnClose(statusCodeOf(lastDisconnect?.error), attempt);
+          if (decision.action === "reconnect") {
+            status = "connecting";
+            deps.log.warn({ reason: decision.reason, delayMs: decision.delayMs, attempt }, "whatsapp reconnecting");
+            schedule(
+              () => void connect().catch((error: unknown) => deps.log.error(errorInfo(error), "whatsapp reconnect failed")),
+              decision.delayMs,
+            );
+            return;
+          }
           status = "stopped";
-          return;
-        }
-        attempt += 1;
-        const decision = decideOnClose(statusCodeOf(lastDisconnect?.error), attempt);
-        if (decision.action === "reconnect") {
-          status = "connecting";
-          deps.log.warn({ reason: decision.reason, delayMs: decision.delayMs, attempt }, "whatsapp reconnecting");
-          schedule(() => void connect().catch((error: unknown) => deps.log.error(errorInfo(error), "whatsapp reconnect failed")), decision.delayMs);
-          return;
-        }
-        status = "stopped";
-        current = null;
-        deps.log.error({ reason: decision.reason }, "whatsapp stopped");
-        if (decision.clearSession) await auth.clear();
-        if (decision.tellAdmin) await deps.notifyAdmins(`WhatsApp berhenti: ${decision.reason}. Tautkan ulang dengan: npm run wa:pair -- <nomor telepon>`);
-      }),
+          current = null;
+          deps.log.error({ reason: decision.reason }, "whatsapp stopped");
+          if (decision.clearSession) await auth.clear();
+          if (decision.tellAdmin)
+            await deps.notifyAdmins(`WhatsApp berhenti: ${decision.reason}. Tautkan ulang dengan: npm run wa:pair -- <nomor telepon>`);
+        },
+      ),
     );
   }
 

@@ -26,7 +26,9 @@ export function createWhatsAppInbox(port: InboundHoldPort, holder: string, now: 
       }
     },
     async release(message: WAMessage): Promise<void> {
-      await port.release("whatsapp", [keyOf(message)]).catch((error: unknown) => log.warn(errorInfo(error), "whatsapp message release failed"));
+      await port
+        .release("whatsapp", [keyOf(message)])
+        .catch((error: unknown) => log.warn(errorInfo(error), "whatsapp message release failed"));
     },
     /** What was held before `before` and never released, oldest first. */
     async takeBack(before: Date): Promise<HeldMessage[]> {

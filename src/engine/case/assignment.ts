@@ -29,7 +29,12 @@ export function createAssignment(ctx: EngineContext) {
   }
 
   /** Superior position holders, walking up past vacant positions. */
-  async function superiorHolders(tx: EngineTx, office: Office, positionKey: string, now: Date): Promise<{ key: string; holders: OfficialRow[] } | null> {
+  async function superiorHolders(
+    tx: EngineTx,
+    office: Office,
+    positionKey: string,
+    now: Date,
+  ): Promise<{ key: string; holders: OfficialRow[] } | null> {
     let current = office.positions.find((p) => p.id === positionKey)?.superior ?? null;
     while (current) {
       const holders = await tx.holders(office.id, current, now);
@@ -40,12 +45,20 @@ export function createAssignment(ctx: EngineContext) {
   }
 
   /** Holders of a position; a vacant position falls to its nearest held superior. */
-  async function positionCandidates(tx: EngineTx, office: Office, key: string, now: Date): Promise<{ candidates: Candidate[]; vacancy?: string }> {
+  async function positionCandidates(
+    tx: EngineTx,
+    office: Office,
+    key: string,
+    now: Date,
+  ): Promise<{ candidates: Candidate[]; vacancy?: string }> {
     const holders = await tx.holders(office.id, key, now);
     if (holders.length > 0) return { candidates: holders.map((h) => ({ officialId: h.id, positionKey: key })) };
     const up = await superiorHolders(tx, office, key, now);
     if (!up) return { candidates: [] };
-    return { candidates: up.holders.map((h) => ({ officialId: h.id, positionKey: up.key })), vacancy: ctx.positionTitle(office, key) ?? key };
+    return {
+      candidates: up.holders.map((h) => ({ officialId: h.id, positionKey: up.key })),
+      vacancy: ctx.positionTitle(office, key) ?? key,
+    };
   }
 
   /** The nearest step (before, then after) whose actor is a position: who records an outside party's part. */
@@ -66,7 +79,9 @@ export function createAssignment(ctx: EngineContext) {
     return candidates
       .map((c) => {
         const d = activeDelegationFor(delegations, c.officialId, now);
-        return d ? { officialId: d.deputyOfficialId, positionKey: c.positionKey, delegationId: d.id, onBehalfOfOfficialId: c.officialId } : c;
+        return d
+          ? { officialId: d.deputyOfficialId, positionKey: c.positionKey, delegationId: d.id, onBehalfOfOfficialId: c.officialId }
+          : c;
       })
       .filter((c) => (seen.has(c.officialId) ? false : (seen.add(c.officialId), true)));
   }

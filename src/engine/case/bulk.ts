@@ -17,7 +17,13 @@ export const BULK_MAX = 25;
 const newToken = () => randomBytes(9).toString("base64url");
 
 export function createBulk(ctx: EngineContext, assign: Assignment, notices: Notices, transitions: Transitions) {
-  async function token(tx: EngineTx, bulkId: string, action: "bulk" | "bulk-confirm" | "bulk-cancel", label: string, at: Date): Promise<ActionRef> {
+  async function token(
+    tx: EngineTx,
+    bulkId: string,
+    action: "bulk" | "bulk-confirm" | "bulk-cancel",
+    label: string,
+    at: Date,
+  ): Promise<ActionRef> {
     const value = newToken();
     await tx.createToken(value, `bulk:${bulkId}`, 0, action, at);
     return { label, token: value };
@@ -38,7 +44,8 @@ export function createBulk(ctx: EngineContext, assign: Assignment, notices: Noti
       const action = allowedActions(step)[0];
       if (action !== "done" && action !== "approve") continue;
       const key = `${kase.flowHash}|${task.stepId}|${action}`;
-      const label = `SOP ${sop.number} ${stepPosition(sop, step)} (${stepAction(step).slice(0, 50)}${stepAction(step).length > 50 ? "…" : ""})`;
+      const label =
+        `SOP ${sop.number} ${stepPosition(sop, step)} ` + `(${stepAction(step).slice(0, 50)}${stepAction(step).length > 50 ? "…" : ""})`;
       const group = groups.get(key) ?? { action, label, tasks: [] };
       group.tasks.push(task);
       groups.set(key, group);
@@ -48,7 +55,14 @@ export function createBulk(ctx: EngineContext, assign: Assignment, notices: Noti
       if (group.tasks.length < 2) continue;
       const chosen = group.tasks.slice(0, BULK_MAX);
       const id = randomBytes(8).toString("hex");
-      await tx.createBulk({ id, officialId: official.id, action: group.action, tasks: chosen.map((t) => ({ taskId: t.id, visit: t.visit })), label: group.label, createdAt: at });
+      await tx.createBulk({
+        id,
+        officialId: official.id,
+        action: group.action,
+        tasks: chosen.map((t) => ({ taskId: t.id, visit: t.visit })),
+        label: group.label,
+        createdAt: at,
+      });
       refs.push(await token(tx, id, "bulk", caseTexts.bulkLabel(group.action, chosen.length, group.label), at));
     }
     return refs;
@@ -67,7 +81,10 @@ export function createBulk(ctx: EngineContext, assign: Assignment, notices: Noti
         const kase = task ? await tx.caseById(task.caseId) : null;
         if (kase) codes.push(kase.code);
       }
-      const actions = [await token(tx, bulkId, "bulk-confirm", `${caseTexts.bulkLabel(bulk.action, bulk.tasks.length, "")}`.trim(), at), await token(tx, bulkId, "bulk-cancel", "Batal", at)];
+      const actions = [
+        await token(tx, bulkId, "bulk-confirm", `${caseTexts.bulkLabel(bulk.action, bulk.tasks.length, "")}`.trim(), at),
+        await token(tx, bulkId, "bulk-cancel", "Batal", at),
+      ];
       return [{ text: caseTexts.bulkConfirm(bulk.action, bulk.tasks.length, bulk.label, codes), actions }];
     }
     let done = 0;

@@ -32,7 +32,14 @@ export interface Actor {
 }
 
 /** A message back to the sender's chat. `discardFileIds`: files the sender sent that were not kept. */
-export type Reply = { text: string; actions?: ActionRef[]; taskId?: string; caseId?: string; fileIds?: string[]; discardFileIds?: string[] };
+export type Reply = {
+  text: string;
+  actions?: ActionRef[];
+  taskId?: string;
+  caseId?: string;
+  fileIds?: string[];
+  discardFileIds?: string[];
+};
 
 export interface EngineContext {
   deps: CaseEngineDeps;
@@ -71,7 +78,9 @@ export function isApplicantCase(kase: CaseRow): boolean {
 
 /** The applicant's chat of an applicant case. */
 export function applicantChat(kase: CaseRow): { channel: ChannelName; chatId: string } | null {
-  return isApplicantCase(kase) && kase.openerChannel && kase.openerChatId ? { channel: kase.openerChannel, chatId: kase.openerChatId } : null;
+  return isApplicantCase(kase) && kase.openerChannel && kase.openerChatId
+    ? { channel: kase.openerChannel, chatId: kase.openerChatId }
+    : null;
 }
 
 /** The applicant's name as the form recorded it. */

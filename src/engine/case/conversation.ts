@@ -19,7 +19,8 @@ export type ApplicantInput = { kind: "text"; text: string } | { kind: "file"; fi
 export const doneWords = /^(kirim|sudah|selesai|sudah selesai|sudah diterima|sudah saya terima)$/i;
 
 export function createConversation(ctx: EngineContext, assign: Assignment, notices: Notices, transitions: Transitions) {
-  const openTask = async (tx: EngineTx, kase: CaseRow): Promise<TaskRow | null> => (await tx.tasksOfCase(kase.id)).find((t) => t.status === "open") ?? null;
+  const openTask = async (tx: EngineTx, kase: CaseRow): Promise<TaskRow | null> =>
+    (await tx.tasksOfCase(kase.id)).find((t) => t.status === "open") ?? null;
 
   /** Whether the case waits for the applicant now (a request, or a step of the SOP they do). */
   const waitsForApplicant = (task: TaskRow | null) => task !== null && (task.waitingFor === "request" || task.waitingFor === "applicant");
@@ -27,7 +28,10 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
   /** The official who last wrote to the applicant in this case, if any. */
   async function lastWriter(tx: EngineTx, kase: CaseRow): Promise<string | null> {
     const entries = await tx.entriesOfCase(kase.id);
-    return [...entries].reverse().find((e) => (e.kind === "to-applicant" || e.kind === "request") && e.authorOfficialId)?.authorOfficialId ?? null;
+    return (
+      [...entries].reverse().find((e) => (e.kind === "to-applicant" || e.kind === "request") && e.authorOfficialId)?.authorOfficialId ??
+      null
+    );
   }
 
   /** The applicant completes their part: what was asked has been sent (KIRIM), or their SOP step is done. */
@@ -35,7 +39,9 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
     const at = ctx.clock.now();
     const name = applicantName(kase) || "pemohon";
     if (task.waitingFor === "request") {
-      const sent = (await tx.entriesOfCase(kase.id)).filter((e) => e.taskId === task.id && (e.kind === "applicant-file" || e.kind === "from-applicant"));
+      const sent = (await tx.entriesOfCase(kase.id)).filter(
+        (e) => e.taskId === task.id && (e.kind === "applicant-file" || e.kind === "from-applicant"),
+      );
       if (sent.length === 0) return [{ text: applicantTexts.nothingSent }];
     }
     const sop = await tx.pinnedSop(kase.flowHash);
@@ -48,10 +54,28 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
       visit: transition.state.visit,
       ...(transition.state.status !== "open" ? { closedAt: at } : {}),
     });
-    await tx.updateTask(task.id, { status: "done", decision: action, note: action === "supplied" ? "dikirim pemohon melalui chat" : "dikonfirmasi pemohon melalui chat", closedAt: at });
+    await tx.updateTask(task.id, {
+      status: "done",
+      decision: action,
+      note: action === "supplied" ? "dikirim pemohon melalui chat" : "dikonfirmasi pemohon melalui chat",
+      closedAt: at,
+    });
     const office = ctx.officeOf(kase.officeId);
-    await notices.closeTaskMessages(tx, task, `✔ ${action === "supplied" ? "Kelengkapan dikirim" : "Dilakukan"} oleh pemohon (${name}), ${formatDateTime(at, office.timeZone)}`, at);
-    await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorLabel: `Pemohon: ${name}`, actingAs: "pemohon", action: `step-${action}`, flowHash: kase.flowHash });
+    await notices.closeTaskMessages(
+      tx,
+      task,
+      `✔ ${action === "supplied" ? "Kelengkapan dikirim" : "Dilakukan"} oleh pemohon (${name}), ${formatDateTime(at, office.timeZone)}`,
+      at,
+    );
+    await tx.appendAudit({
+      at,
+      caseId: kase.id,
+      stepId: task.stepId,
+      actorLabel: `Pemohon: ${name}`,
+      actingAs: "pemohon",
+      action: `step-${action}`,
+      flowHash: kase.flowHash,
+    });
     const updated = (await tx.caseById(kase.id)) as CaseRow;
     await transitions.applyEffects(tx, updated, sop, transition.effects, at, { label: `pemohon (${name})` });
     return transition.state.status === "open" ? [{ text: applicantTexts.forwarded(kase) }] : [];
@@ -66,13 +90,28 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
     for (const officialId of recipients) {
       // The notice is what they see of this message; it counts as seen, and its file as received.
       const view = await notices.viewOf(tx, officialId, kase.id);
-      await tx.saveCaseView({ ...view, lastEntryId: Math.max(view.lastEntryId, ...entries.map((e) => e.id)), sentFileIds: [...new Set([...view.sentFileIds, ...fileIds])] });
-      const actions = task ? await notices.offer(tx, task, ["message-applicant"], at) : [];
-      await notices.notifyOfficial(tx, officialId, caseTexts.fromApplicant(kase, applicantName(kase), lines, task?.waitingFor === "request" ? "request" : task?.waitingFor === "applicant" ? "step" : null), at, {
-        caseId: kase.id,
-        ...(actions.length > 0 ? { actions } : {}),
-        ...(fileIds.length > 0 ? { fileIds } : {}),
+      await tx.saveCaseView({
+        ...view,
+        lastEntryId: Math.max(view.lastEntryId, ...entries.map((e) => e.id)),
+        sentFileIds: [...new Set([...view.sentFileIds, ...fileIds])],
       });
+      const actions = task ? await notices.offer(tx, task, ["message-applicant"], at) : [];
+      await notices.notifyOfficial(
+        tx,
+        officialId,
+        caseTexts.fromApplicant(
+          kase,
+          applicantName(kase),
+          lines,
+          task?.waitingFor === "request" ? "request" : task?.waitingFor === "applicant" ? "step" : null,
+        ),
+        at,
+        {
+          caseId: kase.id,
+          ...(actions.length > 0 ? { actions } : {}),
+          ...(fileIds.length > 0 ? { fileIds } : {}),
+        },
+      );
     }
   }
 
@@ -89,8 +128,27 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
     if (input.kind === "file") {
       await tx.attachFile(input.file.id, kase.id, task?.id ?? null);
       const text = input.caption ? `${input.file.name} — ${input.caption}` : input.file.name;
-      const id = await tx.addEntry({ caseId: kase.id, at, kind: "applicant-file", audience: "applicant", authorOfficialId: null, authorLabel: label, text, fileId: input.file.id, taskId: task?.id ?? null });
-      await tx.appendAudit({ at, caseId: kase.id, ...(task ? { stepId: task.stepId } : {}), actorLabel: label, actingAs: "pemohon", action: "applicant-file", note: `berkas ${input.file.id} (entri ${id})`, flowHash: kase.flowHash });
+      const id = await tx.addEntry({
+        caseId: kase.id,
+        at,
+        kind: "applicant-file",
+        audience: "applicant",
+        authorOfficialId: null,
+        authorLabel: label,
+        text,
+        fileId: input.file.id,
+        taskId: task?.id ?? null,
+      });
+      await tx.appendAudit({
+        at,
+        caseId: kase.id,
+        ...(task ? { stepId: task.stepId } : {}),
+        actorLabel: label,
+        actingAs: "pemohon",
+        action: "applicant-file",
+        note: `berkas ${input.file.id} (entri ${id})`,
+        flowHash: kase.flowHash,
+      });
       if (task && waiting) {
         const count = (await tx.entriesOfCase(kase.id)).filter((e) => e.taskId === task.id && e.kind === "applicant-file").length;
         return [{ text: applicantTexts.fileKept(kase, input.file.name, count) }];
@@ -100,13 +158,35 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
       return [{ text: applicantTexts.filePassedOn(kase, input.file.name) }];
     }
     const text = input.text.trim().slice(0, 2000);
-    const id = await tx.addEntry({ caseId: kase.id, at, kind: "from-applicant", audience: "applicant", authorOfficialId: null, authorLabel: label, text, fileId: null, taskId: task?.id ?? null });
-    await tx.appendAudit({ at, caseId: kase.id, ...(task ? { stepId: task.stepId } : {}), actorLabel: label, actingAs: "pemohon", action: "applicant-message", note: `${fingerprint(text)} (entri ${id})`, flowHash: kase.flowHash });
+    const id = await tx.addEntry({
+      caseId: kase.id,
+      at,
+      kind: "from-applicant",
+      audience: "applicant",
+      authorOfficialId: null,
+      authorLabel: label,
+      text,
+      fileId: null,
+      taskId: task?.id ?? null,
+    });
+    await tx.appendAudit({
+      at,
+      caseId: kase.id,
+      ...(task ? { stepId: task.stepId } : {}),
+      actorLabel: label,
+      actingAs: "pemohon",
+      action: "applicant-message",
+      note: `${fingerprint(text)} (entri ${id})`,
+      flowHash: kase.flowHash,
+    });
     await passOn(tx, kase, task, [`"${text}"`], [], at);
     return [{ text: task?.waitingFor === "request" ? applicantTexts.noteKept(kase) : applicantTexts.passedOn(kase) }];
   }
 
-  /** Who may write to the applicant: those acting on the case now or before, the last writer, and the office's admins, head and secretary. */
+  /**
+   * Who may write to the applicant: those acting on the case now or before, the last writer, and the
+   * office's admins, head and secretary.
+   */
   async function mayWriteToApplicant(tx: EngineTx, official: OfficialRow, kase: CaseRow): Promise<boolean> {
     const tasks = await tx.tasksOfCase(kase.id);
     if (tasks.some((t) => t.candidates.some((c) => c.officialId === official.id) || t.decidedByOfficialId === official.id)) return true;
@@ -126,8 +206,28 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
     const office = ctx.officeOf(kase.officeId);
     const role = await assign.actingAs(tx, office, official, task);
     if (fileId) await tx.attachFile(fileId, kase.id, task?.id ?? null);
-    await tx.addEntry({ caseId: kase.id, at, kind: "to-applicant", audience: "applicant", authorOfficialId: official.id, authorLabel: `${official.name} (${role})`, text, fileId: fileId ?? null, taskId: task?.id ?? null });
-    await tx.appendAudit({ at, caseId: kase.id, ...(task ? { stepId: task.stepId } : {}), actorOfficialId: official.id, actorLabel: official.name, actingAs: role, action: "message-to-applicant", note: text, flowHash: kase.flowHash });
+    await tx.addEntry({
+      caseId: kase.id,
+      at,
+      kind: "to-applicant",
+      audience: "applicant",
+      authorOfficialId: official.id,
+      authorLabel: `${official.name} (${role})`,
+      text,
+      fileId: fileId ?? null,
+      taskId: task?.id ?? null,
+    });
+    await tx.appendAudit({
+      at,
+      caseId: kase.id,
+      ...(task ? { stepId: task.stepId } : {}),
+      actorOfficialId: official.id,
+      actorLabel: official.name,
+      actingAs: role,
+      action: "message-to-applicant",
+      note: text,
+      flowHash: kase.flowHash,
+    });
     await notices.notifyApplicant(tx, kase, applicantTexts.fromOfficial(kase, role, text), at, { fileIds: fileId ? [fileId] : [] });
     return [{ text: caseTexts.messageSent(kase) }];
   }

@@ -28,15 +28,37 @@ export function createDeadlines(ctx: EngineContext, store: EngineStore, assign: 
     const stepText = stepPosition(sop, step);
     const assignees = assign.assignees(task);
     if (deadline.kind === "applicant-reminder") {
-      const asked = task.waitingFor === "request" ? [...(await tx.entriesOfCase(kase.id))].reverse().find((e) => e.kind === "request")?.text : step.chat?.applicant;
-      await notices.notifyApplicant(tx, kase, applicantTexts.reminder(kase, asked ?? step.action), at, { dedupeKey: `applicant-reminder:${task.id}` });
-      await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorLabel: "sistem", action: "applicant-reminded", flowHash: kase.flowHash });
+      const asked =
+        task.waitingFor === "request"
+          ? [...(await tx.entriesOfCase(kase.id))].reverse().find((e) => e.kind === "request")?.text
+          : step.chat?.applicant;
+      await notices.notifyApplicant(tx, kase, applicantTexts.reminder(kase, asked ?? step.action), at, {
+        dedupeKey: `applicant-reminder:${task.id}`,
+      });
+      await tx.appendAudit({
+        at,
+        caseId: kase.id,
+        stepId: task.stepId,
+        actorLabel: "sistem",
+        action: "applicant-reminded",
+        flowHash: kase.flowHash,
+      });
     } else if (deadline.kind === "reminder") {
       const due = formatDateTime(task.dueAt ?? deadline.dueAt, office.timeZone);
       for (const id of assignees) {
-        await notices.notifyOfficial(tx, id, caseTexts.reminder(kase, stepText, due), at, { caseId: kase.id, dedupeKey: `reminder:${task.id}:${id}` });
+        await notices.notifyOfficial(tx, id, caseTexts.reminder(kase, stepText, due), at, {
+          caseId: kase.id,
+          dedupeKey: `reminder:${task.id}:${id}`,
+        });
       }
-      await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorLabel: "sistem", action: "reminder-sent", flowHash: kase.flowHash });
+      await tx.appendAudit({
+        at,
+        caseId: kase.id,
+        stepId: task.stepId,
+        actorLabel: "sistem",
+        action: "reminder-sent",
+        flowHash: kase.flowHash,
+      });
     } else {
       const names = (await Promise.all(assignees.map((id) => tx.official(id)))).map((o) => o?.name ?? "?").join(", ");
       const superiors = new Set<string>();
@@ -49,9 +71,20 @@ export function createDeadlines(ctx: EngineContext, store: EngineStore, assign: 
       }
       const since = formatDateTime(task.dueAt ?? deadline.dueAt, office.timeZone);
       for (const id of superiors) {
-        await notices.notifyOfficial(tx, id, caseTexts.escalation(kase, stepText, names, since), at, { caseId: kase.id, dedupeKey: `escalation:${task.id}:${id}` });
+        await notices.notifyOfficial(tx, id, caseTexts.escalation(kase, stepText, names, since), at, {
+          caseId: kase.id,
+          dedupeKey: `escalation:${task.id}:${id}`,
+        });
       }
-      await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorLabel: "sistem", action: "escalated", note: `kepada ${superiors.size} atasan`, flowHash: kase.flowHash });
+      await tx.appendAudit({
+        at,
+        caseId: kase.id,
+        stepId: task.stepId,
+        actorLabel: "sistem",
+        action: "escalated",
+        note: `kepada ${superiors.size} atasan`,
+        flowHash: kase.flowHash,
+      });
     }
     await tx.markDeadlineFired(deadline.id, at);
     return true;

@@ -23,7 +23,12 @@ export function createDelegations(ctx: EngineContext, notices: Notices) {
         const candidates = task.candidates.map((c): Candidate => {
           if (started && c.officialId === d.absentOfficialId && !c.delegationId) {
             changed = true;
-            return { officialId: d.deputyOfficialId, positionKey: c.positionKey, delegationId: d.id, onBehalfOfOfficialId: d.absentOfficialId };
+            return {
+              officialId: d.deputyOfficialId,
+              positionKey: c.positionKey,
+              delegationId: d.id,
+              onBehalfOfOfficialId: d.absentOfficialId,
+            };
           }
           if (finished && c.delegationId === d.id) {
             changed = true;
@@ -53,7 +58,12 @@ export function createDelegations(ctx: EngineContext, notices: Notices) {
         await notices.sendStepMessage(tx, kase, sop, { ...task, candidates, takenByOfficialId: takenBy }, at, { only: to });
       }
       await tx.updateDelegation(d.id, started ? { appliedAt: at } : { revertedAt: at });
-      await tx.appendAudit({ at, actorLabel: "sistem", action: started ? "delegation-started" : "delegation-ended", note: `${d.kind} ${d.id}` });
+      await tx.appendAudit({
+        at,
+        actorLabel: "sistem",
+        action: started ? "delegation-started" : "delegation-ended",
+        note: `${d.kind} ${d.id}`,
+      });
     }
     return moved;
   }

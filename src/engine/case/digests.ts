@@ -33,13 +33,27 @@ export function createDigests(ctx: EngineContext, notices: Notices) {
         if (!kase) continue;
         const sop = await tx.pinnedSop(kase.flowHash);
         const mark = t.waitingFor === "request" ? "[MENUNGGU PEMOHON] " : t.dueAt && t.dueAt <= at ? "[TERLAMBAT] " : "";
-        lines.push(`• ${mark}${kase.code} — ${kase.title}: ${stepPosition(sop, ctx.stepOf(sop, t.stepId))}${t.dueAt && !mark.startsWith("[MENUNGGU") ? `, batas ${formatDateTime(t.dueAt, office.timeZone)}` : ""}`);
+        lines.push(
+          `• ${mark}${kase.code} — ${kase.title}: ` +
+            stepPosition(sop, ctx.stepOf(sop, t.stepId)) +
+            (t.dueAt && !mark.startsWith("[MENUNGGU") ? `, batas ${formatDateTime(t.dueAt, office.timeZone)}` : ""),
+        );
       }
       const overdueCount = sorted.filter((t) => t.waitingFor !== "request" && t.dueAt && t.dueAt <= at).length;
       if (sorted.length > digestLines) lines.push(`… dan ${sorted.length - digestLines} tugas lainnya.`);
-      await notices.notifyOfficial(tx, officialId, [`Selamat pagi. Tugas terbuka Anda hari ini: ${sorted.length}${overdueCount ? `, ${overdueCount} terlambat` : ""}.`, ...lines, "Ketik /tugas untuk memilih tindakan."].join("\n"), at, {
-        dedupeKey: `digest:${officialId}:${date}`,
-      });
+      await notices.notifyOfficial(
+        tx,
+        officialId,
+        [
+          `Selamat pagi. Tugas terbuka Anda hari ini: ${sorted.length}${overdueCount ? `, ${overdueCount} terlambat` : ""}.`,
+          ...lines,
+          "Ketik /tugas untuk memilih tindakan.",
+        ].join("\n"),
+        at,
+        {
+          dedupeKey: `digest:${officialId}:${date}`,
+        },
+      );
       sent += 1;
     }
     return sent;

@@ -90,16 +90,39 @@ export function createLifecycle(ctx: EngineContext, assign: Assignment, notices:
         closedAt: at,
       });
       for (const id of submission.fileIds) await tx.attachFile(id, kase.id, `${kase.id}:${saved.visit}`);
-      await tx.appendAudit({ at, caseId: kase.id, stepId: first.id, actorLabel: `Pemohon: ${submission.label}`, actingAs: "pemohon", action: "step-done", note: submission.note, flowHash: source.hash });
-      const next = decide(source.sop, { status: "open", stepId: first.id, visit: saved.visit }, { type: "act", visit: saved.visit, action: "done" });
+      await tx.appendAudit({
+        at,
+        caseId: kase.id,
+        stepId: first.id,
+        actorLabel: `Pemohon: ${submission.label}`,
+        actingAs: "pemohon",
+        action: "step-done",
+        note: submission.note,
+        flowHash: source.hash,
+      });
+      const next = decide(
+        source.sop,
+        { status: "open", stepId: first.id, visit: saved.visit },
+        { type: "act", visit: saved.visit, action: "done" },
+      );
       if (!next.ok) throw new Error(`Cannot complete the applicant's step: ${next.error}`);
       await tx.updateCase(kase.id, saved.version, { status: next.state.status, currentStepId: next.state.stepId, visit: next.state.visit });
       saved = (await tx.caseById(kase.id)) as CaseRow;
-      await transitions.applyEffects(tx, saved, source.sop, next.effects.filter((e) => e.type !== "step-closed"), at, { label: `pemohon (${submission.label})` });
+      await transitions.applyEffects(
+        tx,
+        saved,
+        source.sop,
+        next.effects.filter((e) => e.type !== "step-closed"),
+        at,
+        { label: `pemohon (${submission.label})` },
+      );
       return saved;
     }
     for (const id of submission?.fileIds ?? []) await tx.attachFile(id, kase.id, null);
-    await transitions.applyEffects(tx, saved, source.sop, transition.effects, at, { label: input.openedBy?.name ?? "sistem", ...(input.openedBy ? { officialId: input.openedBy.id } : {}) });
+    await transitions.applyEffects(tx, saved, source.sop, transition.effects, at, {
+      label: input.openedBy?.name ?? "sistem",
+      ...(input.openedBy ? { officialId: input.openedBy.id } : {}),
+    });
     // The opener hears that the case is open — unless its first step is theirs: that task says it.
     const firstTask = await tx.taskById(`${kase.id}:${saved.visit}`);
     const opensWithThem = input.openedBy !== undefined && firstTask?.candidates.some((c) => c.officialId === input.openedBy?.id);
@@ -129,15 +152,39 @@ export function createLifecycle(ctx: EngineContext, assign: Assignment, notices:
     await tx.updateCase(kase.id, kase.version, { status: "cancelled", currentStepId: null, closedAt: at });
     if (open) {
       await tx.updateTask(open.id, { status: "superseded", decision: "cancel", closedAt: at });
-      await notices.closeTaskMessages(tx, open, `✖ Kasus dibatalkan oleh ${actor.official.name}, ${formatDateTime(at, office.timeZone)}`, at);
+      await notices.closeTaskMessages(
+        tx,
+        open,
+        `✖ Kasus dibatalkan oleh ${actor.official.name}, ${formatDateTime(at, office.timeZone)}`,
+        at,
+      );
       for (const c of open.candidates) {
-        if (c.officialId !== actor.official.id) await notices.notifyOfficial(tx, c.officialId, caseTexts.closed(kase, "cancelled", reason), at, { caseId: kase.id });
+        if (c.officialId !== actor.official.id)
+          await notices.notifyOfficial(tx, c.officialId, caseTexts.closed(kase, "cancelled", reason), at, { caseId: kase.id });
       }
     }
     const role = await assign.actingAs(tx, office, actor.official, null);
     const by = `${actor.official.name} (${role})`;
-    if (isApplicantCase(kase)) await tx.addEntry({ caseId: kase.id, at, kind: "cancel", audience: "applicant", authorOfficialId: actor.official.id, authorLabel: by, text: reason, fileId: null, taskId: open?.id ?? null });
-    await transitions.applyEffects(tx, kase, sop, transition.effects.filter((e) => e.type === "case-closed"), at, { label: by, officialId: actor.official.id });
+    if (isApplicantCase(kase))
+      await tx.addEntry({
+        caseId: kase.id,
+        at,
+        kind: "cancel",
+        audience: "applicant",
+        authorOfficialId: actor.official.id,
+        authorLabel: by,
+        text: reason,
+        fileId: null,
+        taskId: open?.id ?? null,
+      });
+    await transitions.applyEffects(
+      tx,
+      kase,
+      sop,
+      transition.effects.filter((e) => e.type === "case-closed"),
+      at,
+      { label: by, officialId: actor.official.id },
+    );
     return [{ text: caseTexts.closed(kase, "cancelled", reason) }];
   }
 

@@ -42,11 +42,26 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
   }
 
   /** Writes to the applicant's chat; files sent are remembered so the result does not repeat them. */
-  async function notifyApplicant(tx: EngineTx, kase: CaseRow, text: string, at: Date, extra: { fileIds?: string[]; dedupeKey?: string } = {}): Promise<void> {
+  async function notifyApplicant(
+    tx: EngineTx,
+    kase: CaseRow,
+    text: string,
+    at: Date,
+    extra: { fileIds?: string[]; dedupeKey?: string } = {},
+  ): Promise<void> {
     const chat = applicantChat(kase);
     if (!chat) return;
     const fileIds = extra.fileIds ?? [];
-    await tx.enqueue({ ...chat, text, caseId: kase.id, ...(fileIds.length > 0 ? { fileIds } : {}), ...(extra.dedupeKey ? { dedupeKey: extra.dedupeKey } : {}) }, at);
+    await tx.enqueue(
+      {
+        ...chat,
+        text,
+        caseId: kase.id,
+        ...(fileIds.length > 0 ? { fileIds } : {}),
+        ...(extra.dedupeKey ? { dedupeKey: extra.dedupeKey } : {}),
+      },
+      at,
+    );
     if (fileIds.length > 0) {
       const view = await viewOf(tx, applicantViewer, kase.id);
       await tx.saveCaseView({ ...view, sentFileIds: [...new Set([...view.sentFileIds, ...fileIds])] });
@@ -57,7 +72,8 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
   async function notifyOpener(tx: EngineTx, kase: CaseRow, text: string, at: Date, skipOfficialIds: string[] = []): Promise<void> {
     if (isApplicantCase(kase)) return;
     if (kase.openedByOfficialId && skipOfficialIds.includes(kase.openedByOfficialId)) return;
-    if (kase.openerChannel && kase.openerChatId) await tx.enqueue({ channel: kase.openerChannel, chatId: kase.openerChatId, text, caseId: kase.id }, at);
+    if (kase.openerChannel && kase.openerChatId)
+      await tx.enqueue({ channel: kase.openerChannel, chatId: kase.openerChatId, text, caseId: kase.id }, at);
     else if (kase.openedByOfficialId) await notifyOfficial(tx, kase.openedByOfficialId, text, at, { caseId: kase.id });
   }
 
@@ -90,7 +106,17 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
       const key = `${m.channel}:${m.chatId}`;
       if (onlyChats && !onlyChats.has(key)) continue;
       const next = typeof outcome === "string" ? { text: `${m.text}\n\n${outcome}` } : outcome(m);
-      await tx.enqueue({ channel: m.channel, chatId: m.chatId, text: next.text, editOfId: m.id, caseId: task.caseId, ...(next.actions ? { actions: next.actions } : {}) }, at);
+      await tx.enqueue(
+        {
+          channel: m.channel,
+          chatId: m.chatId,
+          text: next.text,
+          editOfId: m.id,
+          caseId: task.caseId,
+          ...(next.actions ? { actions: next.actions } : {}),
+        },
+        at,
+      );
       if (editableChannels.has(m.channel)) shown.add(key);
     }
     return shown;
@@ -106,8 +132,11 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
   function stepActions(kase: CaseRow, step: SopStep, task: TaskRow): Offered[] {
     const applicant = isApplicantCase(kase);
     if (task.waitingFor === "request") return ["supplied", "withdraw", "message-applicant"];
-    if (task.waitingFor === "applicant") return applicant ? [{ action: "done", label: applicantDoneLabel }, "message-applicant"] : ["done", "done-note"];
-    const base = allowedActions(step).flatMap((a): Offered[] => (a === "done" ? ["done", "done-note"] : a === "approve" || a === "return" || a === "reject" ? [a] : []));
+    if (task.waitingFor === "applicant")
+      return applicant ? [{ action: "done", label: applicantDoneLabel }, "message-applicant"] : ["done", "done-note"];
+    const base = allowedActions(step).flatMap((a): Offered[] =>
+      a === "done" ? ["done", "done-note"] : a === "approve" || a === "return" || a === "reject" ? [a] : [],
+    );
     if (task.waitingFor !== null || !applicant) return base;
     return [...base, ...(step.kind === "task" ? (["done-applicant"] as Offered[]) : []), "ask-applicant", "message-applicant"];
   }
@@ -127,7 +156,8 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
     const all = opts.files ? await tx.filesOfCase(kase.id) : [];
     const unsent = all.filter((f) => !view.sentFileIds.includes(f.id));
     const attach = unsent.slice(0, FILES_PER_MESSAGE);
-    const answers = opts.answers && !view.answersShown ? ((kase.data["answers"] as { label: string; value: string }[] | undefined) ?? []) : [];
+    const answers =
+      opts.answers && !view.answersShown ? ((kase.data["answers"] as { label: string; value: string }[] | undefined) ?? []) : [];
     await tx.saveCaseView({
       ...view,
       lastEntryId: Math.max(view.lastEntryId, ...entries.map((e) => e.id)),
@@ -148,7 +178,15 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
   }
 
   function headerText(header: StepHeader, code: string): string {
-    return { new: "Tugas baru", returned: "Dikembalikan untuk diperbaiki", awaiting: "Menunggu pemohon", resumed: "Dilanjutkan", open: "Tugas terbuka" }[header] + ` — kasus ${code}`;
+    return (
+      {
+        new: "Tugas baru",
+        returned: "Dikembalikan untuk diperbaiki",
+        awaiting: "Menunggu pemohon",
+        resumed: "Dilanjutkan",
+        open: "Tugas terbuka",
+      }[header] + ` — kasus ${code}`
+    );
   }
 
   /** The case in a line or two: what it is, for whom. */
@@ -159,7 +197,14 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
   }
 
   /** Sends a task's message (with its choices) to each person who may act on it, or only to `only`. */
-  async function sendStepMessage(tx: EngineTx, kase: CaseRow, sop: Sop, task: TaskRow, at: Date, opts: { only?: string; header?: StepHeader; requested?: string } = {}): Promise<void> {
+  async function sendStepMessage(
+    tx: EngineTx,
+    kase: CaseRow,
+    sop: Sop,
+    task: TaskRow,
+    at: Date,
+    opts: { only?: string; header?: StepHeader; requested?: string } = {},
+  ): Promise<void> {
     const office = ctx.officeOf(kase.officeId);
     const step = ctx.stepOf(sop, task.stepId);
     const many = task.candidates.length > 1 && !task.takenByOfficialId;
@@ -173,31 +218,62 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
       const seen = await catchUp(tx, kase, c.officialId, entries, { files: true, answers: !awaiting });
       // Resumed after a request: everything the applicant sent for it, whether or not passed on already.
       const waited = opts.header === "resumed" ? `${kase.id}:${task.visit - 1}` : null;
-      const supplied = waited ? entries.filter((e) => e.taskId === waited && (e.kind === "applicant-file" || e.kind === "from-applicant")) : [];
-      const lines = [headerText(opts.header ?? (awaiting ? "awaiting" : "new"), kase.code), ...caseLines(kase, sop), `${capitalize(stepPosition(sop, step))}: ${stepAction(step)}`];
+      const supplied = waited
+        ? entries.filter((e) => e.taskId === waited && (e.kind === "applicant-file" || e.kind === "from-applicant"))
+        : [];
+      const lines = [
+        headerText(opts.header ?? (awaiting ? "awaiting" : "new"), kase.code),
+        ...caseLines(kase, sop),
+        `${capitalize(stepPosition(sop, step))}: ${stepAction(step)}`,
+      ];
       if (awaiting) {
         const asked = opts.requested ?? [...entries].reverse().find((e) => e.kind === "request" && e.taskId !== null)?.text ?? "";
-        lines.push(`Diminta kepada pemohon: ${asked}`, "Kiriman pemohon diteruskan kepada Anda bila pemohon mengetik KIRIM. Pilih Diterima langsung bila berkasnya diserahkan langsung.");
+        lines.push(
+          `Diminta kepada pemohon: ${asked}`,
+          "Kiriman pemohon diteruskan kepada Anda bila pemohon mengetik KIRIM. Pilih Diterima langsung bila berkasnya diserahkan langsung.",
+        );
         if (task.dueAt) lines.push(`Pemohon diingatkan sekali pada ${formatDateTime(task.dueAt, office.timeZone)} bila belum mengirim.`);
       } else {
         if (step.inputs.trim() && task.waitingFor === null) lines.push(`Kelengkapan: ${step.inputs}`);
-        if (task.waitingFor === "applicant" && isApplicantCase(kase)) lines.push("Langkah ini dilakukan pemohon; kabar kepada pemohon sudah dikirim. Pilih Sudah dilakukan pemohon bila pemohon melakukannya langsung di kantor.");
+        if (task.waitingFor === "applicant" && isApplicantCase(kase))
+          lines.push(
+            "Langkah ini dilakukan pemohon; kabar kepada pemohon sudah dikirim. Pilih Sudah dilakukan pemohon " +
+              "bila pemohon melakukannya langsung di kantor.",
+          );
         else if (task.waitingFor === "applicant") lines.push("Langkah ini dilakukan oleh pemohon; catat di sini setelah diterima.");
         else if (task.waitingFor === "external") lines.push("Langkah ini dilakukan pihak luar; catat di sini setelah jawabannya diterima.");
         if (task.waitingFor === "applicant" && isApplicantCase(kase)) {
           if (task.dueAt) lines.push(`Pemohon diingatkan sekali pada ${formatDateTime(task.dueAt, office.timeZone)}.`);
-        } else lines.push(standard ? `Waktu baku: ${formatStandardTime(standard)}${task.dueAt ? ` — batas ${formatDateTime(task.dueAt, office.timeZone)}` : ""}` : "Waktu baku: tidak ditentukan dalam SOP");
+        } else
+          lines.push(
+            standard
+              ? `Waktu baku: ${formatStandardTime(standard)}` +
+                  (task.dueAt ? ` — batas ${formatDateTime(task.dueAt, office.timeZone)}` : "")
+              : "Waktu baku: tidak ditentukan dalam SOP",
+          );
       }
       if (absent) lines.push(`Anda menerima tugas ini sebagai pelaksana tugas untuk ${absent.name}.`);
       if (many) lines.push("Tugas ini ditawarkan kepada beberapa orang; yang pertama menekan Ambil akan mengerjakannya.");
       if (supplied.length > 0) lines.push("Kiriman pemohon untuk permintaan Anda:", ...supplied.map((e) => `• ${entryLine(e)}`));
-      lines.push(...changesText(seen.news.filter((e) => !supplied.includes(e)), seen.firstLook, kase.code));
+      lines.push(
+        ...changesText(
+          seen.news.filter((e) => !supplied.includes(e)),
+          seen.firstLook,
+          kase.code,
+        ),
+      );
       if (seen.answers.length > 0) lines.push("Data permohonan:", ...seen.answers.map((a) => `• ${a.label}: ${a.value}`));
       else if (isApplicantCase(kase)) lines.push(`Data permohonan dan riwayat lengkap: /kasus ${kase.code}`);
       if (seen.attach.length > 0) lines.push(`Berkas terlampir (${seen.attach.length}): ${seen.attach.map((f) => f.name).join(", ")}`);
-      if (seen.earlier > 0) lines.push(`Berkas yang sudah Anda terima sebelumnya (${seen.earlier}): ketik /dokumen ${kase.code} untuk menerimanya lagi.`);
+      if (seen.earlier > 0)
+        lines.push(`Berkas yang sudah Anda terima sebelumnya (${seen.earlier}): ketik /dokumen ${kase.code} untuk menerimanya lagi.`);
       const actions = await offer(tx, task, many ? ["take"] : stepActions(kase, step, task), at);
-      await notifyOfficial(tx, c.officialId, lines.join("\n"), at, { actions, caseId: kase.id, taskId: task.id, ...(seen.attach.length > 0 ? { fileIds: seen.attach.map((f) => f.id) } : {}) });
+      await notifyOfficial(tx, c.officialId, lines.join("\n"), at, {
+        actions,
+        caseId: kase.id,
+        taskId: task.id,
+        ...(seen.attach.length > 0 ? { fileIds: seen.attach.map((f) => f.id) } : {}),
+      });
     }
   }
 
@@ -208,7 +284,12 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
   }
 
   /** Sends files of a case to an official on request (/dokumen), and remembers they have them. */
-  async function filesFor(tx: EngineTx, kase: CaseRow, officialId: string, pick?: number): Promise<{ names: string[]; fileIds: string[]; total: number }> {
+  async function filesFor(
+    tx: EngineTx,
+    kase: CaseRow,
+    officialId: string,
+    pick?: number,
+  ): Promise<{ names: string[]; fileIds: string[]; total: number }> {
     const all = await tx.filesOfCase(kase.id);
     const chosen = pick !== undefined ? all.slice(pick - 1, pick) : all.slice(-FILES_PER_MESSAGE);
     const view = await viewOf(tx, officialId, kase.id);
@@ -216,7 +297,21 @@ export function createNotices(ctx: EngineContext, assign: Assignment) {
     return { names: chosen.map((f) => f.name), fileIds: chosen.map((f) => f.id), total: all.length };
   }
 
-  return { notifyOfficial, notifyApplicant, notifyOpener, offer, closeTaskMessages, chatOf, stepActions, sendStepMessage, catchUp, markSeen, filesFor, viewOf, assignees: assign.assignees };
+  return {
+    notifyOfficial,
+    notifyApplicant,
+    notifyOpener,
+    offer,
+    closeTaskMessages,
+    chatOf,
+    stepActions,
+    sendStepMessage,
+    catchUp,
+    markSeen,
+    filesFor,
+    viewOf,
+    assignees: assign.assignees,
+  };
 }
 
 export type Notices = ReturnType<typeof createNotices>;

@@ -25,14 +25,24 @@ export function createPresses(
   cancelIn: (tx: EngineTx, actor: Actor, caseId: string, reason: string) => Promise<Reply[]>,
 ) {
   async function ask(tx: EngineTx, actor: Actor, kind: PromptRow["kind"], token: string, kase: CaseRow, text: string): Promise<Reply[]> {
-    await tx.setPrompt({ chatKey: `${actor.channel}:${actor.chatId}`, officialId: actor.official.id, kind, token, caseId: kase.id, createdAt: ctx.clock.now() });
+    await tx.setPrompt({
+      chatKey: `${actor.channel}:${actor.chatId}`,
+      officialId: actor.official.id,
+      kind,
+      token,
+      caseId: kase.id,
+      createdAt: ctx.clock.now(),
+    });
     return [{ text }];
   }
 
   async function pressIn(tx: EngineTx, actor: Actor, tokenValue: string): Promise<Reply[]> {
     const token = await tx.token(tokenValue);
     if (!token) return [{ text: refusals.unknownButton }];
-    if (token.taskId.startsWith("bulk:") && (token.action === "bulk" || token.action === "bulk-confirm" || token.action === "bulk-cancel")) {
+    if (
+      token.taskId.startsWith("bulk:") &&
+      (token.action === "bulk" || token.action === "bulk-confirm" || token.action === "bulk-cancel")
+    ) {
       return bulk.press(tx, actor, token.action, token.taskId.slice("bulk:".length));
     }
     const task = await tx.taskById(token.taskId);
@@ -62,7 +72,16 @@ export function createPresses(
         await tx.updateTask(task.id, { takenByOfficialId: actor.official.id });
         const office = ctx.officeOf(kase.officeId);
         const role = await assign.actingAs(tx, office, actor.official, task);
-        await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorOfficialId: actor.official.id, actorLabel: actor.official.name, actingAs: role, action: "step-taken", flowHash: kase.flowHash });
+        await tx.appendAudit({
+          at,
+          caseId: kase.id,
+          stepId: task.stepId,
+          actorOfficialId: actor.official.id,
+          actorLabel: actor.official.name,
+          actingAs: role,
+          action: "step-taken",
+          flowHash: kase.flowHash,
+        });
         const stepText = stepPosition(sop, step);
         const taken = { ...task, takenByOfficialId: actor.official.id };
         const actions = await notices.offer(tx, taken, notices.stepActions(kase, step, taken), at);
@@ -83,14 +102,23 @@ export function createPresses(
           if (c.officialId === actor.official.id) continue;
           const chat = await notices.chatOf(tx, c.officialId);
           if (chat && shown.has(chat)) continue;
-          await notices.notifyOfficial(tx, c.officialId, caseTexts.taken(kase, stepText, `${actor.official.name} (${role})`), at, { caseId: kase.id });
+          await notices.notifyOfficial(tx, c.officialId, caseTexts.taken(kase, stepText, `${actor.official.name} (${role})`), at, {
+            caseId: kase.id,
+          });
         }
         if (shown.has(mine)) return [];
         return [{ text: caseTexts.youTook(kase, stepText), actions, taskId: task.id, caseId: kase.id }];
       }
       case "return":
       case "reject":
-        return ask(tx, actor, token.action === "return" ? "return-reason" : "reject-reason", tokenValue, kase, caseTexts.askReason(kase, token.action, isApplicantCase(kase)));
+        return ask(
+          tx,
+          actor,
+          token.action === "return" ? "return-reason" : "reject-reason",
+          tokenValue,
+          kase,
+          caseTexts.askReason(kase, token.action, isApplicantCase(kase)),
+        );
       case "done-note":
         return ask(tx, actor, "done-note", tokenValue, kase, caseTexts.askNote(kase));
       case "done-applicant":
@@ -140,9 +168,18 @@ export function createPresses(
     if (!token || !task || task.visit !== token.visit || task.status !== "open") return [{ text: refusals.stale, ...discard }];
     if (!assign.mayAct(task, actor.official.id)) return [{ text: refusals.notYours, ...discard }];
     const action: StepAction =
-      prompt.kind === "return-reason" ? "return" : prompt.kind === "reject-reason" ? "reject" : prompt.kind === "request-reason" ? "request" : "done";
+      prompt.kind === "return-reason"
+        ? "return"
+        : prompt.kind === "reject-reason"
+          ? "reject"
+          : prompt.kind === "request-reason"
+            ? "request"
+            : "done";
     const note = reason || undefined;
-    const outcome = await transitions.decideStep(tx, actor, task, action, note, { forApplicant: prompt.kind === "done-applicant-note", ...(fileId ? { fileId } : {}) });
+    const outcome = await transitions.decideStep(tx, actor, task, action, note, {
+      forApplicant: prompt.kind === "done-applicant-note",
+      ...(fileId ? { fileId } : {}),
+    });
     return outcome.ok ? outcome.replies : [{ text: outcome.reply, ...discard }];
   }
 

@@ -30,7 +30,12 @@ export function fingerprint(text: string): string {
 }
 
 export function createTransitions(ctx: EngineContext, assign: Assignment, notices: Notices) {
-  function dueTimes(step: SopStep, openedAt: Date, calendar: WorkCalendar, escalate: boolean): { dueAt: Date | null; escalateAt: Date | null } {
+  function dueTimes(
+    step: SopStep,
+    openedAt: Date,
+    calendar: WorkCalendar,
+    escalate: boolean,
+  ): { dueAt: Date | null; escalateAt: Date | null } {
     const standard = stepStandardTime(step);
     if (!standard) return { dueAt: null, escalateAt: null };
     if ("minutes" in standard) {
@@ -60,10 +65,14 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
     const office = ctx.officeOf(kase.officeId);
     if (effect.awaiting || effect.resumed) {
       const previous = (await tx.tasksOfCase(kase.id)).find((t) => t.visit === effect.visit - 1);
-      const keep: Candidate[] = effect.awaiting ? (previous?.candidates.filter((c) => c.officialId === by.officialId) ?? []) : (previous?.candidates ?? []);
+      const keep: Candidate[] = effect.awaiting
+        ? (previous?.candidates.filter((c) => c.officialId === by.officialId) ?? [])
+        : (previous?.candidates ?? []);
       if (keep.length > 0) return { candidates: keep, waitingFor: effect.awaiting ? "request" : null };
     }
-    const previous = effect.returnedFrom ? (await tx.tasksOfCase(kase.id)).filter((t) => t.stepId === step.id && t.decidedByOfficialId).at(-1) : undefined;
+    const previous = effect.returnedFrom
+      ? (await tx.tasksOfCase(kase.id)).filter((t) => t.stepId === step.id && t.decidedByOfficialId).at(-1)
+      : undefined;
     const resolved = await assign.resolveCandidates(tx, office, sop, step, kase, at, previous?.decidedByOfficialId ?? null);
     return effect.awaiting ? { ...resolved, waitingFor: "request" } : resolved;
   }
@@ -96,33 +105,63 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
       closedAt: null,
     };
     await tx.createTask(task);
-    if (dueAt) await tx.addDeadline({ id: `${task.id}:reminder`, caseId: kase.id, taskId: task.id, kind: applicantTime ? "applicant-reminder" : "reminder", dueAt });
-    if (escalateAt) await tx.addDeadline({ id: `${task.id}:escalation`, caseId: kase.id, taskId: task.id, kind: "escalation", dueAt: escalateAt });
+    if (dueAt)
+      await tx.addDeadline({
+        id: `${task.id}:reminder`,
+        caseId: kase.id,
+        taskId: task.id,
+        kind: applicantTime ? "applicant-reminder" : "reminder",
+        dueAt,
+      });
+    if (escalateAt)
+      await tx.addDeadline({ id: `${task.id}:escalation`, caseId: kase.id, taskId: task.id, kind: "escalation", dueAt: escalateAt });
     const names = await Promise.all(candidates.map(async (c) => (await tx.official(c.officialId))?.name ?? c.officialId));
-    const action = effect.returnedFrom ? "step-reopened" : effect.awaiting ? "step-awaiting-applicant" : effect.resumed ? "step-resumed" : "step-opened";
+    const action = effect.returnedFrom
+      ? "step-reopened"
+      : effect.awaiting
+        ? "step-awaiting-applicant"
+        : effect.resumed
+          ? "step-resumed"
+          : "step-opened";
     await tx.appendAudit({
       at,
       caseId: kase.id,
       stepId: step.id,
       actorLabel: "sistem",
       action,
-      note: [`ditawarkan kepada ${names.join(", ") || "(tidak ada)"}`, vacancy ? `jabatan ${vacancy} kosong` : null, effect.returnedFrom ? `alasan: ${effect.returnedFrom.reason}` : null].filter(Boolean).join("; "),
+      note: [
+        `ditawarkan kepada ${names.join(", ") || "(tidak ada)"}`,
+        vacancy ? `jabatan ${vacancy} kosong` : null,
+        effect.returnedFrom ? `alasan: ${effect.returnedFrom.reason}` : null,
+      ]
+        .filter(Boolean)
+        .join("; "),
       flowHash: kase.flowHash,
     });
     const header = effect.returnedFrom ? "returned" : effect.awaiting ? "awaiting" : effect.resumed ? "resumed" : "new";
     await notices.sendStepMessage(tx, kase, sop, task, at, { header, ...(effect.awaiting ? { requested: effect.awaiting.reason } : {}) });
     if (effect.awaiting) await notices.notifyApplicant(tx, kase, applicantTexts.request(kase, effect.awaiting.reason), at);
     else if (effect.resumed && by.officialId) {
-      await notices.notifyApplicant(tx, kase, effect.resumed === "withdraw" ? applicantTexts.requestWithdrawn(kase) : applicantTexts.receivedInPerson(kase), at);
+      await notices.notifyApplicant(
+        tx,
+        kase,
+        effect.resumed === "withdraw" ? applicantTexts.requestWithdrawn(kase) : applicantTexts.receivedInPerson(kase),
+        at,
+      );
     } else if (waitingFor === "applicant" && applicantChat(kase)) await noticeApplicantStep(tx, kase, sop, step, at);
-    if (vacancy) for (const c of candidates) await notices.notifyOfficial(tx, c.officialId, caseTexts.vacant(vacancy, names.join(", ")), at, { caseId: kase.id });
+    if (vacancy)
+      for (const c of candidates)
+        await notices.notifyOfficial(tx, c.officialId, caseTexts.vacant(vacancy, names.join(", ")), at, { caseId: kase.id });
     return task;
   }
 
   /** Files the office attached to a case that the applicant has not received yet (at most five). */
   async function officeFilesForApplicant(tx: EngineTx, kase: CaseRow): Promise<string[]> {
     const sent = (await tx.caseView(applicantViewer, kase.id))?.sentFileIds ?? [];
-    return (await tx.filesOfCase(kase.id)).filter((f) => !f.byApplicant && !sent.includes(f.id)).map((f) => f.id).slice(-5);
+    return (await tx.filesOfCase(kase.id))
+      .filter((f) => !f.byApplicant && !sent.includes(f.id))
+      .map((f) => f.id)
+      .slice(-5);
   }
 
   /** Tells the applicant a step of theirs is open, in the plain words of the SOP file. */
@@ -130,10 +169,18 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
     const last = sop.steps.at(-1)?.id === step.id;
     const result = last && typeof kase.data["result"] === "string" ? kase.data["result"] : null;
     const files = last ? await officeFilesForApplicant(tx, kase) : [];
-    await notices.notifyApplicant(tx, kase, applicantTexts.yourStep(kase, step.chat?.applicant ?? step.action, result), at, { fileIds: files });
+    await notices.notifyApplicant(tx, kase, applicantTexts.yourStep(kase, step.chat?.applicant ?? step.action, result), at, {
+      fileIds: files,
+    });
   }
 
-  async function closeCase(tx: EngineTx, kase: CaseRow, effect: Extract<CaseEffect, { type: "case-closed" }>, at: Date, by: By): Promise<void> {
+  async function closeCase(
+    tx: EngineTx,
+    kase: CaseRow,
+    effect: Extract<CaseEffect, { type: "case-closed" }>,
+    at: Date,
+    by: By,
+  ): Promise<void> {
     await tx.appendAudit({
       at,
       caseId: kase.id,
@@ -152,7 +199,8 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
       const files = await officeFilesForApplicant(tx, kase);
       const result = typeof kase.data["result"] === "string" ? kase.data["result"] : null;
       await notices.notifyApplicant(tx, kase, applicantTexts.result(kase, result, files.length), at, { fileIds: files });
-    } else if (effect.status === "rejected") await notices.notifyApplicant(tx, kase, applicantTexts.rejected(kase, effect.reason ?? ""), at);
+    } else if (effect.status === "rejected")
+      await notices.notifyApplicant(tx, kase, applicantTexts.rejected(kase, effect.reason ?? ""), at);
     else await notices.notifyApplicant(tx, kase, applicantTexts.cancelled(kase, effect.reason ?? ""), at);
   }
 
@@ -163,7 +211,13 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
         const task = await openStep(tx, kase, sop, effect, at, by);
         if (effect.returnedFrom) {
           // A return between officials is theirs: the official who opened the case hears of it, an applicant does not.
-          await notices.notifyOpener(tx, kase, caseTexts.returnedToOpener(kase, effect.returnedFrom.reason, stepPosition(sop, ctx.stepOf(sop, effect.stepId))), at, task.candidates.map((c) => c.officialId));
+          await notices.notifyOpener(
+            tx,
+            kase,
+            caseTexts.returnedToOpener(kase, effect.returnedFrom.reason, stepPosition(sop, ctx.stepOf(sop, effect.stepId))),
+            at,
+            task.candidates.map((c) => c.officialId),
+          );
         }
       } else if (effect.type === "case-closed") await closeCase(tx, kase, effect, at, by);
     }
@@ -171,11 +225,20 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
 
   /** The state decide() works on: a paused step is one whose open task waits for the applicant's documents. */
   function stateOf(kase: CaseRow, task: TaskRow | null): CaseState {
-    return { status: kase.status, stepId: kase.currentStepId, visit: kase.visit, ...(task?.waitingFor === "request" ? { awaiting: true } : {}) };
+    return {
+      status: kase.status,
+      stepId: kase.currentStepId,
+      visit: kase.visit,
+      ...(task?.waitingFor === "request" ? { awaiting: true } : {}),
+    };
   }
 
   /** The conversation entry a decision leaves, if any. */
-  function entryFor(action: StepAction, note: string | undefined, forApplicant: boolean): Pick<CaseEntryRow, "kind" | "audience" | "text"> | null {
+  function entryFor(
+    action: StepAction,
+    note: string | undefined,
+    forApplicant: boolean,
+  ): Pick<CaseEntryRow, "kind" | "audience" | "text"> | null {
     switch (action) {
       case "return":
         return { kind: "return", audience: "internal", text: note ?? "" };
@@ -188,19 +251,33 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
       case "withdraw":
         return { kind: "request-withdrawn", audience: "applicant", text: null };
       default:
-        return note ? { kind: forApplicant ? "to-applicant" : "note", audience: forApplicant ? "applicant" : "internal", text: note } : null;
+        return note
+          ? { kind: forApplicant ? "to-applicant" : "note", audience: forApplicant ? "applicant" : "internal", text: note }
+          : null;
     }
   }
 
   /** Carries out a decision on a step (after all checks), inside the transaction. */
-  async function decideStep(tx: EngineTx, actor: Actor, task: TaskRow, action: StepAction, note: string | undefined, opts: { forApplicant?: boolean; fileId?: string } = {}): Promise<ActOutcome> {
+  async function decideStep(
+    tx: EngineTx,
+    actor: Actor,
+    task: TaskRow,
+    action: StepAction,
+    note: string | undefined,
+    opts: { forApplicant?: boolean; fileId?: string } = {},
+  ): Promise<ActOutcome> {
     const at = ctx.clock.now();
     const kase = await tx.caseById(task.caseId);
     if (!kase) return { ok: false, reply: refusals.stale };
     if (kase.status !== "open") return { ok: false, reply: refusals.caseClosed };
     const sop = await tx.pinnedSop(kase.flowHash);
     if (kase.visit !== task.visit || task.status !== "open") return { ok: false, reply: refusals.stale };
-    const transition = decide(sop, stateOf(kase, task), { type: "act", visit: task.visit, action, ...(note !== undefined ? { reason: note } : {}) });
+    const transition = decide(sop, stateOf(kase, task), {
+      type: "act",
+      visit: task.visit,
+      action,
+      ...(note !== undefined ? { reason: note } : {}),
+    });
     if (!transition.ok) return { ok: false, reply: transition.error === "reason-required" ? refusals.reasonRequired : refusals.stale };
     const office = ctx.officeOf(kase.officeId);
     const role = await assign.actingAs(tx, office, actor.official, task);
@@ -211,18 +288,52 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
       visit: transition.state.visit,
       ...(transition.state.status !== "open" ? { closedAt: at } : {}),
     });
-    await tx.updateTask(task.id, { status: "done", decision: action, decidedByOfficialId: actor.official.id, takenByOfficialId: task.takenByOfficialId ?? actor.official.id, note: note ?? null, closedAt: at });
+    await tx.updateTask(task.id, {
+      status: "done",
+      decision: action,
+      decidedByOfficialId: actor.official.id,
+      takenByOfficialId: task.takenByOfficialId ?? actor.official.id,
+      note: note ?? null,
+      closedAt: at,
+    });
     if (opts.fileId) await tx.attachFile(opts.fileId, kase.id, task.id);
     const entry = entryFor(action, note, opts.forApplicant ?? false);
-    if (entry) await tx.addEntry({ caseId: kase.id, at, ...entry, authorOfficialId: actor.official.id, authorLabel: by, fileId: opts.fileId ?? null, taskId: task.id });
-    if (entry?.kind === "to-applicant") await notices.notifyApplicant(tx, kase, applicantTexts.fromOfficial(kase, role, note ?? ""), at, { fileIds: opts.fileId ? [opts.fileId] : [] });
+    if (entry)
+      await tx.addEntry({
+        caseId: kase.id,
+        at,
+        ...entry,
+        authorOfficialId: actor.official.id,
+        authorLabel: by,
+        fileId: opts.fileId ?? null,
+        taskId: task.id,
+      });
+    if (entry?.kind === "to-applicant")
+      await notices.notifyApplicant(tx, kase, applicantTexts.fromOfficial(kase, role, note ?? ""), at, {
+        fileIds: opts.fileId ? [opts.fileId] : [],
+      });
     const step = ctx.stepOf(sop, task.stepId);
     const stepText = stepPosition(sop, step);
-    const noteLine = note ? `\n${action === "done" || action === "approve" ? (opts.forApplicant ? "Pesan kepada pemohon" : "Catatan") : action === "request" ? "Diminta" : "Alasan"}: ${note}` : "";
+    const noteLine = note ? `\n${noteLabel(action, opts.forApplicant)}: ${note}` : "";
     // The outcome is shown on every prompt of the step; where the channel edits (Telegram), that
     // edit is all its reader gets — no second message saying the same.
-    const shown = await notices.closeTaskMessages(tx, task, `✔ ${capitalize(decisionPhrase(action, by))}, ${formatDateTime(at, office.timeZone)}${noteLine}`, at);
-    await tx.appendAudit({ at, caseId: kase.id, stepId: task.stepId, actorOfficialId: actor.official.id, actorLabel: actor.official.name, actingAs: role, action: `step-${action}`, ...(note ? { note } : {}), flowHash: kase.flowHash });
+    const shown = await notices.closeTaskMessages(
+      tx,
+      task,
+      `✔ ${capitalize(decisionPhrase(action, by))}, ${formatDateTime(at, office.timeZone)}${noteLine}`,
+      at,
+    );
+    await tx.appendAudit({
+      at,
+      caseId: kase.id,
+      stepId: task.stepId,
+      actorOfficialId: actor.official.id,
+      actorLabel: actor.official.name,
+      actingAs: role,
+      action: `step-${action}`,
+      ...(note ? { note } : {}),
+      flowHash: kase.flowHash,
+    });
     // Everyone else who was offered the step learns it is done (unless their prompt shows it already).
     for (const c of task.candidates) {
       if (c.officialId === actor.official.id) continue;
@@ -242,3 +353,9 @@ export function createTransitions(ctx: EngineContext, assign: Assignment, notice
 }
 
 export type Transitions = ReturnType<typeof createTransitions>;
+
+/** How a step's note is introduced: a note, a message to the applicant, a request or a reason. */
+function noteLabel(action: string, forApplicant: boolean | undefined): string {
+  if (action === "done" || action === "approve") return forApplicant ? "Pesan kepada pemohon" : "Catatan";
+  return action === "request" ? "Diminta" : "Alasan";
+}

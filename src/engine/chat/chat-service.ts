@@ -42,7 +42,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     ...delegationCommands(deps),
     ...officeCommands(deps),
   ]);
-  const officialHelp = () => ["Perintah pejabat:", ...registry.officialHelp(), "Pilihan pada pesan tugas dapat dijawab dengan nomornya."].join("\n");
+  const officialHelp = () =>
+    ["Perintah pejabat:", ...registry.officialHelp(), "Pilihan pada pesan tugas dapat dijawab dengan nomornya."].join("\n");
 
   async function route(tx: EngineTx, message: InboundMessage, onDiscard: (ids: string[]) => void): Promise<Reply[]> {
     const official = await tx.officialByIdentity(message.channel, message.senderId);
@@ -59,7 +60,18 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
     if (message.attachment && "rejected" in message.attachment) {
       const { rejected, maxMb } = message.attachment;
-      return [{ text: rejected === "too-large" ? fileTexts.tooLarge(maxMb) : rejected === "type" ? fileTexts.wrongType : rejected === "empty" ? fileTexts.empty : fileTexts.failed }];
+      return [
+        {
+          text:
+            rejected === "too-large"
+              ? fileTexts.tooLarge(maxMb)
+              : rejected === "type"
+                ? fileTexts.wrongType
+                : rejected === "empty"
+                  ? fileTexts.empty
+                  : fileTexts.failed,
+        },
+      ];
     }
 
     if (message.action) {
@@ -74,7 +86,11 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     // people who are not officials (their words go to their case); then only a keyword on its own counts.
     if (text && !text.startsWith("/")) {
       const answering = (await tx.prompt(chatKey)) !== null || (await tx.formSession(chatKey))?.kind === "form";
-      const keyword = answering ? /^(batal|bantuan|status|layanan)$/i.test(text) || /^status\s+\d{1,2}[- ]?[a-z0-9]{5}$/i.test(text) : !official ? isPlainKeyword(text) : true;
+      const keyword = answering
+        ? /^(batal|bantuan|status|layanan)$/i.test(text) || /^status\s+\d{1,2}[- ]?[a-z0-9]{5}$/i.test(text)
+        : !official
+          ? isPlainKeyword(text)
+          : true;
       if (keyword) text = keywordCommand(text);
     }
     const command = parseCommand(text);

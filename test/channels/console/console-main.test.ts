@@ -50,7 +50,10 @@ describe("console channel (embedded default)", () => {
 
   it("refuses to start on an invalid .env and names the variable", async () => {
     const cwd = tempDir();
-    writeFileSync(path.join(cwd, ".env"), `DATABASE_URL=file:${path.join(cwd, "x.db")}\nFLOWS_DIR=${path.join(repoRoot, "flows")}\nDEMO_DATA=maybe\nSHUTDOWN_GRACE_MS=soon\n`);
+    writeFileSync(
+      path.join(cwd, ".env"),
+      `DATABASE_URL=file:${path.join(cwd, "x.db")}\nFLOWS_DIR=${path.join(repoRoot, "flows")}\nDEMO_DATA=maybe\nSHUTDOWN_GRACE_MS=soon\n`,
+    );
     const run = await runConsole([], {}, cwd);
     rmSync(cwd, { recursive: true, force: true });
     expect(run.code).toBe(1);

@@ -19,7 +19,8 @@ const message = textMessage;
 /** The client's timeout in this test (the default is 30 s; a hung call waits it out). */
 const API_TIMEOUT_SECONDS = 3;
 
-const delivered = (c: RecordedCall, fragment: string) => c.method === "sendMessage" && c.status === 200 && String(c.payload["text"]).includes(fragment);
+const delivered = (c: RecordedCall, fragment: string) =>
+  c.method === "sendMessage" && c.status === 200 && String(c.payload["text"]).includes(fragment);
 
 describe("Bot API faults", () => {
   it("loses nothing while the Bot API answers 500s, hangs and sends 429 bursts", async () => {
@@ -64,7 +65,10 @@ describe("Bot API faults", () => {
         total += 1;
         await new Promise((r) => setTimeout(r, 300));
       }
-      expect(api.pendingFaults, JSON.stringify({ served: api.faultsServed, sends: api.calls.filter((c) => c.method === "sendMessage").map((c) => c.status) })).toBe(0);
+      expect(
+        api.pendingFaults,
+        JSON.stringify({ served: api.faultsServed, sends: api.calls.filter((c) => c.method === "sendMessage").map((c) => c.status) }),
+      ).toBe(0);
 
       const deadline = Date.now() + 60_000;
       for (;;) {
@@ -101,7 +105,9 @@ describe("Bot API faults", () => {
       // Every case exactly once; every notification sent; the failures were retried, not dropped.
       const d = await sqlClient(databaseUrl);
       const titles = (await d.all<{ title: string }>(`SELECT title FROM "Case" WHERE title LIKE 'Surat X %'`)).map((r) => r.title);
-      const retried = await d.all<{ lastError: string | null; status: string }>(`SELECT "lastError", status FROM "OutboxMessage" WHERE "lastError" IS NOT NULL AND "lastError" != ''`);
+      const retried = await d.all<{ lastError: string | null; status: string }>(
+        `SELECT "lastError", status FROM "OutboxMessage" WHERE "lastError" IS NOT NULL AND "lastError" != ''`,
+      );
       await d.close();
       expect(titles).toHaveLength(total);
       expect(new Set(titles).size).toBe(total);
@@ -112,7 +118,11 @@ describe("Bot API faults", () => {
       expect(errors).toMatch(/500|429|network/i);
       expect(retried.every((r) => r.status === "sent" || r.status === "merged")).toBe(true);
       // Every opening notice reached Maria.
-      for (let i = 0; i < total; i++) expect(api.calls.some((c) => delivered(c, `Perihal: Surat X ${i}\n`)), `notice ${i}`).toBe(true);
+      for (let i = 0; i < total; i++)
+        expect(
+          api.calls.some((c) => delivered(c, `Perihal: Surat X ${i}\n`)),
+          `notice ${i}`,
+        ).toBe(true);
 
       const verify = runAdminCli("audit-verify.ts", [], env);
       expect(verify.stdout).toContain("Audit trail intact");

@@ -21,7 +21,16 @@ describe("crash recovery", () => {
   it("processes every message once and delivers every notification after kill -9", async () => {
     const api = await startBotApiServer({ token });
     const databaseUrl = await newDatabaseUrl(dir);
-    const env = { DATABASE_URL: databaseUrl, FILES_DIR: path.join(dir, "files"), TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: api.url, FILE_ENCRYPTION_KEY: "cd".repeat(32), LEASE_TTL_MS: "2000", TELEGRAM_CHAT_GAP_MS: "110", TELEGRAM_GLOBAL_GAP_MS: "4" };
+    const env = {
+      DATABASE_URL: databaseUrl,
+      FILES_DIR: path.join(dir, "files"),
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_API_ROOT: api.url,
+      FILE_ENCRYPTION_KEY: "cd".repeat(32),
+      LEASE_TTL_MS: "2000",
+      TELEGRAM_CHAT_GAP_MS: "110",
+      TELEGRAM_GLOBAL_GAP_MS: "4",
+    };
     try {
       // First start seeds the demo; then an admin issues Maria's code and she enrols.
       let bot = spawnBot(env);
@@ -74,7 +83,9 @@ describe("crash recovery", () => {
       expect(verify.stdout).toContain("Audit trail intact");
       // Every case's opening notice reached Maria (at least once; a send cut by the kill may repeat).
       for (let i = 0; i < total; i++) {
-        expect(api.calls.some((c) => c.method === "sendMessage" && String(c.payload["text"]).includes(`Perihal: Surat beban ${i}\n`))).toBe(true);
+        expect(api.calls.some((c) => c.method === "sendMessage" && String(c.payload["text"]).includes(`Perihal: Surat beban ${i}\n`))).toBe(
+          true,
+        );
       }
     } finally {
       await api.close();

@@ -69,7 +69,9 @@ describe.skipIf(!onPostgres)("several instances on PostgreSQL", () => {
         await db.close();
       }
     };
-    const leader = async () => (await query<{ holder: string }>(`SELECT holder FROM "Lease" WHERE key = 'leader' AND "expiresAt" > (now() AT TIME ZONE 'UTC')`))[0]?.holder;
+    const leader = async () =>
+      (await query<{ holder: string }>(`SELECT holder FROM "Lease" WHERE key = 'leader' AND "expiresAt" > (now() AT TIME ZONE 'UTC')`))[0]
+        ?.holder;
     /** The front: posts an update to an instance; true when that instance answered 200. */
     const post = async (to: Instance, body: unknown): Promise<boolean> => {
       try {
@@ -141,8 +143,18 @@ describe.skipIf(!onPostgres)("several instances on PostgreSQL", () => {
 
       // B takes the lead once A's lease expires, and finishes every notification, A's claims included.
       await waitUntil("B leads", async () => (await leader()) === "B", 20_000);
-      await waitUntil("every notification sent", async () => Number((await query<{ n: string }>(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status NOT IN ('sent', 'merged')`))[0]?.n) === 0, 60_000).catch(async (error: unknown) => {
-        console.error(await query(`SELECT id, channel, "chatId", status, attempts, "nextAttemptAt", "claimedBy", "claimedUntil", "lastError" FROM "OutboxMessage" WHERE status NOT IN ('sent', 'merged')`));
+      await waitUntil(
+        "every notification sent",
+        async () =>
+          Number((await query<{ n: string }>(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE status NOT IN ('sent', 'merged')`))[0]?.n) ===
+          0,
+        60_000,
+      ).catch(async (error: unknown) => {
+        console.error(
+          await query(
+            `SELECT id, channel, "chatId", status, attempts, "nextAttemptAt", "claimedBy", "claimedUntil", "lastError" FROM "OutboxMessage" WHERE status NOT IN ('sent', 'merged')`,
+          ),
+        );
         throw error;
       });
       expect(second.log()).toContain('"instance":"B","msg":"leader: running the scheduled jobs"');
@@ -155,7 +167,9 @@ describe.skipIf(!onPostgres)("several instances on PostgreSQL", () => {
       const sent = api.calls.filter((c) => c.method === "sendMessage" && c.status === 200);
       let repeats = 0;
       for (let i = 0; i < total; i += 1) {
-        const copies = sent.filter((c) => c.payload["chat_id"] === String(userOf(i)) && String(c.payload["text"]).includes(`Perihal: Surat beban ${i}\n`)).length;
+        const copies = sent.filter(
+          (c) => c.payload["chat_id"] === String(userOf(i)) && String(c.payload["text"]).includes(`Perihal: Surat beban ${i}\n`),
+        ).length;
         expect(copies, `notice of case ${i}`).toBeGreaterThanOrEqual(1);
         repeats += copies - 1;
       }

@@ -30,7 +30,9 @@ describe("a crash during a multi-part message", () => {
     const toAdmin = api.calls.filter((c) => c.status === 200 && String(c.payload["chat_id"]) === "700102");
     const tasks = toAdmin.filter((c) => c.method === "sendMessage" && String(c.payload["text"]).includes("Tugas baru — kasus 30-"));
     expect(tasks).toHaveLength(1);
-    const files = toAdmin.filter((c) => c.method === "sendDocument" || c.method === "sendPhoto").flatMap((c) => (c.payload["files"] as { sha: string }[]) ?? []);
+    const files = toAdmin
+      .filter((c) => c.method === "sendDocument" || c.method === "sendPhoto")
+      .flatMap((c) => (c.payload["files"] as { sha: string }[]) ?? []);
     const distinct = new Set(files.map((f) => f.sha));
     expect(distinct.size).toBe(5); // KTP, ijazah, pas foto, and the two files of the last question
     expect(files.length - distinct.size).toBe(1); // the part that was in flight, and no other

@@ -59,7 +59,11 @@ describe("notifications with attachments under Telegram's limits", () => {
         rows.push({ chatId, fileIds: ids });
       }
       await createEngineStore(app.db).transaction(async (tx) => {
-        for (const r of rows) await tx.enqueue({ channel: "telegram", chatId: r.chatId, text: `Tugas baru — berkas untuk ${r.chatId}`, fileIds: r.fileIds }, new Date());
+        for (const r of rows)
+          await tx.enqueue(
+            { channel: "telegram", chatId: r.chatId, text: `Tugas baru — berkas untuk ${r.chatId}`, fileIds: r.fileIds },
+            new Date(),
+          );
       });
       for (let i = 0; i < 200 && (await app.db.prisma.outboxMessage.count({ where: { status: "pending" } })) > 0; i++) {
         await app.dispatcher.flush();

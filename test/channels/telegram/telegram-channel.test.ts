@@ -36,7 +36,9 @@ const handle = async (update: Update) => {
 };
 const lastMessageTo = (chatId: number) => api.sentTo(chatId).at(-1);
 const buttonsOf = (call: { payload: Record<string, unknown> } | undefined) =>
-  ((call?.payload["reply_markup"] as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? []).flat();
+  (
+    (call?.payload["reply_markup"] as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? []
+  ).flat();
 /** The message id the stand-in gave a sendMessage call (ids are handed out in call order). */
 const messageIdOf = (call: { payload: Record<string, unknown> } | undefined) => {
   const sends = api.calls.filter((c) => c.method === "sendMessage" || c.method === "sendDocument");
@@ -46,7 +48,9 @@ let mark = 0;
 /** Starts a new window of captured calls (earlier calls stay available to lastMessageTo). */
 /** The choices a chat sees now: on the newest message or edit that shows a keyboard. */
 const currentButtons = (chatId: number) => {
-  const shown = api.calls.filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload["chat_id"]) === chatId);
+  const shown = api.calls.filter(
+    (c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload["chat_id"]) === chatId,
+  );
   return buttonsOf([...shown].reverse().find((c) => buttonsOf(c).length > 0));
 };
 const newWindow = () => {
@@ -71,7 +75,13 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: files.url,
     FILE_ENCRYPTION_KEY: "ab".repeat(32),
   });
-  app = await createApp({ config, logger: createLogger("silent"), clock, telegram: { botInfo, transformer: api.transformer, pacing: null }, awaitDelivery: true });
+  app = await createApp({
+    config,
+    logger: createLogger("silent"),
+    clock,
+    telegram: { botInfo, transformer: api.transformer, pacing: null },
+    awaitDelivery: true,
+  });
   // Enrol three officials by codes an admin issued.
   const store = createEngineStore(app.db);
   for (const [name, userId] of [
@@ -126,7 +136,16 @@ describe("Telegram channel", () => {
   it("refuses a repeated press with an alert and changes nothing", async () => {
     newWindow();
     await handle(callbackUpdate(MARIA, firstStepButton, 1));
-    expect(alerts()).toEqual([{ method: "answerCallbackQuery", ok: true, payload: expect.objectContaining({ text: "Langkah ini sudah diproses atau tidak berlaku lagi. Tidak ada yang berubah.", show_alert: true }) }]);
+    expect(alerts()).toEqual([
+      {
+        method: "answerCallbackQuery",
+        ok: true,
+        payload: expect.objectContaining({
+          text: "Langkah ini sudah diproses atau tidak berlaku lagi. Tidak ada yang berubah.",
+          show_alert: true,
+        }),
+      },
+    ]);
     expect(recent().filter((c) => c.method === "sendMessage")).toEqual([]);
   });
 
@@ -164,10 +183,15 @@ describe("Telegram channel", () => {
     await handle(callbackUpdate(FRANSISKA, review[1]?.callback_data ?? "", 1));
     expect(lastMessageTo(FRANSISKA)?.payload["text"]).toContain("Tulis alasan pengembalian");
     await handle(textUpdate(FRANSISKA, "Lampirkan SK pangkat terakhir"));
-    expect(lastMessageTo(YOHANES)?.payload["text"]).toContain("Dikembalikan oleh Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum). Alasan: Lampirkan SK pangkat terakhir");
+    expect(lastMessageTo(YOHANES)?.payload["text"]).toContain(
+      "Dikembalikan oleh Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum). Alasan: Lampirkan SK pangkat terakhir",
+    );
     newWindow();
     await handle(callbackUpdate(YOHANES, oldStep3Button, 1));
-    expect(alerts()[0]?.payload).toMatchObject({ text: "Langkah ini sudah diproses atau tidak berlaku lagi. Tidak ada yang berubah.", show_alert: true });
+    expect(alerts()[0]?.payload).toMatchObject({
+      text: "Langkah ini sudah diproses atau tidak berlaku lagi. Tidak ada yang berubah.",
+      show_alert: true,
+    });
   });
 
   it("takes a photo as the step's attachment: checked by content, encrypted at rest, sent on with the next step", async () => {
@@ -180,14 +204,20 @@ describe("Telegram channel", () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ mime: "image/png", size: png.length, channel: "telegram" });
     expect(stored[0]?.caseId).toBeTruthy();
-    const onDisk = readdirSync(path.join(dir, "files"), { recursive: true }).map(String).filter((f) => f.endsWith(".bin"));
+    const onDisk = readdirSync(path.join(dir, "files"), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".bin"));
     expect(onDisk).toHaveLength(1);
     const sealed = readFileSync(path.join(dir, "files", onDisk[0] ?? ""));
     expect(sealed.includes(png.subarray(0, 8))).toBe(false);
     expect((await app.files?.read(stored[0]?.id ?? ""))?.bytes.equals(png)).toBe(true);
     // The Kasubag gets step 4 again, with the case's document.
     expect(lastMessageTo(FRANSISKA)?.payload["text"]).toContain("Berkas terlampir (1)");
-    expect(recent().filter((c) => c.method === "sendDocument").map((c) => String(c.payload["chat_id"]))).toEqual([String(FRANSISKA)]);
+    expect(
+      recent()
+        .filter((c) => c.method === "sendDocument")
+        .map((c) => String(c.payload["chat_id"])),
+    ).toEqual([String(FRANSISKA)]);
   });
 
   it("tells the limit for an oversized file and refuses a file that is not PDF, JPEG or PNG", async () => {
@@ -214,12 +244,19 @@ describe("Telegram channel", () => {
     const rows = await app.db.prisma.outboxMessage.findMany({ where: { id: { gt: lastId }, channel: "telegram", editOfId: null } });
     expect(rows.length).toBeGreaterThan(3);
     // Every row went out: on its own, or combined into the message sent before it to the same chat.
-    expect(rows.every((r) => r.status === "sent" || (r.status === "merged" && rows.some((l) => l.id === r.mergedIntoId && l.status === "sent")))).toBe(true);
+    expect(
+      rows.every((r) => r.status === "sent" || (r.status === "merged" && rows.some((l) => l.id === r.mergedIntoId && l.status === "sent"))),
+    ).toBe(true);
     const sends = recent().filter((c) => c.method === "sendMessage");
     expect(sends.filter((c) => !c.ok)).toHaveLength(3);
     // Every message arrived exactly once.
     const delivered = sends.filter((c) => c.ok).map((c) => `${String(c.payload["chat_id"])}|${String(c.payload["text"])}`);
-    expect(delivered.sort()).toEqual(rows.filter((r) => r.status === "sent").map((r) => `${r.chatId}|${r.text}`).sort());
+    expect(delivered.sort()).toEqual(
+      rows
+        .filter((r) => r.status === "sent")
+        .map((r) => `${r.chatId}|${r.text}`)
+        .sort(),
+    );
   });
 
   it("survives a handler error: logs it, apologizes, and handles the next update", async () => {
@@ -232,7 +269,9 @@ describe("Telegram channel", () => {
     newWindow();
     await handle(photoUpdate(YOHANES, "photo-1", png.length));
     (files as { save: typeof save }).save = save;
-    expect(lastMessageTo(YOHANES)?.payload["text"]).toBe("Maaf, terjadi kesalahan pada sistem saat memproses pesan Anda. Silakan coba lagi sebentar lagi.");
+    expect(lastMessageTo(YOHANES)?.payload["text"]).toBe(
+      "Maaf, terjadi kesalahan pada sistem saat memproses pesan Anda. Silakan coba lagi sebentar lagi.",
+    );
     await handle(textUpdate(YOHANES, "/saya"));
     expect(lastMessageTo(YOHANES)?.payload["text"]).toContain("Anda: Yohanes Seran");
     expect((await verifyAuditChain(app.db)).problems).toEqual([]);
@@ -246,39 +285,47 @@ describe("Telegram channel", () => {
     expect(recent().map((c) => [c.method, c.payload["chat_id"]])).toEqual([["sendMessage", -100]]);
   });
 
-  it.skipIf(onPostgres)("tells the sender that a message or a press was not recorded while the database is locked; sent again, it is", async () => {
-    const notRecorded = "Maaf, pesan Anda belum tercatat karena penyimpanan sistem sedang sibuk. Silakan kirim ulang pesan Anda beberapa saat lagi.";
-    await handle(textUpdate(MARIA, "/buka 18 KGB Terkunci"));
-    const step = lastMessageTo(MARIA);
-    const button = buttonsOf(step)[0]?.callback_data ?? "";
-    const task = await app.db.prisma.stepTask.findFirstOrThrow({ where: { status: "open", case: { title: "KGB Terkunci" } } });
-    const receipts = await app.db.prisma.inboundReceipt.count();
-    // Another process holds the write lock longer than the (shortened) busy timeout.
-    await app.db.prisma.$queryRawUnsafe("PRAGMA busy_timeout = 200");
-    const other = new Database(app.db.location, { fileMustExist: true });
-    other.exec("BEGIN EXCLUSIVE");
-    try {
-      newWindow();
-      await handle(textUpdate(MARIA, "/tugas"));
-      expect(recent().filter((c) => c.method === "sendMessage").map((c) => c.payload["text"])).toEqual([notRecorded]);
-      // The press passes its read-only check and is answered at once; saving it fails: the chat is told.
+  it.skipIf(onPostgres)(
+    "tells the sender that a message or a press was not recorded while the database is locked; sent again, it is",
+    async () => {
+      const notRecorded =
+        "Maaf, pesan Anda belum tercatat karena penyimpanan sistem sedang sibuk. Silakan kirim ulang pesan Anda beberapa saat lagi.";
+      await handle(textUpdate(MARIA, "/buka 18 KGB Terkunci"));
+      const step = lastMessageTo(MARIA);
+      const button = buttonsOf(step)[0]?.callback_data ?? "";
+      const task = await app.db.prisma.stepTask.findFirstOrThrow({ where: { status: "open", case: { title: "KGB Terkunci" } } });
+      const receipts = await app.db.prisma.inboundReceipt.count();
+      // Another process holds the write lock longer than the (shortened) busy timeout.
+      await app.db.prisma.$queryRawUnsafe("PRAGMA busy_timeout = 200");
+      const other = new Database(app.db.location, { fileMustExist: true });
+      other.exec("BEGIN EXCLUSIVE");
+      try {
+        newWindow();
+        await handle(textUpdate(MARIA, "/tugas"));
+        expect(
+          recent()
+            .filter((c) => c.method === "sendMessage")
+            .map((c) => c.payload["text"]),
+        ).toEqual([notRecorded]);
+        // The press passes its read-only check and is answered at once; saving it fails: the chat is told.
+        newWindow();
+        await handle(callbackUpdate(MARIA, button, messageIdOf(step)));
+        expect(recent().map((c) => [c.method, c.payload["text"]])).toEqual([
+          ["answerCallbackQuery", "Diproses…"],
+          ["sendMessage", notRecorded],
+        ]);
+      } finally {
+        other.exec("ROLLBACK");
+        other.close();
+        await app.db.prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+      }
+      expect(await app.db.prisma.inboundReceipt.count()).toBe(receipts);
+      expect((await app.db.prisma.stepTask.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("open");
+      // Pressed again once the lock is gone, the step is done.
       newWindow();
       await handle(callbackUpdate(MARIA, button, messageIdOf(step)));
-      expect(recent().map((c) => [c.method, c.payload["text"]])).toEqual([
-        ["answerCallbackQuery", "Diproses…"],
-        ["sendMessage", notRecorded],
-      ]);
-    } finally {
-      other.exec("ROLLBACK");
-      other.close();
-      await app.db.prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
-    }
-    expect(await app.db.prisma.inboundReceipt.count()).toBe(receipts);
-    expect((await app.db.prisma.stepTask.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("open");
-    // Pressed again once the lock is gone, the step is done.
-    newWindow();
-    await handle(callbackUpdate(MARIA, button, messageIdOf(step)));
-    expect((await app.db.prisma.stepTask.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("done");
-    expect((await verifyAuditChain(app.db)).problems).toEqual([]);
-  });
+      expect((await app.db.prisma.stepTask.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("done");
+      expect((await verifyAuditChain(app.db)).problems).toEqual([]);
+    },
+  );
 });

@@ -49,7 +49,9 @@ describe("the bot process on Telegram", () => {
     const run = collect(bot);
     await api.waitFor((c) => c.method === "setMyCommands" && !c.payload["scope"]);
     api.push(text(111, `/start ${code.replace("-", "")}`, 1));
-    const welcome = await api.waitFor((c) => c.method === "sendMessage" && String(c.payload["text"]).includes("Terima kasih, Maria Goreti Bria"));
+    const welcome = await api.waitFor(
+      (c) => c.method === "sendMessage" && String(c.payload["text"]).includes("Terima kasih, Maria Goreti Bria"),
+    );
     expect(welcome.payload["chat_id"]).toBe("111");
     await api.waitFor((c) => c.method === "setMyCommands" && (c.payload["scope"] as { chat_id?: number } | undefined)?.chat_id === 111);
     api.push(text(111, "/buka 13 Undangan rapat", 2));
@@ -64,7 +66,14 @@ describe("the bot process on Telegram", () => {
   it("runs with a webhook: checks the path and the secret token", async () => {
     const port = await freePort();
     const secret = "webhook-secret-0123456789";
-    const bot = spawnBot({ ...env, DATABASE_URL: await newDatabaseUrl(dir, "hook"), TELEGRAM_MODE: "webhook", TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook", TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_WEBHOOK_PORT: String(port) });
+    const bot = spawnBot({
+      ...env,
+      DATABASE_URL: await newDatabaseUrl(dir, "hook"),
+      TELEGRAM_MODE: "webhook",
+      TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook",
+      TELEGRAM_WEBHOOK_SECRET: secret,
+      TELEGRAM_WEBHOOK_PORT: String(port),
+    });
     const run = collect(bot);
     const set = await api.waitFor((c) => c.method === "setWebhook");
     expect(set.payload).toMatchObject({ url: "https://bot.example.test/tg/hook", secret_token: secret });

@@ -32,13 +32,24 @@ const sink = new Writable({
   },
 });
 
-const textsTo = (jid: string, from: number) => wa.sockets.flatMap((s) => s.sent).slice(from).filter((s) => s.jid === jid).map((s) => String(s.content["text"] ?? ""));
+const textsTo = (jid: string, from: number) =>
+  wa.sockets
+    .flatMap((s) => s.sent)
+    .slice(from)
+    .filter((s) => s.jid === jid)
+    .map((s) => String(s.content["text"] ?? ""));
 const sentCount = () => wa.sockets.flatMap((s) => s.sent).length;
 
 beforeAll(async () => {
   databaseUrl = await newDatabaseUrl(dir);
   await pairedDatabase(databaseUrl);
-  wa = await startWhatsAppApp({ databaseUrl, dir, clock, logger: createLogger("warn", sink), schedule: (fn, ms) => void setTimeout(fn, Math.min(ms, 50)) });
+  wa = await startWhatsAppApp({
+    databaseUrl,
+    dir,
+    clock,
+    logger: createLogger("warn", sink),
+    schedule: (fn, ms) => void setTimeout(fn, Math.min(ms, 50)),
+  });
   const maria = await wa.app.db.prisma.official.findFirstOrThrow({ where: { name: "Maria Goreti Bria" } });
   const { code } = await createEngineStore(wa.app.db).transaction((tx) => issueEnrolmentCode(tx, maria, clock.now(), 72));
   await wa.feed([textEvent(clock, MARIA, `DAFTAR ${code}`, { pushName: "Maria" })]);
@@ -102,7 +113,9 @@ describe("WhatsApp inbound", () => {
   ])("answers a %s politely with what it reads", async (name, words) => {
     const before = sentCount();
     await wa.feed(fixture(name).messages);
-    expect(textsTo(MARIA, before)).toEqual([`Maaf, ${words} belum dapat kami baca. Silakan tulis pesan Anda dengan teks, atau kirim foto atau berkas PDF.`]);
+    expect(textsTo(MARIA, before)).toEqual([
+      `Maaf, ${words} belum dapat kami baca. Silakan tulis pesan Anda dengan teks, atau kirim foto atau berkas PDF.`,
+    ]);
   });
 });
 
@@ -128,10 +141,14 @@ describe("WhatsApp robustness", () => {
   it("logs a failing credentials write, tries it again, and goes on", async () => {
     const db = await sqlClient(databaseUrl);
     if (onPostgres) {
-      await db.run(`CREATE FUNCTION refuse_creds() RETURNS trigger AS $$ BEGIN IF NEW.key = 'creds' THEN RAISE EXCEPTION 'disk says no'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+      await db.run(
+        `CREATE FUNCTION refuse_creds() RETURNS trigger AS $$ BEGIN IF NEW.key = 'creds' THEN RAISE EXCEPTION 'disk says no'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
       await db.run(`CREATE TRIGGER refuse_creds BEFORE UPDATE ON "WhatsAppAuth" FOR EACH ROW EXECUTE FUNCTION refuse_creds()`);
     } else {
-      await db.run(`CREATE TRIGGER refuse_creds BEFORE UPDATE ON "WhatsAppAuth" WHEN NEW.key = 'creds' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+      await db.run(
+        `CREATE TRIGGER refuse_creds BEFORE UPDATE ON "WhatsAppAuth" WHEN NEW.key = 'creds' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`,
+      );
     }
     logged = "";
     wa.sock().emit("creds.update", {});
@@ -144,7 +161,12 @@ describe("WhatsApp robustness", () => {
     const before = sentCount();
     await wa.feed([textEvent(clock, MARIA, "SAYA")]);
     expect(textsTo(MARIA, before).join("\n")).toContain("Anda: Maria Goreti Bria");
-    for (let i = 0; i < 100 && !logged.includes("whatsapp session write given up") && (logged.match(/session write failed/g) ?? []).length < 5; i++) await new Promise((r) => setTimeout(r, 10));
+    for (
+      let i = 0;
+      i < 100 && !logged.includes("whatsapp session write given up") && (logged.match(/session write failed/g) ?? []).length < 5;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 10));
     expect(logged).not.toContain("whatsapp session write given up");
   });
 });

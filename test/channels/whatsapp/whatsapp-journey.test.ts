@@ -111,7 +111,9 @@ async function feed(name: string, change: (m: WAMessage) => void = () => undefin
   await new Promise((r) => setTimeout(r, 0));
   await settle();
   await drain();
-  return sock().sent.slice(before).map((s) => `${s.jid}: ${String(s.content["text"] ?? `[dokumen ${String(s.content["fileName"])}]`)}`);
+  return sock()
+    .sent.slice(before)
+    .map((s) => `${s.jid}: ${String(s.content["text"] ?? `[dokumen ${String(s.content["fileName"])}]`)}`);
 }
 
 async function settle(): Promise<void> {
@@ -125,7 +127,8 @@ const say = (jid: string, text: string) =>
     m.message = { conversation: text };
   });
 
-const lastPromptTo = (jid: string) => [...sock().sent].reverse().find((s) => s.jid === jid && String(s.content["text"]).includes("Balas 1 untuk"));
+const lastPromptTo = (jid: string) =>
+  [...sock().sent].reverse().find((s) => s.jid === jid && String(s.content["text"]).includes("Balas 1 untuk"));
 
 beforeAll(async () => {
   // The number was paired earlier (npm run wa:pair): its session is in the database.
@@ -182,7 +185,9 @@ describe("WhatsApp channel", () => {
     expect(String(lastPromptTo(MARIA)?.content["text"])).toContain(`Balas 1 untuk Selesai, 2 untuk Selesai + catatan — kasus ${code}.`);
     const done = await say(MARIA, "1");
     // Different chats are sent in parallel, so only the order within one chat is fixed.
-    expect(done.find((line) => line.startsWith(`${MARIA}:`))).toBe(`${MARIA}: Pilihan 1 (Selesai) untuk kasus ${code}.\nKasus ${code}: langkah 1 dari 7 diselesaikan oleh Anda.`);
+    expect(done.find((line) => line.startsWith(`${MARIA}:`))).toBe(
+      `${MARIA}: Pilihan 1 (Selesai) untuk kasus ${code}.\nKasus ${code}: langkah 1 dari 7 diselesaikan oleh Anda.`,
+    );
     expect(done.join("\n")).toContain(`${FRANSISKA}: Tugas baru — kasus ${code}`);
   });
 
@@ -194,7 +199,9 @@ describe("WhatsApp channel", () => {
       (m.message?.extendedTextMessage?.contextInfo as { stanzaId: string }).stanzaId = prompt?.id ?? "";
     });
     expect(replies.join("\n")).toContain(`Pilihan 1 (Selesai) untuk kasus ${code}.`);
-    expect(replies.join("\n")).toContain(`${FRANSISKA}: Pilihan 1 (Selesai) untuk kasus ${code}.\nKasus ${code}: langkah 2 dari 7 diselesaikan oleh Anda.`);
+    expect(replies.join("\n")).toContain(
+      `${FRANSISKA}: Pilihan 1 (Selesai) untuk kasus ${code}.\nKasus ${code}: langkah 2 dari 7 diselesaikan oleh Anda.`,
+    );
   });
 
   it("refuses stale and foreign replies and changes nothing", async () => {
@@ -215,7 +222,11 @@ describe("WhatsApp channel", () => {
   it("takes a document as a step's note, and BATAL / STATUS work as keywords", async () => {
     // Step 3 belongs to the Pengelola Kepegawaian; walk it as the console would, then back to WhatsApp.
     const yohanes = await app.db.prisma.official.findFirstOrThrow({ where: { name: "Yohanes Seran" } });
-    await app.db.write((tx) => tx.chatIdentity.create({ data: { id: "wa-yoh", channel: "whatsapp", externalId: "6281100000003@s.whatsapp.net", officialId: yohanes.id } }));
+    await app.db.write((tx) =>
+      tx.chatIdentity.create({
+        data: { id: "wa-yoh", channel: "whatsapp", externalId: "6281100000003@s.whatsapp.net", officialId: yohanes.id },
+      }),
+    );
     const yoh = "6281100000003@s.whatsapp.net";
     await say(yoh, "TUGAS");
     expect(String(lastPromptTo(yoh)?.content["text"])).toContain("Balas 1 untuk Ambil");
@@ -229,7 +240,9 @@ describe("WhatsApp channel", () => {
     });
     expect(replies.join("\n")).toContain("Catatan: SK pangkat terakhir terlampir");
     const files = await app.db.prisma.storedFile.findMany({ where: { channel: "whatsapp" } });
-    expect(files.map((f) => [f.originalName, f.mime, f.channel])).toEqual([["SK Pangkat Kristina Bere.pdf", "application/pdf", "whatsapp"]]);
+    expect(files.map((f) => [f.originalName, f.mime, f.channel])).toEqual([
+      ["SK Pangkat Kristina Bere.pdf", "application/pdf", "whatsapp"],
+    ]);
     // The Kasubag receives step 4 with the document.
     expect(sock().sent.some((s) => s.jid === FRANSISKA && s.content["fileName"] === "SK Pangkat Kristina Bere.pdf")).toBe(true);
     const status = await say(MARIA, `STATUS ${code}`);
@@ -240,7 +253,9 @@ describe("WhatsApp channel", () => {
     await say(FRANSISKA, "2");
     const returned = await say(FRANSISKA, "Status SK belum dilegalisir");
     // The reason starts with a keyword but is taken as the answer to the open question.
-    expect(returned.join("\n")).toContain("Dikembalikan oleh Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum). Alasan: Status SK belum dilegalisir");
+    expect(returned.join("\n")).toContain(
+      "Dikembalikan oleh Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum). Alasan: Status SK belum dilegalisir",
+    );
   });
 
   it("replies to an image that no step waits for, and ignores own, status, group and history messages", async () => {
@@ -256,7 +271,8 @@ describe("WhatsApp channel", () => {
     // A document goes out right after its message, in the same send; the pace is between messages.
     const byChat = new Map<string, number[]>();
     for (const s of sock().sent.filter((x) => !x.content["document"])) byChat.set(s.jid, [...(byChat.get(s.jid) ?? []), s.at]);
-    for (const times of byChat.values()) for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(1500);
+    for (const times of byChat.values())
+      for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(1500);
     const all = sock().sent.map((s) => s.at);
     for (let i = 1; i < all.length; i++) {
       if (sock().sent[i]?.content["document"]) continue;
@@ -265,7 +281,8 @@ describe("WhatsApp channel", () => {
   });
 
   it.skipIf(onPostgres)("tells the sender a message was not recorded while the database is locked; sent again, it is", async () => {
-    const notRecorded = "Maaf, pesan Anda belum tercatat karena penyimpanan sistem sedang sibuk. Silakan kirim ulang pesan Anda beberapa saat lagi.";
+    const notRecorded =
+      "Maaf, pesan Anda belum tercatat karena penyimpanan sistem sedang sibuk. Silakan kirim ulang pesan Anda beberapa saat lagi.";
     clock.advanceMinutes(0.1); // the chat's pacing gap has passed
     const receipts = await app.db.prisma.inboundReceipt.count();
     const before = sock().sent.length;
@@ -286,7 +303,11 @@ describe("WhatsApp channel", () => {
       other.close();
       await app.db.prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
     }
-    expect(sock().sent.slice(before).map((s) => [s.jid, s.content["text"]])).toEqual([[MARIA, notRecorded]]);
+    expect(
+      sock()
+        .sent.slice(before)
+        .map((s) => [s.jid, s.content["text"]]),
+    ).toEqual([[MARIA, notRecorded]]);
     expect(await app.db.prisma.inboundReceipt.count()).toBe(receipts);
     clock.advanceMinutes(0.1);
     const again = (await say(MARIA, "TUGAS")).join("\n");
@@ -311,7 +332,9 @@ describe("WhatsApp channel", () => {
     await settle();
     expect(app.whatsapp?.status()).toBe("stopped");
     expect(await app.db.prisma.whatsAppAuth.count()).toBe(0);
-    const notice = await app.db.prisma.outboxMessage.findFirst({ where: { channel: "console", text: { startsWith: "WhatsApp berhenti" } } });
+    const notice = await app.db.prisma.outboxMessage.findFirst({
+      where: { channel: "console", text: { startsWith: "WhatsApp berhenti" } },
+    });
     expect(notice?.text).toContain("logged out");
     expect((await verifyAuditChain(app.db)).problems).toEqual([]);
   });

@@ -12,7 +12,6 @@ import { createKeyValueStore } from "../../../src/store/key-value-store.ts";
 import { openTempDb, type TempDb } from "../../helpers/temp-db.ts";
 import { fixture } from "../../helpers/wa-fixtures.ts";
 
-
 describe("reconnect decisions", () => {
   it.each([
     [515, 1, { action: "reconnect", delayMs: 0 }],
@@ -34,7 +33,14 @@ describe("reconnect decisions", () => {
 describe("classifying messages.upsert events", () => {
   it("reads plain text", () => {
     const [m] = fixture("text").messages;
-    expect(classify(m as WAMessage, "notify")).toMatchObject({ kind: "message", senderId: "6281100000001@s.whatsapp.net", alias: null, text: "BANTUAN", quotedId: null, media: null });
+    expect(classify(m as WAMessage, "notify")).toMatchObject({
+      kind: "message",
+      senderId: "6281100000001@s.whatsapp.net",
+      alias: null,
+      text: "BANTUAN",
+      quotedId: null,
+      media: null,
+    });
   });
   it("reads a quoted reply", () => {
     const [m] = fixture("quoted-reply").messages;
@@ -42,10 +48,17 @@ describe("classifying messages.upsert events", () => {
   });
   it("resolves a LID sender to the phone-number JID and keeps the LID as alias", () => {
     const [m] = fixture("lid-sender").messages;
-    expect(classify(m as WAMessage, "notify")).toMatchObject({ kind: "message", senderId: "6281100000002@s.whatsapp.net", alias: "204175869307459@lid", text: "SAYA" });
+    expect(classify(m as WAMessage, "notify")).toMatchObject({
+      kind: "message",
+      senderId: "6281100000002@s.whatsapp.net",
+      alias: "204175869307459@lid",
+      text: "SAYA",
+    });
   });
   it("reads an image and a document (inside documentWithCaptionMessage) with their declared sizes", () => {
-    expect(classify(fixture("image").messages[0] as WAMessage, "notify")).toMatchObject({ media: { type: "image", name: null, declaredSize: 48213 } });
+    expect(classify(fixture("image").messages[0] as WAMessage, "notify")).toMatchObject({
+      media: { type: "image", name: null, declaredSize: 48213 },
+    });
     expect(classify(fixture("document").messages[0] as WAMessage, "notify")).toMatchObject({
       text: "SK pangkat terakhir terlampir",
       media: { type: "document", name: "SK Pangkat Kristina Bere.pdf", declaredSize: 182734 },
@@ -62,9 +75,19 @@ describe("classifying messages.upsert events", () => {
   });
   it("takes an append that waited on the server while the bot was offline, but not history or a notification", () => {
     const since = 1773620400 - 600; // the session's mark, less the slack
-    expect(classify(fixture("offline-append").messages[0] as WAMessage, "append", { appendSince: since })).toMatchObject({ kind: "message", text: "TUGAS", timestamp: 1773620700 });
-    expect(classify(fixture("history-append").messages[0] as WAMessage, "append", { appendSince: since })).toEqual({ kind: "ignore", why: "history" });
-    expect(classify(fixture("stub-append").messages[0] as WAMessage, "append", { appendSince: since })).toEqual({ kind: "ignore", why: "notification" });
+    expect(classify(fixture("offline-append").messages[0] as WAMessage, "append", { appendSince: since })).toMatchObject({
+      kind: "message",
+      text: "TUGAS",
+      timestamp: 1773620700,
+    });
+    expect(classify(fixture("history-append").messages[0] as WAMessage, "append", { appendSince: since })).toEqual({
+      kind: "ignore",
+      why: "history",
+    });
+    expect(classify(fixture("stub-append").messages[0] as WAMessage, "append", { appendSince: since })).toEqual({
+      kind: "ignore",
+      why: "notification",
+    });
     expect(classify(fixture("text").messages[0] as WAMessage, "prepend")).toEqual({ kind: "ignore", why: "upsert type prepend" });
   });
   it.each([
@@ -74,13 +97,26 @@ describe("classifying messages.upsert events", () => {
     ["location", "location"],
     ["contact", "contact"],
   ])("knows a %s message as content it cannot read", (name, kind) => {
-    expect(classify(fixture(name).messages[0] as WAMessage, "notify")).toMatchObject({ kind: "message", text: null, media: null, unsupported: kind });
+    expect(classify(fixture(name).messages[0] as WAMessage, "notify")).toMatchObject({
+      kind: "message",
+      text: null,
+      media: null,
+      unsupported: kind,
+    });
   });
 });
 
 describe("outbound", () => {
   it("turns choices into a numbered line that names the case", () => {
-    const text = renderForWhatsApp({ channel: "whatsapp", chatId: "x", text: "Tugas baru — kasus 18-7QK3F\nLangkah 4", actions: [{ label: "Setujui", token: "a" }, { label: "Kembalikan", token: "b" }] });
+    const text = renderForWhatsApp({
+      channel: "whatsapp",
+      chatId: "x",
+      text: "Tugas baru — kasus 18-7QK3F\nLangkah 4",
+      actions: [
+        { label: "Setujui", token: "a" },
+        { label: "Kembalikan", token: "b" },
+      ],
+    });
     expect(text).toContain("Balas 1 untuk Setujui, 2 untuk Kembalikan — kasus 18-7QK3F.");
   });
   it("paces sends per chat and overall", () => {
@@ -126,7 +162,9 @@ describe("session in the database", () => {
     expect(Buffer.from(appKey?.keyData as Uint8Array)).toEqual(Buffer.from([9, 8, 7]));
 
     await again.state.keys.set({ session: { "6281100000001.0": null } });
-    expect(await (await useDatabaseAuthState(createKeyValueStore(t.db, "dinas-ntt"))).state.keys.get("session", ["6281100000001.0"])).toEqual({});
+    expect(
+      await (await useDatabaseAuthState(createKeyValueStore(t.db, "dinas-ntt"))).state.keys.get("session", ["6281100000001.0"]),
+    ).toEqual({});
     // Another account's session is separate.
     expect((await useDatabaseAuthState(createKeyValueStore(t.db, "other"))).paired).toBe(false);
     expect(initAuthCreds().registered).toBe(false);

@@ -1,7 +1,16 @@
 // The officials' case commands: their open tasks, a case's status and history, opening and
 // cancelling a case, and the files of a case.
 import { normalizeCaseCode, type Reply } from "../../case-engine.ts";
-import { caseTexts, decisionPhrase, entryLine, formatDateTime, refusals, stepAction, stepPosition, statusWords } from "../../case-messages.ts";
+import {
+  caseTexts,
+  decisionPhrase,
+  entryLine,
+  formatDateTime,
+  refusals,
+  stepAction,
+  stepPosition,
+  statusWords,
+} from "../../case-messages.ts";
 import type { CaseRow, EngineTx, OfficialRow, TaskRow } from "../../case-ports.ts";
 import type { ChatCommand, OfficialCommandContext } from "../command.ts";
 import type { ChatServiceDeps } from "../deps.ts";
@@ -39,31 +48,60 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
     const sop = await tx.pinnedSop(kase.flowHash);
     const office = engine.officeOf(kase.officeId);
     const tasks = await tx.tasksOfCase(kase.id);
-    const lines = [`Kasus ${kase.code} — ${kase.title}`, `SOP ${sop.number}: ${sop.title}`, `Status: ${statusWords[kase.status]}`, `Dibuka: ${formatDateTime(kase.createdAt, office.timeZone)}`];
+    const lines = [
+      `Kasus ${kase.code} — ${kase.title}`,
+      `SOP ${sop.number}: ${sop.title}`,
+      `Status: ${statusWords[kase.status]}`,
+      `Dibuka: ${formatDateTime(kase.createdAt, office.timeZone)}`,
+    ];
     const open = tasks.find((t) => t.status === "open");
     if (open) {
-      const who = await Promise.all((open.takenByOfficialId ? [open.takenByOfficialId] : open.candidates.map((x) => x.officialId)).map((id) => tx.official(id)));
+      const who = await Promise.all(
+        (open.takenByOfficialId ? [open.takenByOfficialId] : open.candidates.map((x) => x.officialId)).map((id) => tx.official(id)),
+      );
       const step = engine.stepOf(sop, open.stepId);
       lines.push(
-        `Sekarang: ${stepPosition(sop, step)} — ${stepAction(step)}${open.waitingFor === "request" ? " (menunggu kelengkapan dari pemohon)" : ""}`,
-        `Ditangani: ${who.map((o) => o?.name ?? "?").join(", ")}${open.dueAt ? `; batas ${formatDateTime(open.dueAt, office.timeZone)}${open.dueAt <= clock.now() && open.waitingFor !== "request" ? " (TERLAMBAT)" : ""}` : ""}`,
+        `Sekarang: ${stepPosition(sop, step)} — ` +
+          `${stepAction(step)}${open.waitingFor === "request" ? " (menunggu kelengkapan dari pemohon)" : ""}`,
+        `Ditangani: ${who.map((o) => o?.name ?? "?").join(", ")}` +
+          (open.dueAt
+            ? `; batas ${formatDateTime(open.dueAt, office.timeZone)}` +
+              (open.dueAt <= clock.now() && open.waitingFor !== "request" ? " (TERLAMBAT)" : "")
+            : ""),
       );
     }
     const answers = (kase.data["answers"] as { label: string; value: string }[] | undefined) ?? [];
     if (answers.length > 0) lines.push("Data permohonan:", ...answers.map((a) => `  • ${a.label}: ${a.value}`));
     const entries = await tx.entriesOfCase(kase.id);
-    if (entries.length > 0) lines.push("Percakapan:", ...entries.slice(-20).map((e) => `  • ${formatDateTime(e.at, office.timeZone)} — ${entryLine(e)}${e.audience === "internal" ? " [internal]" : ""}`));
+    if (entries.length > 0)
+      lines.push(
+        "Percakapan:",
+        ...entries.slice(-20).map((e) => {
+          const mark = e.audience === "internal" ? " [internal]" : "";
+          return `  • ${formatDateTime(e.at, office.timeZone)} — ${entryLine(e)}${mark}`;
+        }),
+      );
     const history = tasks.filter((t) => t.status !== "open" && t.decision);
     if (history.length > 0) {
       lines.push("Riwayat langkah:");
       for (const t of history) {
-        const by = t.decidedByOfficialId ? ((await tx.official(t.decidedByOfficialId))?.name ?? "?") : t.waitingFor === "applicant" || t.waitingFor === "request" ? null : "sistem";
-        const action = (["done", "approve", "return", "reject", "request", "supplied", "withdraw", "cancel"] as const).find((a) => a === t.decision) ?? "done";
-        lines.push(`  • ${stepPosition(sop, engine.stepOf(sop, t.stepId))} ${decisionPhrase(action, by)}, ${formatDateTime(t.closedAt ?? t.openedAt, office.timeZone)}`);
+        const by = t.decidedByOfficialId
+          ? ((await tx.official(t.decidedByOfficialId))?.name ?? "?")
+          : t.waitingFor === "applicant" || t.waitingFor === "request"
+            ? null
+            : "sistem";
+        const action =
+          (["done", "approve", "return", "reject", "request", "supplied", "withdraw", "cancel"] as const).find((a) => a === t.decision) ??
+          "done";
+        lines.push(
+          `  • ${stepPosition(sop, engine.stepOf(sop, t.stepId))} ${decisionPhrase(action, by)}, ` +
+            `${formatDateTime(t.closedAt ?? t.openedAt, office.timeZone)}`,
+        );
       }
     }
     const files = await tx.filesOfCase(kase.id);
-    if (files.length > 0) lines.push(`Berkas (${files.length}): ${files.map((f, i) => `${i + 1}. ${f.name}`).join("; ")} — /dokumen ${kase.code} [nomor]`);
+    if (files.length > 0)
+      lines.push(`Berkas (${files.length}): ${files.map((f, i) => `${i + 1}. ${f.name}`).join("; ")} — /dokumen ${kase.code} [nomor]`);
     await engine.markSeen(tx, kase, c.official.id);
     return [{ text: lines.join("\n") }];
   }
@@ -75,15 +113,25 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
     const rank = (t: TaskRow) => (t.waitingFor === "request" ? 2 : t.dueAt !== null && t.dueAt <= now ? 0 : 1);
     mine.sort((a, b) => rank(a) - rank(b) || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity));
     const late = mine.filter((t) => rank(t) === 0).length;
-    const replies: Reply[] = [{ text: `Anda memiliki ${mine.length} tugas terbuka${late ? `, ${late} di antaranya terlambat` : ""}. Terlambat ditampilkan lebih dahulu.` }];
+    const replies: Reply[] = [
+      {
+        text:
+          `Anda memiliki ${mine.length} tugas terbuka${late ? `, ${late} di antaranya terlambat` : ""}. ` +
+          `Terlambat ditampilkan lebih dahulu.`,
+      },
+    ];
     for (const task of mine.slice(0, TASKS_SHOWN)) {
       const kase = await c.tx.caseById(task.caseId);
       if (!kase) continue;
       const sop = await c.tx.pinnedSop(kase.flowHash);
       // Re-send the step with fresh choices to this chat.
-      await engine.sendStepMessage(c.tx, kase, sop, task, now, { only: c.official.id, header: task.waitingFor === "request" ? "awaiting" : "open" });
+      await engine.sendStepMessage(c.tx, kase, sop, task, now, {
+        only: c.official.id,
+        header: task.waitingFor === "request" ? "awaiting" : "open",
+      });
     }
-    if (mine.length > TASKS_SHOWN) replies.push({ text: `… dan ${mine.length - TASKS_SHOWN} tugas lainnya. Selesaikan yang di atas lebih dahulu.` });
+    if (mine.length > TASKS_SHOWN)
+      replies.push({ text: `… dan ${mine.length - TASKS_SHOWN} tugas lainnya. Selesaikan yang di atas lebih dahulu.` });
     // Several tasks at the same step: one choice to act on them together, after the tasks themselves.
     const bulk = await engine.bulkOffers(c.tx, c.official, mine, now);
     if (bulk.length > 0) await engine.notifyOfficial(c.tx, c.official.id, caseTexts.bulkOffer, now, { actions: bulk });
@@ -112,14 +160,29 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
     if (!codeText) return [{ text: "Tulis kode kasus dan alasannya, misalnya: /batalkan 13-7QK3F salah memilih SOP" }];
     const found = await visibleCase(c.tx, c.official, codeText);
     if (typeof found === "string") return [{ text: found }];
-    if (!(await engine.mayCancel(c.tx, c.official, found))) return [{ text: "Maaf, hanya admin, pembuka kasus, Sekretaris, atau Kepala Dinas yang dapat membatalkan kasus." }];
+    if (!(await engine.mayCancel(c.tx, c.official, found)))
+      return [{ text: "Maaf, hanya admin, pembuka kasus, Sekretaris, atau Kepala Dinas yang dapat membatalkan kasus." }];
     const reason = rest.join(" ").trim();
     if (!reason) {
-      await c.tx.setPrompt({ chatKey: c.chatKey, officialId: c.official.id, kind: "cancel-reason", token: null, caseId: found.id, createdAt: clock.now() });
+      await c.tx.setPrompt({
+        chatKey: c.chatKey,
+        officialId: c.official.id,
+        kind: "cancel-reason",
+        token: null,
+        caseId: found.id,
+        createdAt: clock.now(),
+      });
       return [{ text: caseTexts.askReason(found, "cancel", engine.isApplicantCase(found)) }];
     }
     // A reason given on the command line is checked like a typed one.
-    await c.tx.setPrompt({ chatKey: c.chatKey, officialId: c.official.id, kind: "cancel-reason", token: null, caseId: found.id, createdAt: clock.now() });
+    await c.tx.setPrompt({
+      chatKey: c.chatKey,
+      officialId: c.official.id,
+      kind: "cancel-reason",
+      token: null,
+      caseId: found.id,
+      createdAt: clock.now(),
+    });
     return (await engine.answerPromptIn(c.tx, c.actor, reason)) ?? [{ text: refusals.stale }];
   }
 
@@ -130,15 +193,26 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
     const found = await visibleCase(c.tx, c.official, codeText);
     if (typeof found === "string") return [{ text: found }];
     const pick = pickText ? Number(pickText) : undefined;
-    const files = await engine.filesFor(c.tx, found, c.official.id, pick !== undefined && Number.isInteger(pick) && pick > 0 ? pick : undefined);
+    const files = await engine.filesFor(
+      c.tx,
+      found,
+      c.official.id,
+      pick !== undefined && Number.isInteger(pick) && pick > 0 ? pick : undefined,
+    );
     if (files.total === 0) return [{ text: caseTexts.noFiles(found) }];
-    if (files.fileIds.length === 0) return [{ text: `Berkas nomor ${pickText} tidak ada. Kasus ${found.code} memiliki ${files.total} berkas.` }];
+    if (files.fileIds.length === 0)
+      return [{ text: `Berkas nomor ${pickText} tidak ada. Kasus ${found.code} memiliki ${files.total} berkas.` }];
     return [{ text: `${caseTexts.files(found, files.total)} ${files.names.join(", ")}`, fileIds: files.fileIds }];
   }
 
   return [
     { names: ["tugas"], audience: "official", help: "/tugas — tugas Anda yang masih terbuka", run: myTasks },
-    { names: ["kasus", "status"], audience: "official", help: "/kasus KODE — status, data, percakapan dan riwayat sebuah kasus", run: caseStatus },
+    {
+      names: ["kasus", "status"],
+      audience: "official",
+      help: "/kasus KODE — status, data, percakapan dan riwayat sebuah kasus",
+      run: caseStatus,
+    },
     { names: ["dokumen"], audience: "official", help: "/dokumen KODE [nomor] — menerima lagi berkas sebuah kasus", run: caseFiles },
     { names: ["buka"], audience: "official", help: "/buka NOMOR-SOP perihal — membuka kasus baru", run: openCase },
     { names: ["batalkan"], audience: "official", help: "/batalkan KODE alasan — membatalkan kasus (yang berwenang)", run: cancelCase },

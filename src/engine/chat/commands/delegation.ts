@@ -49,7 +49,10 @@ export function delegationCommands(deps: ChatServiceDeps): ChatCommand[] {
       const lines = await Promise.all(
         current.map(async (d, i) => {
           const [a, b] = await Promise.all([tx.official(d.absentOfficialId), tx.official(d.deputyOfficialId)]);
-          return `${i + 1}. ${d.kind === "plt" ? "Plt." : "Plh."} ${b?.name} untuk ${a?.name}, ${formatDateTime(d.startsAt, office.timeZone)} s.d. ${formatDateTime(d.endsAt, office.timeZone)} — ${d.reason}`;
+          return (
+            `${i + 1}. ${d.kind === "plt" ? "Plt." : "Plh."} ${b?.name} untuk ${a?.name}, ` +
+            `${formatDateTime(d.startsAt, office.timeZone)} s.d. ${formatDateTime(d.endsAt, office.timeZone)} — ${d.reason}`
+          );
         }),
       );
       return [{ text: `Plt./Plh. yang berlaku atau akan berlaku:\n${lines.join("\n")}\n\n${delegationUsage}` }];
@@ -59,9 +62,16 @@ export function delegationCommands(deps: ChatServiceDeps): ChatCommand[] {
       const d = current[Number(end[1]) - 1];
       if (!d) return [{ text: "Nomor itu tidak ada. Ketik /delegasi untuk melihat daftarnya." }];
       const absent = await tx.official(d.absentOfficialId);
-      if (!absent || !(await maySetDelegation(tx, official, absent))) return [{ text: "Maaf, hanya atasan pejabat yang berhalangan atau admin yang dapat mengakhiri Plt./Plh." }];
+      if (!absent || !(await maySetDelegation(tx, official, absent)))
+        return [{ text: "Maaf, hanya atasan pejabat yang berhalangan atau admin yang dapat mengakhiri Plt./Plh." }];
       await tx.updateDelegation(d.id, { endedAt: now });
-      await tx.appendAudit({ at: now, actorOfficialId: official.id, actorLabel: official.name, action: "delegation-ended-early", note: d.id });
+      await tx.appendAudit({
+        at: now,
+        actorOfficialId: official.id,
+        actorLabel: official.name,
+        action: "delegation-ended-early",
+        note: d.id,
+      });
       await engine.applyDelegationsIn(tx, office.id);
       return [{ text: `Plt./Plh. untuk ${absent.name} diakhiri. Tugas yang tertunda kembali kepada ${absent.name}.` }];
     }
@@ -73,22 +83,63 @@ export function delegationCommands(deps: ChatServiceDeps): ChatCommand[] {
     if (typeof deputyFound === "string") return [{ text: deputyFound }];
     const [absent, deputy] = [absentFound[0] as OfficialRow, deputyFound[0] as OfficialRow];
     if (absent.id === deputy.id) return [{ text: "Pejabat pengganti harus orang lain." }];
-    if (!(await maySetDelegation(tx, official, absent))) return [{ text: `Maaf, hanya atasan ${absent.name} atau admin yang dapat menetapkan Plt./Plh. untuknya.` }];
-    const overlap = current.find((d) => d.absentOfficialId === absent.id && d.startsAt < parsed.request.endsAt && d.endsAt > parsed.request.startsAt);
-    if (overlap) return [{ text: `Sudah ada Plt./Plh. untuk ${absent.name} pada periode itu. Akhiri dulu dengan /delegasi akhiri <nomor>.` }];
+    if (!(await maySetDelegation(tx, official, absent)))
+      return [{ text: `Maaf, hanya atasan ${absent.name} atau admin yang dapat menetapkan Plt./Plh. untuknya.` }];
+    const overlap = current.find(
+      (d) => d.absentOfficialId === absent.id && d.startsAt < parsed.request.endsAt && d.endsAt > parsed.request.startsAt,
+    );
+    if (overlap)
+      return [{ text: `Sudah ada Plt./Plh. untuk ${absent.name} pada periode itu. Akhiri dulu dengan /delegasi akhiri <nomor>.` }];
     const id = randomUUID();
-    await tx.createDelegation({ id, officeId: office.id, kind: parsed.request.kind, absentOfficialId: absent.id, deputyOfficialId: deputy.id, startsAt: parsed.request.startsAt, endsAt: parsed.request.endsAt, reason: parsed.request.reason, createdByOfficialId: official.id, createdAt: now, appliedAt: null, revertedAt: null, endedAt: null });
-    await tx.appendAudit({ at: now, actorOfficialId: official.id, actorLabel: official.name, action: "delegation-set", note: `${parsed.request.kind} ${deputy.name} untuk ${absent.name} sampai ${parsed.request.endsAt.toISOString()}: ${parsed.request.reason}` });
+    await tx.createDelegation({
+      id,
+      officeId: office.id,
+      kind: parsed.request.kind,
+      absentOfficialId: absent.id,
+      deputyOfficialId: deputy.id,
+      startsAt: parsed.request.startsAt,
+      endsAt: parsed.request.endsAt,
+      reason: parsed.request.reason,
+      createdByOfficialId: official.id,
+      createdAt: now,
+      appliedAt: null,
+      revertedAt: null,
+      endedAt: null,
+    });
+    await tx.appendAudit({
+      at: now,
+      actorOfficialId: official.id,
+      actorLabel: official.name,
+      action: "delegation-set",
+      note:
+        `${parsed.request.kind} ${deputy.name} untuk ${absent.name} sampai ` +
+        `${parsed.request.endsAt.toISOString()}: ${parsed.request.reason}`,
+    });
     const label = parsed.request.kind === "plt" ? "Plt." : "Plh.";
-    const period = `${formatDateTime(parsed.request.startsAt, office.timeZone)} s.d. ${formatDateTime(parsed.request.endsAt, office.timeZone)}`;
+    const period =
+      `${formatDateTime(parsed.request.startsAt, office.timeZone)} s.d. ` + `${formatDateTime(parsed.request.endsAt, office.timeZone)}`;
     const deputyAddress = (await tx.addressesOf(deputy.id))[0];
-    if (deputyAddress) await tx.enqueue({ ...deputyAddress, text: `Anda ditetapkan sebagai ${label} untuk ${absent.name}, ${period}. Alasan: ${parsed.request.reason}. Tugas ${absent.name} yang tertunda akan diteruskan kepada Anda.` }, now);
+    if (deputyAddress)
+      await tx.enqueue(
+        {
+          ...deputyAddress,
+          text:
+            `Anda ditetapkan sebagai ${label} untuk ${absent.name}, ${period}. Alasan: ` +
+            `${parsed.request.reason}. Tugas ${absent.name} yang tertunda akan diteruskan kepada Anda.`,
+        },
+        now,
+      );
     // A delegation that starts now takes over the pending steps at once.
     await engine.applyDelegationsIn(tx, office.id);
     return [{ text: `${label} ditetapkan: ${deputy.name} menggantikan ${absent.name}, ${period}.` }];
   }
 
   return [
-    { names: ["delegasi"], audience: "official", help: "/delegasi — menetapkan atau mengakhiri Plt./Plh.", run: (c) => delegationCommand(c.tx, c.official, c.args) },
+    {
+      names: ["delegasi"],
+      audience: "official",
+      help: "/delegasi — menetapkan atau mengakhiri Plt./Plh.",
+      run: (c) => delegationCommand(c.tx, c.official, c.args),
+    },
   ];
 }

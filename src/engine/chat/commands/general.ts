@@ -15,12 +15,24 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
 
   async function enrol(c: CommandContext, code: string) {
     if (!code) return [{ text: "Tulis kode pendaftaran dari admin, misalnya /daftar K7QX-3MPA." }];
-    const result = await redeemEnrolmentCode(c.tx, { channel: c.message.channel, externalId: c.message.senderId, displayName: c.message.senderName ?? null, code, now: clock.now() });
+    const result = await redeemEnrolmentCode(c.tx, {
+      channel: c.message.channel,
+      externalId: c.message.senderId,
+      displayName: c.message.senderName ?? null,
+      code,
+      now: clock.now(),
+    });
     if (!result.ok) {
       const why = { unknown: "tidak dikenal", used: "sudah pernah dipakai", expired: "sudah kedaluwarsa" }[result.reason];
       return [{ text: `Maaf, kode itu ${why}. Minta kode baru kepada admin kantor Anda.` }];
     }
-    return [{ text: `Terima kasih, ${result.official.name}. Akun ${channelLabels[c.message.channel]} ini sekarang terdaftar. Ketik /tugas untuk melihat tugas Anda.\n\n${officialHelp()}` }];
+    return [
+      {
+        text:
+          `Terima kasih, ${result.official.name}. Akun ${channelLabels[c.message.channel]} ini sekarang ` +
+          `terdaftar. Ketik /tugas untuk melihat tugas Anda.\n\n${officialHelp()}`,
+      },
+    ];
   }
 
   async function whoAmI(message: InboundMessage, official: OfficialRow | null): Promise<string> {
@@ -29,7 +41,11 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
     const office = await directory.office(official.officeId);
     const tz = office?.timeZone ?? "Asia/Jakarta";
     // A title that already names its unit ("Admin … (Klinik Layanan)") is not followed by the unit again.
-    const positions = (view?.positions ?? []).map((p) => `${p.title.includes(p.unitName) || /\)$/.test(p.title) ? p.title : `${p.title} (${p.unitName})`}, sejak ${formatDate(p.startsOn, tz)}`);
+    const positions = (view?.positions ?? []).map(
+      (p) =>
+        `${p.title.includes(p.unitName) || /\)$/.test(p.title) ? p.title : `${p.title} (${p.unitName})`}, ` +
+        `sejak ${formatDate(p.startsOn, tz)}`,
+    );
     return messages.whoAmI(official.name, office?.name ?? official.officeId, positions) + (official.isAdmin ? "\nPeran: admin" : "");
   }
 
@@ -53,13 +69,23 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
     if (!title) {
       const max = deps.sopCount ?? 48;
       const shown = args.length > 6 ? `${args.slice(0, 6)}…` : args;
-      return [{ text: `SOP nomor ${shown} tidak ada. Tulis nomor SOP 1 sampai ${max}, misalnya /alur 18 untuk ${deps.sopTitle(18) ?? "SOP 18"}.` }];
+      return [
+        {
+          text: `SOP nomor ${shown} tidak ada. Tulis nomor SOP 1 sampai ${max}, misalnya /alur 18 untuk ${deps.sopTitle(18) ?? "SOP 18"}.`,
+        },
+      ];
     }
     if (!deps.sopChart || !deps.files) return [{ text: "Maaf, gambar bagan alir belum tersedia di sini." }];
     const pages = deps.sopChart(number, officeId);
     const fileIds: string[] = [];
     for (const page of pages) {
-      const saved = await deps.files.prepare({ bytes: page.png, name: page.name, channel: "system", uploaderId: "sopbot", at: clock.now() });
+      const saved = await deps.files.prepare({
+        bytes: page.png,
+        name: page.name,
+        channel: "system",
+        uploaderId: "sopbot",
+        at: clock.now(),
+      });
       if (saved.ok) {
         await tx.recordFile(saved.row);
         fileIds.push(saved.file.id);
@@ -73,8 +99,16 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
     { names: ["bantuan", "help"], audience: "anyone", run: (c) => Promise.resolve(help(c)) },
     { names: ["daftar"], audience: "anyone", run: (c) => enrol(c, c.args) },
     { names: ["saya"], audience: "anyone", run: async (c) => [{ text: await whoAmI(c.message, c.official) }] },
-    { names: ["pejabat"], audience: "anyone", run: async (c) => [{ text: await listOfficials(c.official?.officeId ?? deps.defaultOfficeId) }] },
-    { names: ["alur"], audience: "anyone", run: (c) => sopChart(c.tx, c.official?.officeId ?? engine.officeOf(deps.defaultOfficeId).id, c.args) },
+    {
+      names: ["pejabat"],
+      audience: "anyone",
+      run: async (c) => [{ text: await listOfficials(c.official?.officeId ?? deps.defaultOfficeId) }],
+    },
+    {
+      names: ["alur"],
+      audience: "anyone",
+      run: (c) => sopChart(c.tx, c.official?.officeId ?? engine.officeOf(deps.defaultOfficeId).id, c.args),
+    },
     {
       names: ["batal"],
       audience: "anyone",

@@ -25,16 +25,30 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
 
   /** /laporan [periode]: SLA compliance for the Kepala Dinas and the Sekretaris, as text and a chart. */
   async function reportCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
-    if (!(await holdsAny(tx, official, ["kepala-dinas", "sekretaris"]))) return [{ text: "Maaf, laporan kepatuhan waktu hanya untuk Kepala Dinas dan Sekretaris." }];
+    if (!(await holdsAny(tx, official, ["kepala-dinas", "sekretaris"])))
+      return [{ text: "Maaf, laporan kepatuhan waktu hanya untuk Kepala Dinas dan Sekretaris." }];
     if (!deps.calendar) return [{ text: messages.unknownCommand("/laporan") }];
     const office = engine.officeOf(official.officeId);
     const period = parsePeriod(args, clock.now(), office.timeZone as TimeZone);
-    if (!period) return [{ text: "Periode tidak dapat dibaca. Contoh: /laporan (30 hari terakhir), /laporan 7, /laporan 2026-03, /laporan 2026-03-01 2026-03-31." }];
+    if (!period)
+      return [
+        {
+          text:
+            "Periode tidak dapat dibaca. Contoh: /laporan (30 hari terakhir), /laporan 7, /laporan 2026-03, " +
+            "/laporan 2026-03-01 2026-03-31.",
+        },
+      ];
     const report = await buildSlaReportIn(tx, office.id, period.from, period.to, clock.now(), deps.calendar(office.id));
     const fileIds: string[] = [];
     if (deps.renderPng && deps.files) {
       const chart = reportChart(report, office.shortName, period.label);
-      const saved = await deps.files.prepare({ bytes: deps.renderPng(chart.svg), name: "laporan-sla.png", channel: "system", uploaderId: "sopbot", at: clock.now() });
+      const saved = await deps.files.prepare({
+        bytes: deps.renderPng(chart.svg),
+        name: "laporan-sla.png",
+        channel: "system",
+        uploaderId: "sopbot",
+        at: clock.now(),
+      });
       if (saved.ok) {
         await tx.recordFile(saved.row);
         fileIds.push(saved.file.id);
@@ -57,25 +71,65 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
       { name: "Jejak audit", rows: rows.audit },
     ]);
     const name = `ekspor-${office.id}-${period.from.toISOString().slice(0, 10)}.xlsx`;
-    const saved = await deps.files.prepare({ bytes: xlsx, name, channel: "system", uploaderId: "sopbot", at: clock.now(), generatedMime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
+    const saved = await deps.files.prepare({
+      bytes: xlsx,
+      name,
+      channel: "system",
+      uploaderId: "sopbot",
+      at: clock.now(),
+      generatedMime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    });
     if (!saved.ok) return [{ text: "Maaf, berkas ekspor gagal dibuat." }];
     await tx.recordFile(saved.row);
-    await tx.appendAudit({ at: clock.now(), actorOfficialId: official.id, actorLabel: official.name, action: "export", note: `${period.label}: ${rows.cases.length} kasus, ${rows.steps.length} langkah, ${rows.audit.length} peristiwa` });
-    return [{ text: `Ekspor ${office.shortName}, ${period.label}: ${rows.cases.length} kasus, ${rows.steps.length} langkah, ${rows.audit.length} peristiwa audit.`, fileIds: [saved.file.id] }];
+    await tx.appendAudit({
+      at: clock.now(),
+      actorOfficialId: official.id,
+      actorLabel: official.name,
+      action: "export",
+      note: `${period.label}: ${rows.cases.length} kasus, ${rows.steps.length} langkah, ${rows.audit.length} peristiwa`,
+    });
+    return [
+      {
+        text:
+          `Ekspor ${office.shortName}, ${period.label}: ${rows.cases.length} kasus, ${rows.steps.length} ` +
+          `langkah, ${rows.audit.length} peristiwa audit.`,
+        fileIds: [saved.file.id],
+      },
+    ];
   }
 
   /** /jatuhtempo [bulan]: the coming personnel deadlines, for the personnel staff and the office's leaders. */
   async function upcomingCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
     if (!deps.staff) return [{ text: messages.unknownCommand("/jatuhtempo") }];
     const keys = await tx.positionsOf(official.id, clock.now());
-    const allowed = official.isAdmin || keys.some((k) => ["kepala-dinas", "sekretaris", "kasubag-kepegawaian-umum", "pengelola-kepegawaian"].includes(k));
+    const allowed =
+      official.isAdmin || keys.some((k) => ["kepala-dinas", "sekretaris", "kasubag-kepegawaian-umum", "pengelola-kepegawaian"].includes(k));
     if (!allowed) return [{ text: "Maaf, daftar tenggat kepegawaian hanya untuk Sub Bagian Kepegawaian, Sekretaris, dan Kepala Dinas." }];
     const months = args ? Number(args) : 3;
-    if (!Number.isInteger(months) || months < 1 || months > 24) return [{ text: "Tulis jumlah bulan 1 sampai 24, misalnya /jatuhtempo 6." }];
+    if (!Number.isInteger(months) || months < 1 || months > 24)
+      return [{ text: "Tulis jumlah bulan 1 sampai 24, misalnya /jatuhtempo 6." }];
     const rows = await deps.staff.upcomingIn(tx, official.officeId, months);
     if (rows.length === 0) return [{ text: `Tidak ada tenggat kepegawaian dalam ${months} bulan ke depan.` }];
-    const lines = rows.slice(0, 40).map((r) => `• ${formatDateId(r.deadline.tmt)} — ${kindLabels[r.deadline.kind]} ${r.employee.name} (NIP ${r.employee.nip})${r.nextAction ? `; ${r.nextAction.key === "open" ? "kasus dibuka" : r.nextAction.key === "overdue" ? "tenggat akhir" : "pengingat"} ${formatDateId(r.nextAction.date)}` : ""}`);
-    return [{ text: [`Tenggat kepegawaian ${months} bulan ke depan (${rows.length}):`, ...lines, ...(rows.length > 40 ? [`… dan ${rows.length - 40} lainnya: npm run staff:upcoming`] : [])].join("\n") }];
+    const lines = rows
+      .slice(0, 40)
+      .map(
+        (r) =>
+          `• ${formatDateId(r.deadline.tmt)} — ${kindLabels[r.deadline.kind]} ${r.employee.name} (NIP ` +
+          `${r.employee.nip})` +
+          (r.nextAction
+            ? `; ${r.nextAction.key === "open" ? "kasus dibuka" : r.nextAction.key === "overdue" ? "tenggat akhir" : "pengingat"} ` +
+              formatDateId(r.nextAction.date)
+            : ""),
+      );
+    return [
+      {
+        text: [
+          `Tenggat kepegawaian ${months} bulan ke depan (${rows.length}):`,
+          ...lines,
+          ...(rows.length > 40 ? [`… dan ${rows.length - 40} lainnya: npm run staff:upcoming`] : []),
+        ].join("\n"),
+      },
+    ];
   }
 
   async function enrolmentCode(c: OfficialCommandContext): Promise<Reply[]> {
@@ -85,13 +139,34 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
     const target = found[0] as OfficialRow;
     const { code, expiresAt } = await issueEnrolmentCode(c.tx, target, clock.now(), ttl, c.official);
     const tz = engine.officeOf(c.official.officeId).timeZone;
-    return [{ text: `Kode pendaftaran untuk ${target.name}: ${code}\nBerlaku sekali, sampai ${formatDateTime(expiresAt, tz)}.\nMinta ${target.name} mengirim: /daftar ${code}` }];
+    return [
+      {
+        text:
+          `Kode pendaftaran untuk ${target.name}: ${code}\nBerlaku sekali, sampai ` +
+          `${formatDateTime(expiresAt, tz)}.\nMinta ${target.name} mengirim: /daftar ${code}`,
+      },
+    ];
   }
 
   return [
-    { names: ["jatuhtempo"], audience: "official", help: "/jatuhtempo [bulan] — tenggat KGB, pensiun, dan kenaikan pangkat (Kepegawaian)", run: (c) => upcomingCommand(c.tx, c.official, c.args) },
-    { names: ["laporan"], audience: "official", help: "/laporan [periode] — kepatuhan waktu layanan (Kepala Dinas, Sekretaris)", run: (c) => reportCommand(c.tx, c.official, c.args) },
-    { names: ["ekspor"], audience: "official", help: "/ekspor [periode] — kasus, langkah, dan jejak audit sebagai XLSX (Sekretaris)", run: (c) => exportCommand(c.tx, c.official, c.args) },
+    {
+      names: ["jatuhtempo"],
+      audience: "official",
+      help: "/jatuhtempo [bulan] — tenggat KGB, pensiun, dan kenaikan pangkat (Kepegawaian)",
+      run: (c) => upcomingCommand(c.tx, c.official, c.args),
+    },
+    {
+      names: ["laporan"],
+      audience: "official",
+      help: "/laporan [periode] — kepatuhan waktu layanan (Kepala Dinas, Sekretaris)",
+      run: (c) => reportCommand(c.tx, c.official, c.args),
+    },
+    {
+      names: ["ekspor"],
+      audience: "official",
+      help: "/ekspor [periode] — kasus, langkah, dan jejak audit sebagai XLSX (Sekretaris)",
+      run: (c) => exportCommand(c.tx, c.official, c.args),
+    },
     { names: ["kode"], audience: "official", run: enrolmentCode },
   ];
 }

@@ -1,0 +1,248 @@
+// The case engine's ports for cases, steps, tokens, deadlines, the audit trail and the case's
+// conversation entries (see engine-store.ts), inside the transaction the engine opened.
+import { parse } from "yaml";
+import type { CaseStatus } from "../domain/case-machine.ts";
+import { sopSchema, type Sop } from "../domain/sop-schema.ts";
+import {
+  ConcurrencyError,
+  type Candidate,
+  type CaseEntryRow,
+  type CaseRow,
+  type DeadlineRow,
+  type EngineTx,
+  type EntryKind,
+  type TaskRow,
+  type TokenAction,
+} from "../engine/case-ports.ts";
+import type { ChannelName } from "../engine/types.ts";
+import type { createAuditAppender } from "./audit-chain.ts";
+import type { Tx } from "./database.ts";
+import type { Case as CaseModel, StepTask as TaskModel } from "./generated/client.ts";
+
+export function toCase(c: CaseModel): CaseRow {
+  return {
+    id: c.id,
+    code: c.code,
+    officeId: c.officeId,
+    sopNumber: c.sopNumber,
+    flowHash: c.flowHash,
+    title: c.title,
+    status: c.status as CaseStatus,
+    currentStepId: c.currentStepId,
+    visit: c.visit,
+    version: c.version,
+    openedByOfficialId: c.openedByOfficialId,
+    openerChannel: c.openerChannel as ChannelName | null,
+    openerChatId: c.openerChatId,
+    subjectOfficialId: c.subjectOfficialId,
+    data: JSON.parse(c.data) as Record<string, unknown>,
+    createdAt: c.createdAt,
+    closedAt: c.closedAt,
+  };
+}
+
+export function toTask(t: TaskModel): TaskRow {
+  return {
+    id: t.id,
+    caseId: t.caseId,
+    stepId: t.stepId,
+    visit: t.visit,
+    status: t.status as TaskRow["status"],
+    candidates: JSON.parse(t.candidates) as Candidate[],
+    waitingFor: t.waitingFor,
+    takenByOfficialId: t.takenByOfficialId,
+    openedAt: t.openedAt,
+    dueAt: t.dueAt,
+    escalateAt: t.escalateAt,
+    decidedByOfficialId: t.decidedByOfficialId,
+    decision: t.decision,
+    note: t.note,
+    closedAt: t.closedAt,
+  };
+}
+
+/** Parsed SOPs by content hash; content behind a hash never changes, so the cache never goes stale. */
+const pinnedCache = new Map<string, Sop>();
+
+type CasePorts = Pick<
+  EngineTx,
+  | "pinFlow"
+  | "pinnedSop"
+  | "createCase"
+  | "caseById"
+  | "caseByCode"
+  | "updateCase"
+  | "casesInvolving"
+  | "createTask"
+  | "taskById"
+  | "updateTask"
+  | "tasksOfCase"
+  | "openTasks"
+  | "createToken"
+  | "token"
+  | "reportHistory"
+  | "auditEvents"
+  | "addDeadline"
+  | "dueDeadlines"
+  | "markDeadlineFired"
+  | "appendAudit"
+  | "addEntry"
+  | "entriesOfCase"
+  | "casesOfChat"
+>;
+
+export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>): CasePorts {
+  const seen = (c: CaseModel | null) => {
+    if (c) audit.known(c.id, { seq: c.auditSeq, hash: c.auditHash });
+    return c ? toCase(c) : null;
+  };
+  return {
+    async pinFlow(hash, sopNumber, content) {
+      await tx.flowSnapshot.upsert({ where: { hash }, create: { hash, sopNumber, content }, update: {} });
+    },
+    async pinnedSop(hash) {
+      const cached = pinnedCache.get(hash);
+      if (cached) return cached;
+      const row = await tx.flowSnapshot.findUnique({ where: { hash } });
+      if (!row) throw new Error(`No stored SOP content for hash ${hash}`);
+      const sop = sopSchema.parse(parse(row.content));
+      pinnedCache.set(hash, sop);
+      return sop;
+    },
+    async createCase(row) {
+      await tx.case.create({
+        data: { ...row, data: JSON.stringify(row.data) },
+      });
+    },
+    async caseById(id) {
+      return seen(await tx.case.findUnique({ where: { id } }));
+    },
+    async caseByCode(code) {
+      return seen(await tx.case.findUnique({ where: { code } }));
+    },
+    async updateCase(id, expectedVersion, patch) {
+      const { data, ...rest } = patch;
+      const result = await tx.case.updateMany({
+        where: { id, version: expectedVersion },
+        data: { ...rest, ...(data ? { data: JSON.stringify(data) } : {}), version: { increment: 1 } },
+      });
+      if (result.count !== 1) throw new ConcurrencyError(`case ${id}`);
+    },
+    async casesInvolving(officialId, limit) {
+      const taskCaseIds = await tx.stepTask.findMany({
+        where: { OR: [{ decidedByOfficialId: officialId }, { takenByOfficialId: officialId }, { candidates: { contains: officialId } }] },
+        select: { caseId: true },
+        distinct: ["caseId"],
+      });
+      const cases = await tx.case.findMany({
+        where: {
+          OR: [{ openedByOfficialId: officialId }, { subjectOfficialId: officialId }, { id: { in: taskCaseIds.map((t) => t.caseId) } }],
+        },
+        orderBy: { createdAt: "desc" },
+        take: limit,
+      });
+      return cases.map(toCase);
+    },
+    async createTask(row) {
+      await tx.stepTask.create({ data: { ...row, candidates: JSON.stringify(row.candidates) } });
+    },
+    async taskById(id) {
+      const t = await tx.stepTask.findUnique({ where: { id } });
+      return t ? toTask(t) : null;
+    },
+    async updateTask(id, patch) {
+      const { candidates, ...rest } = patch;
+      await tx.stepTask.update({ where: { id }, data: { ...rest, ...(candidates ? { candidates: JSON.stringify(candidates) } : {}) } });
+    },
+    async tasksOfCase(caseId) {
+      return (await tx.stepTask.findMany({ where: { caseId }, orderBy: { visit: "asc" } })).map(toTask);
+    },
+    async openTasks(officeId) {
+      const tasks = await tx.stepTask.findMany({
+        where: { status: "open", ...(officeId ? { case: { officeId } } : {}) },
+        orderBy: { openedAt: "asc" },
+      });
+      return tasks.map(toTask);
+    },
+    async createToken(token, taskId, visit, action, at) {
+      await tx.actionToken.create({ data: { token, taskId, visit, action, createdAt: at } });
+    },
+    async token(token) {
+      const t = await tx.actionToken.findUnique({ where: { token } });
+      return t ? { taskId: t.taskId, visit: t.visit, action: t.action as TokenAction } : null;
+    },
+    async reportHistory(officeId, from, to) {
+      const cases = await tx.case.findMany({
+        where: { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] },
+        orderBy: { createdAt: "asc" },
+      });
+      const tasks = await tx.stepTask.findMany({
+        where: { caseId: { in: cases.map((c) => c.id) } },
+        orderBy: [{ caseId: "asc" }, { visit: "asc" }],
+      });
+      return { cases: cases.map(toCase), tasks: tasks.map(toTask) };
+    },
+    async auditEvents(officeId, from, to) {
+      const caseIds = (await tx.case.findMany({ where: { officeId }, select: { id: true } })).map((c) => c.id);
+      return tx.auditEvent.findMany({
+        where: { at: { gte: from, lt: to }, OR: [{ caseId: { in: caseIds } }, { caseId: null }] },
+        orderBy: { id: "asc" },
+        select: {
+          id: true,
+          at: true,
+          caseId: true,
+          stepId: true,
+          actorLabel: true,
+          actingAs: true,
+          action: true,
+          note: true,
+          flowHash: true,
+          hash: true,
+        },
+      });
+    },
+    async addDeadline(row) {
+      await tx.deadline.upsert({
+        where: { taskId_kind: { taskId: row.taskId, kind: row.kind } },
+        create: row,
+        update: {},
+      });
+    },
+    async dueDeadlines(now, limit) {
+      const rows = await tx.deadline.findMany({ where: { firedAt: null, dueAt: { lte: now } }, orderBy: { dueAt: "asc" }, take: limit });
+      return rows.map((r) => ({ ...r, kind: r.kind as DeadlineRow["kind"] }));
+    },
+    async markDeadlineFired(id, at) {
+      await tx.deadline.update({ where: { id }, data: { firedAt: at } });
+    },
+    async appendAudit(draft) {
+      await audit.append({
+        at: draft.at,
+        caseId: draft.caseId ?? null,
+        stepId: draft.stepId ?? null,
+        actorOfficialId: draft.actorOfficialId ?? null,
+        actorLabel: draft.actorLabel,
+        actingAs: draft.actingAs ?? null,
+        action: draft.action,
+        note: draft.note ?? null,
+        flowHash: draft.flowHash ?? null,
+      });
+    },
+    async addEntry(draft) {
+      const created = await tx.caseEntry.create({ data: draft });
+      return created.id;
+    },
+    async entriesOfCase(caseId, afterId) {
+      const rows = await tx.caseEntry.findMany({
+        where: { caseId, ...(afterId !== undefined ? { id: { gt: afterId } } : {}) },
+        orderBy: { id: "asc" },
+      });
+      return rows.map((r) => ({ ...r, kind: r.kind as EntryKind, audience: r.audience as CaseEntryRow["audience"] }));
+    },
+    async casesOfChat(channel, chatId, limit) {
+      return (
+        await tx.case.findMany({ where: { openerChannel: channel, openerChatId: chatId }, orderBy: { createdAt: "desc" }, take: limit })
+      ).map(toCase);
+    },
+  };
+}
