@@ -35,12 +35,16 @@ describe("loadConfig", () => {
   });
 
   it("never repeats the value of a variable in its message", () => {
+    let error: unknown;
     try {
       loadConfig({ DATABASE_URL: "mysql://user:SECRET-PASSWORD@host/db" });
-      expect.unreachable();
     } catch (e) {
-      expect((e as Error).message).not.toContain("SECRET-PASSWORD");
+      error = e;
     }
+    // Outside the try: a config that wrongly loaded fails here instead of being caught as "no secret".
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.join("\n")).toMatch(/^DATABASE_URL: expected/);
+    expect((error as Error).message).not.toContain("SECRET-PASSWORD");
   });
 
   it("takes a PostgreSQL URL for several instances", () => {

@@ -35,10 +35,20 @@ export function createPacer(options: PacingOptions, random: () => number = Math.
       if (now < ready) return Math.ceil(ready - now + random() * options.jitterMs);
       lastByChat.set(chatId, now);
       lastOverall = now;
+      // A chat whose gap has passed needs no entry: forget those, so the map does not grow with
+      // every chat ever served.
+      if (lastByChat.size > PRUNE_ABOVE) {
+        for (const [chat, at] of lastByChat) if (now - at >= options.perChatMs) lastByChat.delete(chat);
+      }
       return 0;
     },
+    /** Chats currently remembered (for tests of the bound). */
+    size: () => lastByChat.size,
   };
 }
+
+/** Chats a pacer remembers before it forgets those whose gap has passed. */
+const PRUNE_ABOVE = 10_000;
 
 export type Booking = { booked: true; waitMs: number } | { booked: false; retryAfterMs: number };
 
@@ -76,7 +86,7 @@ export function createSlotPacer(options: PacingOptions) {
       if (slot - now > maxWaitMs) return { booked: false, retryAfterMs: Math.ceil(slot - now) };
       nextByChat.set(chatId, slot + options.perChatMs);
       nextOverall = slot + options.overallMs;
-      if (nextByChat.size > 10_000) {
+      if (nextByChat.size > PRUNE_ABOVE) {
         for (const [chat, at] of nextByChat) if (at < now) nextByChat.delete(chat);
       }
       return { booked: true, waitMs: slot - now };
@@ -86,6 +96,8 @@ export function createSlotPacer(options: PacingOptions) {
      * platform counts a message when it arrives, which is before its answer but can be well after
      * its booked slot (a cold connection, an upload); counting from the answer keeps the gap true.
      */
+    /** Chats currently remembered (for tests of the bound). */
+    size: () => nextByChat.size,
     done(chatId: string, at: number): void {
       nextByChat.set(chatId, Math.max(nextByChat.get(chatId) ?? -Infinity, at + options.perChatMs));
     },

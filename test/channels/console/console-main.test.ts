@@ -1,5 +1,6 @@
 // The embedded default, run as a person would: the real process, a real SQLite file, the console.
-import { writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { collect, repoRoot, runConsole, spawnBot } from "../../helpers/run-bot.ts";
@@ -27,6 +28,24 @@ describe("console channel (embedded default)", () => {
     expect(out).toContain("Ketik /bantuan");
     expect(out).toContain('tidak ada orang dengan nama atau jabatan "tidak-ada"');
     expect(run.stderr).toBe("");
+  });
+
+  it("runs from a folder whose path contains a space", () => {
+    // A copy of the built bot in "<tmp>/sop bot" (packages linked), started as npm start starts it.
+    const home = path.join(dir, "kantor dinas", "sop bot");
+    mkdirSync(home, { recursive: true });
+    for (const part of ["dist", "flows", "prisma", "package.json"])
+      cpSync(path.join(repoRoot, part), path.join(home, part), { recursive: true });
+    symlinkSync(path.join(repoRoot, "node_modules"), path.join(home, "node_modules"));
+    const run = spawnSync(process.execPath, [path.join(home, "dist", "main.js")], {
+      cwd: home,
+      input: "/bantuan\n",
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn" },
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Perintah yang tersedia");
   });
 
   it("keeps its data across a restart (the demo is seeded once)", async () => {
