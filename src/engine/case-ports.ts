@@ -169,6 +169,11 @@ export interface EngineTx {
 }
 
 export interface EngineStore {
-  /** Runs `fn` in one transaction, serialized with every other write. */
+  /** Runs `fn` in one write transaction (run again when it lost to a concurrent one on the same case). */
   transaction<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on a read-only view of what is committed, outside the write path: it waits for no
+   * write and no write waits for it. Its writes fail.
+   */
+  read<T>(fn: (view: EngineTx) => Promise<T>): Promise<T>;
 }

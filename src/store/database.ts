@@ -46,6 +46,11 @@ export interface Database {
    * pooled connection.
    */
   writeAside<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on a read-only view of committed data, outside the write gate: on SQLite the reader
+   * connection (query_only); on PostgreSQL a READ ONLY transaction (one consistent snapshot).
+   */
+  read<T>(fn: (view: Tx) => Promise<T>): Promise<T>;
   readonly gate: WriteGate;
   readonly provider: DbTarget["provider"];
   /** The SQLite file, or the PostgreSQL URL without its password. */
@@ -99,6 +104,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     // A WAL reader waits for no lock but a checkpoint's brief one; better-sqlite3 waits synchronously,
     // so keep that short.
     await reader.$queryRawUnsafe("PRAGMA busy_timeout = 200");
+    await reader.$executeRawUnsafe("PRAGMA query_only = ON");
     location = file;
   } else {
     migration = await migratePostgres(target.url, options.migrationsDir ?? defaultPostgresMigrationsDir);
@@ -131,6 +137,21 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         .catch((error: unknown) => {
           throw toStorageError(error);
         });
+    },
+    read: (fn) => {
+      if (closed) return Promise.reject(new Error("The database is closed."));
+      const view = pooled
+        ? reader.$transaction(
+            async (tx) => {
+              await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");
+              return fn(tx);
+            },
+            { timeout, maxWait: timeout },
+          )
+        : fn(reader);
+      return view.catch((error: unknown) => {
+        throw toStorageError(error);
+      });
     },
     writeAside: (fn) => {
       if (closed) return Promise.reject(new Error("The database is closed."));

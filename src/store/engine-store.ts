@@ -29,5 +29,6 @@ export function createEngineStore(db: Database): EngineStore {
         }
       }
     },
+    read: (fn) => db.read((view) => fn(createTx(view))),
   };
 }

@@ -79,6 +79,27 @@ describe("database", () => {
     expect(ids).not.toContain("stray");
   });
 
+  it("reads outside the write path on a view that refuses writes and does not wait for an open write", async () => {
+    t = await openTempDb();
+    const db = t.db;
+    await db.write((tx) => tx.office.create({ data: office("a") }));
+    let release!: () => void;
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const open = db.write(async (tx) => {
+      await tx.office.create({ data: office("b") });
+      entered();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await inside;
+    // The write transaction is open: the read goes ahead and sees only what was committed.
+    expect((await db.read((view) => view.office.findMany())).map((o) => o.id)).toEqual(["a"]);
+    await expect(db.read((view) => view.office.create({ data: office("c") }))).rejects.toThrow();
+    release();
+    await open;
+    expect((await db.read((view) => view.office.findMany({ orderBy: { id: "asc" } }))).map((o) => o.id)).toEqual(["a", "b"]);
+  });
+
   it("refuses writes after close", async () => {
     t = await openTempDb();
     await t.db.close();

@@ -1,7 +1,9 @@
 // Answers every inbound chat message. Each message is handled in one transaction: the message id is
 // recorded (a redelivered message does nothing), the applicant's side, a press, a command or an
 // answer to a question runs, and every reply is written to the outbox. The caller flushes the
-// outbox after the commit. This file only routes; commands are modules in ./commands.
+// outbox after the commit. An official's command that only reads (see command.ts) runs before that
+// transaction on a read-only view; the transaction then records the message, what the command
+// handed to `record`, and the replies. This file only routes; commands are modules in ./commands.
 import { caseTexts, refusals } from "../case-messages.ts";
 import type { EngineTx, OutboxDraft } from "../case-ports.ts";
 import type { Reply } from "../case-engine.ts";
@@ -113,7 +115,15 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const found = registry.find(command.command);
       if (!found) return [{ text: messages.unknownCommand(`/${command.command}`) }];
       if (command.command !== "batal") await tx.clearPrompt(chatKey);
-      const base = { tx, message, official, actor, args: command.args, chatKey };
+      const base = {
+        tx,
+        message,
+        official,
+        actor,
+        args: command.args,
+        chatKey,
+        record: async (write: (t: EngineTx) => Promise<unknown>) => void (await write(tx)),
+      };
       if (found.audience === "anyone") return found.run(base);
       if (!official || !actor) return [{ text: refusals.notOfficial }];
       return found.run({ ...base, official, actor });
@@ -144,12 +154,42 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     return [{ text: messages.notUnderstood }];
   }
 
+  /** An official's read-only command, run on a read view: its replies and the writes it asked for; null for anything else. */
+  async function answerOutside(
+    message: InboundMessage,
+  ): Promise<{ replies: Reply[]; writes: ((tx: EngineTx) => Promise<unknown>)[] } | null> {
+    const raw = message.text?.trim() ?? "";
+    if (!raw || message.action || message.attachment || message.unsupported) return null;
+    const head = parseCommand(raw.startsWith("/") ? raw : keywordCommand(raw));
+    if (!head || !registry.find(head.command)?.outside) return null;
+    return store.read(async (view) => {
+      const official = await view.officialByIdentity(message.channel, message.senderId);
+      const chatKey = `${message.channel}:${message.chatId}`;
+      // Only where route() would reach the command: an official, no question or form awaiting an answer.
+      if (!official || (await view.prompt(chatKey)) !== null || (await view.formSession(chatKey)) !== null) return null;
+      const found = registry.find(head.command);
+      if (!found?.outside) return null;
+      const actor = { official, channel: message.channel, chatId: message.chatId };
+      const writes: ((tx: EngineTx) => Promise<unknown>)[] = [];
+      const context = {
+        tx: view,
+        message,
+        official,
+        actor,
+        args: head.args,
+        chatKey,
+        record: async (w: (tx: EngineTx) => Promise<unknown>) => void writes.push(w),
+      };
+      return { replies: await found.run(context), writes };
+    });
+  }
+
   return {
     async precheckAction(raw) {
       const message = cleanInbound(raw);
       const token = message.action?.token;
       if (!token) return null;
-      return store.transaction(async (tx) => {
+      return store.read(async (tx) => {
         const official = await tx.officialByIdentity(message.channel, message.senderId);
         if (!official) return refusals.notOfficial;
         const ref = await tx.token(token);
@@ -170,16 +210,25 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         return null;
       });
     },
-    isOfficial: (channel, senderId) => store.transaction(async (tx) => (await tx.officialByIdentity(channel, senderId)) !== null),
+    isOfficial: (channel, senderId) => store.read(async (view) => (await view.officialByIdentity(channel, senderId)) !== null),
     async handle(raw) {
       const message = cleanInbound(raw);
       const discarded: string[] = [];
+      const early = await answerOutside(message);
       await store.transaction(async (tx) => {
         if (!(await tx.recordInbound(message.channel, message.messageId, message.receivedAt))) return;
         // The sender's own replies go out before the notifications the message caused for others.
         const caused: { draft: OutboxDraft; at: Date }[] = [];
         const buffered: EngineTx = { ...tx, enqueue: async (draft, at) => void caused.push({ draft, at }) };
-        const replies = await route(buffered, message, (ids) => discarded.push(...ids));
+        let replies: Reply[];
+        if (early) {
+          if (message.senderAlias) await tx.rememberAlias(message.channel, message.senderId, message.senderAlias);
+          await tx.clearPrompt(`${message.channel}:${message.chatId}`);
+          for (const write of early.writes) await write(buffered);
+          replies = early.replies;
+        } else {
+          replies = await route(buffered, message, (ids) => discarded.push(...ids));
+        }
         for (const reply of replies) {
           discarded.push(...(reply.discardFileIds ?? []));
           await tx.enqueue(

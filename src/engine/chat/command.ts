@@ -1,5 +1,10 @@
 // A chat command is a module: its names, who may use it, a help line, and a run() that parses its
 // arguments, checks rights and returns the replies. The chat service only routes to it.
+//
+// A command marked `outside` only reads (lists, statuses, reports, charts, exports): it runs on a
+// read-only view outside the write transaction, so its reads and its rendering never hold up a
+// press. What it must record (a generated file, an audit event) it hands to `record`, which runs in
+// the short transaction that also records the message and its replies.
 import type { Actor, Reply } from "../case-engine.ts";
 import type { EngineTx, OfficialRow } from "../case-ports.ts";
 import type { InboundMessage } from "../types.ts";
@@ -11,6 +16,8 @@ export interface CommandContext {
   actor: Actor | null;
   args: string;
   chatKey: string;
+  /** Runs `write` in the message's write transaction (at once when the command runs inside it). */
+  record(write: (tx: EngineTx) => Promise<unknown>): Promise<void>;
 }
 
 export interface OfficialCommandContext extends CommandContext {
@@ -18,9 +25,16 @@ export interface OfficialCommandContext extends CommandContext {
   actor: Actor;
 }
 
+interface CommandInfo {
+  names: string[];
+  help?: string;
+  /** Only reads: runs outside the write transaction (see above). */
+  outside?: true;
+}
+
 export type ChatCommand =
-  | { names: string[]; audience: "anyone"; help?: string; run(c: CommandContext): Promise<Reply[]> }
-  | { names: string[]; audience: "official"; help?: string; run(c: OfficialCommandContext): Promise<Reply[]> };
+  | (CommandInfo & { audience: "anyone"; run(c: CommandContext): Promise<Reply[]> })
+  | (CommandInfo & { audience: "official"; run(c: OfficialCommandContext): Promise<Reply[]> });
 
 export interface CommandRegistry {
   find(name: string): ChatCommand | undefined;

@@ -102,7 +102,7 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
     const files = await tx.filesOfCase(kase.id);
     if (files.length > 0)
       lines.push(`Berkas (${files.length}): ${files.map((f, i) => `${i + 1}. ${f.name}`).join("; ")} — /dokumen ${kase.code} [nomor]`);
-    await engine.markSeen(tx, kase, c.official.id);
+    await c.record((write) => engine.markSeen(write, kase, c.official.id));
     return [{ text: lines.join("\n") }];
   }
 
@@ -120,21 +120,27 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
           `Terlambat ditampilkan lebih dahulu.`,
       },
     ];
-    for (const task of mine.slice(0, TASKS_SHOWN)) {
-      const kase = await c.tx.caseById(task.caseId);
-      if (!kase) continue;
-      const sop = await c.tx.pinnedSop(kase.flowHash);
-      // Re-send the step with fresh choices to this chat.
-      await engine.sendStepMessage(c.tx, kase, sop, task, now, {
-        only: c.official.id,
-        header: task.waitingFor === "request" ? "awaiting" : "open",
-      });
-    }
     if (mine.length > TASKS_SHOWN)
       replies.push({ text: `… dan ${mine.length - TASKS_SHOWN} tugas lainnya. Selesaikan yang di atas lebih dahulu.` });
-    // Several tasks at the same step: one choice to act on them together, after the tasks themselves.
-    const bulk = await engine.bulkOffers(c.tx, c.official, mine, now);
-    if (bulk.length > 0) await engine.notifyOfficial(c.tx, c.official.id, caseTexts.bulkOffer, now, { actions: bulk });
+    // The list was read outside the write path; the tasks go out with fresh choices (new tokens) from
+    // inside it, each as it is then (one decided meanwhile is left out).
+    await c.record(async (tx) => {
+      const current: TaskRow[] = [];
+      for (const listed of mine.slice(0, TASKS_SHOWN)) {
+        const task = await tx.taskById(listed.id);
+        const kase = task?.status === "open" ? await tx.caseById(task.caseId) : null;
+        if (!task || !kase) continue;
+        current.push(task);
+        const sop = await tx.pinnedSop(kase.flowHash);
+        await engine.sendStepMessage(tx, kase, sop, task, now, {
+          only: c.official.id,
+          header: task.waitingFor === "request" ? "awaiting" : "open",
+        });
+      }
+      // Several tasks at the same step: one choice to act on them together, after the tasks themselves.
+      const bulk = await engine.bulkOffers(tx, c.official, [...current, ...mine.slice(TASKS_SHOWN)], now);
+      if (bulk.length > 0) await engine.notifyOfficial(tx, c.official.id, caseTexts.bulkOffer, now, { actions: bulk });
+    });
     return replies;
   }
 
@@ -206,14 +212,20 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
   }
 
   return [
-    { names: ["tugas"], audience: "official", help: "/tugas — tugas Anda yang masih terbuka", run: myTasks },
+    { names: ["tugas"], audience: "official", outside: true, help: "/tugas — tugas Anda yang masih terbuka", run: myTasks },
     {
       names: ["kasus", "status"],
       audience: "official",
+      outside: true,
       help: "/kasus KODE — status, data, percakapan dan riwayat sebuah kasus",
       run: caseStatus,
     },
-    { names: ["dokumen"], audience: "official", help: "/dokumen KODE [nomor] — menerima lagi berkas sebuah kasus", run: caseFiles },
+    {
+      names: ["dokumen"],
+      audience: "official",
+      help: "/dokumen KODE [nomor] — menerima lagi berkas sebuah kasus",
+      run: caseFiles,
+    },
     { names: ["buka"], audience: "official", help: "/buka NOMOR-SOP perihal — membuka kasus baru", run: openCase },
     { names: ["batalkan"], audience: "official", help: "/batalkan KODE alasan — membatalkan kasus (yang berwenang)", run: cancelCase },
   ];

@@ -62,7 +62,7 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
   }
 
   /** /alur <nomor>: the SOP drawn as a swimlane flowchart (one picture per page). */
-  async function sopChart(tx: EngineTx, officeId: string, args: string) {
+  async function sopChart(record: CommandContext["record"], officeId: string, args: string) {
     const number = Number(args);
     const title = deps.sopTitle(number);
     if (!args) return [{ text: "Tulis nomor SOP, misalnya /alur 18 untuk bagan alir SOP Penerbitan Surat Pemberitahuan KGB." }];
@@ -87,7 +87,7 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
         at: clock.now(),
       });
       if (saved.ok) {
-        await tx.recordFile(saved.row);
+        await record((tx) => tx.recordFile(saved.row));
         fileIds.push(saved.file.id);
       }
     }
@@ -98,16 +98,18 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
     { names: ["start"], audience: "anyone", run: (c) => (c.args ? enrol(c, c.args) : Promise.resolve(help(c))) },
     { names: ["bantuan", "help"], audience: "anyone", run: (c) => Promise.resolve(help(c)) },
     { names: ["daftar"], audience: "anyone", run: (c) => enrol(c, c.args) },
-    { names: ["saya"], audience: "anyone", run: async (c) => [{ text: await whoAmI(c.message, c.official) }] },
+    { names: ["saya"], audience: "anyone", outside: true, run: async (c) => [{ text: await whoAmI(c.message, c.official) }] },
     {
       names: ["pejabat"],
       audience: "anyone",
+      outside: true,
       run: async (c) => [{ text: await listOfficials(c.official?.officeId ?? deps.defaultOfficeId) }],
     },
     {
       names: ["alur"],
       audience: "anyone",
-      run: (c) => sopChart(c.tx, c.official?.officeId ?? engine.officeOf(deps.defaultOfficeId).id, c.args),
+      outside: true,
+      run: (c) => sopChart(c.record, c.official?.officeId ?? engine.officeOf(deps.defaultOfficeId).id, c.args),
     },
     {
       names: ["batal"],

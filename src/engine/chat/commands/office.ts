@@ -10,7 +10,7 @@ import { issueEnrolmentCode } from "../../enrolment.ts";
 import { messages } from "../../messages.ts";
 import { buildSlaReportIn, exportRowsIn, parsePeriod } from "../../report-service.ts";
 import { kindLabels } from "../../staff-service.ts";
-import type { ChatCommand, OfficialCommandContext } from "../command.ts";
+import type { ChatCommand, CommandContext, OfficialCommandContext } from "../command.ts";
 import type { ChatServiceDeps } from "../deps.ts";
 import { findOfficial } from "./delegation.ts";
 
@@ -24,7 +24,7 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
   }
 
   /** /laporan [periode]: SLA compliance for the Kepala Dinas and the Sekretaris, as text and a chart. */
-  async function reportCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
+  async function reportCommand(tx: EngineTx, record: CommandContext["record"], official: OfficialRow, args: string): Promise<Reply[]> {
     if (!(await holdsAny(tx, official, ["kepala-dinas", "sekretaris"])))
       return [{ text: "Maaf, laporan kepatuhan waktu hanya untuk Kepala Dinas dan Sekretaris." }];
     if (!deps.calendar) return [{ text: messages.unknownCommand("/laporan") }];
@@ -50,7 +50,7 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
         at: clock.now(),
       });
       if (saved.ok) {
-        await tx.recordFile(saved.row);
+        await record((t) => t.recordFile(saved.row));
         fileIds.push(saved.file.id);
       }
     }
@@ -58,7 +58,7 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
   }
 
   /** /ekspor [periode]: cases, steps and the audit trail as one XLSX, for the Sekretaris. */
-  async function exportCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
+  async function exportCommand(tx: EngineTx, record: CommandContext["record"], official: OfficialRow, args: string): Promise<Reply[]> {
     if (!(await holdsAny(tx, official, ["sekretaris"]))) return [{ text: "Maaf, ekspor data hanya untuk Sekretaris dan admin." }];
     if (!deps.toXlsx || !deps.files) return [{ text: messages.unknownCommand("/ekspor") }];
     const office = engine.officeOf(official.officeId);
@@ -80,13 +80,15 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
       generatedMime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     });
     if (!saved.ok) return [{ text: "Maaf, berkas ekspor gagal dibuat." }];
-    await tx.recordFile(saved.row);
-    await tx.appendAudit({
-      at: clock.now(),
-      actorOfficialId: official.id,
-      actorLabel: official.name,
-      action: "export",
-      note: `${period.label}: ${rows.cases.length} kasus, ${rows.steps.length} langkah, ${rows.audit.length} peristiwa`,
+    await record(async (t) => {
+      await t.recordFile(saved.row);
+      await t.appendAudit({
+        at: clock.now(),
+        actorOfficialId: official.id,
+        actorLabel: official.name,
+        action: "export",
+        note: `${period.label}: ${rows.cases.length} kasus, ${rows.steps.length} langkah, ${rows.audit.length} peristiwa`,
+      });
     });
     return [
       {
@@ -153,19 +155,22 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
       names: ["jatuhtempo"],
       audience: "official",
       help: "/jatuhtempo [bulan] — tenggat KGB, pensiun, dan kenaikan pangkat (Kepegawaian)",
+      outside: true,
       run: (c) => upcomingCommand(c.tx, c.official, c.args),
     },
     {
       names: ["laporan"],
       audience: "official",
       help: "/laporan [periode] — kepatuhan waktu layanan (Kepala Dinas, Sekretaris)",
-      run: (c) => reportCommand(c.tx, c.official, c.args),
+      outside: true,
+      run: (c) => reportCommand(c.tx, c.record, c.official, c.args),
     },
     {
       names: ["ekspor"],
       audience: "official",
       help: "/ekspor [periode] — kasus, langkah, dan jejak audit sebagai XLSX (Sekretaris)",
-      run: (c) => exportCommand(c.tx, c.official, c.args),
+      outside: true,
+      run: (c) => exportCommand(c.tx, c.record, c.official, c.args),
     },
     { names: ["kode"], audience: "official", run: enrolmentCode },
   ];
