@@ -24,6 +24,7 @@ import { createJobs } from "./scheduler/jobs.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { createConsolePersonas } from "./store/console-personas.ts";
 import { openDatabase, type Database } from "./store/database.ts";
+import type { StatementCounter } from "./store/statement-counter.ts";
 import { seedDemoEmployees, seedDemoOfficials } from "./store/demo-seed.ts";
 import { createDirectoryStore, syncOffices } from "./store/directory-store.ts";
 import { createEngineStore } from "./store/engine-store.ts";
@@ -81,6 +82,8 @@ export interface AppOptions {
   };
   /** Tests and benchmarks: every inbound message waits until what it caused has been sent. */
   awaitDelivery?: boolean;
+  /** Benchmarks: counts the statements the app sends to the database. */
+  statementCounter?: StatementCounter;
 }
 
 export interface App {
@@ -113,7 +116,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const catalog = await loadCatalog(config);
-  const db = await openDatabase({ target: config.database });
+  const db = await openDatabase({
+    target: config.database,
+    ...(options.statementCounter ? { statementCounter: options.statementCounter } : {}),
+  });
   if (db.migration.applied.length > 0) logger.info({ applied: db.migration.applied }, "database migrated");
   await syncOffices(db, catalog.offices.values());
   if (config.demoData) {

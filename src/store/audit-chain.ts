@@ -70,10 +70,15 @@ export interface ChainHead {
 
 /**
  * Appends audit events inside one transaction. `known` may be told a case's head when the case row
- * was read anyway (it saves a statement); it is kept current as events are appended.
+ * was read anyway (it saves a statement); it is kept current as events are appended. The events are
+ * written by `flush` at the end of the transaction: all of them in one statement, and each chain's
+ * head moved once, from where this transaction first saw it.
  */
 export function createAuditAppender(tx: Tx) {
   const heads = new Map<string, ChainHead>();
+  /** Each chain's head as this transaction first saw it (the condition of its final update). */
+  const base = new Map<string, ChainHead>();
+  const pending: (AuditFields & { chain: string; seq: number; prevHash: string; hash: string })[] = [];
   async function headOf(chain: string, isCase: boolean): Promise<ChainHead> {
     const cached = heads.get(chain);
     if (cached) return cached;
@@ -91,22 +96,37 @@ export function createAuditAppender(tx: Tx) {
     async append(e: AuditFields): Promise<void> {
       const chain = e.caseId ?? generalChain;
       const head = await headOf(chain, e.caseId !== null);
+      if (!base.has(chain)) base.set(chain, head);
       const seq = head.seq + 1;
       const prevHash = head.hash || genesisHash;
       const hash = auditHash(prevHash, chain, seq, e);
-      await tx.auditEvent.create({ data: { ...e, chain, seq, prevHash, hash } });
-      // The head moves only from where this transaction saw it: another transaction that extended
-      // the chain meanwhile makes this one fail and run again (a ConcurrencyError).
-      if (e.caseId !== null) {
-        const moved = await tx.case.updateMany({ where: { id: chain, auditSeq: head.seq }, data: { auditSeq: seq, auditHash: hash } });
-        if (moved.count !== 1) throw new ConcurrencyError(`audit chain of case ${chain}`);
-      } else if (head.seq === 0) {
-        await tx.auditChain.create({ data: { key: chain, seq, hash } });
-      } else {
-        const moved = await tx.auditChain.updateMany({ where: { key: chain, seq: head.seq }, data: { seq, hash } });
-        if (moved.count !== 1) throw new ConcurrencyError(`audit chain ${chain}`);
-      }
+      pending.push({ ...e, chain, seq, prevHash, hash });
       heads.set(chain, { seq, hash });
+    },
+    /** Writes the appended events and moves their chains' heads (end of the transaction). */
+    async flush(): Promise<void> {
+      if (pending.length === 0) return;
+      const events = pending.splice(0);
+      await tx.auditEvent.createMany({ data: events });
+      // A head moves only from where this transaction saw it: another transaction that extended the
+      // chain meanwhile makes this one fail and run again (a ConcurrencyError).
+      for (const chain of new Set(events.map((e) => e.chain))) {
+        const from = base.get(chain) ?? { seq: 0, hash: "" };
+        const to = heads.get(chain) ?? from;
+        base.set(chain, to);
+        if (chain !== generalChain) {
+          const moved = await tx.case.updateMany({
+            where: { id: chain, auditSeq: from.seq },
+            data: { auditSeq: to.seq, auditHash: to.hash },
+          });
+          if (moved.count !== 1) throw new ConcurrencyError(`audit chain of case ${chain}`);
+        } else if (from.seq === 0) {
+          await tx.auditChain.create({ data: { key: chain, seq: to.seq, hash: to.hash } });
+        } else {
+          const moved = await tx.auditChain.updateMany({ where: { key: chain, seq: from.seq }, data: { seq: to.seq, hash: to.hash } });
+          if (moved.count !== 1) throw new ConcurrencyError(`audit chain ${chain}`);
+        }
+      }
     },
   };
 }

@@ -16,6 +16,8 @@ import { PrismaClient, type Prisma } from "./generated/client.ts";
 import { migratePostgres, migrateSqlite, type MigrationOutcome } from "./migrator.ts";
 import { toStorageError } from "./storage-errors.ts";
 import { createWriteGate, type WriteGate } from "./write-gate.ts";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { countStatements, type StatementCounter } from "./statement-counter.ts";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -68,6 +70,8 @@ export interface OpenDatabaseOptions {
   transactionTimeoutMs?: number;
   /** PostgreSQL: write transactions one instance runs at once (the pool keeps two connections more for reads). */
   postgresWriters?: number;
+  /** Benchmarks: counts the statements sent (writes and reads). */
+  statementCounter?: StatementCounter;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -95,12 +99,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const file = path.resolve(target.file);
     mkdirSync(path.dirname(file), { recursive: true });
     migration = await migrateSqlite(file, options.migrationsDir ?? defaultMigrationsDir);
-    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file }) });
+    const counted = (adapter: SqlDriverAdapterFactory) =>
+      options.statementCounter ? countStatements(adapter, options.statementCounter) : adapter;
+    prisma = new PrismaClient({ adapter: counted(new PrismaBetterSqlite3({ url: file })) });
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
-    reader = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file }) });
+    reader = new PrismaClient({ adapter: counted(new PrismaBetterSqlite3({ url: file })) });
     // A WAL reader waits for no lock but a checkpoint's brief one; better-sqlite3 waits synchronously,
     // so keep that short.
     await reader.$queryRawUnsafe("PRAGMA busy_timeout = 200");
@@ -114,7 +120,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const { PrismaClient: PgPrismaClient } = await import("./generated-pg/client.ts");
     const writers = options.postgresWriters ?? 8;
-    prisma = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: writers + 2 }) }) as unknown as PrismaClient;
+    const adapter = new PrismaPg({ connectionString: target.url, max: writers + 2 });
+    prisma = new PgPrismaClient({
+      adapter: options.statementCounter ? countStatements(adapter, options.statementCounter) : adapter,
+    }) as unknown as PrismaClient;
     reader = prisma;
     location = redactUrl(target.url);
   }

@@ -9,8 +9,20 @@ import { messagePorts } from "./engine-tx-messages.ts";
 import { peoplePorts } from "./engine-tx-people.ts";
 import { isWriteConflict } from "./storage-errors.ts";
 
-function createTx(tx: Tx): EngineTx {
-  return { ...casePorts(tx, createAuditAppender(tx)), ...peoplePorts(tx), ...messagePorts(tx) };
+/** A transaction's ports, and `flush`, which writes what they buffered (called before commit). */
+function createTx(tx: Tx): { ports: EngineTx; flush(): Promise<void> } {
+  const audit = createAuditAppender(tx);
+  const cases = casePorts(tx, audit);
+  const messages = messagePorts(tx);
+  return {
+    ports: { ...cases.ports, ...peoplePorts(tx), ...messages.ports },
+    flush: async () => {
+      await cases.flush();
+      await messages.flush();
+      // Last: moving the audit chains' heads is the transaction's final check against a concurrent one.
+      await audit.flush();
+    },
+  };
 }
 
 /** Runs of a transaction that lost to a concurrent one on the same rows (PostgreSQL) before giving up. */
@@ -23,12 +35,17 @@ export function createEngineStore(db: Database): EngineStore {
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.write((tx) => fn(createTx(tx)));
+          return await db.write(async (tx) => {
+            const { ports, flush } = createTx(tx);
+            const result = await fn(ports);
+            await flush();
+            return result;
+          });
         } catch (error) {
           if (attempt >= conflictAttempts || !isWriteConflict(error)) throw error;
         }
       }
     },
-    read: (fn) => db.read((view) => fn(createTx(view))),
+    read: (fn) => db.read((view) => fn(createTx(view).ports)),
   };
 }

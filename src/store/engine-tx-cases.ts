@@ -91,12 +91,34 @@ type CasePorts = Pick<
   | "casesOfChat"
 >;
 
-export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>): CasePorts {
+/**
+ * The ports, and `flush`, which writes what they buffered: the steps' deadlines and buttons, written
+ * together at the end of the transaction (or before a read of the same table).
+ */
+export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>): { ports: CasePorts; flush(): Promise<void> } {
+  /** Cases read in this transaction, as they are now (a case updated here is read again). */
+  const cases = new Map<string, CaseModel>();
   const seen = (c: CaseModel | null) => {
-    if (c) audit.known(c.id, { seq: c.auditSeq, hash: c.auditHash });
-    return c ? toCase(c) : null;
+    if (!c) return null;
+    cases.set(c.id, c);
+    audit.known(c.id, { seq: c.auditSeq, hash: c.auditHash });
+    return toCase(c);
   };
-  return {
+  /** Steps created in this transaction: their deadlines cannot exist yet, so they need no upsert. */
+  const freshTasks = new Set<string>();
+  const deadlines: Parameters<EngineTx["addDeadline"]>[0][] = [];
+  const tokens: { token: string; taskId: string; visit: number; action: string; createdAt: Date }[] = [];
+  const flushDeadlines = async () => {
+    if (deadlines.length > 0) await tx.deadline.createMany({ data: deadlines.splice(0) });
+  };
+  const flushTokens = async () => {
+    if (tokens.length > 0) await tx.actionToken.createMany({ data: tokens.splice(0) });
+  };
+  const flush = async () => {
+    await flushTokens();
+    await flushDeadlines();
+  };
+  const ports: CasePorts = {
     async pinFlow(hash, sopNumber, content) {
       await tx.flowSnapshot.upsert({ where: { hash }, create: { hash, sopNumber, content }, update: {} });
     },
@@ -115,10 +137,10 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       });
     },
     async caseById(id) {
-      return seen(await tx.case.findUnique({ where: { id } }));
+      return seen(cases.get(id) ?? (await tx.case.findUnique({ where: { id } })));
     },
     async caseByCode(code) {
-      return seen(await tx.case.findUnique({ where: { code } }));
+      return seen([...cases.values()].find((c) => c.code === code) ?? (await tx.case.findUnique({ where: { code } })));
     },
     async updateCase(id, expectedVersion, patch) {
       const { data, ...rest } = patch;
@@ -127,6 +149,7 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
         data: { ...rest, ...(data ? { data: JSON.stringify(data) } : {}), version: { increment: 1 } },
       });
       if (result.count !== 1) throw new ConcurrencyError(`case ${id}`);
+      cases.delete(id);
     },
     async casesInvolving(officialId, limit) {
       const taskCaseIds = await tx.stepTask.findMany({
@@ -144,6 +167,7 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       return cases.map(toCase);
     },
     async createTask(row) {
+      freshTasks.add(row.id);
       await tx.stepTask.create({ data: { ...row, candidates: JSON.stringify(row.candidates) } });
     },
     async taskById(id) {
@@ -165,9 +189,10 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       return tasks.map(toTask);
     },
     async createToken(token, taskId, visit, action, at) {
-      await tx.actionToken.create({ data: { token, taskId, visit, action, createdAt: at } });
+      tokens.push({ token, taskId, visit, action, createdAt: at });
     },
     async token(token) {
+      await flushTokens();
       const t = await tx.actionToken.findUnique({ where: { token } });
       return t ? { taskId: t.taskId, visit: t.visit, action: t.action as TokenAction } : null;
     },
@@ -183,6 +208,7 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       return { cases: cases.map(toCase), tasks: tasks.map(toTask) };
     },
     async auditEvents(officeId, from, to) {
+      await audit.flush();
       const caseIds = (await tx.case.findMany({ where: { officeId }, select: { id: true } })).map((c) => c.id);
       return tx.auditEvent.findMany({
         where: { at: { gte: from, lt: to }, OR: [{ caseId: { in: caseIds } }, { caseId: null }] },
@@ -202,6 +228,10 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       });
     },
     async addDeadline(row) {
+      if (freshTasks.has(row.taskId)) {
+        deadlines.push(row);
+        return;
+      }
       await tx.deadline.upsert({
         where: { taskId_kind: { taskId: row.taskId, kind: row.kind } },
         create: row,
@@ -209,10 +239,12 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       });
     },
     async dueDeadlines(now, limit) {
+      await flushDeadlines();
       const rows = await tx.deadline.findMany({ where: { firedAt: null, dueAt: { lte: now } }, orderBy: { dueAt: "asc" }, take: limit });
       return rows.map((r) => ({ ...r, kind: r.kind as DeadlineRow["kind"] }));
     },
     async markDeadlineFired(id, at) {
+      await flushDeadlines();
       await tx.deadline.update({ where: { id }, data: { firedAt: at } });
     },
     async appendAudit(draft) {
@@ -245,4 +277,5 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       ).map(toCase);
     },
   };
+  return { ports, flush };
 }

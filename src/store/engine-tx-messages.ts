@@ -3,6 +3,7 @@
 import type { ActionRef, EngineTx, PromptRow } from "../engine/case-ports.ts";
 import type { ChannelName } from "../engine/types.ts";
 import type { Tx } from "./database.ts";
+import type { Prisma } from "./generated/client.ts";
 
 type MessagePorts = Pick<
   EngineTx,
@@ -24,8 +25,16 @@ type MessagePorts = Pick<
   | "saveCaseView"
 >;
 
-export function messagePorts(tx: Tx): MessagePorts {
-  return {
+/**
+ * The ports, and `flush`, which writes the outbox rows they buffered: all of a transaction's messages
+ * in one statement at its end (or before a read of the outbox), in the order they were queued.
+ */
+export function messagePorts(tx: Tx): { ports: MessagePorts; flush(): Promise<void> } {
+  const queued: Prisma.OutboxMessageCreateManyInput[] = [];
+  const flush = async () => {
+    if (queued.length > 0) await tx.outboxMessage.createMany({ data: queued.splice(0) });
+  };
+  const ports: MessagePorts = {
     async recordInbound(channel, messageId, at) {
       const existing = await tx.inboundReceipt.findUnique({ where: { channel_messageId: { channel, messageId } } });
       if (existing) return false;
@@ -44,26 +53,26 @@ export function messagePorts(tx: Tx): MessagePorts {
     },
     async enqueue(draft, at) {
       if (draft.dedupeKey) {
+        if (queued.some((q) => q.dedupeKey === draft.dedupeKey)) return;
         const exists = await tx.outboxMessage.findUnique({ where: { dedupeKey: draft.dedupeKey } });
         if (exists) return;
       }
-      await tx.outboxMessage.create({
-        data: {
-          channel: draft.channel,
-          chatId: draft.chatId,
-          text: draft.text,
-          actions: draft.actions && draft.actions.length > 0 ? JSON.stringify(draft.actions) : null,
-          caseId: draft.caseId ?? null,
-          taskId: draft.taskId ?? null,
-          editOfId: draft.editOfId ?? null,
-          fileIds: draft.fileIds && draft.fileIds.length > 0 ? JSON.stringify(draft.fileIds) : null,
-          dedupeKey: draft.dedupeKey ?? null,
-          nextAttemptAt: at,
-          createdAt: at,
-        },
+      queued.push({
+        channel: draft.channel,
+        chatId: draft.chatId,
+        text: draft.text,
+        actions: draft.actions && draft.actions.length > 0 ? JSON.stringify(draft.actions) : null,
+        caseId: draft.caseId ?? null,
+        taskId: draft.taskId ?? null,
+        editOfId: draft.editOfId ?? null,
+        fileIds: draft.fileIds && draft.fileIds.length > 0 ? JSON.stringify(draft.fileIds) : null,
+        dedupeKey: draft.dedupeKey ?? null,
+        nextAttemptAt: at,
+        createdAt: at,
       });
     },
     async actionMessagesOfTask(taskId) {
+      await flush();
       const rows = await tx.outboxMessage.findMany({ where: { taskId, actions: { not: null }, editOfId: null }, orderBy: { id: "asc" } });
       if (rows.length === 0) return [];
       const edits = await tx.outboxMessage.findMany({
@@ -99,6 +108,7 @@ export function messagePorts(tx: Tx): MessagePorts {
       return files.map((f) => ({ id: f.id, name: f.originalName, byApplicant: fromApplicant(f) }));
     },
     async choicesOfMessage(channel, chatId, platformMessageId) {
+      await flush();
       const row = await tx.outboxMessage.findFirst({ where: { channel, chatId, platformMessageId, actions: { not: null } } });
       return row ? { id: row.id, caseId: row.caseId, actions: JSON.parse(row.actions ?? "[]") as ActionRef[] } : null;
     },
@@ -109,6 +119,7 @@ export function messagePorts(tx: Tx): MessagePorts {
       });
     },
     async latestChoices(channel, chatId) {
+      await flush();
       // Only a message the person can have seen (sent). A prompt closed since then is still found:
       // its tokens can no longer act, and pressing one gets the precise reason why.
       const row = await tx.outboxMessage.findFirst({
@@ -136,4 +147,5 @@ export function messagePorts(tx: Tx): MessagePorts {
       await tx.caseView.upsert({ where: { viewer_caseId: { viewer: row.viewer, caseId: row.caseId } }, create: data, update: data });
     },
   };
+  return { ports, flush };
 }

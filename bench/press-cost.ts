@@ -1,0 +1,79 @@
+// What one press costs: SQL statements (and transactions) per case transition, the statements by
+// shape, and where the CPU goes — our code, Prisma, the database driver, grammY, Node itself —
+// from a CPU profile of the presses (node:inspector). SQLite, or PostgreSQL with TEST_DATABASE_URL.
+import { mkdtempSync, rmSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { isEntryPoint } from "../src/entry-point.ts";
+import { createStatementCounter } from "../src/store/statement-counter.ts";
+import setupTemplate from "../test/helpers/global-setup.ts";
+import { nextPresses, openCases, startBenchApp } from "./bench-app.ts";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { url: string; functionName: string };
+  hitCount?: number;
+}
+
+/** Which part of the program a profiled function belongs to. */
+function ownerOf(url: string, name: string): string {
+  if (url.includes("/node_modules/@prisma/") || url.includes("/src/store/generated")) return "Prisma";
+  if (url.includes("/node_modules/better-sqlite3/") || url.includes("/node_modules/pg")) return "database driver";
+  if (url.includes("/node_modules/grammy/") || url.includes("/node_modules/@grammyjs/")) return "grammY";
+  if (url.includes("/src/")) return "sopbot";
+  if (url.includes("/node_modules/")) return "other packages";
+  if (name === "(garbage collector)") return "garbage collection";
+  if (name === "(idle)" || name === "(program)") return "idle/native";
+  return "Node.js";
+}
+
+export async function benchPressCost(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "sopbot-cost-"));
+  const dialect = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "SQLite";
+  await setupTemplate();
+  const counter = createStatementCounter();
+  const app = await startBenchApp(dir, { statementCounter: counter });
+  try {
+    await openCases(app, 200, "Biaya");
+    const presses = await nextPresses(app, { n: 0 });
+    const session = new Session();
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+    const before = { ...counter };
+    counter.byShape.clear();
+    for (const press of presses) await app.chat.handle(press);
+    const { profile } = (await session.post("Profiler.stop")) as { profile: { nodes: ProfileNode[] } };
+    session.disconnect();
+    const n = presses.length;
+    const statements = (counter.statements - before.statements) / n;
+    const transactions = (counter.transactions - before.transactions) / n;
+    const hits = new Map<string, number>();
+    let total = 0;
+    for (const node of profile.nodes) {
+      const owner = ownerOf(node.callFrame.url, node.callFrame.functionName);
+      if (owner === "idle/native" && node.callFrame.functionName === "(idle)") continue;
+      hits.set(owner, (hits.get(owner) ?? 0) + (node.hitCount ?? 0));
+      total += node.hitCount ?? 0;
+    }
+    console.log(`press cost (${dialect}, ${n} presses of SOP 13 through the chat service):`);
+    console.log(
+      `  statements per press: ${statements.toFixed(1)} in ${transactions.toFixed(1)} transactions (target: about a dozen or fewer)`,
+    );
+    const shapes = [...counter.byShape].sort((a, b) => b[1] - a[1]).slice(0, 40);
+    for (const [sql, times] of shapes) console.log(`    ${(times / n).toFixed(1)} × ${sql.replace(/\s+/g, " ").slice(0, 110)}`);
+    const shares = [...hits].sort((a, b) => b[1] - a[1]).map(([owner, h]) => `${owner} ${((100 * h) / total).toFixed(0)}%`);
+    console.log(`  CPU while pressing (profile samples): ${shares.join(", ")}`);
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  benchPressCost().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
