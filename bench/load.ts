@@ -1,18 +1,17 @@
 // Load benchmark, on SQLite or PostgreSQL (TEST_DATABASE_URL names the server; bench/run.ts starts
-// a throw-away one): case transitions per second and their latency, the same load through a bare
-// grammY bot that only answers (ratio), latency at 200 updates/s; notifications per second against
-// a Bot API stand-in on loopback that enforces Telegram's limits (429 count); resident memory of a
-// fresh bot process on a database with 10,000 open cases.
+// a throw-away one): case transitions per second one at a time and 8 in flight (on PostgreSQL also
+// with two instances on one database), latency at 200 updates/s open loop, what an /ekspor of 10,000
+// cases and an /alur add to the presses' p99; notifications per second against a Bot API stand-in on
+// loopback that enforces Telegram's limits (429 count); resident memory of a fresh bot process on a
+// database with 10,000 open cases.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { Bot, type Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import { loadConfig } from "../src/config.ts";
-import type { InboundMessage } from "../src/engine/types.ts";
 import { createOutboxDispatcher } from "../src/engine/outbox-dispatcher.ts";
 import { createLogger } from "../src/logger.ts";
 import { createApp, type App } from "../src/app.ts";
@@ -20,74 +19,15 @@ import { createOutboxStore } from "../src/store/outbox-store.ts";
 import { botInfo } from "../test/helpers/fake-bot-api.ts";
 import setupTemplate from "../test/helpers/global-setup.ts";
 import { newDatabaseUrl } from "../test/helpers/test-database.ts";
+import { instantApi, nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
 import { startBotApiServer } from "../test/helpers/bot-api-server.ts";
 import { isEntryPoint } from "../src/entry-point.ts";
 
-const TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz";
 const CASES = Number(process.env.BENCH_CASES ?? 300);
 const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 10_000);
 
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
-
-/** A Bot API that answers at once, without the network (both bots get the same). */
-const instantApi: Transformer = async (_prev, method, payload) => {
-  const p = (payload ?? {}) as Record<string, unknown>;
-  if (method === "sendMessage")
-    return { ok: true, result: { message_id: 1, date: 0, chat: { id: Number(p["chat_id"]), type: "private" }, text: "" } } as never;
-  return { ok: true, result: true } as never;
-};
-
-async function startBenchApp(dir: string, apiRoot?: string, databaseUrl?: string): Promise<App> {
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl ?? (await newDatabaseUrl(dir, "bench")),
-    LOG_LEVEL: "silent",
-    DEMO_STAFF: "false",
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    FILE_ENCRYPTION_KEY: "ab".repeat(32),
-    FILES_DIR: path.join(dir, "files"),
-    ...(apiRoot ? { TELEGRAM_API_ROOT: apiRoot } : {}),
-  });
-  const app = await createApp({
-    config,
-    logger: createLogger("silent"),
-    telegram: { botInfo, ...(apiRoot ? {} : { transformer: instantApi, pacing: null }) },
-    awaitDelivery: true,
-  });
-  // Every demo official gets a Telegram chat (user id = 1000 + n).
-  const officials = await app.db.prisma.official.findMany({ orderBy: { createdAt: "asc" } });
-  await app.db.write(async (tx) => {
-    for (const [i, o] of officials.entries()) {
-      await tx.chatIdentity.create({ data: { id: `tg-${o.id}`, channel: "telegram", externalId: String(1000 + i), officialId: o.id } });
-    }
-  });
-  return app;
-}
-
-/** The current action of each open case: who may press and which token (looked up, not timed). */
-async function nextPresses(app: App, seq: { n: number }): Promise<InboundMessage[]> {
-  const tasks = await app.db.prisma.stepTask.findMany({ where: { status: "open" } });
-  const presses: InboundMessage[] = [];
-  for (const t of tasks) {
-    const row = await app.db.prisma.outboxMessage.findFirst({
-      where: { taskId: t.id, actions: { not: null }, editOfId: null },
-      orderBy: { id: "desc" },
-    });
-    if (!row?.actions) continue;
-    const identity = await app.db.prisma.chatIdentity.findFirst({ where: { channel: "telegram", externalId: row.chatId } });
-    if (!identity) continue;
-    const token = (JSON.parse(row.actions) as { token: string; label: string }[])[0]?.token ?? "";
-    presses.push({
-      channel: "telegram",
-      chatId: row.chatId,
-      senderId: row.chatId,
-      messageId: `bench-${++seq.n}`,
-      action: { token },
-      receivedAt: new Date(),
-    });
-  }
-  return presses;
-}
 
 function callbackUpdate(userId: number, data: string, id: number): Update {
   return {
@@ -104,106 +44,180 @@ function callbackUpdate(userId: number, data: string, id: number): Update {
 
 export type LoadPart = "engine" | "notify" | "memory" | "memory-probe";
 
+/** Runs `tasks` with at most `inFlight` at once; returns each one's latency (ms). */
+async function inParallel(tasks: (() => Promise<unknown>)[], inFlight: number): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < tasks.length; i = next++) {
+      const t = performance.now();
+      await tasks[i]!();
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return latencies.sort((a, b) => a - b);
+}
+
+/** Moves every open case to its end, `inFlight` presses at a time, spread over the given apps; transitions/s. */
+async function moveAll(
+  apps: App[],
+  seq: { n: number },
+  inFlight: number,
+): Promise<{ rate: number; latencies: number[]; transitions: number }> {
+  let transitions = 0;
+  let busy = 0;
+  const latencies: number[] = [];
+  for (;;) {
+    const presses = await nextPresses(apps[0]!, seq);
+    if (presses.length === 0) break;
+    const t = performance.now();
+    latencies.push(
+      ...(await inParallel(
+        presses.map((p, i) => () => apps[i % apps.length]!.chat.handle(p)),
+        inFlight * apps.length,
+      )),
+    );
+    busy += performance.now() - t;
+    transitions += presses.length;
+    await Promise.all(apps.map((a) => a.dispatcher.flush()));
+  }
+  return { rate: (transitions / busy) * 1000, latencies: latencies.sort((a, b) => a - b), transitions };
+}
+
+/** 10,000 closed cases of the last days, six steps each, written directly (the export's load). */
+async function seedClosedCases(app: App, count: number): Promise<void> {
+  const sample = await app.db.prisma.case.findFirstOrThrow({ where: { sopNumber: 13 } });
+  const now = Date.now();
+  for (let start = 0; start < count; start += 1000) {
+    const ids = Array.from({ length: Math.min(1000, count - start) }, (_, i) => `closed-${start + i}`);
+    await app.db.write(async (tx) => {
+      await tx.case.createMany({
+        data: ids.map((id, i) => ({
+          id,
+          code: `13-Z${String(start + i).padStart(4, "0")}`,
+          officeId: "ntt-provinsi",
+          sopNumber: 13,
+          flowHash: sample.flowHash,
+          title: `Arsip ${start + i}`,
+          status: "completed",
+          createdAt: new Date(now - 3 * 86_400_000),
+          closedAt: new Date(now - 2 * 86_400_000),
+        })),
+      });
+      await tx.stepTask.createMany({
+        data: ids.flatMap((caseId) =>
+          [1, 2, 3, 4, 5, 6].map((step) => ({
+            id: `${caseId}-${step}`,
+            caseId,
+            stepId: String(step),
+            visit: step,
+            status: "done",
+            candidates: "[]",
+            openedAt: new Date(now - 3 * 86_400_000),
+            closedAt: new Date(now - 2 * 86_400_000),
+            decision: "done",
+          })),
+        ),
+      });
+    });
+  }
+}
+
 export async function benchLoad(part: LoadPart): Promise<void> {
   if (part === "notify") return benchNotifications();
   if (part === "memory") return benchMemory();
   if (part === "memory-probe") return memoryProbe(process.argv[3] ?? "");
   const dir = mkdtempSync(path.join(tmpdir(), "sopbot-load-"));
+  const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
   try {
-    const dialect = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "SQLite";
     await setupTemplate(); // PostgreSQL: the migrated template each bench database is copied from
-    console.log(`load (${dialect}, ${CASES} cases of SOP 13, 6 transitions each):`);
-    const app = await startBenchApp(dir);
-    const kasubag = await app.db.prisma.official.findFirstOrThrow({ where: { name: "Fransiska Nona Lodo" } });
-    const kasubagRow = { id: kasubag.id, officeId: kasubag.officeId, name: kasubag.name, isAdmin: false, active: true };
-    for (let i = 0; i < CASES; i++)
-      await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat ${i}`, openedBy: kasubagRow });
-    await app.dispatcher.flush();
-
-    // 1. Case transitions straight into the engine (one transaction each, outbox rows written).
-    const latencies: number[] = [];
+    console.log(`load (${onPostgres ? "PostgreSQL" : "SQLite"}, ${CASES} cases of SOP 13 per run, 6 transitions each):`);
+    const databaseUrl = await newDatabaseUrl(dir, "bench");
+    const app = await startBenchApp(dir, { databaseUrl, ...(onPostgres ? { instanceId: "bench-1" } : {}) });
     const seq = { n: 0 };
-    let transitions = 0;
-    const started = performance.now();
-    let engineTime = 0;
-    for (let round = 0; round < 6; round++) {
-      const presses = await nextPresses(app, seq);
-      const t0 = performance.now();
-      for (const press of presses) {
-        const t = performance.now();
-        await app.chat.handle(press);
-        latencies.push(performance.now() - t);
-      }
-      engineTime += performance.now() - t0;
-      transitions += presses.length;
-      await app.dispatcher.flush();
-    }
-    latencies.sort((a, b) => a - b);
-    const completed = await app.db.prisma.case.count({ where: { status: "completed" } });
+
+    // 1. One press at a time, straight into the chat service (one transaction each, outbox rows written).
+    await openCases(app, CASES, "Surat");
+    const one = await moveAll([app], seq, 1);
     console.log(
-      `  case transitions: ${transitions} in ${(engineTime / 1000).toFixed(2)} s → ${((transitions / engineTime) * 1000).toFixed(0)} transitions/s (target ≥ 1000); p50 ${ms(pct(latencies, 0.5))}, p99 ${ms(pct(latencies, 0.99))}; ${completed}/${CASES} cases completed; wall ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `  case transitions, one at a time: ${one.transitions} → ${one.rate.toFixed(0)}/s (target ≥ 1000 on SQLite); ` +
+        `p50 ${ms(pct(one.latencies, 0.5))}, p99 ${ms(pct(one.latencies, 0.99))}`,
     );
 
-    // 2. The same presses through grammY: ours (precheck, engine, outbox, send) vs a bare bot that only answers.
-    for (let i = 0; i < CASES; i++)
-      await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat B${i}`, openedBy: kasubagRow });
-    await app.dispatcher.flush();
-    const presses = await nextPresses(app, seq);
+    // 2. Eight presses in flight (different cases): PostgreSQL runs them in parallel, SQLite in turn.
+    await openCases(app, CASES, "Paralel");
+    const eight = await moveAll([app], seq, 8);
+    console.log(
+      `  case transitions, 8 in flight: ${eight.rate.toFixed(0)}/s${onPostgres ? " (target ≥ 500 on one instance)" : ""}; ` +
+        `p50 ${ms(pct(eight.latencies, 0.5))}, p99 ${ms(pct(eight.latencies, 0.99))}`,
+    );
+
+    // 3. PostgreSQL: a second instance on the same database, both pressing (8 in flight each).
+    if (onPostgres) {
+      const second = await startBenchApp(dir, { databaseUrl, joining: true, instanceId: "bench-2" });
+      await openCases(app, CASES, "Dua");
+      const two = await moveAll([app, second], seq, 8);
+      console.log(
+        `  case transitions, two instances on one database: ${two.rate.toFixed(0)}/s = ${(two.rate / eight.rate).toFixed(2)}× one ` +
+          `(target ≥ 1.6×); p99 ${ms(pct(two.latencies, 0.99))}`,
+      );
+      await second.close();
+    }
+
+    // 4. Open loop: updates arrive at a fixed rate through grammY whatever the bot does; latency of
+    // each from when it was due (a busy process must not hide its own queueing).
     const bot = app.telegram?.bot;
     if (!bot) throw new Error("no telegram");
-    let t = performance.now();
-    for (const [i, p] of presses.entries()) {
-      const token = p.action?.token ?? "";
-      await bot.handleUpdate(callbackUpdate(Number(p.senderId), `a:${token}`, 10_000 + i));
-    }
-    const oursRate = (presses.length / (performance.now() - t)) * 1000;
-    const bare = new Bot(TOKEN, { botInfo });
-    bare.api.config.use(instantApi);
-    bare.on("callback_query:data", async (ctx) => {
-      await ctx.answerCallbackQuery();
-      await ctx.reply("ok");
-    });
-    t = performance.now();
-    for (let i = 0; i < presses.length; i++) await bare.handleUpdate(callbackUpdate(1000, "a:x", 50_000 + i));
-    const bareRate = (presses.length / (performance.now() - t)) * 1000;
-    console.log(
-      `  through grammY: ours ${oursRate.toFixed(0)} updates/s, bare bot ${bareRate.toFixed(0)} updates/s, ratio ${(oursRate / bareRate).toPrecision(2)} (target ≥ 0.5)`,
-    );
-
-    // 3. Open-loop load: updates arrive at a fixed rate whatever the bot does; latency of each. At
-    // 200 updates/s (the target), then at 20 updates/s (within what one instance sustains).
-    for (let i = 0; i < 1000; i++)
-      await app.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat C${i}`, openedBy: kasubagRow });
-    await app.dispatcher.flush();
-    const stepEvents = () => app.db.prisma.auditEvent.count({ where: { action: { startsWith: "step-" } } });
     let updateId = 90_000;
-    const openLoop = async (rate: number, seconds: number) => {
-      const open = await nextPresses(app, seq);
-      const count = Math.min(open.length, rate * seconds);
+    const openLoop = async (rate: number, seconds: number, during?: () => Promise<unknown>) => {
+      await openCases(app, rate * seconds, `Loop${updateId}`);
+      const open = (await nextPresses(app, seq)).slice(0, rate * seconds);
       const lat: number[] = [];
-      const eventsBefore = await stepEvents();
       const start = performance.now();
+      const side = during?.();
       await Promise.all(
-        open.slice(0, count).map(async (p, i) => {
+        open.map(async (p, i) => {
           const due = start + (i * 1000) / rate;
           const wait = due - performance.now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           await bot.handleUpdate(callbackUpdate(Number(p.senderId), `a:${p.action?.token ?? ""}`, updateId++));
-          // From when the update was due, not when its timer fired: a busy process must not hide
-          // its own queueing (coordinated omission).
           lat.push(performance.now() - due);
         }),
       );
-      const elapsed = (performance.now() - start) / 1000;
-      lat.sort((a, b) => a - b);
-      // Each transition closes one step and opens the next: two step events.
-      const moved = ((await stepEvents()) - eventsBefore) / 2;
-      console.log(
-        `  open loop at ${rate} updates/s: ${count} updates in ${elapsed.toFixed(1)} s, p50 ${ms(pct(lat, 0.5))}, p99 ${ms(pct(lat, 0.99))} (target p99 < 50 ms at 200/s); ${moved} moved a case`,
-      );
+      await side;
+      await app.dispatcher.flush();
+      return lat.sort((a, b) => a - b);
     };
-    await openLoop(200, 5);
-    await openLoop(20, 5);
+    const at200 = await openLoop(200, 5);
+    console.log(`  open loop at 200 updates/s for 5 s: p50 ${ms(pct(at200, 0.5))}, p99 ${ms(pct(at200, 0.99))} (target p99 < 50 ms)`);
+
+    // 5. An /ekspor of 10,000 cases and an /alur while presses arrive at 50/s: what they add to p99.
+    await seedClosedCases(app, 10_000);
+    const sekretaris = await app.db.prisma.chatIdentity.findFirstOrThrow({
+      where: { channel: "telegram", official: { holdings: { some: { position: { key: "sekretaris" } } } } },
+    });
+    const command = (text: string) => () =>
+      app.chat.handle({
+        channel: "telegram",
+        chatId: sekretaris.externalId,
+        senderId: sekretaris.externalId,
+        messageId: `cmd-${++seq.n}`,
+        text,
+        receivedAt: new Date(),
+      });
+    const quiet = await openLoop(50, 4);
+    let exportMs = 0;
+    const busy = await openLoop(50, 4, async () => {
+      const t = performance.now();
+      await Promise.all([command("/ekspor")(), command("/alur 13")()]);
+      exportMs = performance.now() - t;
+    });
+    const exported = await app.db.prisma.auditEvent.findFirst({ where: { action: "export" }, orderBy: { id: "desc" } });
+    console.log(
+      `  presses at 50/s while /ekspor (${exported?.note ?? "?"}) and /alur 13 run (${(exportMs / 1000).toFixed(1)} s): ` +
+        `p99 ${ms(pct(busy, 0.99))} vs ${ms(pct(quiet, 0.99))} without — adds ${ms(pct(busy, 0.99) - pct(quiet, 0.99))} (target < 20 ms)`,
+    );
     await app.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -215,7 +229,7 @@ async function benchNotifications(): Promise<void> {
   // limits as they are: 50 chats, a text and three files each; every part is a message to Telegram.
   const api = await startBotApiServer({ token: TOKEN, rateLimits: true });
   const dir2 = mkdtempSync(path.join(tmpdir(), "sopbot-notify-"));
-  const app2 = await startBenchApp(dir2, api.url);
+  const app2 = await startBenchApp(dir2, { apiRoot: api.url });
   try {
     const chats = 50;
     const expected = new Map<string, string[]>();
@@ -284,7 +298,7 @@ async function benchNotifications(): Promise<void> {
 async function benchMemory(): Promise<void> {
   const dir3 = mkdtempSync(path.join(tmpdir(), "sopbot-mem-"));
   const databaseUrl = `file:${path.join(dir3, "bench.db")}`;
-  const app3 = await startBenchApp(dir3, undefined, databaseUrl);
+  const app3 = await startBenchApp(dir3, { databaseUrl });
   const kasubag = await app3.db.prisma.official.findFirstOrThrow({ where: { name: "Fransiska Nona Lodo" } });
   const kasubagRow = { id: kasubag.id, officeId: kasubag.officeId, name: kasubag.name, isAdmin: false, active: true };
   const t = performance.now();
@@ -310,7 +324,7 @@ async function benchMemory(): Promise<void> {
   const loaded = await probe(databaseUrl);
   const idle = await probe(`file:${path.join(dir3, "empty.db")}`);
   console.log(
-    `  resident memory of a fresh bot process with ${loaded.open} open cases: ${loaded.rss} MB after start-up, a tick and a task list (target < 200 MB; JS heap in use ${loaded.heap} MB); the same on an empty database: ${idle.rss} MB (heap ${idle.heap} MB); opening the cases took ${openingSeconds.toFixed(0)} s`,
+    `  resident memory (RSS, no forced GC) of a fresh bot process with ${loaded.open} open cases: ${loaded.rss} MB after start-up, a tick and a task list (target < 200 MB; JS heap in use ${loaded.heap} MB); the same on an empty database: ${idle.rss} MB (heap ${idle.heap} MB); opening the cases took ${openingSeconds.toFixed(0)} s`,
   );
   rmSync(dir3, { recursive: true, force: true });
 }
@@ -340,7 +354,7 @@ async function memoryProbe(databaseUrl: string): Promise<void> {
     });
   await app.dispatcher.flush();
   const open = await app.db.prisma.case.count({ where: { status: "open" } });
-  global.gc?.();
+  // Measured as the process stands, without forcing a garbage collection first.
   process.stdout.write(JSON.stringify({ rss: mb(), heap: Math.round(process.memoryUsage().heapUsed / 1024 / 1024), open }));
   await app.close();
 }

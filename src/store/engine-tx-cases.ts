@@ -201,17 +201,17 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
         where: { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] },
         orderBy: { createdAt: "asc" },
       });
+      // Through the relation, not a list of ids: a period can hold more cases than a statement takes parameters.
       const tasks = await tx.stepTask.findMany({
-        where: { caseId: { in: cases.map((c) => c.id) } },
+        where: { case: { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] } },
         orderBy: [{ caseId: "asc" }, { visit: "asc" }],
       });
       return { cases: cases.map(toCase), tasks: tasks.map(toTask) };
     },
     async auditEvents(officeId, from, to) {
       await audit.flush();
-      const caseIds = (await tx.case.findMany({ where: { officeId }, select: { id: true } })).map((c) => c.id);
-      return tx.auditEvent.findMany({
-        where: { at: { gte: from, lt: to }, OR: [{ caseId: { in: caseIds } }, { caseId: null }] },
+      const events = await tx.auditEvent.findMany({
+        where: { at: { gte: from, lt: to } },
         orderBy: { id: "asc" },
         select: {
           id: true,
@@ -226,6 +226,14 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
           hash: true,
         },
       });
+      // The office's cases among them, asked in chunks (a statement takes a limited number of parameters).
+      const caseIds = [...new Set(events.flatMap((e) => (e.caseId ? [e.caseId] : [])))];
+      const ours = new Set<string>();
+      for (let k = 0; k < caseIds.length; k += 500) {
+        const rows = await tx.case.findMany({ where: { officeId, id: { in: caseIds.slice(k, k + 500) } }, select: { id: true } });
+        for (const r of rows) ours.add(r.id);
+      }
+      return events.filter((e) => e.caseId === null || ours.has(e.caseId));
     },
     async addDeadline(row) {
       if (freshTasks.has(row.taskId)) {

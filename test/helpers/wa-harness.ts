@@ -156,8 +156,10 @@ export async function startWhatsAppApp(options: {
     }
   }
   async function settle(): Promise<void> {
-    // The channel handles each chat's messages in order; give the queued handlers a turn to finish.
-    for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 5));
+    // The channel handles each chat's messages in order: wait until no chat has one in hand (a loaded
+    // machine may take a while; a fixed pause made the journeys flaky there).
+    await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 2000 && (app.whatsapp?.busyChats() ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 5));
   }
   return {
     app,

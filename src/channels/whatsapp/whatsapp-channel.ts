@@ -86,6 +86,8 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   let stopped = false;
   /** One promise chain per chat with messages in flight; a chat leaves the map when it is idle. */
   const chains = new Map<string, Promise<void>>();
+  /** Upserts being held before they join their chat's chain. */
+  let receiving = 0;
   let watermark: number | null = null;
   let savedWatermark: number | null = null;
   /** Set by start(): once connected, messages an earlier process held and never finished are handled. */
@@ -215,9 +217,14 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
 
   /** Holds the messages of an upsert the bot will handle, then queues them (history and own are dropped at once). */
   async function receiveUpsert(list: WAMessage[], type: string): Promise<void> {
-    const kept = list.filter((m) => classify(m, type, { appendSince: appendSince(type) }).kind !== "ignore");
-    await deps.inbox?.hold(kept.map((message) => ({ type, message })));
-    await Promise.all(kept.map((m) => enqueue(m, type)));
+    receiving++;
+    try {
+      const kept = list.filter((m) => classify(m, type, { appendSince: appendSince(type) }).kind !== "ignore");
+      await deps.inbox?.hold(kept.map((message) => ({ type, message })));
+      await Promise.all(kept.map((m) => enqueue(m, type)));
+    } finally {
+      receiving--;
+    }
   }
 
   /** After a restart: what an earlier process held and never finished is handled again, in order. */
@@ -355,8 +362,8 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     status: () => status,
     /** Handles one upsert as the socket would deliver it (tests feed events through here too). */
     ingest: (upsert: { messages: WAMessage[]; type: string }) => receiveUpsert(upsert.messages, upsert.type),
-    /** Chats with messages in flight (for tests of the bound). */
-    busyChats: () => chains.size,
+    /** Chats with messages in flight, plus deliveries still being held (tests wait for 0). */
+    busyChats: () => chains.size + receiving,
     async stop(): Promise<void> {
       stopped = true;
       status = "stopped";
