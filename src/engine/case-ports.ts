@@ -47,6 +47,8 @@ export interface EngineTx {
   updateTask(id: string, patch: Partial<Omit<TaskRow, "id" | "caseId">>): Promise<void>;
   tasksOfCase(caseId: string): Promise<TaskRow[]>;
   openTasks(officeId?: string): Promise<TaskRow[]>;
+  /** The open tasks an official is a candidate for or has taken (through an index, not a scan). */
+  openTasksOf(officialId: string): Promise<TaskRow[]>;
 
   createToken(token: string, taskId: string, visit: number, action: TokenAction, at: Date): Promise<void>;
   token(token: string): Promise<{ taskId: string; visit: number; action: TokenAction } | null>;

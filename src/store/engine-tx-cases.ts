@@ -78,6 +78,7 @@ type CasePorts = Pick<
   | "updateTask"
   | "tasksOfCase"
   | "openTasks"
+  | "openTasksOf"
   | "createToken"
   | "token"
   | "reportHistory"
@@ -108,6 +109,12 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
   const freshTasks = new Set<string>();
   const deadlines: Parameters<EngineTx["addDeadline"]>[0][] = [];
   const tokens: { token: string; taskId: string; visit: number; action: string; createdAt: Date }[] = [];
+  const candidateRows: { taskId: string; officialId: string }[] = [];
+  const flushCandidates = async () => {
+    if (candidateRows.length > 0) await tx.taskCandidate.createMany({ data: candidateRows.splice(0) });
+  };
+  const rowsOf = (taskId: string, candidates: { officialId: string }[]) =>
+    [...new Set(candidates.map((c) => c.officialId))].map((officialId) => ({ taskId, officialId }));
   const flushDeadlines = async () => {
     if (deadlines.length > 0) await tx.deadline.createMany({ data: deadlines.splice(0) });
   };
@@ -115,6 +122,7 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     if (tokens.length > 0) await tx.actionToken.createMany({ data: tokens.splice(0) });
   };
   const flush = async () => {
+    await flushCandidates();
     await flushTokens();
     await flushDeadlines();
   };
@@ -168,6 +176,7 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     },
     async createTask(row) {
       freshTasks.add(row.id);
+      candidateRows.push(...rowsOf(row.id, row.candidates));
       await tx.stepTask.create({ data: { ...row, candidates: JSON.stringify(row.candidates) } });
     },
     async taskById(id) {
@@ -177,6 +186,11 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     async updateTask(id, patch) {
       const { candidates, ...rest } = patch;
       await tx.stepTask.update({ where: { id }, data: { ...rest, ...(candidates ? { candidates: JSON.stringify(candidates) } : {}) } });
+      if (candidates) {
+        await flushCandidates();
+        await tx.taskCandidate.deleteMany({ where: { taskId: id } });
+        await tx.taskCandidate.createMany({ data: rowsOf(id, candidates) });
+      }
     },
     async tasksOfCase(caseId) {
       return (await tx.stepTask.findMany({ where: { caseId }, orderBy: { visit: "asc" } })).map(toTask);
@@ -184,6 +198,14 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     async openTasks(officeId) {
       const tasks = await tx.stepTask.findMany({
         where: { status: "open", ...(officeId ? { case: { officeId } } : {}) },
+        orderBy: { openedAt: "asc" },
+      });
+      return tasks.map(toTask);
+    },
+    async openTasksOf(officialId) {
+      await flushCandidates();
+      const tasks = await tx.stepTask.findMany({
+        where: { status: "open", OR: [{ takenByOfficialId: officialId }, { candidateRows: { some: { officialId } } }] },
         orderBy: { openedAt: "asc" },
       });
       return tasks.map(toTask);

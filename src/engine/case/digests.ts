@@ -16,14 +16,12 @@ export function createDigests(ctx: EngineContext, notices: Notices) {
     const calendar = ctx.deps.calendar(officeId);
     const date = localDate(at, calendar.timeZone);
     if (!isOfficeTime(at, calendar) || at < atLocal(date, 7 * 60 + 30, calendar.timeZone)) return 0;
-    const tasks = await tx.openTasks(officeId);
-    const perOfficial = new Map<string, TaskRow[]>();
-    for (const t of tasks) {
-      for (const p of notices.assignees(t)) perOfficial.set(p, [...(perOfficial.get(p) ?? []), t]);
-    }
     let sent = 0;
-    for (const [officialId, list] of perOfficial) {
-      if (!(await tx.claimDigest(officialId, date, at))) continue;
+    // Each official's own tasks, through the candidates' index (not every open task of the office).
+    for (const official of await tx.officialsOfOffice(officeId)) {
+      const officialId = official.id;
+      const list = (await tx.openTasksOf(officialId)).filter((t) => notices.assignees(t).includes(officialId));
+      if (list.length === 0 || !(await tx.claimDigest(officialId, date, at))) continue;
       const lines: string[] = [];
       // Steps waiting for the applicant are not the official's to hurry: they come last.
       const rank = (t: TaskRow) => (t.waitingFor === "request" ? 1 : 0);

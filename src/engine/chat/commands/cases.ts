@@ -108,7 +108,7 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
 
   async function myTasks(c: OfficialCommandContext): Promise<Reply[]> {
     const now = clock.now();
-    const mine = (await c.tx.openTasks()).filter((t) => engine.mayAct(t, c.official.id));
+    const mine = (await c.tx.openTasksOf(c.official.id)).filter((t) => engine.mayAct(t, c.official.id));
     if (mine.length === 0) return [{ text: "Tidak ada tugas terbuka untuk Anda saat ini." }];
     const rank = (t: TaskRow) => (t.waitingFor === "request" ? 2 : t.dueAt !== null && t.dueAt <= now ? 0 : 1);
     mine.sort((a, b) => rank(a) - rank(b) || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity));
