@@ -205,7 +205,11 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     async openTasksOf(officialId) {
       await flushCandidates();
       const tasks = await tx.stepTask.findMany({
-        where: { status: "open", OR: [{ takenByOfficialId: officialId }, { candidateRows: { some: { officialId } } }] },
+        // A taken step is its taker's alone; an untaken one belongs to each of its candidates.
+        where: {
+          status: "open",
+          OR: [{ takenByOfficialId: officialId }, { takenByOfficialId: null, candidateRows: { some: { officialId } } }],
+        },
         orderBy: { openedAt: "asc" },
       });
       return tasks.map(toTask);
