@@ -11,7 +11,8 @@ import { createKeyValueStore } from "./store/key-value-store.ts";
 import pino from "pino";
 import type { UserFromGetMe } from "grammy/types";
 import type { Config } from "./config.ts";
-import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
+import type { Catalog } from "./domain/catalog.ts";
+import { loadCatalog, StartupError } from "./app-catalog.ts";
 import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
 import { createApplicantService } from "./engine/applicant-service.ts";
 import { createChatService, type ChatService } from "./engine/chat/chat-service.ts";
@@ -28,7 +29,6 @@ import type { StatementCounter } from "./store/statement-counter.ts";
 import { seedDemoEmployees, seedDemoOfficials } from "./store/demo-seed.ts";
 import { createDirectoryStore, syncOffices } from "./store/directory-store.ts";
 import { createEngineStore } from "./store/engine-store.ts";
-import { readFlows } from "./store/flow-reader.ts";
 import { createOutboxStore } from "./store/outbox-store.ts";
 import { sealAuditChains } from "./store/audit-chain.ts";
 import { createInboundHoldStore } from "./store/inbound-hold-store.ts";
@@ -47,25 +47,7 @@ import { createLeadership, type Leadership } from "./scheduler/leadership.ts";
 import { createLeaseStore } from "./store/lease-store.ts";
 import { classifyStorageError } from "./store/storage-errors.ts";
 
-export class StartupError extends Error {}
-
-export async function loadCatalog(config: Config): Promise<Catalog> {
-  const { catalog, problems } = buildCatalog(await readFlows(config.flowsDir));
-  if (problems.length > 0) {
-    throw new StartupError(
-      `The flow files have ${problems.length} problem(s); fix them and start again (npm run flows:check lists them):\n${problems
-        .slice(0, 50)
-        .map((p) => `  ${formatProblem(p)}`)
-        .join("\n")}`,
-    );
-  }
-  if (!catalog.offices.has(config.defaultOffice)) {
-    throw new StartupError(
-      `DEFAULT_OFFICE: no office "${config.defaultOffice}" in flows/offices (known: ${[...catalog.offices.keys()].join(", ")}).`,
-    );
-  }
-  return catalog;
-}
+export { loadCatalog, StartupError } from "./app-catalog.ts";
 
 export interface AppOptions {
   config: Config;
@@ -178,14 +160,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     enrolmentTtlHours: config.enrolmentCodeHours,
     publicRateLimit: config.publicRateLimit,
     sopTitle: (n) => catalog.sops.get(n)?.value.title,
-    sopChart: (n, officeId) => {
+    sopChart: async (n, officeId) => {
       const sop = catalog.sops.get(n)?.value;
       if (!sop) return [];
       const pages = renderSopChart(sop, { subtitle: catalog.offices.get(officeId)?.office.name ?? sop.unit.join(" / ") });
-      return pages.map((p, i) => ({
-        name: `sop-${String(n).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`,
-        png: renderPng(p.svg),
-      }));
+      return Promise.all(
+        pages.map(async (p, i) => ({
+          name: `sop-${String(n).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`,
+          png: await renderPng(p.svg),
+        })),
+      );
     },
     ...(files ? { files } : {}),
     renderPng,

@@ -30,7 +30,7 @@ runCli(async (env) => {
     );
     console.log(reportText(report, office.shortName, period.label));
     if (values.out) {
-      writeFileSync(values.out, renderPng(reportChart(report, office.shortName, period.label).svg));
+      writeFileSync(values.out, await renderPng(reportChart(report, office.shortName, period.label).svg));
       console.log(`\nChart: ${values.out}`);
     }
     return 0;

@@ -23,11 +23,11 @@ async function main(): Promise<void> {
   const pages = renderSopChart(sop, office ? { subtitle: office.name } : {});
   const out = path.resolve(values.out ?? ".");
   mkdirSync(out, { recursive: true });
-  pages.forEach((page, i) => {
+  for (const [i, page] of pages.entries()) {
     const file = path.join(out, `sop-${String(number).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`);
-    writeFileSync(file, renderPng(page.svg));
+    writeFileSync(file, await renderPng(page.svg));
     console.log(`${file} (${page.width}×${page.height}, steps ${page.steps.join(", ")})`);
-  });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -8,10 +8,19 @@ import type { CaseEntryRow, CaseRow, TokenAction } from "./case-ports.ts";
 const zoneLabels: Record<string, string> = { "Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" };
 
 /** "Senin, 16 Maret 2026 pukul 08.15 WITA" */
+/** Formatters per time zone (making one costs far more than using it; there are three zones). */
+const formatters = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
 export function formatDateTime(at: Date, timeZone: string): string {
-  const date = new Intl.DateTimeFormat("id-ID", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone }).format(at);
-  const time = new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(at);
-  return `${date} pukul ${time} ${zoneLabels[timeZone] ?? timeZone}`;
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = {
+      date: new Intl.DateTimeFormat("id-ID", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone }),
+      time: new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }),
+    };
+    if (formatters.size < 50) formatters.set(timeZone, f);
+  }
+  return `${f.date.format(at)} pukul ${f.time.format(at)} ${zoneLabels[timeZone] ?? timeZone}`;
 }
 
 export const actionLabels: Record<TokenAction, string> = {

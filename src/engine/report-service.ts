@@ -19,7 +19,11 @@ export async function buildSlaReportIn(
   const cases: ReportCase[] = [];
   const tasks: ReportTask[] = [];
   const sopByCase = new Map<string, Awaited<ReturnType<EngineTx["pinnedSop"]>>>();
+  // Thousands of rows: let the event loop run every thousand (presses arrive meanwhile).
+  let built = 0;
+  const breathe = () => (++built % 1000 === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
   for (const c of history.cases) {
+    await breathe();
     const sop = await tx.pinnedSop(c.flowHash);
     sopByCase.set(c.id, sop);
     cases.push({
@@ -78,7 +82,11 @@ export async function exportRowsIn(tx: EngineTx, officeId: string, from: Date, t
   const cases = [];
   const steps = [];
   const sops = new Map<string, Awaited<ReturnType<EngineTx["pinnedSop"]>>>();
+  // Thousands of rows: let the event loop run every thousand (presses arrive meanwhile).
+  let built = 0;
+  const breathe = () => (++built % 1000 === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
   for (const c of history.cases) {
+    await breathe();
     const sop = await tx.pinnedSop(c.flowHash);
     sops.set(c.id, sop);
     cases.push({
@@ -94,6 +102,7 @@ export async function exportRowsIn(tx: EngineTx, officeId: string, from: Date, t
     });
   }
   for (const t of history.tasks) {
+    await breathe();
     const step = sops.get(t.caseId)?.steps.find((s) => s.id === t.stepId);
     steps.push({
       kode_kasus: codes.get(t.caseId) ?? t.caseId,
@@ -179,7 +188,14 @@ export function previousWeek(now: Date, timeZone: TimeZone): Period | null {
  */
 export async function sendWeeklyReportIn(
   tx: EngineTx,
-  input: { officeId: string; officeName: string; now: Date; calendar: WorkCalendar; renderPng?: (svg: string) => Buffer; files?: FilePort },
+  input: {
+    officeId: string;
+    officeName: string;
+    now: Date;
+    calendar: WorkCalendar;
+    renderPng?: (svg: string) => Promise<Buffer>;
+    files?: FilePort;
+  },
 ): Promise<number> {
   const { now, calendar } = input;
   const period = previousWeek(now, calendar.timeZone);
@@ -194,7 +210,7 @@ export async function sendWeeklyReportIn(
     if (!(await tx.claimDigest(officialId, `weekly-${localDate(now, calendar.timeZone)}`, now))) continue;
     if (fileId === null && input.renderPng && input.files) {
       const saved = await input.files.prepare({
-        bytes: input.renderPng(reportChart(report, input.officeName, period.label).svg),
+        bytes: await input.renderPng(reportChart(report, input.officeName, period.label).svg),
         name: "laporan-mingguan.png",
         channel: "system",
         uploaderId: "sopbot",

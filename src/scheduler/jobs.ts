@@ -23,7 +23,7 @@ export interface JobDeps {
   calendar(officeId: string): WorkCalendar;
   officeName(officeId: string): string | undefined;
   /** What the weekly report needs besides its office and time (chart rendering, the file store). */
-  weeklyReport: { renderPng?: (svg: string) => Buffer; files?: FilePort };
+  weeklyReport: { renderPng?: (svg: string) => Promise<Buffer>; files?: FilePort };
   /** Sends what is due in the outbox. */
   flush(): Promise<unknown>;
   /** Seals the audit chains that moved since the last seal. */

@@ -18,6 +18,7 @@ import { toStorageError } from "./storage-errors.ts";
 import { createWriteGate, type WriteGate } from "./write-gate.ts";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { countStatements, type StatementCounter } from "./statement-counter.ts";
+import { withStatementCache, type StatementCacheStats } from "./statement-cache.ts";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -72,6 +73,8 @@ export interface OpenDatabaseOptions {
   postgresWriters?: number;
   /** Benchmarks: counts the statements sent (writes and reads). */
   statementCounter?: StatementCounter;
+  /** SQLite: counts prepared and reused statements (tests of the statement cache). */
+  statementCache?: StatementCacheStats;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -101,12 +104,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     migration = await migrateSqlite(file, options.migrationsDir ?? defaultMigrationsDir);
     const counted = (adapter: SqlDriverAdapterFactory) =>
       options.statementCounter ? countStatements(adapter, options.statementCounter) : adapter;
-    prisma = new PrismaClient({ adapter: counted(new PrismaBetterSqlite3({ url: file })) });
+    prisma = new PrismaClient({ adapter: counted(withStatementCache(new PrismaBetterSqlite3({ url: file }), options.statementCache)) });
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
-    reader = new PrismaClient({ adapter: counted(new PrismaBetterSqlite3({ url: file })) });
+    reader = new PrismaClient({ adapter: counted(withStatementCache(new PrismaBetterSqlite3({ url: file }), options.statementCache)) });
     // A WAL reader waits for no lock but a checkpoint's brief one; better-sqlite3 waits synchronously,
     // so keep that short.
     await reader.$queryRawUnsafe("PRAGMA busy_timeout = 200");

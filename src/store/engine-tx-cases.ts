@@ -61,6 +61,26 @@ export function toTask(t: TaskModel): TaskRow {
   };
 }
 
+type AuditRow = Awaited<ReturnType<EngineTx["auditEvents"]>>[number];
+
+/** Rows per page of a long read (reports, exports). */
+const PAGE = 2000;
+
+/**
+ * Reads page after page by id, letting the event loop run in between: a long read (an export of
+ * 10,000 cases) never holds up the presses arriving meanwhile for more than one page.
+ */
+async function paged<T extends { id: string | number }>(page: (after: T["id"] | undefined) => Promise<T[]>): Promise<T[]> {
+  const all: T[] = [];
+  for (let after: T["id"] | undefined; ;) {
+    const rows = await page(after);
+    all.push(...rows);
+    if (rows.length < PAGE) return all;
+    after = rows[rows.length - 1]!.id;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 /** Parsed SOPs by content hash; content behind a hash never changes, so the cache never goes stale. */
 const pinnedCache = new Map<string, Sop>();
 
@@ -223,35 +243,40 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       return t ? { taskId: t.taskId, visit: t.visit, action: t.action as TokenAction } : null;
     },
     async reportHistory(officeId, from, to) {
-      const cases = await tx.case.findMany({
-        where: { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] },
-        orderBy: { createdAt: "asc" },
-      });
+      const inPeriod = { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] };
+      const cases = await paged<CaseModel>((after) =>
+        tx.case.findMany({ where: { ...inPeriod, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: PAGE }),
+      );
+      cases.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
       // Through the relation, not a list of ids: a period can hold more cases than a statement takes parameters.
-      const tasks = await tx.stepTask.findMany({
-        where: { case: { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] } },
-        orderBy: [{ caseId: "asc" }, { visit: "asc" }],
-      });
+      const tasks = await paged<TaskModel>((after) =>
+        tx.stepTask.findMany({ where: { case: inPeriod, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: PAGE }),
+      );
+      tasks.sort((a, b) => (a.caseId === b.caseId ? a.visit - b.visit : a.caseId < b.caseId ? -1 : 1));
       return { cases: cases.map(toCase), tasks: tasks.map(toTask) };
     },
     async auditEvents(officeId, from, to) {
       await audit.flush();
-      const events = await tx.auditEvent.findMany({
-        where: { at: { gte: from, lt: to } },
-        orderBy: { id: "asc" },
-        select: {
-          id: true,
-          at: true,
-          caseId: true,
-          stepId: true,
-          actorLabel: true,
-          actingAs: true,
-          action: true,
-          note: true,
-          flowHash: true,
-          hash: true,
-        },
-      });
+      const select = {
+        id: true,
+        at: true,
+        caseId: true,
+        stepId: true,
+        actorLabel: true,
+        actingAs: true,
+        action: true,
+        note: true,
+        flowHash: true,
+        hash: true,
+      };
+      const events = await paged<AuditRow>((after) =>
+        tx.auditEvent.findMany({
+          where: { at: { gte: from, lt: to }, ...(after !== undefined ? { id: { gt: after } } : {}) },
+          orderBy: { id: "asc" },
+          take: PAGE,
+          select,
+        }),
+      );
       // The office's cases among them, asked in chunks (a statement takes a limited number of parameters).
       const caseIds = [...new Set(events.flatMap((e) => (e.caseId ? [e.caseId] : [])))];
       const ours = new Set<string>();

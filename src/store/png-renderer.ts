@@ -9,13 +9,12 @@ let resvg: typeof import("@resvg/resvg-js") | undefined;
 const fontDir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
 const fontFiles = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => path.join(fontDir, f));
 
-export function renderPng(svg: string): Buffer {
+const options = { font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" }, background: "#ffffff" };
+
+/** Draws on libuv's thread pool: the event loop (and every press waiting on it) goes on meanwhile. */
+export async function renderPng(svg: string): Promise<Buffer> {
   resvg ??= require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
-  const renderer = new resvg.Resvg(svg, {
-    font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
-    background: "#ffffff",
-  });
-  return Buffer.from(renderer.render().asPng());
+  return Buffer.from((await resvg.renderAsync(svg, options)).asPng());
 }
 
 /** Width and height from a PNG's IHDR chunk. */

@@ -58,15 +58,15 @@ describe("SOP swimlane chart", () => {
     expect(pages[1]?.svg).toContain('data-from="11" data-to="10"');
   });
 
-  it("renders a PNG of the SVG's size with the bundled font", () => {
+  it("renders a PNG of the SVG's size with the bundled font", async () => {
     const [page] = renderSopChart(sop(18));
     if (!page) throw new Error();
-    const png = renderPng(page.svg);
+    const png = await renderPng(page.svg);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(pngSize(png)).toEqual({ width: page.width, height: page.height });
   });
 
-  it("stays readable for 15 steps and 6 lanes: every label drawn, at most 1,400 px wide", () => {
+  it("stays readable for 15 steps and 6 lanes: every label drawn, at most 1,400 px wide", async () => {
     const base = sop(1);
     const wide: Sop = {
       ...base,
@@ -78,7 +78,7 @@ describe("SOP swimlane chart", () => {
     const pages = renderSopChart(wide);
     expect(count(pages[0]?.svg ?? "", /class="lane-head"/g)).toBe(6);
     expect(pages[0]?.width).toBeLessThanOrEqual(1400);
-    const png = renderPng(pages[0]?.svg ?? "");
+    const png = await renderPng(pages[0]?.svg ?? "");
     expect(pngSize(png).width).toBe(pages[0]?.width);
   });
 });

@@ -111,6 +111,7 @@ describe("npm run audit:verify (a chain per case, sealed each tick)", () => {
       `DELETE FROM "AuditEvent" WHERE ${ofCase(caseId)}`,
       `DELETE FROM "Deadline" WHERE "taskId" IN (SELECT id FROM "StepTask" WHERE "caseId" = '${caseId}')`,
       `DELETE FROM "ActionToken" WHERE "taskId" IN (SELECT id FROM "StepTask" WHERE "caseId" = '${caseId}')`,
+      `DELETE FROM "TaskCandidate" WHERE "taskId" IN (SELECT id FROM "StepTask" WHERE "caseId" = '${caseId}')`,
       `DELETE FROM "StepTask" WHERE "caseId" = '${caseId}'`,
       `DELETE FROM "Case" WHERE id = '${caseId}'`,
     );

@@ -13,10 +13,10 @@ export interface ChatServiceDeps {
   applicants: ApplicantService;
   staff?: StaffService;
   /** Draws an SOP's swimlane chart as PNG pages (for /alur). */
-  sopChart?(sopNumber: number, officeId: string): { name: string; png: Buffer }[];
+  sopChart?(sopNumber: number, officeId: string): Promise<{ name: string; png: Buffer }[]>;
   /** Where generated files (charts, reports) are kept to be sent. */
   files?: FilePort;
-  renderPng?(svg: string): Buffer;
+  renderPng?(svg: string): Promise<Buffer>;
   toXlsx?(sheets: { name: string; rows: Record<string, string | number | null>[] }[]): Promise<Buffer>;
   calendar?(officeId: string): WorkCalendar;
   /** Messages a chat that is not an official may send per minute (more are politely refused). */

@@ -76,7 +76,7 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
       ];
     }
     if (!deps.sopChart || !deps.files) return [{ text: "Maaf, gambar bagan alir belum tersedia di sini." }];
-    const pages = deps.sopChart(number, officeId);
+    const pages = await deps.sopChart(number, officeId);
     const fileIds: string[] = [];
     for (const page of pages) {
       const saved = await deps.files.prepare({

@@ -43,7 +43,7 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
     if (deps.renderPng && deps.files) {
       const chart = reportChart(report, office.shortName, period.label);
       const saved = await deps.files.prepare({
-        bytes: deps.renderPng(chart.svg),
+        bytes: await deps.renderPng(chart.svg),
         name: "laporan-sla.png",
         channel: "system",
         uploaderId: "sopbot",
