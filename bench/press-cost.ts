@@ -62,7 +62,7 @@ export async function benchPressCost(): Promise<void> {
       `  statements per press: ${statements.toFixed(1)} in ${transactions.toFixed(1)} transactions (target: about a dozen or fewer)`,
     );
     const shapes = [...counter.byShape].sort((a, b) => b[1] - a[1]).slice(0, 40);
-    for (const [sql, times] of shapes) console.log(`    ${(times / n).toFixed(1)} × ${sql.replace(/\s+/g, " ").slice(0, 110)}`);
+    if (process.env.BENCH_SHAPES) for (const [sql, times] of shapes) console.log(`    ${(times / n).toFixed(1)} × ${sql.replace(/\s+/g, " ").slice(0, 110)}`);
     if (process.env.BENCH_TOP) {
       const self = new Map<string, number>();
       for (const node of profile.nodes) {
