@@ -64,17 +64,20 @@ export function toTask(t: TaskModel): TaskRow {
 type AuditRow = Awaited<ReturnType<EngineTx["auditEvents"]>>[number];
 
 /** Rows per page of a long read (reports, exports). */
-const PAGE = 2000;
+const PAGE = 500;
 
 /**
  * Reads page after page by id, letting the event loop run in between: a long read (an export of
  * 10,000 cases) never holds up the presses arriving meanwhile for more than one page.
  */
-async function paged<T extends { id: string | number }>(page: (after: T["id"] | undefined) => Promise<T[]>): Promise<T[]> {
-  const all: T[] = [];
+async function paged<T extends { id: string | number }, R>(
+  page: (after: T["id"] | undefined) => Promise<T[]>,
+  convert: (row: T) => R,
+): Promise<R[]> {
+  const all: R[] = [];
   for (let after: T["id"] | undefined; ;) {
     const rows = await page(after);
-    all.push(...rows);
+    for (const row of rows) all.push(convert(row));
     if (rows.length < PAGE) return all;
     after = rows[rows.length - 1]!.id;
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -244,16 +247,20 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     },
     async reportHistory(officeId, from, to) {
       const inPeriod = { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] };
-      const cases = await paged<CaseModel>((after) =>
-        tx.case.findMany({ where: { ...inPeriod, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: PAGE }),
+      const cases = await paged<CaseModel, CaseRow>(
+        (after) =>
+          tx.case.findMany({ where: { ...inPeriod, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: PAGE }),
+        toCase,
       );
       cases.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
       // Through the relation, not a list of ids: a period can hold more cases than a statement takes parameters.
-      const tasks = await paged<TaskModel>((after) =>
-        tx.stepTask.findMany({ where: { case: inPeriod, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: PAGE }),
+      const tasks = await paged<TaskModel, TaskRow>(
+        (after) =>
+          tx.stepTask.findMany({ where: { case: inPeriod, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: PAGE }),
+        toTask,
       );
       tasks.sort((a, b) => (a.caseId === b.caseId ? a.visit - b.visit : a.caseId < b.caseId ? -1 : 1));
-      return { cases: cases.map(toCase), tasks: tasks.map(toTask) };
+      return { cases, tasks };
     },
     async auditEvents(officeId, from, to) {
       await audit.flush();
@@ -269,13 +276,15 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
         flowHash: true,
         hash: true,
       };
-      const events = await paged<AuditRow>((after) =>
-        tx.auditEvent.findMany({
-          where: { at: { gte: from, lt: to }, ...(after !== undefined ? { id: { gt: after } } : {}) },
-          orderBy: { id: "asc" },
-          take: PAGE,
-          select,
-        }),
+      const events = await paged<AuditRow, AuditRow>(
+        (after) =>
+          tx.auditEvent.findMany({
+            where: { at: { gte: from, lt: to }, ...(after !== undefined ? { id: { gt: after } } : {}) },
+            orderBy: { id: "asc" },
+            take: PAGE,
+            select,
+          }),
+        (row) => row,
       );
       // The office's cases among them, asked in chunks (a statement takes a limited number of parameters).
       const caseIds = [...new Set(events.flatMap((e) => (e.caseId ? [e.caseId] : [])))];
