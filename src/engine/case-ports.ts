@@ -168,6 +168,8 @@ export interface EngineTx {
 
   /** True when the digest for (official, local date) was not yet recorded; records it. */
   claimDigest(officialId: string, date: string, at: Date): Promise<boolean>;
+  /** Whether a digest was already claimed (a read; claimDigest is the write). */
+  digestClaimed(officialId: string, date: string): Promise<boolean>;
 }
 
 export interface EngineStore {

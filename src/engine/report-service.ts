@@ -5,7 +5,7 @@ import { formatDateId, monthNameId } from "../domain/field-types.ts";
 import { stepStandardTime } from "../domain/sop-summary.ts";
 import { addDays, atLocal, isOfficeTime, isoWeekday, localDate, type TimeZone, type WorkCalendar } from "../domain/working-time.ts";
 import type { EngineTx } from "./case-ports.ts";
-import type { FilePort } from "./file-ports.ts";
+import type { StoredFileRow } from "./file-ports.ts";
 
 export async function buildSlaReportIn(
   tx: EngineTx,
@@ -182,48 +182,60 @@ export function previousWeek(now: Date, timeZone: TimeZone): Period | null {
   };
 }
 
+export interface WeeklyReportInput {
+  officeId: string;
+  officeName: string;
+  now: Date;
+  calendar: WorkCalendar;
+}
+
+export interface WeeklyReport {
+  key: string;
+  text: string;
+  /** The chart, to be drawn outside any transaction. */
+  chartSvg: string;
+  /** Holders of the Kepala Dinas and Sekretaris positions who have not had it yet. */
+  recipients: string[];
+}
+
 /**
- * The weekly digest: on Monday from 07:30 office time, the previous week's report to the holders of
- * the Kepala Dinas and Sekretaris positions, once each (DigestSent keeps it from repeating).
+ * The weekly digest, read part: on Monday from 07:30 office time, the previous week's report for the
+ * holders of the Kepala Dinas and Sekretaris positions who have not had it (null: nothing to send).
+ * Runs on a read view; the chart is drawn and the report recorded afterwards (recordWeeklyReportIn).
  */
-export async function sendWeeklyReportIn(
-  tx: EngineTx,
-  input: {
-    officeId: string;
-    officeName: string;
-    now: Date;
-    calendar: WorkCalendar;
-    renderPng?: (svg: string) => Promise<Buffer>;
-    files?: FilePort;
-  },
-): Promise<number> {
+export async function prepareWeeklyReportIn(view: EngineTx, input: WeeklyReportInput): Promise<WeeklyReport | null> {
   const { now, calendar } = input;
   const period = previousWeek(now, calendar.timeZone);
-  if (!period || !isOfficeTime(now, calendar) || now < atLocal(localDate(now, calendar.timeZone), 7 * 60 + 30, calendar.timeZone)) return 0;
-  const report = await buildSlaReportIn(tx, input.officeId, period.from, period.to, now, calendar);
-  const text = `Ringkasan mingguan.\n${reportText(report, input.officeName, period.label)}`;
-  let fileId: string | null = null;
+  if (!period || !isOfficeTime(now, calendar) || now < atLocal(localDate(now, calendar.timeZone), 7 * 60 + 30, calendar.timeZone))
+    return null;
+  const key = `weekly-${localDate(now, calendar.timeZone)}`;
+  const recipients = new Set<string>();
+  for (const position of ["kepala-dinas", "sekretaris"]) {
+    for (const o of await view.holders(input.officeId, position, now)) if (!(await view.digestClaimed(o.id, key))) recipients.add(o.id);
+  }
+  if (recipients.size === 0) return null;
+  const report = await buildSlaReportIn(view, input.officeId, period.from, period.to, now, calendar);
+  return {
+    key,
+    text: `Ringkasan mingguan.\n${reportText(report, input.officeName, period.label)}`,
+    chartSvg: reportChart(report, input.officeName, period.label).svg,
+    recipients: [...recipients],
+  };
+}
+
+/** The weekly digest, write part: each recipient once (DigestSent), with the chart drawn beforehand. */
+export async function recordWeeklyReportIn(tx: EngineTx, report: WeeklyReport, chart: StoredFileRow | null, now: Date): Promise<number> {
   let sent = 0;
-  const recipients = new Map<string, true>();
-  for (const key of ["kepala-dinas", "sekretaris"]) for (const o of await tx.holders(input.officeId, key, now)) recipients.set(o.id, true);
-  for (const officialId of recipients.keys()) {
-    if (!(await tx.claimDigest(officialId, `weekly-${localDate(now, calendar.timeZone)}`, now))) continue;
-    if (fileId === null && input.renderPng && input.files) {
-      const saved = await input.files.prepare({
-        bytes: await input.renderPng(reportChart(report, input.officeName, period.label).svg),
-        name: "laporan-mingguan.png",
-        channel: "system",
-        uploaderId: "sopbot",
-        at: now,
-      });
-      if (saved.ok) {
-        await tx.recordFile(saved.row);
-        fileId = saved.file.id;
-      }
+  let recorded = false;
+  for (const officialId of report.recipients) {
+    if (!(await tx.claimDigest(officialId, report.key, now))) continue;
+    if (chart && !recorded) {
+      await tx.recordFile(chart);
+      recorded = true;
     }
     const address = (await tx.addressesOf(officialId))[0];
     if (!address) continue;
-    await tx.enqueue({ ...address, text, ...(fileId ? { fileIds: [fileId] } : {}) }, now);
+    await tx.enqueue({ ...address, text: report.text, ...(chart ? { fileIds: [chart.id] } : {}) }, now);
     sent += 1;
   }
   return sent;

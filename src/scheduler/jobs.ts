@@ -7,7 +7,7 @@ import type { CaseEngine } from "../engine/case-engine.ts";
 import type { EngineStore } from "../engine/case-ports.ts";
 import type { Clock } from "../engine/ports.ts";
 import type { FilePort } from "../engine/file-ports.ts";
-import { sendWeeklyReportIn } from "../engine/report-service.ts";
+import { prepareWeeklyReportIn, recordWeeklyReportIn } from "../engine/report-service.ts";
 import type { StaffService } from "../engine/staff-service.ts";
 import type { Logger } from "../logger.ts";
 import type { DailyJob } from "./scheduler.ts";
@@ -50,11 +50,27 @@ export function createJobs(deps: JobDeps): Jobs {
     lastStaffScan.set(officeId, today);
     if (outcome.opened + outcome.reminded > 0) logger.info({ office: officeId, ...outcome }, "staff deadlines run");
   };
+  // Read and draw outside any transaction; only the sending is recorded inside one.
   const weekly = async (officeId: string) => {
     const officeName = deps.officeName(officeId);
     if (!officeName) return;
-    const report = { officeId, officeName, now: clock.now(), calendar: deps.calendar(officeId), ...deps.weeklyReport };
-    await store.transaction((tx) => sendWeeklyReportIn(tx, report));
+    const now = clock.now();
+    const report = await store.read((view) =>
+      prepareWeeklyReportIn(view, { officeId, officeName, now, calendar: deps.calendar(officeId) }),
+    );
+    if (!report) return;
+    const { renderPng, files } = deps.weeklyReport;
+    const drawn =
+      renderPng && files
+        ? await files.prepare({
+            bytes: await renderPng(report.chartSvg),
+            name: "laporan-mingguan.png",
+            channel: "system",
+            uploaderId: "sopbot",
+            at: now,
+          })
+        : null;
+    await store.transaction((tx) => recordWeeklyReportIn(tx, report, drawn?.ok ? drawn.row : null, now));
   };
   return {
     async tick() {

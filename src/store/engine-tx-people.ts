@@ -45,6 +45,7 @@ type PeoplePorts = Pick<
   | "recordStaffMilestone"
   | "officialByNip"
   | "claimDigest"
+  | "digestClaimed"
 >;
 
 export function peoplePorts(tx: Tx): PeoplePorts {
@@ -160,6 +161,9 @@ export function peoplePorts(tx: Tx): PeoplePorts {
     async officialByNip(officeId, nip) {
       const o = await tx.official.findFirst({ where: { officeId, nip, active: true } });
       return o ? officialRow(o) : null;
+    },
+    async digestClaimed(officialId, date) {
+      return (await tx.digestSent.findUnique({ where: { officialId_date: { officialId, date } } })) !== null;
     },
     async claimDigest(officialId, date, at) {
       const existing = await tx.digestSent.findUnique({ where: { officialId_date: { officialId, date } } });
