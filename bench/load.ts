@@ -5,21 +5,20 @@
 // loopback that enforces Telegram's limits (429 count); resident memory of a fresh bot process on a
 // database with 10,000 open cases.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { Update } from "grammy/types";
-import { loadConfig } from "../src/config.ts";
+import type { InboundMessage } from "../src/engine/types.ts";
 import { createOutboxDispatcher } from "../src/engine/outbox-dispatcher.ts";
-import { createLogger } from "../src/logger.ts";
-import { createApp, type App } from "../src/app.ts";
+import type { App } from "../src/app.ts";
 import { createOutboxStore } from "../src/store/outbox-store.ts";
-import { botInfo } from "../test/helpers/fake-bot-api.ts";
 import setupTemplate from "../test/helpers/global-setup.ts";
 import { newDatabaseUrl } from "../test/helpers/test-database.ts";
-import { instantApi, nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
+import { nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
+import { benchMemory, memoryProbe } from "./memory.ts";
 import { startBotApiServer } from "../test/helpers/bot-api-server.ts";
 import { isEntryPoint } from "../src/entry-point.ts";
 
@@ -42,7 +41,56 @@ function callbackUpdate(userId: number, data: string, id: number): Update {
   } as Update;
 }
 
-export type LoadPart = "engine" | "notify" | "memory" | "memory-probe";
+export type LoadPart = "engine" | "notify" | "memory" | "memory-probe" | "instance";
+
+/** A second bot process on the same database: it gets its presses, says "ready", and on "go" presses them (8 in flight). */
+async function startSecondInstance(dir: string, databaseUrl: string, presses: InboundMessage[]): Promise<{ go(): Promise<number> }> {
+  const file = path.join(dir, "second-presses.json");
+  writeFileSync(file, JSON.stringify(presses));
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "instance", databaseUrl, file], {
+    stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env },
+  });
+  let out = "";
+  const lines: ((line: string) => void)[] = [];
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    for (let nl = out.indexOf("\n"); nl >= 0; nl = out.indexOf("\n")) {
+      const line = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      lines.shift()?.(line);
+    }
+  });
+  const next = () => new Promise<string>((resolve) => lines.push(resolve));
+  if ((await next()) !== "ready") throw new Error("the second instance did not start");
+  return {
+    async go() {
+      const done = next();
+      child.stdin.write("go\n");
+      const ms = Number(await done);
+      child.stdin.end();
+      return ms;
+    },
+  };
+}
+
+/** Runs in the second bot process (see startSecondInstance). */
+async function secondInstance(databaseUrl: string, file: string): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "sopbot-second-"));
+  const app = await startBenchApp(dir, { databaseUrl, joining: true, instanceId: "bench-2" });
+  const presses = (JSON.parse(readFileSync(file, "utf8")) as InboundMessage[]).map((p) => ({ ...p, receivedAt: new Date(p.receivedAt) }));
+  const go = new Promise<void>((resolve) => process.stdin.once("data", () => resolve()));
+  process.stdout.write("ready\n");
+  await go;
+  const t = performance.now();
+  await inParallel(
+    presses.map((p) => () => app.chat.handle(p)),
+    8,
+  );
+  process.stdout.write(`${performance.now() - t}\n`);
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+}
 
 /** Runs `tasks` with at most `inFlight` at once; returns each one's latency (ms). */
 async function inParallel(tasks: (() => Promise<unknown>)[], inFlight: number): Promise<number[]> {
@@ -128,6 +176,7 @@ export async function benchLoad(part: LoadPart): Promise<void> {
   if (part === "notify") return benchNotifications();
   if (part === "memory") return benchMemory();
   if (part === "memory-probe") return memoryProbe(process.argv[3] ?? "");
+  if (part === "instance") return secondInstance(process.argv[3] ?? "", process.argv[4] ?? "");
   const dir = mkdtempSync(path.join(tmpdir(), "sopbot-load-"));
   const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
   try {
@@ -153,16 +202,34 @@ export async function benchLoad(part: LoadPart): Promise<void> {
         `p50 ${ms(pct(eight.latencies, 0.5))}, p99 ${ms(pct(eight.latencies, 0.99))}`,
     );
 
-    // 3. PostgreSQL: a second instance on the same database, both pressing (8 in flight each).
+    // 3. PostgreSQL: one round of presses (the first step of 2 × CASES cases) by one instance, then
+    // by two instances — this process and a second bot process on the same database — at once.
     if (onPostgres) {
-      const second = await startBenchApp(dir, { databaseUrl, joining: true, instanceId: "bench-2" });
-      await openCases(app, CASES, "Dua");
-      const two = await moveAll([app, second], seq, 8);
-      console.log(
-        `  case transitions, two instances on one database: ${two.rate.toFixed(0)}/s = ${(two.rate / eight.rate).toFixed(2)}× one ` +
-          `(target ≥ 1.6×); p99 ${ms(pct(two.latencies, 0.99))}`,
+      await openCases(app, 2 * CASES, "Eins");
+      const alone = await nextPresses(app, seq);
+      let t = performance.now();
+      await inParallel(
+        alone.map((p) => () => app.chat.handle(p)),
+        8,
       );
-      await second.close();
+      const oneRate = (alone.length / (performance.now() - t)) * 1000;
+      await openCases(app, 2 * CASES, "Zwei");
+      const both = await nextPresses(app, seq);
+      const theirs = both.filter((_, i) => i % 2 === 1);
+      const second = await startSecondInstance(dir, databaseUrl, theirs);
+      t = performance.now();
+      const [, secondMs] = await Promise.all([
+        inParallel(
+          both.filter((_, i) => i % 2 === 0).map((p) => () => app.chat.handle(p)),
+          8,
+        ),
+        second.go(),
+      ]);
+      const twoRate = (both.length / Math.max(performance.now() - t, secondMs)) * 1000;
+      console.log(
+        `  one round of ${both.length} presses, 8 in flight per instance: one instance ${oneRate.toFixed(0)}/s, two instances (two processes) ` +
+          `${twoRate.toFixed(0)}/s = ${(twoRate / oneRate).toFixed(2)}× (target ≥ 1.6×)`,
+      );
     }
 
     // 4. Open loop: updates arrive at a fixed rate through grammY whatever the bot does; latency of
@@ -288,75 +355,6 @@ async function benchNotifications(): Promise<void> {
     await api.close();
     rmSync(dir2, { recursive: true, force: true });
   }
-}
-
-/**
- * Resident memory of a bot with many open cases: this process opens them (through the engine, as
- * chat would), then a fresh bot process is started on that database, runs its start-up, a scheduler
- * tick and a task list, and reports its own resident memory.
- */
-async function benchMemory(): Promise<void> {
-  const dir3 = mkdtempSync(path.join(tmpdir(), "sopbot-mem-"));
-  const databaseUrl = `file:${path.join(dir3, "bench.db")}`;
-  const app3 = await startBenchApp(dir3, { databaseUrl });
-  const kasubag = await app3.db.prisma.official.findFirstOrThrow({ where: { name: "Fransiska Nona Lodo" } });
-  const kasubagRow = { id: kasubag.id, officeId: kasubag.officeId, name: kasubag.name, isAdmin: false, active: true };
-  const t = performance.now();
-  for (let i = 0; i < OPEN_CASES; i++)
-    await app3.engine.openCase({ officeId: "ntt-provinsi", sopNumber: 13, title: `Surat M${i}`, openedBy: kasubagRow });
-  await app3.close();
-  const openingSeconds = (performance.now() - t) / 1000;
-  const probe = (url: string) =>
-    new Promise<{ rss: number; heap: number; open: number }>((resolve, reject) => {
-      const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "memory-probe", url], {
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-      });
-      child.on("exit", (code) =>
-        code === 0
-          ? resolve(JSON.parse(out.trim()) as { rss: number; heap: number; open: number })
-          : reject(new Error(`memory probe exited ${code}`)),
-      );
-    });
-  const loaded = await probe(databaseUrl);
-  const idle = await probe(`file:${path.join(dir3, "empty.db")}`);
-  console.log(
-    `  resident memory (RSS, no forced GC) of a fresh bot process with ${loaded.open} open cases: ${loaded.rss} MB after start-up, a tick and a task list (target < 200 MB; JS heap in use ${loaded.heap} MB); the same on an empty database: ${idle.rss} MB (heap ${idle.heap} MB); opening the cases took ${openingSeconds.toFixed(0)} s`,
-  );
-  rmSync(dir3, { recursive: true, force: true });
-}
-
-/** Runs in the fresh process of benchMemory: prints {"rss","open"} (MB, count). */
-async function memoryProbe(databaseUrl: string): Promise<void> {
-  const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: "silent",
-    DEMO_STAFF: "false",
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    FILE_ENCRYPTION_KEY: "ab".repeat(32),
-    FILES_DIR: path.join(path.dirname(databaseUrl.slice(5)), "files"),
-  });
-  const app = await createApp({ config, logger: createLogger("silent"), telegram: { botInfo, transformer: instantApi, pacing: null } });
-  await app.tick();
-  const kasubag = await app.db.prisma.chatIdentity.findFirst({ where: { official: { name: "Fransiska Nona Lodo" }, channel: "telegram" } });
-  if (kasubag)
-    await app.chat.handle({
-      channel: "telegram",
-      chatId: kasubag.externalId,
-      senderId: kasubag.externalId,
-      messageId: "probe-1",
-      text: "/tugas",
-      receivedAt: new Date(),
-    });
-  await app.dispatcher.flush();
-  const open = await app.db.prisma.case.count({ where: { status: "open" } });
-  // Measured as the process stands, without forcing a garbage collection first.
-  process.stdout.write(JSON.stringify({ rss: mb(), heap: Math.round(process.memoryUsage().heapUsed / 1024 / 1024), open }));
-  await app.close();
 }
 
 if (isEntryPoint(import.meta.url)) {

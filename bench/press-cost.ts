@@ -20,6 +20,8 @@ interface ProfileNode {
 function ownerOf(url: string, name: string): string {
   if (url.includes("/node_modules/@prisma/") || url.includes("/src/store/generated") || url.startsWith("wasm://")) return "Prisma";
   if (url.includes("/node_modules/better-sqlite3/") || url.includes("/node_modules/pg")) return "database driver";
+  // better-sqlite3's native calls carry no script URL.
+  if (!url && ["Statement", "all", "run", "get", "iterate", "exec", "prepare", "columns", "raw", "bind"].includes(name)) return "database driver";
   if (url.includes("/node_modules/grammy/") || url.includes("/node_modules/@grammyjs/")) return "grammY";
   if (url.includes("/src/")) return "sopbot";
   if (url.includes("/node_modules/")) return "other packages";
@@ -62,14 +64,16 @@ export async function benchPressCost(): Promise<void> {
       `  statements per press: ${statements.toFixed(1)} in ${transactions.toFixed(1)} transactions (target: about a dozen or fewer)`,
     );
     const shapes = [...counter.byShape].sort((a, b) => b[1] - a[1]).slice(0, 40);
-    if (process.env.BENCH_SHAPES) for (const [sql, times] of shapes) console.log(`    ${(times / n).toFixed(1)} × ${sql.replace(/\s+/g, " ").slice(0, 110)}`);
+    if (process.env.BENCH_SHAPES)
+      for (const [sql, times] of shapes) console.log(`    ${(times / n).toFixed(1)} × ${sql.replace(/\s+/g, " ").slice(0, 110)}`);
     if (process.env.BENCH_TOP) {
       const self = new Map<string, number>();
       for (const node of profile.nodes) {
         const key = `${node.callFrame.functionName || "(anon)"} ${node.callFrame.url.replace(/^.*\/(node_modules|src)\//, "$1/")}`;
         self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0));
       }
-      for (const [key, h] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${((100 * h) / total).toFixed(1)}% ${key}`);
+      for (const [key, h] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+        console.log(`    ${((100 * h) / total).toFixed(1)}% ${key}`);
     }
     const shares = [...hits].sort((a, b) => b[1] - a[1]).map(([owner, h]) => `${owner} ${((100 * h) / total).toFixed(0)}%`);
     console.log(`  CPU while pressing (profile samples): ${shares.join(", ")}`);
