@@ -18,7 +18,7 @@ import { createOutboxStore } from "../src/store/outbox-store.ts";
 import setupTemplate from "../test/helpers/global-setup.ts";
 import { newDatabaseUrl } from "../test/helpers/test-database.ts";
 import { nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
-import { benchMemory, memoryProbe } from "./memory.ts";
+import { benchMemory } from "./memory.ts";
 import { startBotApiServer } from "../test/helpers/bot-api-server.ts";
 import { isEntryPoint } from "../src/entry-point.ts";
 
@@ -41,7 +41,7 @@ function callbackUpdate(userId: number, data: string, id: number): Update {
   } as Update;
 }
 
-export type LoadPart = "engine" | "notify" | "memory" | "memory-probe" | "instance";
+export type LoadPart = "engine" | "notify" | "memory" | "instance";
 
 /** A second bot process on the same database: it gets its presses, says "ready", and on "go" presses them (8 in flight). */
 async function startSecondInstance(dir: string, databaseUrl: string, presses: InboundMessage[]): Promise<{ go(): Promise<number> }> {
@@ -175,7 +175,6 @@ async function seedClosedCases(app: App, count: number): Promise<void> {
 export async function benchLoad(part: LoadPart): Promise<void> {
   if (part === "notify") return benchNotifications();
   if (part === "memory") return benchMemory();
-  if (part === "memory-probe") return memoryProbe(process.argv[3] ?? "");
   if (part === "instance") return secondInstance(process.argv[3] ?? "", process.argv[4] ?? "");
   const dir = mkdtempSync(path.join(tmpdir(), "sopbot-load-"));
   const onPostgres = Boolean(process.env.TEST_DATABASE_URL);

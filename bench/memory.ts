@@ -1,16 +1,13 @@
 // Resident memory of a bot with many open cases (part of bench/load.ts "memory"): this process opens
-// them, then a fresh bot process is started on that database and reports its own memory.
+// them, then a fresh process of the compiled bot (bench/memory-probe.mjs) starts on that database and
+// reports its own memory.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { createApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { createLogger } from "../src/logger.ts";
-import { botInfo } from "../test/helpers/fake-bot-api.ts";
-import { instantApi, startBenchApp, TOKEN } from "./bench-app.ts";
+import { startBenchApp } from "./bench-app.ts";
 
 const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 10_000);
 
@@ -32,13 +29,9 @@ export async function benchMemory(): Promise<void> {
   const openingSeconds = (performance.now() - t) / 1000;
   const probe = (url: string) =>
     new Promise<{ rss: number; heap: number; open: number }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [...process.execArgv, path.join(path.dirname(fileURLToPath(import.meta.url)), "load.ts"), "memory-probe", url],
-        {
-          stdio: ["ignore", "pipe", "inherit"],
-        },
-      );
+      const child = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), "memory-probe.mjs"), url], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       let out = "";
       child.stdout.on("data", (d: Buffer) => {
         out += d.toString();
@@ -55,34 +48,4 @@ export async function benchMemory(): Promise<void> {
     `  resident memory (RSS, no forced GC) of a fresh bot process with ${loaded.open} open cases: ${loaded.rss} MB after start-up, a tick and a task list (target < 200 MB; JS heap in use ${loaded.heap} MB); the same on an empty database: ${idle.rss} MB (heap ${idle.heap} MB); opening the cases took ${openingSeconds.toFixed(0)} s`,
   );
   rmSync(dir3, { recursive: true, force: true });
-}
-
-/** Runs in the fresh process of benchMemory: prints {"rss","open"} (MB, count). */
-export async function memoryProbe(databaseUrl: string): Promise<void> {
-  const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: "silent",
-    DEMO_STAFF: "false",
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    FILE_ENCRYPTION_KEY: "ab".repeat(32),
-    FILES_DIR: path.join(path.dirname(databaseUrl.slice(5)), "files"),
-  });
-  const app = await createApp({ config, logger: createLogger("silent"), telegram: { botInfo, transformer: instantApi, pacing: null } });
-  await app.tick();
-  const kasubag = await app.db.prisma.chatIdentity.findFirst({ where: { official: { name: "Fransiska Nona Lodo" }, channel: "telegram" } });
-  if (kasubag)
-    await app.chat.handle({
-      channel: "telegram",
-      chatId: kasubag.externalId,
-      senderId: kasubag.externalId,
-      messageId: "probe-1",
-      text: "/tugas",
-      receivedAt: new Date(),
-    });
-  await app.dispatcher.flush();
-  const open = await app.db.prisma.case.count({ where: { status: "open" } });
-  // Measured as the process stands, without forcing a garbage collection first.
-  process.stdout.write(JSON.stringify({ rss: mb(), heap: Math.round(process.memoryUsage().heapUsed / 1024 / 1024), open }));
-  await app.close();
 }

@@ -21,7 +21,8 @@ function ownerOf(url: string, name: string): string {
   if (url.includes("/node_modules/@prisma/") || url.includes("/src/store/generated") || url.startsWith("wasm://")) return "Prisma";
   if (url.includes("/node_modules/better-sqlite3/") || url.includes("/node_modules/pg")) return "database driver";
   // better-sqlite3's native calls carry no script URL.
-  if (!url && ["Statement", "all", "run", "get", "iterate", "exec", "prepare", "columns", "raw", "bind"].includes(name)) return "database driver";
+  if (!url && ["Statement", "all", "run", "get", "iterate", "exec", "prepare", "columns", "raw", "bind"].includes(name))
+    return "database driver";
   if (url.includes("/node_modules/grammy/") || url.includes("/node_modules/@grammyjs/")) return "grammY";
   if (url.includes("/src/")) return "sopbot";
   if (url.includes("/node_modules/")) return "other packages";
