@@ -86,7 +86,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   let stopped = false;
   /** One promise chain per chat with messages in flight; a chat leaves the map when it is idle. */
   const chains = new Map<string, Promise<void>>();
-  /** Upserts being held before they join their chat's chain. */
+  /** Upserts being held, or held messages being taken back, before they join their chat's chain. */
   let receiving = 0;
   let watermark: number | null = null;
   let savedWatermark: number | null = null;
@@ -230,9 +230,14 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   /** After a restart: what an earlier process held and never finished is handled again, in order. */
   async function replayHeld(): Promise<void> {
     if (!deps.inbox) return;
-    const held: HeldMessage[] = await deps.inbox.takeBack(deps.now());
-    if (held.length > 0) deps.log.info({ replayed: held.length }, "whatsapp messages held before a restart handled again");
-    await Promise.all(held.map((h) => enqueue(h.message, h.type)));
+    receiving++;
+    try {
+      const held: HeldMessage[] = await deps.inbox.takeBack(deps.now());
+      if (held.length > 0) deps.log.info({ replayed: held.length }, "whatsapp messages held before a restart handled again");
+      await Promise.all(held.map((h) => enqueue(h.message, h.type)));
+    } finally {
+      receiving--;
+    }
   }
 
   async function getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
