@@ -17,6 +17,8 @@ const dialectFree = [
   "test/logging.test.ts",
   "test/channels/telegram/telegram-process.test.ts",
   "test/channels/telegram/bot-api-faults.test.ts",
+  // The embedded default: the bot process on its own SQLite file, whatever the run.
+  "test/channels/console/console-main.test.ts",
   ...paced,
 ];
 const onPostgres = Boolean(process.env["TEST_DATABASE_URL"]);
