@@ -9,7 +9,8 @@ runCli(async (env) => {
   try {
     const { events, chains, seals, problems } = await verifyAuditChain(db);
     if (problems.length === 0) {
-      console.log(`Audit trail intact: ${events} events in ${chains} chains, ${seals} seals verified.`);
+      const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+      console.log(`Audit trail intact: ${n(events, "event")} in ${n(chains, "chain")}, ${n(seals, "seal")} verified.`);
       return 0;
     }
     for (const p of problems) console.error(p.message);
