@@ -180,7 +180,9 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
         data: { ...rest, ...(data ? { data: JSON.stringify(data) } : {}), version: { increment: 1 } },
       });
       if (result.count !== 1) throw new ConcurrencyError(`case ${id}`);
-      cases.delete(id);
+      // The row as it now is, without reading it again.
+      const known = cases.get(id);
+      if (known) cases.set(id, { ...known, ...rest, ...(data ? { data: JSON.stringify(data) } : {}), version: known.version + 1 });
     },
     async casesInvolving(officialId, limit) {
       const taskCaseIds = await tx.stepTask.findMany({

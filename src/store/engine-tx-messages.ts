@@ -36,10 +36,11 @@ export function messagePorts(tx: Tx): { ports: MessagePorts; flush(): Promise<vo
   };
   const ports: MessagePorts = {
     async recordInbound(channel, messageId, at) {
-      const existing = await tx.inboundReceipt.findUnique({ where: { channel_messageId: { channel, messageId } } });
-      if (existing) return false;
-      await tx.inboundReceipt.create({ data: { channel, messageId, receivedAt: at } });
-      return true;
+      // One statement: a redelivered message inserts nothing (both dialects know ON CONFLICT DO NOTHING).
+      const inserted = await tx.$executeRaw`
+        INSERT INTO "InboundReceipt" ("channel", "messageId", "receivedAt")
+        VALUES (${channel}, ${messageId}, ${at}) ON CONFLICT DO NOTHING`;
+      return inserted === 1;
     },
     async setPrompt(row) {
       await tx.pendingPrompt.upsert({ where: { chatKey: row.chatKey }, create: row, update: row });

@@ -49,10 +49,17 @@ type PeoplePorts = Pick<
 >;
 
 export function peoplePorts(tx: Tx): PeoplePorts {
+  // Officials and their chat addresses as this transaction read them (a press asks for the same
+  // ones several times); forgotten when this transaction changes an identity.
+  const officials = new Map<string, OfficialRow | null>();
+  const addresses = new Map<string, { channel: ChannelName; chatId: string }[]>();
   return {
     async official(id) {
+      if (officials.has(id)) return officials.get(id) ?? null;
       const o = await tx.official.findUnique({ where: { id } });
-      return o ? officialRow(o) : null;
+      const row = o ? officialRow(o) : null;
+      officials.set(id, row);
+      return row;
     },
     async officialsOfOffice(officeId) {
       return (await tx.official.findMany({ where: { officeId, active: true }, orderBy: { createdAt: "asc" } })).map(officialRow);
@@ -74,18 +81,24 @@ export function peoplePorts(tx: Tx): PeoplePorts {
         where: { channel, OR: [{ externalId }, { alias: externalId }], officialId: { not: null } },
         include: { official: true },
       });
+      if (identity?.official) officials.set(identity.official.id, officialRow(identity.official));
       return identity?.official?.active ? officialRow(identity.official) : null;
     },
     async addressesOf(officialId) {
+      const known = addresses.get(officialId);
+      if (known) return known.map((a) => ({ ...a }));
       const identities = await tx.chatIdentity.findMany({ where: { officialId }, orderBy: { createdAt: "asc" } });
-      return identities
+      const found = identities
         .map((i) => ({
           channel: i.channel as ChannelName,
           chatId: i.channel === "console" ? `console:${i.externalId}` : i.externalId,
         }))
         .sort((a, b) => channelPriority.indexOf(a.channel) - channelPriority.indexOf(b.channel));
+      addresses.set(officialId, found);
+      return found.map((a) => ({ ...a }));
     },
     async linkIdentity(channel, externalId, officialId, displayName, at) {
+      addresses.clear();
       await tx.chatIdentity.upsert({
         where: { channel_externalId: { channel, externalId } },
         create: { id: randomUUID(), channel, externalId, officialId, displayName, createdAt: at },
