@@ -255,12 +255,14 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
         toCase,
       );
       cases.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
-      // Through the relation, not a list of ids: a period can hold more cases than a statement takes parameters.
-      const tasks = await paged<TaskModel, TaskRow>(
-        (after) =>
-          tx.stepTask.findMany({ where: { case: inPeriod, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: PAGE }),
-        toTask,
-      );
+      // The steps of a page of cases at a time, through the (caseId, visit) index: a period can hold
+      // more cases than a statement takes parameters, and a join per page costs the server more.
+      const tasks: TaskRow[] = [];
+      const ids = [...cases.map((c) => c.id)].sort();
+      for (let k = 0; k < ids.length; k += PAGE) {
+        for (const t of await tx.stepTask.findMany({ where: { caseId: { in: ids.slice(k, k + PAGE) } } })) tasks.push(toTask(t));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       tasks.sort((a, b) => (a.caseId === b.caseId ? a.visit - b.visit : a.caseId < b.caseId ? -1 : 1));
       return { cases, tasks };
     },
