@@ -126,6 +126,9 @@ export async function startBotApiServer(options: BotApiServerOptions) {
   };
 
   const server: Server = createServer(async (req, res) => {
+    // A request counts against the limits from when it arrived, not from when its body (a file) was
+    // read: parsing uploads on a busy test machine would otherwise bunch arrivals into one window.
+    const arrived = Date.now();
     const url = req.url ?? "";
     const file = /^\/file\/bot[^/]+\/(.+)$/.exec(url);
     if (file?.[1]) {
@@ -209,7 +212,7 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     }
     const chat = { id: Number(payload["chat_id"]), type: "private", first_name: "x" };
     if (["sendMessage", "sendDocument", "sendPhoto", "editMessageText"].includes(method)) {
-      const wait = limited(String(payload["chat_id"]), Date.now());
+      const wait = limited(String(payload["chat_id"]), arrived);
       if (wait !== null) {
         rejected429 += 1;
         reply(429, {

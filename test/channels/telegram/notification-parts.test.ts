@@ -1,9 +1,10 @@
 // Notifications with attachments against the Bot API stand-in enforcing Telegram's limits (one
-// message per chat per window, 30 per window overall, 429 otherwise; on a clock twice as fast, with
-// the bot's pace scaled alike — faster, and the arrival jitter of a loaded test machine, where a
-// stalled event loop stamps late arrivals into the next window, would exceed the margin the bot
-// keeps): 50 chats, a text and three files each — every part arrives once, none is lost, and the bot
-// never runs into a 429. (The rate at Telegram's real limits is a figure of `npm run bench`.)
+// message per chat per window, 30 per window overall, 429 otherwise), on a clock twice as fast with
+// the bot's pace scaled alike: 50 chats, a text and three files each — every part arrives once, none
+// is lost, and the bot never runs into a 429. The bot keeps a 20 % margin here (10 % per chat and 5 %
+// overall by default): on a loaded two-core test machine a request can reach the stand-in tens of
+// milliseconds late and bunch with the next, a larger share of a half-size window than of Telegram's.
+// (The rate at Telegram's real limits, with the default margins, is a figure of `npm run bench`.)
 import path from "node:path";
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -33,8 +34,8 @@ describe("notifications with attachments under Telegram's limits", () => {
       FILE_ENCRYPTION_KEY: "cd".repeat(32),
       TELEGRAM_BOT_TOKEN: token,
       TELEGRAM_API_ROOT: api.url,
-      TELEGRAM_CHAT_GAP_MS: String(Math.round(scaledLimits.chatWindowMs * 1.1)),
-      TELEGRAM_GLOBAL_GAP_MS: String(Math.ceil((scaledLimits.overallWindowMs / scaledLimits.overallMax) * 1.1)),
+      TELEGRAM_CHAT_GAP_MS: String(Math.round(scaledLimits.chatWindowMs * 1.2)),
+      TELEGRAM_GLOBAL_GAP_MS: String(Math.ceil((scaledLimits.overallWindowMs / scaledLimits.overallMax) * 1.2)),
       CONSOLE: "off",
       DEMO_STAFF: "false",
     });
