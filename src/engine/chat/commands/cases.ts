@@ -168,19 +168,8 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
     if (typeof found === "string") return [{ text: found }];
     if (!(await engine.mayCancel(c.tx, c.official, found)))
       return [{ text: "Maaf, hanya admin, pembuka kasus, Sekretaris, atau Kepala Dinas yang dapat membatalkan kasus." }];
-    const reason = rest.join(" ").trim();
-    if (!reason) {
-      await c.tx.setPrompt({
-        chatKey: c.chatKey,
-        officialId: c.official.id,
-        kind: "cancel-reason",
-        token: null,
-        caseId: found.id,
-        createdAt: clock.now(),
-      });
-      return [{ text: caseTexts.askReason(found, "cancel", engine.isApplicantCase(found)) }];
-    }
-    // A reason given on the command line is checked like a typed one.
+    // The question for the reason; a reason given on the command line answers it at once, checked
+    // like a typed one.
     await c.tx.setPrompt({
       chatKey: c.chatKey,
       officialId: c.official.id,
@@ -189,6 +178,8 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
       caseId: found.id,
       createdAt: clock.now(),
     });
+    const reason = rest.join(" ").trim();
+    if (!reason) return [{ text: caseTexts.askReason(found, "cancel", engine.isApplicantCase(found)) }];
     return (await engine.answerPromptIn(c.tx, c.actor, reason)) ?? [{ text: refusals.stale }];
   }
 
