@@ -7,6 +7,24 @@ import path from "node:path";
 import { parseDocument } from "yaml";
 import type { RawFlowFile, RawFlows } from "../domain/catalog.ts";
 
+/**
+ * Parsed files by content hash: a process that opens the app again (a restart in place, the tests)
+ * parses an unchanged file once. A third of an app's start-up was YAML parsing. Callers get a copy.
+ */
+const parsed = new Map<string, Pick<RawFlowFile, "data" | "yamlErrors">>();
+
+function parse(text: string, hash: string): Pick<RawFlowFile, "data" | "yamlErrors"> {
+  const hit = parsed.get(hash);
+  if (hit) return { data: structuredClone(hit.data), yamlErrors: [...hit.yamlErrors] };
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const result =
+    doc.errors.length > 0
+      ? { data: undefined, yamlErrors: doc.errors.map((e) => e.message.split("\n")[0] ?? e.message) }
+      : { data: doc.toJS({ maxAliasCount: 50 }) as unknown, yamlErrors: [] };
+  parsed.set(hash, { data: structuredClone(result.data), yamlErrors: [...result.yamlErrors] });
+  return result;
+}
+
 async function readFolder(root: string, sub: string): Promise<RawFlowFile[]> {
   const dir = path.join(root, sub);
   if (!existsSync(dir)) return [];
@@ -16,11 +34,7 @@ async function readFolder(root: string, sub: string): Promise<RawFlowFile[]> {
       const file = path.posix.join(sub, name);
       const text = await readFile(path.join(dir, name), "utf8");
       const hash = createHash("sha256").update(text).digest("hex");
-      const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-      if (doc.errors.length > 0) {
-        return { file, text, hash, data: undefined, yamlErrors: doc.errors.map((e) => e.message.split("\n")[0] ?? e.message) };
-      }
-      return { file, text, hash, data: doc.toJS({ maxAliasCount: 50 }) as unknown, yamlErrors: [] };
+      return { file, text, hash, ...parse(text, hash) };
     }),
   );
 }
