@@ -6,16 +6,18 @@ import { createAuditAppender } from "./audit-chain.ts";
 import type { Database, Tx } from "./database.ts";
 import { casePorts } from "./engine-tx-cases.ts";
 import { messagePorts } from "./engine-tx-messages.ts";
-import { peoplePorts } from "./engine-tx-people.ts";
+import { createDirectoryCache, type DirectoryCache } from "./directory-cache.ts";
+import { directoryView, peoplePorts } from "./engine-tx-people.ts";
 import { isWriteConflict } from "./storage-errors.ts";
 
 /** A transaction's ports, and `flush`, which writes what they buffered (called before commit). */
-function createTx(tx: Tx): { ports: EngineTx; flush(): Promise<void> } {
+function createTx(tx: Tx, cache: DirectoryCache): { ports: EngineTx; flush(): Promise<void> } {
   const audit = createAuditAppender(tx);
   const cases = casePorts(tx, audit);
-  const messages = messagePorts(tx);
+  const directory = directoryView(tx, cache);
+  const messages = messagePorts(tx, directory);
   return {
-    ports: { ...cases.ports, ...peoplePorts(tx), ...messages.ports },
+    ports: { ...cases.ports, ...peoplePorts(tx, directory), ...messages.ports },
     flush: async () => {
       await cases.flush();
       await messages.flush();
@@ -29,6 +31,8 @@ function createTx(tx: Tx): { ports: EngineTx; flush(): Promise<void> } {
 const conflictAttempts = 5;
 
 export function createEngineStore(db: Database): EngineStore {
+  // One per store: the directory as of its last version, shared by the store's transactions.
+  const cache = createDirectoryCache();
   return {
     // A transaction that worked from a view another one changed meanwhile runs again on fresh data:
     // the second of two presses on one case then finds the step decided and says so.
@@ -36,7 +40,7 @@ export function createEngineStore(db: Database): EngineStore {
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.write(async (tx) => {
-            const { ports, flush } = createTx(tx);
+            const { ports, flush } = createTx(tx, cache);
             const result = await fn(ports);
             await flush();
             return result;
@@ -46,6 +50,6 @@ export function createEngineStore(db: Database): EngineStore {
         }
       }
     },
-    read: (fn) => db.read((view) => fn(createTx(view).ports)),
+    read: (fn) => db.read((view) => fn(createTx(view, cache).ports)),
   };
 }

@@ -3,6 +3,7 @@
 import type { ActionRef, EngineTx, PromptRow } from "../engine/case-ports.ts";
 import type { ChannelName } from "../engine/types.ts";
 import type { Tx } from "./database.ts";
+import type { DirectoryView } from "./engine-tx-people.ts";
 import type { Prisma } from "./generated/client.ts";
 
 type MessagePorts = Pick<
@@ -29,7 +30,7 @@ type MessagePorts = Pick<
  * The ports, and `flush`, which writes the outbox rows they buffered: all of a transaction's messages
  * in one statement at its end (or before a read of the outbox), in the order they were queued.
  */
-export function messagePorts(tx: Tx): { ports: MessagePorts; flush(): Promise<void> } {
+export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: MessagePorts; flush(): Promise<void> } {
   const queued: Prisma.OutboxMessageCreateManyInput[] = [];
   const flush = async () => {
     if (queued.length > 0) await tx.outboxMessage.createMany({ data: queued.splice(0) });
@@ -95,11 +96,12 @@ export function messagePorts(tx: Tx): { ports: MessagePorts; flush(): Promise<vo
       await tx.storedFile.update({ where: { id: fileId }, data: { caseId, taskId } });
     },
     async filesOfCase(caseId) {
+      const files = await tx.storedFile.findMany({ where: { caseId }, orderBy: { createdAt: "asc" } });
+      if (files.length === 0) return [];
       const kase = await tx.case.findUnique({
         where: { id: caseId },
         select: { openerChannel: true, openerChatId: true, openedByOfficialId: true },
       });
-      const files = await tx.storedFile.findMany({ where: { caseId }, orderBy: { createdAt: "asc" } });
       // A file came from the applicant when it was sent from the chat that opened the case.
       const fromApplicant = (f: { channel: string; uploaderId: string }) =>
         kase !== null &&
@@ -114,6 +116,7 @@ export function messagePorts(tx: Tx): { ports: MessagePorts; flush(): Promise<vo
       return row ? { id: row.id, caseId: row.caseId, actions: JSON.parse(row.actions ?? "[]") as ActionRef[] } : null;
     },
     async rememberAlias(channel, externalId, alias) {
+      directory?.changed();
       await tx.chatIdentity.updateMany({
         where: { channel, externalId, OR: [{ alias: null }, { alias: { not: alias } }] },
         data: { alias },

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { DelegationRow, EngineTx, FormSessionRow, OfficialRow } from "../engine/case-ports.ts";
 import type { ChannelName } from "../engine/types.ts";
 import type { Tx } from "./database.ts";
+import type { DirectoryCache, DirectorySnapshot, HoldingEntry } from "./directory-cache.ts";
 import type { Delegation as DelegationModel } from "./generated/client.ts";
 
 const channelPriority: ChannelName[] = ["telegram", "whatsapp", "console"];
@@ -48,13 +49,52 @@ type PeoplePorts = Pick<
   | "digestClaimed"
 >;
 
-export function peoplePorts(tx: Tx): PeoplePorts {
-  // Officials and their chat addresses as this transaction read them (a press asks for the same
-  // ones several times); forgotten when this transaction changes an identity.
+/** A transaction's view of the directory: the process's snapshot until this transaction changes the directory itself. */
+export interface DirectoryView {
+  /** The snapshot, or null once this transaction changed the directory (then read the tables: they hold its own writes). */
+  snapshot(): Promise<DirectorySnapshot | null>;
+  changed(): void;
+}
+
+export function directoryView(tx: Tx, cache: DirectoryCache | undefined): DirectoryView {
+  let changed = !cache;
+  let taken: Promise<DirectorySnapshot> | undefined;
+  return {
+    snapshot: async () => {
+      if (changed || !cache) return null;
+      taken ??= cache.snapshot(tx);
+      return taken;
+    },
+    changed: () => {
+      changed = true;
+    },
+  };
+}
+
+const activeAt = (h: HoldingEntry, on: Date) => h.startsOn <= on && (h.endsOn === null || h.endsOn > on);
+const plain = ({ nip: _nip, ...row }: OfficialRow & { nip: string | null }): OfficialRow => ({ ...row });
+
+function addressList(identities: readonly { channel: string; externalId: string }[]): { channel: ChannelName; chatId: string }[] {
+  return identities
+    .map((i) => ({
+      channel: i.channel as ChannelName,
+      chatId: i.channel === "console" ? `console:${i.externalId}` : i.externalId,
+    }))
+    .sort((a, b) => channelPriority.indexOf(a.channel) - channelPriority.indexOf(b.channel));
+}
+
+export function peoplePorts(tx: Tx, directory: DirectoryView = directoryView(tx, undefined)): PeoplePorts {
+  // Officials and their chat addresses as this transaction read them, when it reads the tables
+  // (a press asks for the same ones several times); forgotten when this transaction changes an identity.
   const officials = new Map<string, OfficialRow | null>();
   const addresses = new Map<string, { channel: ChannelName; chatId: string }[]>();
   return {
     async official(id) {
+      const dir = await directory.snapshot();
+      if (dir) {
+        const o = dir.officials.get(id);
+        return o ? plain(o) : null;
+      }
       if (officials.has(id)) return officials.get(id) ?? null;
       const o = await tx.official.findUnique({ where: { id } });
       const row = o ? officialRow(o) : null;
@@ -62,9 +102,20 @@ export function peoplePorts(tx: Tx): PeoplePorts {
       return row;
     },
     async officialsOfOffice(officeId) {
+      const dir = await directory.snapshot();
+      if (dir) return [...dir.officials.values()].filter((o) => o.officeId === officeId && o.active).map(plain);
       return (await tx.official.findMany({ where: { officeId, active: true }, orderBy: { createdAt: "asc" } })).map(officialRow);
     },
     async holders(officeId, positionKey, on) {
+      const dir = await directory.snapshot();
+      if (dir) {
+        const positionId = `${officeId}/${positionKey}`;
+        return dir.holdings
+          .filter((h) => h.positionId === positionId && activeAt(h, on))
+          .map((h) => dir.officials.get(h.officialId))
+          .filter((o) => o?.active === true)
+          .map((o) => plain(o!));
+      }
       const holdings = await tx.positionHolding.findMany({
         where: { positionId: `${officeId}/${positionKey}`, ...activeOn(on), official: { active: true } },
         include: { official: true },
@@ -73,10 +124,21 @@ export function peoplePorts(tx: Tx): PeoplePorts {
       return holdings.map((h) => officialRow(h.official));
     },
     async positionsOf(officialId, on) {
+      const dir = await directory.snapshot();
+      if (dir) {
+        return dir.holdings
+          .filter((h) => h.officialId === officialId && activeAt(h, on))
+          .map((h) => h.positionId.slice(h.positionId.indexOf("/") + 1));
+      }
       const holdings = await tx.positionHolding.findMany({ where: { officialId, ...activeOn(on) }, include: { position: true } });
       return holdings.map((h) => h.position.key);
     },
     async officialByIdentity(channel, externalId) {
+      const dir = await directory.snapshot();
+      if (dir) {
+        const o = dir.officials.get(dir.byIdentity.get(`${channel}|${externalId}`) ?? "");
+        return o?.active ? plain(o) : null;
+      }
       const identity = await tx.chatIdentity.findFirst({
         where: { channel, OR: [{ externalId }, { alias: externalId }], officialId: { not: null } },
         include: { official: true },
@@ -85,19 +147,16 @@ export function peoplePorts(tx: Tx): PeoplePorts {
       return identity?.official?.active ? officialRow(identity.official) : null;
     },
     async addressesOf(officialId) {
+      const dir = await directory.snapshot();
+      if (dir) return addressList(dir.identitiesOf.get(officialId) ?? []);
       const known = addresses.get(officialId);
       if (known) return known.map((a) => ({ ...a }));
-      const identities = await tx.chatIdentity.findMany({ where: { officialId }, orderBy: { createdAt: "asc" } });
-      const found = identities
-        .map((i) => ({
-          channel: i.channel as ChannelName,
-          chatId: i.channel === "console" ? `console:${i.externalId}` : i.externalId,
-        }))
-        .sort((a, b) => channelPriority.indexOf(a.channel) - channelPriority.indexOf(b.channel));
+      const found = addressList(await tx.chatIdentity.findMany({ where: { officialId }, orderBy: { createdAt: "asc" } }));
       addresses.set(officialId, found);
       return found.map((a) => ({ ...a }));
     },
     async linkIdentity(channel, externalId, officialId, displayName, at) {
+      directory.changed();
       addresses.clear();
       await tx.chatIdentity.upsert({
         where: { channel_externalId: { channel, externalId } },
@@ -106,12 +165,16 @@ export function peoplePorts(tx: Tx): PeoplePorts {
       });
     },
     async createDelegation(row) {
+      directory.changed();
       await tx.delegation.create({ data: row });
     },
     async updateDelegation(id, patch) {
+      directory.changed();
       await tx.delegation.update({ where: { id }, data: patch });
     },
     async delegations(officeId) {
+      const dir = await directory.snapshot();
+      if (dir) return (dir.delegationsOf.get(officeId) ?? []).map((d) => ({ ...d }));
       return (await tx.delegation.findMany({ where: { officeId }, orderBy: { startsAt: "asc" } })).map(toDelegation);
     },
     async createEnrolmentCode(row) {
@@ -172,6 +235,11 @@ export function peoplePorts(tx: Tx): PeoplePorts {
       });
     },
     async officialByNip(officeId, nip) {
+      const dir = await directory.snapshot();
+      if (dir) {
+        const o = [...dir.officials.values()].find((x) => x.officeId === officeId && x.nip === nip && x.active);
+        return o ? plain(o) : null;
+      }
       const o = await tx.official.findFirst({ where: { officeId, nip, active: true } });
       return o ? officialRow(o) : null;
     },
