@@ -11,6 +11,7 @@ const paced = ["test/channels/telegram/notification-parts.test.ts"];
  */
 const dialectFree = [
   "test/domain/**",
+  "test/privacy/csv-injection.test.ts",
   "test/flows/**",
   "test/architecture.test.ts",
   "test/config.test.ts",

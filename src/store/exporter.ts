@@ -3,9 +3,20 @@
 
 type Row = Record<string, string | number | null>;
 
+/**
+ * Text a spreadsheet program would run as a formula (OWASP "CSV injection"): a leading =, +, -, @,
+ * tab or carriage return. Such a cell gets a leading apostrophe, which spreadsheets show as text.
+ * Numbers stay numbers. (XLSX cells are typed: a string there is never a formula.)
+ */
+const formulaStart = /^[=+\-@\t\r]/;
+
+export function neutralized(text: string): string {
+  return formulaStart.test(text) ? `'${text}` : text;
+}
+
 function cell(value: string | number | null): string {
   if (value === null) return "";
-  const text = String(value);
+  const text = typeof value === "number" ? String(value) : neutralized(value);
   return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
