@@ -35,7 +35,8 @@ import { createInboundHoldStore } from "./store/inbound-hold-store.ts";
 import { workCalendarsOf } from "./store/work-calendar.ts";
 import { createStaffService, type StaffService } from "./engine/staff-service.ts";
 import { localDate } from "./domain/working-time.ts";
-import { createFileStore, localFileKey } from "./store/file-store.ts";
+import { createFileStore } from "./store/file-store.ts";
+import { derivedSecret, serverKeyMaterial } from "./store/server-key.ts";
 import { renderSopChart } from "./domain/sop-chart.ts";
 import { renderPng } from "./store/png-renderer.ts";
 import { toXlsx } from "./store/exporter.ts";
@@ -84,6 +85,8 @@ export interface App {
   whatsapp: WhatsAppChannel | undefined;
   staff: StaffService;
   files: FilePort | undefined;
+  /** The secret enrolment codes are stored under (derived from the server's key). */
+  enrolmentSecret: Buffer;
   /** Handles one inbound message and sends what it caused. */
   receive(message: InboundMessage): Promise<void>;
   /** One scheduler tick: delegations, deadlines, digests, outbox. */
@@ -118,8 +121,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
 
   // Console-only (the embedded default) may run without FILE_ENCRYPTION_KEY: a local key is made.
-  const fileKey = config.files.key ?? (!config.telegram && !config.whatsapp ? localFileKey(path.join(config.dataDir, ".file-key")) : null);
-  const files = fileKey ? createFileStore(db, { dir: config.files.dir, key: fileKey, maxBytes: config.files.maxBytes }) : undefined;
+  const fileKey = serverKeyMaterial(config);
+  const enrolmentSecret = derivedSecret(fileKey, "enrolment-codes");
+  const files = createFileStore(db, { dir: config.files.dir, key: fileKey, maxBytes: config.files.maxBytes });
   const store = createEngineStore(db);
   const calendar = workCalendarsOf(catalog);
   const engine = createCaseEngine({
@@ -158,6 +162,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     defaultOfficeId: config.defaultOffice,
     enrolmentTtlHours: config.enrolmentCodeHours,
+    enrolmentSecret,
     publicRateLimit: config.publicRateLimit,
     sopTitle: (n) => catalog.sops.get(n)?.value.title,
     sopChart: async (n, officeId) => {
@@ -368,6 +373,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     whatsapp,
     staff,
     files,
+    enrolmentSecret,
     leadership,
     receive,
     tick: jobs.tick,

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { issueEnrolmentCode } from "../engine/enrolment.ts";
 import { createEngineStore } from "../store/engine-store.ts";
+import { derivedSecret, serverKeyMaterial } from "../store/server-key.ts";
 import { CliError, openCliContext, runCli } from "./cli-context.ts";
 
 const usage = `Usage:
@@ -28,7 +29,7 @@ runCli(async (env) => {
   });
   const command = positionals[0];
   if (!command || !["add", "list", "code"].includes(command) || !values.office) throw new CliError(usage);
-  const { db, catalog } = await openCliContext(env);
+  const { db, catalog, config } = await openCliContext(env);
   try {
     const office = catalog.offices.get(values.office)?.office;
     if (!office) throw new CliError(`Unknown office "${values.office}". Known: ${[...catalog.offices.keys()].join(", ")}`);
@@ -77,7 +78,10 @@ runCli(async (env) => {
     if (!official) throw new CliError(`No active official named "${values.name}" in ${office.id}.`);
     const hours = Number(values.hours);
     if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 14) throw new CliError("--hours must be between 1 and 336");
-    const { code, expiresAt } = await createEngineStore(db).transaction((tx) => issueEnrolmentCode(tx, official, new Date(), hours));
+    const secret = derivedSecret(serverKeyMaterial(config), "enrolment-codes");
+    const { code, expiresAt } = await createEngineStore(db).transaction((tx) =>
+      issueEnrolmentCode(tx, official, new Date(), hours, secret),
+    );
     console.log(
       `Enrolment code for ${official.name}: ${code}\nSingle use, valid until ` +
         `${expiresAt.toISOString()}.\nThe official sends "/daftar ${code}" to the bot (on Telegram, the link ` +

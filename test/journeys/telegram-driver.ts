@@ -9,6 +9,9 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../../src/config.ts";
 import { issueEnrolmentCode } from "../../src/engine/enrolment.ts";
+import { derivedSecret } from "../../src/store/server-key.ts";
+
+const fileKeyHex = "cd".repeat(32);
 import { createLogger } from "../../src/logger.ts";
 import { createApp } from "../../src/app.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
@@ -138,9 +141,11 @@ export function telegramDriver(): TelegramJourneyDriver {
       });
       const codes: Partial<Record<Person, string>> = {};
       const store = createEngineStore(seeded.db);
+      // The codes are kept under the bot process's secret (derived from its FILE_ENCRYPTION_KEY below).
+      const botSecret = derivedSecret(Buffer.from(fileKeyHex, "hex"), "enrolment-codes");
       for (const who of ["admin", "koordinator"] as const) {
         const official = await seeded.db.prisma.official.findFirstOrThrow({ where: { name: officialNames[who] } });
-        codes[who] = (await store.transaction((tx) => issueEnrolmentCode(tx, official, new Date(), 72))).code;
+        codes[who] = (await store.transaction((tx) => issueEnrolmentCode(tx, official, new Date(), 72, botSecret))).code;
       }
       await seeded.close();
       env = {
@@ -148,7 +153,7 @@ export function telegramDriver(): TelegramJourneyDriver {
         FILES_DIR: path.join(dir, "files"),
         TELEGRAM_BOT_TOKEN: token,
         TELEGRAM_API_ROOT: api.url,
-        FILE_ENCRYPTION_KEY: "cd".repeat(32),
+        FILE_ENCRYPTION_KEY: fileKeyHex,
         TELEGRAM_CHAT_GAP_MS: String(Math.round(scaledLimits.chatWindowMs * 1.1)),
         TELEGRAM_GLOBAL_GAP_MS: String(Math.ceil((scaledLimits.overallWindowMs / scaledLimits.overallMax) * 1.1)),
         // The applicant types ten times faster than a person, too.

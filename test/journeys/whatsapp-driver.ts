@@ -54,7 +54,7 @@ export function whatsappDriver(): JourneyDriver {
       const store = createEngineStore(wa.app.db);
       for (const who of ["admin", "koordinator"] as const) {
         const official = await wa.app.db.prisma.official.findFirstOrThrow({ where: { name: officialNames[who] } });
-        const { code } = await store.transaction((tx) => issueEnrolmentCode(tx, official, clock.now(), 72));
+        const { code } = await store.transaction((tx) => issueEnrolmentCode(tx, official, clock.now(), 72, wa.app.enrolmentSecret));
         await wa.feed([textEvent(clock, jids[who], `DAFTAR ${code}`, { pushName: officialNames[who] })]);
         if (!inbox(who).at(-1)?.text.includes("Akun WhatsApp ini sekarang terdaftar")) throw new Error(`${who} not enrolled`);
       }

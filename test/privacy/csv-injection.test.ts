@@ -4,7 +4,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { toCsv } from "../../src/store/exporter.ts";
 
-const dangerous = ["=HYPERLINK(\"http://x.example\",\"klik\")", "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"];
+const dangerous = ['=HYPERLINK("http://x.example","klik")', "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"];
 
 function readBack(csv: string): Record<string, string>[] {
   return parse(csv.replace(/^\uFEFF/, ""), { columns: true, relax_quotes: false }) as Record<string, string>[];

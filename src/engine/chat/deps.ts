@@ -25,6 +25,8 @@ export interface ChatServiceDeps {
   clock: Clock;
   /** The office a chat belongs to when nothing else tells (one office per deployment for now). */
   defaultOfficeId: string;
+  /** The secret enrolment codes are stored under (an HMAC key; see src/store/server-key.ts). */
+  enrolmentSecret: Buffer;
   /** Hours an enrolment code stays valid. */
   enrolmentTtlHours?: number;
   sopTitle(number: number): string | undefined;

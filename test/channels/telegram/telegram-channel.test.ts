@@ -90,7 +90,7 @@ beforeAll(async () => {
     ["Yohanes Seran", YOHANES],
   ] as const) {
     const official = await app.db.prisma.official.findFirstOrThrow({ where: { name } });
-    const { code } = await store.transaction((tx) => issueEnrolmentCode(tx, official, clock.now(), 72));
+    const { code } = await store.transaction((tx) => issueEnrolmentCode(tx, official, clock.now(), 72, app.enrolmentSecret));
     await handle(textUpdate(userId, `/start ${code.replace("-", "")}`, name));
   }
 });

@@ -147,7 +147,7 @@ beforeAll(async () => {
     ["Fransiska Nona Lodo", FRANSISKA, FRANSISKA_LID],
   ] as const) {
     const official = await app.db.prisma.official.findFirstOrThrow({ where: { name } });
-    const { code } = await store.transaction((tx) => issueEnrolmentCode(tx, official, clock.now(), 72));
+    const { code } = await store.transaction((tx) => issueEnrolmentCode(tx, official, clock.now(), 72, app.enrolmentSecret));
     const replies = await feed(lid ? "lid-sender" : "text", (m) => {
       m.key.remoteJid = lid ?? jid;
       m.key.remoteJidAlt = lid ? jid : undefined;

@@ -21,6 +21,7 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
       displayName: c.message.senderName ?? null,
       code,
       now: clock.now(),
+      secret: deps.enrolmentSecret,
     });
     if (!result.ok) {
       const why = { unknown: "tidak dikenal", used: "sudah pernah dipakai", expired: "sudah kedaluwarsa" }[result.reason];

@@ -139,7 +139,7 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
     const found = await findOfficial(c.tx, c.official.officeId, c.args);
     if (typeof found === "string") return [{ text: c.args ? found : "Tulis nama pejabatnya, misalnya /kode Maria Goreti Bria." }];
     const target = found[0] as OfficialRow;
-    const { code, expiresAt } = await issueEnrolmentCode(c.tx, target, clock.now(), ttl, c.official);
+    const { code, expiresAt } = await issueEnrolmentCode(c.tx, target, clock.now(), ttl, deps.enrolmentSecret, c.official);
     const tz = engine.officeOf(c.official.officeId).timeZone;
     return [
       {

@@ -1,0 +1,24 @@
+// The server's key material and the secrets derived from it. FILE_ENCRYPTION_KEY (32 bytes, hex)
+// encrypts stored files; the embedded default (console only) makes a local one next to the database.
+// Other secrets are derived from it with HKDF-SHA256, one per purpose, so an office keeps one secret
+// safe (outside the database and its back-ups) instead of several.
+import { hkdfSync } from "node:crypto";
+import path from "node:path";
+import { ConfigError, type Config } from "../config.ts";
+import { localFileKey } from "./file-store.ts";
+
+/** The key material: FILE_ENCRYPTION_KEY, or the embedded default's local key file. */
+export function serverKeyMaterial(config: Config): Buffer {
+  if (config.files.key) return config.files.key;
+  if (!config.telegram && !config.whatsapp) return localFileKey(path.join(config.dataDir, ".file-key"));
+  throw new ConfigError([
+    "FILE_ENCRYPTION_KEY: is not set. It encrypts stored files and keys the enrolment codes; make one with: openssl rand -hex 32",
+  ]);
+}
+
+export type SecretPurpose = "enrolment-codes" | "audit-seals";
+
+/** A 32-byte secret for one purpose, derived from the key material (the same material gives the same secret). */
+export function derivedSecret(material: Buffer, purpose: SecretPurpose): Buffer {
+  return Buffer.from(hkdfSync("sha256", material, Buffer.alloc(0), `sopbot ${purpose}`, 32));
+}
