@@ -35,7 +35,9 @@ import { createInboundHoldStore } from "./store/inbound-hold-store.ts";
 import { workCalendarsOf } from "./store/work-calendar.ts";
 import { createStaffService, type StaffService } from "./engine/staff-service.ts";
 import { localDate } from "./domain/working-time.ts";
-import { createFileStore } from "./store/file-store.ts";
+import { createFileStore, storedFilePath } from "./store/file-store.ts";
+import { purgeExpiredData } from "./store/retention-purge.ts";
+import { retentionYears } from "./domain/retention.ts";
 import { derivedSecret, serverKeyMaterial } from "./store/server-key.ts";
 import { renderSopChart } from "./domain/sop-chart.ts";
 import { renderPng } from "./store/png-renderer.ts";
@@ -306,6 +308,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     weeklyReport: { renderPng, ...(files ? { files } : {}) },
     flush: () => dispatcher.flush(),
     seal: (at) => sealAuditChains(db, at),
+    purge: async (now) => {
+      const offices = [...catalog.offices.values()].map(({ office }) => ({ id: office.id, years: retentionYears(office) }));
+      const outcome = await purgeExpiredData(db, { offices, storedFilePath: (id) => storedFilePath(config.files.dir, id), now });
+      if (Object.values(outcome).some((n) => n > 0)) logger.info(outcome, "retention purge");
+    },
     // An update held this long and never released was cut short (its instance died): handle it again.
     ...(telegram && telegramInbox
       ? { replayHeld: () => telegramInbox.replay(telegram.bot, new Date(clock.now().getTime() - HELD_UPDATE_STALE_MS)) }

@@ -4,6 +4,7 @@
 // nothing answered is lost on bad input or a restart.
 import { acceptsFile, fileHint, formatDateId, readAnswer, type FieldAnswer, type FieldContext, type FieldInput } from "./field-types.ts";
 import type { Form, FormField } from "./form-schema.ts";
+import { retentionText } from "./retention.ts";
 
 export interface FormState {
   formId: string;
@@ -28,6 +29,8 @@ export interface FormContext extends FieldContext {
   /** Now, ISO, for the consent record. */
   now: string;
   officeName: string;
+  /** Years the office keeps the data after the case closed (its `dataRetention`). */
+  retentionYears: number;
 }
 
 export function initialFormState(form: Form): FormState {
@@ -38,7 +41,7 @@ function firstPersonalIndex(form: Form): number {
   return form.fields.findIndex((f) => f.personal);
 }
 
-export function privacyNotice(form: Form, officeName: string): string {
+export function privacyNotice(form: Form, officeName: string, retentionYears: number): string {
   // "Nama lengkap" → "nama lengkap", but "NIK" and "KTP" keep their capitals.
   const personal = form.fields
     .filter((f) => f.personal)
@@ -47,7 +50,7 @@ export function privacyNotice(form: Form, officeName: string): string {
     "Pemberitahuan data pribadi",
     `Untuk ${form.title}, ${officeName} akan meminta data pribadi Anda: ${personal.join(", ")}.`,
     `Data dipakai hanya untuk memproses layanan ini oleh ${form.servedBy}, tidak dibagikan kepada pihak ` +
-      `lain kecuali diwajibkan peraturan, dan disimpan ${form.retention}.`,
+      `lain kecuali diwajibkan peraturan, dan disimpan ${retentionText(retentionYears)}.`,
     "Anda dapat meminta data Anda diperbaiki atau dihapus sepanjang diizinkan peraturan (UU 27/2022 tentang Pelindungan Data Pribadi).",
     "Balas SETUJU untuk melanjutkan, atau TIDAK untuk berhenti.",
   ].join("\n");
@@ -114,7 +117,11 @@ export function startForm(form: Form, ctx: FormContext): FormStep {
     `${form.title}\n${form.summary}\nAda ${form.fields.length} pertanyaan. Jawaban Anda tersimpan; Anda ` +
     `dapat berhenti dan melanjutkan nanti di chat ini.`;
   if (firstPersonalIndex(form) === 0)
-    return { kind: "continue", state: { ...state, phase: "notice" }, messages: [intro, privacyNotice(form, ctx.officeName)] };
+    return {
+      kind: "continue",
+      state: { ...state, phase: "notice" },
+      messages: [intro, privacyNotice(form, ctx.officeName, ctx.retentionYears)],
+    };
   return { kind: "continue", state, messages: [intro, questionText(form, state, ctx)] };
 }
 
@@ -131,7 +138,11 @@ function advance(form: Form, state: FormState, ctx: FormContext, messages: strin
   }
   const next = { ...state, index };
   if (form.fields[index]?.personal && !state.consentAt) {
-    return { kind: "continue", state: { ...next, phase: "notice" }, messages: [...messages, privacyNotice(form, ctx.officeName)] };
+    return {
+      kind: "continue",
+      state: { ...next, phase: "notice" },
+      messages: [...messages, privacyNotice(form, ctx.officeName, ctx.retentionYears)],
+    };
   }
   return { kind: "continue", state: next, messages: [...messages, questionText(form, next, ctx)] };
 }

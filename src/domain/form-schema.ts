@@ -73,8 +73,6 @@ export const formSchema = z
     summary: z.string().min(10),
     /** The unit that serves it, as the applicant should know it. */
     servedBy: z.string().min(3),
-    /** How long the office keeps the data, told in the personal-data notice. */
-    retention: z.string().min(5),
     /** Whether the service is one of the four klinik layanan services (listed first). */
     klinik: z.boolean().optional(),
     /** How the result reaches the applicant, told when the result is ready. */

@@ -102,6 +102,11 @@ export const officeSchema = z
       })
       .strict()
       .optional(),
+    /** How long applicants' personal data is kept after their case closed (default 5 years; src/domain/retention.ts). */
+    dataRetention: z
+      .object({ yearsAfterClose: z.number().int().min(1).max(30) })
+      .strict()
+      .optional(),
     notes: z.array(z.string()).optional(),
   })
   .passthrough();

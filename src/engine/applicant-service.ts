@@ -10,7 +10,8 @@ import { plainStatus } from "./applicant-status.ts";
 import { findCaseCodes, normalizeCaseCode, type CaseEngine, type Reply } from "./case-engine.ts";
 import type { ApplicantInput } from "./case/conversation.ts";
 import { statusWords } from "./case-messages.ts";
-import type { CaseRow, EngineTx, FormSessionRow, OfficialRow } from "./case-ports.ts";
+import { applicantActor, type CaseRow, type EngineTx, type FormSessionRow, type OfficialRow } from "./case-ports.ts";
+import { retentionYears } from "../domain/retention.ts";
 import type { Clock } from "./ports.ts";
 import type { InboundMessage } from "./types.ts";
 
@@ -56,6 +57,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       now: now.toISOString(),
       regions: office.regions.items,
       officeName: office.name,
+      retentionYears: retentionYears(office),
     };
   }
 
@@ -119,7 +121,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       await tx.appendAudit({
         at: clock.now(),
         caseId: kase.id,
-        actorLabel: `Pemohon: ${applicantName}`,
+        actorLabel: applicantActor,
         actingAs: "pemohon",
         action: "privacy-consent",
         note: `persetujuan pemberitahuan data pribadi pada ${state.consentAt}`,

@@ -186,7 +186,7 @@ export interface CaseEntryRow {
   kind: EntryKind;
   audience: "internal" | "applicant";
   authorOfficialId: string | null;
-  /** "Theresia Lake (Admin Klinik …)" or "Pemohon: Budi". */
+  /** "Theresia Lake (Admin Klinik …)", or "Pemohon" (an applicant's name never enters the audit trail). */
   authorLabel: string;
   text: string | null;
   fileId: string | null;
@@ -251,4 +251,12 @@ export interface EmployeeRow {
   retirementAgeOverride: number | null;
   nextKgbOverride: string | null;
   nextPromotionOverride: string | null;
+}
+
+/** How the audit trail names an applicant: by role only, so a purge or an erasure leaves the trail whole. */
+export const applicantActor = "Pemohon";
+
+/** A case title without its subject ("Legalitas Koperasi — Koperasi Maju" → "Legalitas Koperasi"), for the audit trail. */
+export function serviceOf(title: string): string {
+  return title.split(" — ")[0] ?? title;
 }

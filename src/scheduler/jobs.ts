@@ -30,6 +30,8 @@ export interface JobDeps {
   seal(at: Date): Promise<unknown>;
   /** Handles again the updates held longer than a live instance would hold them. */
   replayHeld?(): Promise<unknown>;
+  /** Removes personal data past retention and rows past their use (once a day; idempotent). */
+  purge?(now: Date): Promise<unknown>;
 }
 
 export interface Jobs {
@@ -43,6 +45,8 @@ export function createJobs(deps: JobDeps): Jobs {
   const { store, engine, staff, clock, logger, officeIds } = deps;
   // Offices whose register was scanned today (the 07:30 job, or the catch-up after downtime).
   const lastStaffScan = new Map<string, string>();
+  // The local date of the last purge (the default office's calendar).
+  let lastPurge = "";
   const scanStaff = async (officeId: string) => {
     const today = localDate(clock.now(), deps.calendar(officeId).timeZone);
     if (!isOfficeTime(clock.now(), deps.calendar(officeId))) return;
@@ -84,6 +88,11 @@ export function createJobs(deps: JobDeps): Jobs {
         if (lastStaffScan.get(id) !== localDate(clock.now(), deps.calendar(id).timeZone)) await scanStaff(id);
       }
       await deps.replayHeld?.();
+      const today = localDate(clock.now(), deps.calendar(deps.defaultOfficeId).timeZone);
+      if (deps.purge && lastPurge !== today) {
+        await deps.purge(clock.now());
+        lastPurge = today;
+      }
       await deps.seal(clock.now());
       await deps.flush();
     },

@@ -27,9 +27,14 @@ export function decrypt(sealed: Buffer, key: Buffer): Buffer {
   return Buffer.concat([decipher.update(sealed.subarray(MAGIC.length + 28)), decipher.final()]);
 }
 
+/** Where a stored file's encrypted bytes live under the files folder. */
+export function storedFilePath(dir: string, id: string): string {
+  return path.join(dir, id.slice(0, 2), `${id}.bin`);
+}
+
 export function createFileStore(db: Database, options: { dir: string; key: Buffer; maxBytes: number }): FilePort {
   mkdirSync(options.dir, { recursive: true });
-  const pathOf = (id: string) => path.join(options.dir, id.slice(0, 2), `${id}.bin`);
+  const pathOf = (id: string) => storedFilePath(options.dir, id);
   async function prepare(input: FileInput) {
     const check: { ok: true; mime: string; extension: string } | { ok: false; reason: "too-large" | "empty" | "type" } = input.generatedMime
       ? { ok: true, mime: input.generatedMime, extension: "bin" }

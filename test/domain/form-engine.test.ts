@@ -10,7 +10,6 @@ const form: Form = {
   title: "Layanan Uji",
   summary: "Formulir untuk pengujian.",
   servedBy: "Bidang Kelembagaan",
-  retention: "5 tahun",
   result: "Diambil di kantor.",
   fields: [
     { id: "koperasi", type: "text", label: "Nama koperasi" },
@@ -19,7 +18,13 @@ const form: Form = {
     { id: "email", type: "email", label: "Email", personal: true, optional: true },
   ],
 };
-const ctx = { today: "2026-11-22", now: "2026-11-22T01:00:00.000Z", regions: [], officeName: "Dinas Koperasi UKM Provinsi NTT" };
+const ctx = {
+  today: "2026-11-22",
+  now: "2026-11-22T01:00:00.000Z",
+  regions: [],
+  officeName: "Dinas Koperasi UKM Provinsi NTT",
+  retentionYears: 5,
+};
 const say = (state: FormState, text: string) => stepForm(form, state, { kind: "text", text }, ctx);
 
 describe("form engine", () => {

@@ -78,6 +78,7 @@ export async function startHarness(options: {
   });
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
+    FILES_DIR: path.join(dir, "files"),
     FLOWS_DIR: options.flowsDir ?? path.join(repoRoot, "flows"),
     LOG_LEVEL: "silent",
     DEMO_STAFF: options.demoStaff ? "true" : "false",

@@ -7,7 +7,7 @@ import type { OutboundMessage } from "../../src/engine/types.ts";
 import { startHarness, wita, type Harness } from "../helpers/harness.ts";
 import { contentKey, officialNames, type Delivered, type JourneyDriver, type OutgoingFile, type Person } from "./driver.ts";
 
-export function consoleDriver(applicantName: string): JourneyDriver {
+export function consoleDriver(applicantName: string): JourneyDriver & { readonly harness: Harness } {
   let h: Harness;
   const inboxes = new Map<string, Delivered[]>();
   const chatOf: Record<Person, string> = { applicant: "", admin: "", koordinator: "" };
@@ -21,6 +21,9 @@ export function consoleDriver(applicantName: string): JourneyDriver {
 
   return {
     channel: "console",
+    get harness() {
+      return h;
+    },
     get databaseUrl() {
       return h.databaseUrl;
     },

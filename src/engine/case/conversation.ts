@@ -6,7 +6,7 @@
 import { decide } from "../../domain/case-machine.ts";
 import { applicantTexts } from "../applicant-messages.ts";
 import { caseTexts, entryLine, formatDateTime, refusals } from "../case-messages.ts";
-import type { CaseRow, EngineTx, OfficialRow, TaskRow } from "../case-ports.ts";
+import { applicantActor, type CaseRow, type EngineTx, type OfficialRow, type TaskRow } from "../case-ports.ts";
 import type { Assignment } from "./assignment.ts";
 import { applicantChat, applicantName, isApplicantCase, type EngineContext, type Reply } from "./context.ts";
 import type { Notices } from "./notices.ts";
@@ -71,13 +71,13 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
       at,
       caseId: kase.id,
       stepId: task.stepId,
-      actorLabel: `Pemohon: ${name}`,
+      actorLabel: applicantActor,
       actingAs: "pemohon",
       action: `step-${action}`,
       flowHash: kase.flowHash,
     });
     const updated = (await tx.caseById(kase.id)) as CaseRow;
-    await transitions.applyEffects(tx, updated, sop, transition.effects, at, { label: `pemohon (${name})` });
+    await transitions.applyEffects(tx, updated, sop, transition.effects, at, { label: applicantActor });
     return transition.state.status === "open" ? [{ text: applicantTexts.forwarded(kase) }] : [];
   }
 
@@ -143,7 +143,7 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
         at,
         caseId: kase.id,
         ...(task ? { stepId: task.stepId } : {}),
-        actorLabel: label,
+        actorLabel: applicantActor,
         actingAs: "pemohon",
         action: "applicant-file",
         note: `berkas ${input.file.id} (entri ${id})`,
@@ -173,7 +173,7 @@ export function createConversation(ctx: EngineContext, assign: Assignment, notic
       at,
       caseId: kase.id,
       ...(task ? { stepId: task.stepId } : {}),
-      actorLabel: label,
+      actorLabel: applicantActor,
       actingAs: "pemohon",
       action: "applicant-message",
       note: `${fingerprint(text)} (entri ${id})`,

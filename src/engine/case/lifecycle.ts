@@ -5,7 +5,7 @@ import { resolveActor } from "../../domain/actor-resolution.ts";
 import { decide } from "../../domain/case-machine.ts";
 import type { SopStep } from "../../domain/sop-schema.ts";
 import { caseTexts, formatDateTime, refusals } from "../case-messages.ts";
-import type { CaseRow, EngineTx, OfficialRow } from "../case-ports.ts";
+import { applicantActor, serviceOf, type CaseRow, type EngineTx, type OfficialRow } from "../case-ports.ts";
 import type { ChannelName } from "../types.ts";
 import type { Assignment } from "./assignment.ts";
 import { newCaseCode } from "./codes.ts";
@@ -60,7 +60,7 @@ export function createLifecycle(ctx: EngineContext, assign: Assignment, notices:
       ...(input.openedBy ? { actorOfficialId: input.openedBy.id } : {}),
       actorLabel: input.openedBy?.name ?? "sistem",
       action: "case-opened",
-      note: `SOP ${input.sopNumber}: ${input.title}`,
+      note: `SOP ${input.sopNumber}: ${serviceOf(input.title)}`,
       flowHash: source.hash,
     });
     const transition = decide(source.sop, { status: "open", stepId: null, visit: 0 }, { type: "start" });
@@ -94,7 +94,7 @@ export function createLifecycle(ctx: EngineContext, assign: Assignment, notices:
         at,
         caseId: kase.id,
         stepId: first.id,
-        actorLabel: `Pemohon: ${submission.label}`,
+        actorLabel: applicantActor,
         actingAs: "pemohon",
         action: "step-done",
         note: submission.note,

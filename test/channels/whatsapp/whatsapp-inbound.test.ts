@@ -51,7 +51,9 @@ beforeAll(async () => {
     schedule: (fn, ms) => void setTimeout(fn, Math.min(ms, 50)),
   });
   const maria = await wa.app.db.prisma.official.findFirstOrThrow({ where: { name: "Maria Goreti Bria" } });
-  const { code } = await createEngineStore(wa.app.db).transaction((tx) => issueEnrolmentCode(tx, maria, clock.now(), 72, wa.app.enrolmentSecret));
+  const { code } = await createEngineStore(wa.app.db).transaction((tx) =>
+    issueEnrolmentCode(tx, maria, clock.now(), 72, wa.app.enrolmentSecret),
+  );
   await wa.feed([textEvent(clock, MARIA, `DAFTAR ${code}`, { pushName: "Maria" })]);
 });
 afterAll(async () => {

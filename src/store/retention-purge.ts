@@ -1,0 +1,177 @@
+// The daily purge: keeps applicants' personal data only as long as the privacy notice promises.
+// For a closed case past its office's retention (src/domain/retention.ts) it removes the form
+// answers, the stored files, the texts of its messages and conversation, the subject in its title,
+// the applicant's chat address, and the applicant's chat identity once no other kept case needs it.
+// The case, its steps and its audit trail stay (kinds, times, officials, hashes: they hold no
+// applicant data), and each purge is an audit event with its counts, so `audit:verify` still passes.
+// Also the housekeeping of rows that outlive their use: delivered message texts, spent action
+// tokens, old inbound receipts, used or expired enrolment codes. Idempotent: a second run does nothing.
+import { rmSync } from "node:fs";
+import { retentionCutoff } from "../domain/retention.ts";
+import { applicantActor, serviceOf } from "../engine/case-rows.ts";
+import { createAuditAppender } from "./audit-chain.ts";
+import type { Database, Tx } from "./database.ts";
+
+export interface PurgeOptions {
+  offices: { id: string; years: number }[];
+  /** Where stored files live (their bytes are removed after the rows are). */
+  storedFilePath(id: string): string;
+  now: Date;
+  /** Days a delivered message keeps its text (WhatsApp may ask for a resend; edits reuse it). */
+  deliveredTextDays?: number;
+  /** Days spent tokens, inbound receipts and used or expired enrolment codes are kept. */
+  housekeepingDays?: number;
+  /** Cases purged per transaction. */
+  batch?: number;
+}
+
+export interface PurgeOutcome {
+  cases: number;
+  answers: number;
+  files: number;
+  messages: number;
+  entries: number;
+  identities: number;
+  trimmedTexts: number;
+  tokens: number;
+  receipts: number;
+  enrolmentCodes: number;
+}
+
+const closed = ["completed", "rejected", "cancelled"];
+const day = 86_400_000;
+
+function answersIn(data: string): number {
+  try {
+    const parsed = JSON.parse(data) as unknown;
+    return parsed && typeof parsed === "object" ? Object.keys(parsed).length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+type CaseToPurge = { id: string; title: string; data: string; openerChannel: string | null; openerChatId: string | null };
+
+/** Purges one case inside `tx`; returns its counts and the ids of the files to remove after commit. */
+async function purgeCase(tx: Tx, kase: CaseToPurge, now: Date, years: number, append: (note: string) => Promise<void>) {
+  const files = (await tx.storedFile.findMany({ where: { caseId: kase.id }, select: { id: true } })).map((f) => f.id);
+  await tx.storedFile.deleteMany({ where: { caseId: kase.id } });
+  const messages = await tx.outboxMessage.updateMany({ where: { caseId: kase.id }, data: { text: "", fileIds: null } });
+  const entries = await tx.caseEntry.updateMany({ where: { caseId: kase.id }, data: { text: null, fileId: null } });
+  await tx.caseEntry.updateMany({ where: { caseId: kase.id, authorOfficialId: null }, data: { authorLabel: applicantActor } });
+  let identities = 0;
+  if (kase.openerChannel && kase.openerChatId) {
+    const chat = { channel: kase.openerChannel, chatId: kase.openerChatId };
+    // The applicant's address on the case's own messages goes; officials' addresses stay.
+    await tx.outboxMessage.updateMany({ where: { caseId: kase.id, ...chat }, data: { chatId: "" } });
+    const others = await tx.case.count({
+      where: { id: { not: kase.id }, openerChannel: chat.channel, openerChatId: chat.chatId, purgedAt: null },
+    });
+    if (others === 0) {
+      // No other kept case of this chat: its remaining messages (menus, forms) and its identity go too.
+      await tx.outboxMessage.deleteMany({ where: { ...chat, caseId: null, status: { not: "pending" } } });
+      const externalId = chat.chatId.replace(/^console:/, "");
+      identities = (await tx.chatIdentity.deleteMany({ where: { channel: chat.channel, externalId, officialId: null } })).count;
+    }
+  }
+  await tx.case.update({
+    where: { id: kase.id },
+    data: { data: "{}", title: serviceOf(kase.title), openerChatId: null, purgedAt: now },
+  });
+  const counts = { answers: answersIn(kase.data), files: files.length, messages: messages.count, entries: entries.count, identities };
+  await append(
+    `data pribadi dihapus, ${years} tahun setelah kasus ditutup: ${counts.answers} jawaban, ${counts.files} berkas, ` +
+      `${counts.messages} pesan, ${counts.entries} catatan percakapan, ${counts.identities} identitas chat`,
+  );
+  return { counts, files };
+}
+
+async function purgeOffice(db: Database, office: { id: string; years: number }, options: PurgeOptions, total: PurgeOutcome) {
+  const cutoff = retentionCutoff(options.now, office.years);
+  for (;;) {
+    const removed: string[] = [];
+    const done = await db.write(async (tx) => {
+      const cases = await tx.case.findMany({
+        where: { officeId: office.id, status: { in: closed }, purgedAt: null, closedAt: { lt: cutoff } },
+        select: { id: true, title: true, data: true, openerChannel: true, openerChatId: true },
+        orderBy: { closedAt: "asc" },
+        take: options.batch ?? 100,
+      });
+      const audit = createAuditAppender(tx);
+      for (const kase of cases) {
+        const { counts, files } = await purgeCase(tx, kase, options.now, office.years, (note) =>
+          audit.append({
+            at: options.now,
+            caseId: kase.id,
+            stepId: null,
+            actorOfficialId: null,
+            actorLabel: "sistem",
+            actingAs: null,
+            action: "data-purged",
+            note,
+            flowHash: null,
+          }),
+        );
+        removed.push(...files);
+        total.cases++;
+        total.answers += counts.answers;
+        total.files += counts.files;
+        total.messages += counts.messages;
+        total.entries += counts.entries;
+        total.identities += counts.identities;
+      }
+      await audit.flush();
+      return cases.length < (options.batch ?? 100);
+    });
+    // After the commit: a crash before this leaves unreadable, unreferenced encrypted bytes, never a row without its file.
+    for (const id of removed) rmSync(options.storedFilePath(id), { force: true });
+    if (done) return;
+  }
+}
+
+async function housekeeping(db: Database, options: PurgeOptions, total: PurgeOutcome): Promise<void> {
+  const now = options.now.getTime();
+  const deliveredBefore = new Date(now - (options.deliveredTextDays ?? 7) * day);
+  const keptBefore = new Date(now - (options.housekeepingDays ?? 30) * day);
+  await db.write(async (tx) => {
+    total.trimmedTexts = (
+      await tx.outboxMessage.updateMany({
+        where: { status: { in: ["sent", "merged"] }, createdAt: { lt: deliveredBefore }, text: { not: "" } },
+        data: { text: "" },
+      })
+    ).count;
+    total.receipts = (await tx.inboundReceipt.deleteMany({ where: { receivedAt: { lt: keptBefore } } })).count;
+    total.enrolmentCodes = (
+      await tx.enrolmentCode.deleteMany({
+        where: { createdAt: { lt: keptBefore }, OR: [{ usedAt: { not: null } }, { expiresAt: { lt: options.now } }] },
+      })
+    ).count;
+    // Tokens of steps no longer pending can act on nothing (a press on them is told the step moved on).
+    const old = await tx.actionToken.findMany({ where: { createdAt: { lt: keptBefore } }, select: { taskId: true }, distinct: ["taskId"] });
+    const spent = await tx.stepTask.findMany({
+      where: { id: { in: old.map((t) => t.taskId) }, status: { not: "open" } },
+      select: { id: true },
+    });
+    total.tokens = (
+      await tx.actionToken.deleteMany({ where: { taskId: { in: spent.map((t) => t.id) }, createdAt: { lt: keptBefore } } })
+    ).count;
+  });
+}
+
+export async function purgeExpiredData(db: Database, options: PurgeOptions): Promise<PurgeOutcome> {
+  const total: PurgeOutcome = {
+    cases: 0,
+    answers: 0,
+    files: 0,
+    messages: 0,
+    entries: 0,
+    identities: 0,
+    trimmedTexts: 0,
+    tokens: 0,
+    receipts: 0,
+    enrolmentCodes: 0,
+  };
+  for (const office of options.offices) await purgeOffice(db, office, options, total);
+  await housekeeping(db, options, total);
+  return total;
+}
