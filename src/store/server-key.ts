@@ -4,16 +4,26 @@
 // safe (outside the database and its back-ups) instead of several.
 import { hkdfSync } from "node:crypto";
 import path from "node:path";
-import { ConfigError, type Config } from "../config.ts";
 import { localFileKey } from "./file-store.ts";
 
-/** The key material: FILE_ENCRYPTION_KEY, or the embedded default's local key file. */
-export function serverKeyMaterial(config: Config): Buffer {
+/** What of the configuration decides the key (src/config.ts's Config has these). */
+interface KeySettings {
+  files: { key: Buffer | null };
+  telegram: unknown;
+  whatsapp: unknown;
+  dataDir: string;
+}
+
+/**
+ * The key material: FILE_ENCRYPTION_KEY, or the embedded default's local key file. (The configuration
+ * already refuses Telegram or WhatsApp without the key; this is the last word if that changes.)
+ */
+export function serverKeyMaterial(config: KeySettings): Buffer {
   if (config.files.key) return config.files.key;
   if (!config.telegram && !config.whatsapp) return localFileKey(path.join(config.dataDir, ".file-key"));
-  throw new ConfigError([
-    "FILE_ENCRYPTION_KEY: is not set. It encrypts stored files and keys the enrolment codes; make one with: openssl rand -hex 32",
-  ]);
+  throw new Error(
+    "FILE_ENCRYPTION_KEY is not set. It encrypts stored files and keys the enrolment codes; make one with: openssl rand -hex 32",
+  );
 }
 
 export type SecretPurpose = "enrolment-codes" | "audit-seals";

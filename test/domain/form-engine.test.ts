@@ -34,7 +34,7 @@ describe("form engine", () => {
     let step = say(start.kind === "continue" ? start.state : (undefined as never), "KSP Maju Bersama");
     expect(step.messages.at(-1)).toContain("Pemberitahuan data pribadi");
     expect(step.messages.at(-1)).toContain("nama lengkap, email");
-    expect(step.messages.at(-1)).toContain("disimpan 5 tahun");
+    expect(step.messages.at(-1)).toContain("dan 5 tahun sesudahnya");
     if (step.kind !== "continue") throw new Error();
     step = say(step.state, "mungkin");
     expect(step.messages).toEqual(["Mohon balas SETUJU untuk melanjutkan, atau TIDAK untuk berhenti."]);
