@@ -78,7 +78,12 @@ runCli(async (env) => {
     if (!official) throw new CliError(`No active official named "${values.name}" in ${office.id}.`);
     const hours = Number(values.hours);
     if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 14) throw new CliError("--hours must be between 1 and 336");
-    const secret = derivedSecret(serverKeyMaterial(config), "enrolment-codes");
+    let secret: Buffer;
+    try {
+      secret = derivedSecret(serverKeyMaterial(config, { create: false }), "enrolment-codes");
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
     const { code, expiresAt } = await createEngineStore(db).transaction((tx) =>
       issueEnrolmentCode(tx, official, new Date(), hours, secret),
     );

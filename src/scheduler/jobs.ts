@@ -9,6 +9,7 @@ import type { Clock } from "../engine/ports.ts";
 import type { FilePort } from "../engine/file-ports.ts";
 import { prepareWeeklyReportIn, recordWeeklyReportIn } from "../engine/report-service.ts";
 import type { StaffService } from "../engine/staff-service.ts";
+import { errorInfo } from "../engine/error-info.ts";
 import type { Logger } from "../logger.ts";
 import type { DailyJob } from "./scheduler.ts";
 
@@ -90,8 +91,13 @@ export function createJobs(deps: JobDeps): Jobs {
       await deps.replayHeld?.();
       const today = localDate(clock.now(), deps.calendar(deps.defaultOfficeId).timeZone);
       if (deps.purge && lastPurge !== today) {
-        await deps.purge(clock.now());
-        lastPurge = today;
+        // A failed purge must not hold up the seal and the outbox; it is tried again next tick.
+        try {
+          await deps.purge(clock.now());
+          lastPurge = today;
+        } catch (error) {
+          logger.error(errorInfo(error), "retention purge failed; trying again next tick");
+        }
       }
       await deps.seal(clock.now());
       await deps.flush();

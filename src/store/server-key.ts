@@ -3,6 +3,7 @@
 // Other secrets are derived from it with HKDF-SHA256, one per purpose, so an office keeps one secret
 // safe (outside the database and its back-ups) instead of several.
 import { hkdfSync } from "node:crypto";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { localFileKey } from "./file-store.ts";
 
@@ -18,11 +19,14 @@ interface KeySettings {
  * The key material: FILE_ENCRYPTION_KEY, or the embedded default's local key file. (The configuration
  * already refuses Telegram or WhatsApp without the key; this is the last word if that changes.)
  */
-export function serverKeyMaterial(config: KeySettings): Buffer {
+export function serverKeyMaterial(config: KeySettings, options: { create?: boolean } = {}): Buffer {
   if (config.files.key) return config.files.key;
-  if (!config.telegram && !config.whatsapp) return localFileKey(path.join(config.dataDir, ".file-key"));
+  const local = path.join(config.dataDir, ".file-key");
+  // A command-line tool must use the bot's key, never make one of its own (its codes would not redeem).
+  if (!config.telegram && !config.whatsapp && (options.create !== false || existsSync(local))) return localFileKey(local);
   throw new Error(
-    "FILE_ENCRYPTION_KEY is not set. It encrypts stored files and keys the enrolment codes; make one with: openssl rand -hex 32",
+    "FILE_ENCRYPTION_KEY is not set. Set the same FILE_ENCRYPTION_KEY the bot runs with (it encrypts stored files and keys " +
+      "the enrolment codes); a new one is made with: openssl rand -hex 32",
   );
 }
 

@@ -103,7 +103,10 @@ describe.skipIf(!onPostgres)("several instances on PostgreSQL", () => {
       // (Telegram allows about one message a second per chat: the load is spread over their chats.)
       const officials = ["Maria Goreti Bria", "Yosef Lamanepa", "Agustinus Tefa", "Stefanus Ola"];
       for (const [k, name] of officials.entries()) {
-        const { code, run: issued } = issueCode({ DATABASE_URL: databaseUrl, DEMO_DATA: "false" }, name);
+        const { code, run: issued } = issueCode(
+          { DATABASE_URL: databaseUrl, DEMO_DATA: "false", FILE_ENCRYPTION_KEY: "cd".repeat(32) },
+          name,
+        );
         expect(code, issued.stderr).not.toBe("");
         expect(await post(second, update(2 + k, 111 + k, `/daftar ${code}`))).toBe(true);
       }
