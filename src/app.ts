@@ -30,15 +30,16 @@ import { seedDemoEmployees, seedDemoOfficials } from "./store/demo-seed.ts";
 import { createDirectoryStore, syncOffices } from "./store/directory-store.ts";
 import { createEngineStore } from "./store/engine-store.ts";
 import { createOutboxStore } from "./store/outbox-store.ts";
-import { sealAuditChains } from "./store/audit-chain.ts";
+import { latestSeal, sealAuditChains } from "./store/audit-chain.ts";
 import { createInboundHoldStore } from "./store/inbound-hold-store.ts";
 import { workCalendarsOf } from "./store/work-calendar.ts";
 import { createStaffService, type StaffService } from "./engine/staff-service.ts";
 import { localDate } from "./domain/working-time.ts";
-import { createFileStore, storedFilePath } from "./store/file-store.ts";
+import { createFileStore } from "./store/file-store.ts";
 import { purgeExpiredData } from "./store/retention-purge.ts";
 import { retentionYears } from "./domain/retention.ts";
-import { derivedSecret, serverKeyMaterial } from "./store/server-key.ts";
+import { derivedSecret, sealKeyOf, serverKeyRing } from "./store/server-key.ts";
+import type { KeyRing } from "./store/file-keys.ts";
 import { renderSopChart } from "./domain/sop-chart.ts";
 import { renderPng } from "./store/png-renderer.ts";
 import { toXlsx } from "./store/exporter.ts";
@@ -89,6 +90,8 @@ export interface App {
   files: FilePort | undefined;
   /** The secret enrolment codes are stored under (derived from the server's key). */
   enrolmentSecret: Buffer;
+  /** The server's keys: files are encrypted and seals keyed under the current one. */
+  keys: KeyRing;
   /** Handles one inbound message and sends what it caused. */
   receive(message: InboundMessage): Promise<void>;
   /** One scheduler tick: delegations, deadlines, digests, outbox. */
@@ -123,9 +126,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
 
   // Console-only (the embedded default) may run without FILE_ENCRYPTION_KEY: a local key is made.
-  const fileKey = serverKeyMaterial(config);
-  const enrolmentSecret = derivedSecret(fileKey, "enrolment-codes");
-  const files = createFileStore(db, { dir: config.files.dir, key: fileKey, maxBytes: config.files.maxBytes });
+  const keys = serverKeyRing(config);
+  const enrolmentSecret = derivedSecret(keys.current, "enrolment-codes");
+  const sealKey = sealKeyOf(keys);
+  const files = createFileStore(db, { dir: config.files.dir, keys, maxBytes: config.files.maxBytes });
   const store = createEngineStore(db);
   const calendar = workCalendarsOf(catalog);
   const engine = createCaseEngine({
@@ -295,6 +299,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (message.channel === "console" || options.awaitDelivery) await sending;
   };
   receiveRef = receive;
+  const retention = [...catalog.offices.values()].map(({ office }) => ({ id: office.id, years: retentionYears(office) }));
   const jobs = createJobs({
     store,
     engine,
@@ -307,12 +312,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     officeName: (id) => catalog.offices.get(id)?.office.shortName,
     weeklyReport: { renderPng, ...(files ? { files } : {}) },
     flush: () => dispatcher.flush(),
-    seal: (at) => sealAuditChains(db, at),
-    purge: async (now) => {
-      const offices = [...catalog.offices.values()].map(({ office }) => ({ id: office.id, years: retentionYears(office) }));
-      const outcome = await purgeExpiredData(db, { offices, storedFilePath: (id) => storedFilePath(config.files.dir, id), now });
-      if (Object.values(outcome).some((n) => n > 0)) logger.info(outcome, "retention purge");
-    },
+    seal: (at) => sealAuditChains(db, at, sealKey),
+    latestSeal: () => latestSeal(db),
+    purge: (now) => purgeExpiredData(db, { offices: retention, filesDir: config.files.dir, now }),
     // An update held this long and never released was cut short (its instance died): handle it again.
     ...(telegram && telegramInbox
       ? { replayHeld: () => telegramInbox.replay(telegram.bot, new Date(clock.now().getTime() - HELD_UPDATE_STALE_MS)) }
@@ -381,6 +383,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     staff,
     files,
     enrolmentSecret,
+    keys,
     leadership,
     receive,
     tick: jobs.tick,

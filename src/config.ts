@@ -79,6 +79,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { error: "expected 64 hex characters (32 bytes); make one with: openssl rand -hex 32" })
     .optional(),
+  // Keys the files were encrypted with before a rotation (comma-separated, 64 hex each); needed until
+  // `npm run files:rotate-key` has re-encrypted every file to FILE_ENCRYPTION_KEY.
+  FILE_ENCRYPTION_OLD_KEYS: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/, { error: "expected keys of 64 hex characters separated by commas" })
+    .optional(),
   FILES_DIR: z.string().min(1).default("./data/files"),
   FILE_MAX_MB: z.coerce.number({ error: "expected a number of megabytes" }).int().min(1).max(2000).default(20),
   INSTANCE_ID: z
@@ -126,7 +132,7 @@ export interface Config {
     pacing: { perChatMs: number; overallMs: number };
     apiTimeoutSeconds: number;
   } | null;
-  files: { dir: string; key: Buffer | null; maxBytes: number };
+  files: { dir: string; key: Buffer | null; oldKeys: Buffer[]; maxBytes: number };
   whatsapp: { account: string; chatGapMs: number; globalGapMs: number } | null;
 }
 
@@ -217,6 +223,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     files: {
       dir: path.resolve(cwd, e.FILES_DIR),
       key: e.FILE_ENCRYPTION_KEY ? Buffer.from(e.FILE_ENCRYPTION_KEY, "hex") : null,
+      oldKeys: (e.FILE_ENCRYPTION_OLD_KEYS?.split(",") ?? []).map((k) => Buffer.from(k, "hex")),
       maxBytes: e.FILE_MAX_MB * 1024 * 1024,
     },
   };

@@ -2,6 +2,7 @@
 // owns the rules; the store only keeps rows. Declared here so the engine imports no store.
 import type { Sop } from "../domain/sop-schema.ts";
 import type { ChannelName } from "./types.ts";
+import type { StoredFileRow } from "./file-ports.ts";
 import type {
   CaseRow,
   TaskRow,
@@ -85,16 +86,7 @@ export interface EngineTx {
     }[]
   >;
   /** Records a file written by FilePort.prepare. */
-  recordFile(row: {
-    id: string;
-    channel: string;
-    uploaderId: string;
-    originalName: string;
-    mime: string;
-    size: number;
-    sha256: string;
-    createdAt: Date;
-  }): Promise<void>;
+  recordFile(row: StoredFileRow): Promise<void>;
   /** Attaches a stored file to a case (and the step it was sent for). */
   attachFile(fileId: string, caseId: string, taskId: string | null): Promise<void>;
   /** Files attached to a case, oldest first. */

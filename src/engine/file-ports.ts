@@ -21,6 +21,10 @@ export interface StoredFileRow {
   size: number;
   sha256: string;
   createdAt: Date;
+  /** The encrypted bytes, shared by every file with the same content. */
+  blobId: string;
+  /** The id of the key the bytes are encrypted with. */
+  keyId: string;
 }
 
 export interface FileInput {

@@ -1,6 +1,6 @@
 // The jobs the scheduler runs on the leader: the minute tick (delegations, deadlines, digests, the
-// weekly report and staff deadlines caught up after downtime, held updates replayed, audit seals,
-// outbox) and the offices' 07:30 run. Also the admins' alert used when WhatsApp itself is down.
+// weekly report and staff deadlines caught up after downtime, held updates replayed, audit seals and
+// their daily digest, outbox) and the offices' 07:30 run. Also the admins' alert used when WhatsApp itself is down.
 // Every job computes from stored rows and is idempotent.
 import { isOfficeTime, localDate, type WorkCalendar } from "../domain/working-time.ts";
 import type { CaseEngine } from "../engine/case-engine.ts";
@@ -10,6 +10,7 @@ import type { FilePort } from "../engine/file-ports.ts";
 import { prepareWeeklyReportIn, recordWeeklyReportIn } from "../engine/report-service.ts";
 import type { StaffService } from "../engine/staff-service.ts";
 import { errorInfo } from "../engine/error-info.ts";
+import { sealDigestDue, sendSealDigestIn, type SealSummary } from "../engine/seal-digest.ts";
 import type { Logger } from "../logger.ts";
 import type { DailyJob } from "./scheduler.ts";
 
@@ -29,10 +30,12 @@ export interface JobDeps {
   flush(): Promise<unknown>;
   /** Seals the audit chains that moved since the last seal. */
   seal(at: Date): Promise<unknown>;
+  /** The newest audit seal (the daily seal digest reports it). */
+  latestSeal?(): Promise<SealSummary | null>;
   /** Handles again the updates held longer than a live instance would hold them. */
   replayHeld?(): Promise<unknown>;
   /** Removes personal data past retention and rows past their use (once a day; idempotent). */
-  purge?(now: Date): Promise<unknown>;
+  purge?(now: Date): Promise<object>;
 }
 
 export interface Jobs {
@@ -48,6 +51,20 @@ export function createJobs(deps: JobDeps): Jobs {
   const lastStaffScan = new Map<string, string>();
   // The local date of the last purge (the default office's calendar).
   let lastPurge = "";
+  // Offices whose seal digest went out today (local date).
+  const lastSealDigest = new Map<string, string>();
+  const sealDigest = async (officeId: string) => {
+    const now = clock.now();
+    const calendar = deps.calendar(officeId);
+    const today = localDate(now, calendar.timeZone);
+    const officeName = deps.officeName(officeId);
+    if (!deps.latestSeal || !officeName || lastSealDigest.get(officeId) === today || !sealDigestDue(now, calendar)) return;
+    const seal = await deps.latestSeal();
+    if (!seal) return;
+    const sent = await store.transaction((tx) => sendSealDigestIn(tx, { officeId, officeName, now, calendar, seal }));
+    lastSealDigest.set(officeId, today);
+    if (sent > 0) logger.info({ office: officeId, seal: seal.id, sent }, "seal digest sent");
+  };
   const scanStaff = async (officeId: string) => {
     const today = localDate(clock.now(), deps.calendar(officeId).timeZone);
     if (!isOfficeTime(clock.now(), deps.calendar(officeId))) return;
@@ -93,13 +110,15 @@ export function createJobs(deps: JobDeps): Jobs {
       if (deps.purge && lastPurge !== today) {
         // A failed purge must not hold up the seal and the outbox; it is tried again next tick.
         try {
-          await deps.purge(clock.now());
+          const outcome = await deps.purge(clock.now());
           lastPurge = today;
+          if (Object.values(outcome).some((n) => typeof n === "number" && n > 0)) logger.info(outcome, "retention purge");
         } catch (error) {
           logger.error(errorInfo(error), "retention purge failed; trying again next tick");
         }
       }
       await deps.seal(clock.now());
+      for (const id of officeIds) await sealDigest(id);
       await deps.flush();
     },
     daily: officeIds.map((id) => ({

@@ -9,9 +9,15 @@
 // against its chain, so an edited, removed, reordered or inserted event is found, and so is a case
 // removed with all its events once a seal has covered it.
 //
+// Each seal is also keyed: an HMAC of its hash under a secret derived from the server key, which the
+// database does not hold. Whoever can write the database can recompute every hash, but not the MAC,
+// so a rewrite shows in audit:verify when it runs with the key. The latest seal's hash goes to the
+// Kepala Dinas and the admins each working day (seal-digest.ts), so a rewrite also contradicts what
+// they already hold, key or no key.
+//
 // Events written before chains were kept per case (chain null) form the old single chain, headed
 // by AuditHead, and are verified as before.
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { ConcurrencyError } from "../engine/case-ports.ts";
 import type { Database, Tx } from "./database.ts";
 
@@ -149,8 +155,23 @@ async function markSealed(tx: Tx, table: "Case" | "AuditChain", keyColumn: "id" 
   }
 }
 
+/** The secret seals are keyed with, and the id of the key it was derived from. */
+export interface SealKey {
+  keyId: string;
+  secret: Buffer;
+}
+
+export function sealMac(secret: Buffer, hash: string): string {
+  return createHmac("sha256", secret).update(hash).digest("hex");
+}
+
+/** The newest seal (what the daily digest reports), or null before the first. */
+export async function latestSeal(db: Database): Promise<{ id: number; at: Date; hash: string } | null> {
+  return db.reader.auditSeal.findFirst({ orderBy: { id: "desc" }, select: { id: true, at: true, hash: true } });
+}
+
 /** Seals the chain heads that moved since the last seal; returns how many (0: nothing to seal). */
-export async function sealAuditChains(db: Database, at: Date): Promise<number> {
+export async function sealAuditChains(db: Database, at: Date, key: SealKey | null): Promise<number> {
   return db.write(async (tx) => {
     const cases = await tx.$queryRawUnsafe<{ id: string; auditSeq: number; auditHash: string }[]>(
       `SELECT "id", "auditSeq", "auditHash" FROM "Case" WHERE "auditSeq" > "auditSealedSeq" ORDER BY "id" LIMIT 20000`,
@@ -164,7 +185,9 @@ export async function sealAuditChains(db: Database, at: Date): Promise<number> {
     if (heads.length === 0) return 0;
     const last = await tx.auditSeal.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
     const prevHash = last?.hash ?? genesisHash;
-    await tx.auditSeal.create({ data: { at, heads: JSON.stringify(heads), prevHash, hash: sealHash(prevHash, at, heads) } });
+    const hash = sealHash(prevHash, at, heads);
+    const keyed = key ? { mac: sealMac(key.secret, hash), macKeyId: key.keyId } : {};
+    await tx.auditSeal.create({ data: { at, heads: JSON.stringify(heads), prevHash, hash, ...keyed } });
     if (caseHeads.length > 0) await markSealed(tx, "Case", "id", "auditSealedSeq", caseHeads);
     if (otherHeads.length > 0) await markSealed(tx, "AuditChain", "key", "sealedSeq", otherHeads);
     return heads.length;

@@ -1,6 +1,7 @@
 // Verifies the audit trail (see audit-chain.ts): the old single chain, every per-case chain against
 // its head, and every seal against the chains it sealed.
-import { auditHash, genesisHash, legacyAuditHash, sealHash, type SealedHead } from "./audit-chain.ts";
+import { auditHash, genesisHash, legacyAuditHash, sealHash, sealMac, type SealedHead } from "./audit-chain.ts";
+import { digestCode } from "../engine/seal-digest.ts";
 import type { Database } from "./database.ts";
 
 export interface AuditProblem {
@@ -75,8 +76,67 @@ function verifyChain(chain: string, events: EventRow[], head: { seq: number; has
     });
 }
 
+export interface VerifyOptions {
+  /** The seals' secrets by key id (audit:verify with the server key); without them MACs are not checked. */
+  sealSecrets?: ReadonlyMap<string, Buffer>;
+  /** Codes from the daily seal digests (seal id and the code the message showed), checked against the seals. */
+  digests?: { sealId: number; code: string }[];
+}
+
+export interface VerifyOutcome {
+  events: number;
+  chains: number;
+  seals: number;
+  /** Seals whose MAC was checked and holds. */
+  keyedSeals: number;
+  /** Seals made before seals were keyed (no MAC). */
+  unkeyedSeals: number;
+  problems: AuditProblem[];
+}
+
+/** Each seal's MAC under the secret of its key, and each digest code someone received against its seal. */
+function verifySealKeys(
+  seals: { id: number; hash: string; mac: string | null; macKeyId: string | null }[],
+  options: VerifyOptions,
+  problems: AuditProblem[],
+): { keyed: number; unkeyed: number } {
+  let keyed = 0;
+  let unkeyed = 0;
+  let seenKeyed = false;
+  for (const s of seals) {
+    if (!s.mac) {
+      unkeyed++;
+      // Once seals are keyed, every later one is: a seal without its MAC after a keyed one had it removed.
+      if (seenKeyed) problems.push({ id: null, message: `seal ${s.id} has no MAC although an earlier seal has one (it was removed)` });
+      continue;
+    }
+    seenKeyed = true;
+    if (!options.sealSecrets) continue;
+    const secret = options.sealSecrets.get(s.macKeyId ?? "");
+    if (!secret) {
+      problems.push({
+        id: null,
+        message: `seal ${s.id} is keyed with key ${s.macKeyId}, which is not configured: set it in FILE_ENCRYPTION_OLD_KEYS to check it`,
+      });
+    } else if (sealMac(secret, s.hash) !== s.mac) {
+      problems.push({ id: null, message: `seal ${s.id} fails its keyed check: it was rewritten by someone without the key` });
+    } else keyed++;
+  }
+  for (const d of options.digests ?? []) {
+    const seal = seals.find((s) => s.id === d.sealId);
+    const code = d.code.replace(/\s+/g, "").toLowerCase();
+    if (!seal) problems.push({ id: null, message: `seal ${d.sealId}, reported in a daily digest, is missing` });
+    else if (code.length < 8 || !seal.hash.startsWith(code))
+      problems.push({
+        id: null,
+        message: `seal ${d.sealId} no longer matches the digest code ${d.code} (now ${digestCode(seal.hash)}): the trail was rewritten`,
+      });
+  }
+  return { keyed, unkeyed };
+}
+
 /** Walks every chain and every seal; returns every break found (empty when intact). */
-export async function verifyAuditChain(db: Database): Promise<{ events: number; chains: number; seals: number; problems: AuditProblem[] }> {
+export async function verifyAuditChain(db: Database, options: VerifyOptions = {}): Promise<VerifyOutcome> {
   const problems: AuditProblem[] = [];
   const r = db.reader;
   let count = await verifyLegacy(db, problems);
@@ -120,5 +180,6 @@ export async function verifyAuditChain(db: Database): Promise<{ events: number; 
         });
     }
   }
-  return { events: count, chains: byChain.size, seals: seals.length, problems };
+  const { keyed, unkeyed } = verifySealKeys(seals, options, problems);
+  return { events: count, chains: byChain.size, seals: seals.length, keyedSeals: keyed, unkeyedSeals: unkeyed, problems };
 }

@@ -5,17 +5,20 @@
 // The case, its steps and its audit trail stay (kinds, times, officials, hashes: they hold no
 // applicant data), and each purge is an audit event with its counts, so `audit:verify` still passes.
 // Also the housekeeping of rows that outlive their use: delivered message texts, spent action
-// tokens, old inbound receipts, used or expired enrolment codes. Idempotent: a second run does nothing.
-import { rmSync } from "node:fs";
+// tokens, old inbound receipts, used or expired enrolment codes, generated files (charts, exports)
+// once delivered, and encrypted bytes no row holds any more. Idempotent: a second run does nothing.
 import { retentionCutoff } from "../domain/retention.ts";
 import { applicantActor, serviceOf } from "../engine/case-rows.ts";
 import { createAuditAppender } from "./audit-chain.ts";
 import type { Database, Tx } from "./database.ts";
+import { removeUnreferencedBlobs, sweepOrphanBlobs } from "./file-store.ts";
 
 export interface PurgeOptions {
   offices: { id: string; years: number }[];
   /** Where stored files live (their bytes are removed after the rows are). */
-  storedFilePath(id: string): string;
+  filesDir: string;
+  /** Encrypted bytes touched more recently than this stay (an upload of the same content may be reusing them); default an hour. */
+  blobGraceMs?: number;
   now: Date;
   /** Days a delivered message keeps its text (WhatsApp may ask for a resend; edits reuse it). */
   deliveredTextDays?: number;
@@ -36,6 +39,10 @@ export interface PurgeOutcome {
   tokens: number;
   receipts: number;
   enrolmentCodes: number;
+  /** Charts and exports the bot made, removed once delivered. */
+  generatedFiles: number;
+  /** Encrypted files removed from the disk (no row held them any more). */
+  blobs: number;
 }
 
 const closed = ["completed", "rejected", "cancelled"];
@@ -54,7 +61,9 @@ type CaseToPurge = { id: string; title: string; data: string; openerChannel: str
 
 /** Purges one case inside `tx`; returns its counts and the ids of the files to remove after commit. */
 async function purgeCase(tx: Tx, kase: CaseToPurge, now: Date, years: number, append: (note: string) => Promise<void>) {
-  const files = (await tx.storedFile.findMany({ where: { caseId: kase.id }, select: { id: true } })).map((f) => f.id);
+  const files = (await tx.storedFile.findMany({ where: { caseId: kase.id }, select: { id: true, blobId: true } })).map(
+    (f) => f.blobId ?? f.id,
+  );
   await tx.storedFile.deleteMany({ where: { caseId: kase.id } });
   const messages = await tx.outboxMessage.updateMany({ where: { caseId: kase.id }, data: { text: "", fileIds: null } });
   const entries = await tx.caseEntry.updateMany({ where: { caseId: kase.id }, data: { text: null, fileId: null } });
@@ -123,8 +132,9 @@ async function purgeOffice(db: Database, office: { id: string; years: number }, 
       await audit.flush();
       return cases.length < (options.batch ?? 100);
     });
-    // After the commit: a crash before this leaves unreadable, unreferenced encrypted bytes, never a row without its file.
-    for (const id of removed) rmSync(options.storedFilePath(id), { force: true });
+    // After the commit: a crash before this leaves unreferenced encrypted bytes (the daily sweep takes
+    // them), never a row without its file. Bytes another row shares stay.
+    total.blobs += await removeUnreferencedBlobs(db, options.filesDir, removed, options.blobGraceMs);
     if (done) return;
   }
 }
@@ -155,7 +165,14 @@ async function housekeeping(db: Database, options: PurgeOptions, total: PurgeOut
     total.tokens = (
       await tx.actionToken.deleteMany({ where: { taskId: { in: spent.map((t) => t.id) }, createdAt: { lt: keptBefore } } })
     ).count;
+    // Charts and exports are sent, not kept: their rows go a while after they were made (delivered by then).
+    const generated = await tx.storedFile.findMany({
+      where: { channel: "system", caseId: null, createdAt: { lt: deliveredBefore } },
+      select: { id: true },
+    });
+    total.generatedFiles = (await tx.storedFile.deleteMany({ where: { id: { in: generated.map((g) => g.id) } } })).count;
   });
+  total.blobs += await sweepOrphanBlobs(db, options.filesDir, options.blobGraceMs);
 }
 
 export async function purgeExpiredData(db: Database, options: PurgeOptions): Promise<PurgeOutcome> {
@@ -170,6 +187,8 @@ export async function purgeExpiredData(db: Database, options: PurgeOptions): Pro
     tokens: 0,
     receipts: 0,
     enrolmentCodes: 0,
+    generatedFiles: 0,
+    blobs: 0,
   };
   for (const office of options.offices) await purgeOffice(db, office, options, total);
   await housekeeping(db, options, total);

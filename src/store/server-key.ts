@@ -5,11 +5,12 @@
 import { hkdfSync } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { keyRing, type KeyRing } from "./file-keys.ts";
 import { localFileKey } from "./file-store.ts";
 
 /** What of the configuration decides the key (src/config.ts's Config has these). */
 interface KeySettings {
-  files: { key: Buffer | null };
+  files: { key: Buffer | null; oldKeys?: Buffer[] };
   telegram: unknown;
   whatsapp: unknown;
   dataDir: string;
@@ -30,9 +31,24 @@ export function serverKeyMaterial(config: KeySettings, options: { create?: boole
   );
 }
 
+/** The current key and the keys of before a rotation (FILE_ENCRYPTION_OLD_KEYS). */
+export function serverKeyRing(config: KeySettings, options: { create?: boolean } = {}): KeyRing {
+  return keyRing(serverKeyMaterial(config, options), config.files.oldKeys ?? []);
+}
+
 export type SecretPurpose = "enrolment-codes" | "audit-seals";
 
 /** A 32-byte secret for one purpose, derived from the key material (the same material gives the same secret). */
 export function derivedSecret(material: Buffer, purpose: SecretPurpose): Buffer {
   return Buffer.from(hkdfSync("sha256", material, Buffer.alloc(0), `sopbot ${purpose}`, 32));
+}
+
+/** The secret new seals are keyed with (audit-chain.ts). */
+export function sealKeyOf(ring: KeyRing): { keyId: string; secret: Buffer } {
+  return { keyId: ring.currentId, secret: derivedSecret(ring.current, "audit-seals") };
+}
+
+/** The seal secrets of every known key, by key id (audit:verify checks seals keyed before a rotation). */
+export function sealSecretsOf(ring: KeyRing): Map<string, Buffer> {
+  return new Map([...ring.byId].map(([id, key]) => [id, derivedSecret(key, "audit-seals")]));
 }

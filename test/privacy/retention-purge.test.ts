@@ -59,14 +59,13 @@ describe("retention purge", () => {
     const files = await db.prisma.storedFile.findMany({ where: { caseId: kase.id } });
     expect(files.length).toBeGreaterThan(0);
     const filesDir = path.join(h.dir, "files");
-    for (const f of files) expect(existsSync(storedFilePath(filesDir, f.id))).toBe(true);
+    for (const f of files) expect(existsSync(storedFilePath(filesDir, f.blobId ?? f.id))).toBe(true);
     const before = (await everyText(db)).join("\n");
     expect(before).toContain("5371012308900001");
     expect(before).toContain("Budi Santoso");
 
     const office = kase.officeId;
-    const purge = (now: Date, years: number) =>
-      purgeExpiredData(db, { offices: [{ id: office, years }], storedFilePath: (id) => storedFilePath(filesDir, id), now });
+    const purge = (now: Date, years: number) => purgeExpiredData(db, { offices: [{ id: office, years }], filesDir, blobGraceMs: 0, now });
     const closedAt = kase.closedAt!;
 
     // A day before five years: nothing of the case goes (housekeeping may trim other rows).
@@ -83,7 +82,7 @@ describe("retention purge", () => {
     expect(after).toMatchObject({ data: "{}", openerChatId: null, purgedAt: now, status: "completed", code });
     expect(after.title).not.toContain("—");
     expect(await db.prisma.storedFile.count({ where: { caseId: kase.id } })).toBe(0);
-    for (const f of files) expect(existsSync(storedFilePath(filesDir, f.id))).toBe(false);
+    for (const f of files) expect(existsSync(storedFilePath(filesDir, f.blobId ?? f.id))).toBe(false);
     expect(await db.prisma.stepTask.count({ where: { caseId: kase.id } })).toBeGreaterThan(3);
     const texts = (await everyText(db)).join("\n");
     for (const personal of [
@@ -115,6 +114,8 @@ describe("retention purge", () => {
       tokens: 0,
       receipts: 0,
       enrolmentCodes: 0,
+      generatedFiles: 0,
+      blobs: 0,
     });
     expect(await verifyAuditChain(db).then((r) => r.problems)).toEqual([]);
   });
