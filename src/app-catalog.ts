@@ -2,7 +2,10 @@
 // default office, with a message that says what to fix.
 import type { Config } from "./config.ts";
 import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
+import { renderSopChart } from "./domain/sop-chart.ts";
+import type { LoadedForm } from "./engine/applicant-service.ts";
 import { readFlows } from "./store/flow-reader.ts";
+import { renderPng } from "./store/png-renderer.ts";
 
 export class StartupError extends Error {}
 
@@ -23,3 +26,19 @@ export async function loadCatalog(config: Config): Promise<Catalog> {
   }
   return catalog;
 }
+
+/** The forms with their content hashes (a case pins the form it was filled with). */
+export const formsOf = (catalog: Catalog) => (): LoadedForm[] => [...catalog.forms.values()].map((f) => ({ form: f.value, hash: f.hash }));
+
+/** /alur: an SOP drawn as PNG pages, subtitled with the office's name. */
+export const sopChartsOf = (catalog: Catalog) => async (n: number, officeId: string) => {
+  const sop = catalog.sops.get(n)?.value;
+  if (!sop) return [];
+  const pages = renderSopChart(sop, { subtitle: catalog.offices.get(officeId)?.office.name ?? sop.unit.join(" / ") });
+  return Promise.all(
+    pages.map(async (p, i) => ({
+      name: `sop-${String(n).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`,
+      png: await renderPng(p.svg),
+    })),
+  );
+};

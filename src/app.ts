@@ -12,7 +12,9 @@ import pino from "pino";
 import type { UserFromGetMe } from "grammy/types";
 import type { Config } from "./config.ts";
 import type { Catalog } from "./domain/catalog.ts";
-import { loadCatalog, StartupError } from "./app-catalog.ts";
+import { formsOf, loadCatalog, sopChartsOf, StartupError } from "./app-catalog.ts";
+import { privacyMessages } from "./engine/privacy-messages.ts";
+import { createPersonDataPort } from "./store/person-data.ts";
 import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
 import { createApplicantService } from "./engine/applicant-service.ts";
 import { createChatService, type ChatService } from "./engine/chat/chat-service.ts";
@@ -40,7 +42,6 @@ import { purgeExpiredData } from "./store/retention-purge.ts";
 import { retentionYears } from "./domain/retention.ts";
 import { derivedSecret, sealKeyOf, serverKeyRing } from "./store/server-key.ts";
 import type { KeyRing } from "./store/file-keys.ts";
-import { renderSopChart } from "./domain/sop-chart.ts";
 import { renderPng } from "./store/png-renderer.ts";
 import { toXlsx } from "./store/exporter.ts";
 import path from "node:path";
@@ -155,7 +156,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const applicants = createApplicantService({
     engine,
     clock,
-    forms: () => [...catalog.forms.values()].map((f) => ({ form: f.value, hash: f.hash })),
+    forms: formsOf(catalog),
     calendar,
     defaultOfficeId: config.defaultOffice,
   });
@@ -171,17 +172,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     enrolmentSecret,
     publicRateLimit: config.publicRateLimit,
     sopTitle: (n) => catalog.sops.get(n)?.value.title,
-    sopChart: async (n, officeId) => {
-      const sop = catalog.sops.get(n)?.value;
-      if (!sop) return [];
-      const pages = renderSopChart(sop, { subtitle: catalog.offices.get(officeId)?.office.name ?? sop.unit.join(" / ") });
-      return Promise.all(
-        pages.map(async (p, i) => ({
-          name: `sop-${String(n).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`,
-          png: await renderPng(p.svg),
-        })),
-      );
-    },
+    sopChart: sopChartsOf(catalog),
+    forms: formsOf(catalog),
+    personData: createPersonDataPort(db, {
+      rules: (id) => catalog.offices.get(id)?.office,
+      filesDir: config.files.dir,
+      secret: derivedSecret(keys.current, "corrections"),
+      now: () => clock.now(),
+      notice: (id) => privacyMessages.erasedNotice(catalog.offices.get(id)?.office.shortName ?? "Dinas"),
+    }),
     ...(files ? { files } : {}),
     renderPng,
     toXlsx,

@@ -104,7 +104,13 @@ export const officeSchema = z
       .optional(),
     /** How long applicants' personal data is kept after their case closed (default 5 years; src/domain/retention.ts). */
     dataRetention: z
-      .object({ yearsAfterClose: z.number().int().min(1).max(30) })
+      .object({
+        yearsAfterClose: z.number().int().min(1).max(30),
+        /** Completed cases of these SOPs are records the office must archive: erasure on request is refused. */
+        archive: z
+          .array(z.object({ sops: z.array(z.number().int().min(1).max(99)).min(1), reason: z.string().min(10) }).strict())
+          .optional(),
+      })
       .strict()
       .optional(),
     notes: z.array(z.string()).optional(),

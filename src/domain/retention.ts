@@ -7,6 +7,8 @@ export const defaultRetentionYears = 5;
 
 export interface RetentionSetting {
   yearsAfterClose: number;
+  /** Completed cases of these SOPs are the office's records (issued licences, certificates): kept until retention ends. */
+  archive?: { sops: number[]; reason: string }[] | undefined;
 }
 
 export function retentionYears(office: { dataRetention?: RetentionSetting | undefined }): number {
@@ -23,4 +25,25 @@ export function retentionCutoff(now: Date, years: number): Date {
   const cutoff = new Date(now);
   cutoff.setUTCFullYear(cutoff.getUTCFullYear() - years);
   return cutoff;
+}
+
+/** The case's last day of retention (the purge removes its personal data after it). */
+export function retentionEnd(closedAt: Date, years: number): Date {
+  const end = new Date(closedAt);
+  end.setUTCFullYear(end.getUTCFullYear() + years);
+  return end;
+}
+
+/**
+ * Why a case's personal data may not be erased on request now (null: it may): an open case is still
+ * being served; a completed case of an archived SOP is a record the office must keep until retention ends.
+ */
+export function erasureRefusal(
+  office: { dataRetention?: RetentionSetting | undefined },
+  kase: { sopNumber: number; status: string },
+): { kind: "open" } | { kind: "archive"; reason: string } | null {
+  if (kase.status === "open") return { kind: "open" };
+  if (kase.status !== "completed") return null;
+  const rule = office.dataRetention?.archive?.find((a) => a.sops.includes(kase.sopNumber));
+  return rule ? { kind: "archive", reason: rule.reason } : null;
 }

@@ -46,21 +46,36 @@ export interface PurgeOutcome {
 }
 
 const closed = ["completed", "rejected", "cancelled"];
+/** The outbox key of the message telling a person their data was erased: once delivered, the row goes (it holds their address). */
+export const erasureNoticeKey = "erasure-notice:";
 const day = 86_400_000;
 
+/** The form answers a case's data holds (an applicant's form), or its fields (a case opened otherwise). */
 function answersIn(data: string): number {
   try {
     const parsed = JSON.parse(data) as unknown;
-    return parsed && typeof parsed === "object" ? Object.keys(parsed).length : 0;
+    if (!parsed || typeof parsed !== "object") return 0;
+    const answers = (parsed as { answers?: unknown }).answers;
+    return Array.isArray(answers) ? answers.length : Object.keys(parsed).length;
   } catch {
     return 0;
   }
 }
 
-type CaseToPurge = { id: string; title: string; data: string; openerChannel: string | null; openerChatId: string | null };
+export type CaseToPurge = { id: string; title: string; data: string; openerChannel: string | null; openerChatId: string | null };
+export type PurgeCounts = { answers: number; files: number; messages: number; entries: number; identities: number };
 
-/** Purges one case inside `tx`; returns its counts and the ids of the files to remove after commit. */
-async function purgeCase(tx: Tx, kase: CaseToPurge, now: Date, years: number, append: (note: string) => Promise<void>) {
+/**
+ * Removes one case's personal data inside `tx` (the retention purge, or an erasure on request);
+ * `describe` words the audit note from the counts. Returns the counts and the blobs to remove after commit.
+ */
+export async function purgeCase(
+  tx: Tx,
+  kase: CaseToPurge,
+  now: Date,
+  describe: (counts: PurgeCounts) => string,
+  append: (note: string) => Promise<void>,
+) {
   const files = (await tx.storedFile.findMany({ where: { caseId: kase.id }, select: { id: true, blobId: true } })).map(
     (f) => f.blobId ?? f.id,
   );
@@ -88,11 +103,16 @@ async function purgeCase(tx: Tx, kase: CaseToPurge, now: Date, years: number, ap
     data: { data: "{}", title: serviceOf(kase.title), openerChatId: null, purgedAt: now },
   });
   const counts = { answers: answersIn(kase.data), files: files.length, messages: messages.count, entries: entries.count, identities };
-  await append(
-    `data pribadi dihapus, ${years} tahun setelah kasus ditutup: ${counts.answers} jawaban, ${counts.files} berkas, ` +
-      `${counts.messages} pesan, ${counts.entries} catatan percakapan, ${counts.identities} identitas chat`,
-  );
+  await append(describe(counts));
   return { counts, files };
+}
+
+/** The audit note of a purge or an erasure: why, and what went (counts only). */
+export function purgeNote(why: string, n: PurgeCounts): string {
+  return (
+    `data pribadi dihapus, ${why}: ${n.answers} jawaban, ${n.files} berkas, ${n.messages} pesan, ` +
+    `${n.entries} catatan percakapan, ${n.identities} identitas chat`
+  );
 }
 
 async function purgeOffice(db: Database, office: { id: string; years: number }, options: PurgeOptions, total: PurgeOutcome) {
@@ -108,18 +128,23 @@ async function purgeOffice(db: Database, office: { id: string; years: number }, 
       });
       const audit = createAuditAppender(tx);
       for (const kase of cases) {
-        const { counts, files } = await purgeCase(tx, kase, options.now, office.years, (note) =>
-          audit.append({
-            at: options.now,
-            caseId: kase.id,
-            stepId: null,
-            actorOfficialId: null,
-            actorLabel: "sistem",
-            actingAs: null,
-            action: "data-purged",
-            note,
-            flowHash: null,
-          }),
+        const { counts, files } = await purgeCase(
+          tx,
+          kase,
+          options.now,
+          (n) => purgeNote(`${office.years} tahun setelah kasus ditutup`, n),
+          (note) =>
+            audit.append({
+              at: options.now,
+              caseId: kase.id,
+              stepId: null,
+              actorOfficialId: null,
+              actorLabel: "sistem",
+              actingAs: null,
+              action: "data-purged",
+              note,
+              flowHash: null,
+            }),
         );
         removed.push(...files);
         total.cases++;
@@ -149,6 +174,9 @@ async function housekeeping(db: Database, options: PurgeOptions, total: PurgeOut
         where: { status: { in: ["sent", "merged"] }, createdAt: { lt: deliveredBefore }, text: { not: "" } },
         data: { text: "" },
       })
+    ).count;
+    total.trimmedTexts += (
+      await tx.outboxMessage.deleteMany({ where: { dedupeKey: { startsWith: erasureNoticeKey }, status: "sent" } })
     ).count;
     total.receipts = (await tx.inboundReceipt.deleteMany({ where: { receivedAt: { lt: keptBefore } } })).count;
     total.enrolmentCodes = (

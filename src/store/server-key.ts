@@ -36,7 +36,7 @@ export function serverKeyRing(config: KeySettings, options: { create?: boolean }
   return keyRing(serverKeyMaterial(config, options), config.files.oldKeys ?? []);
 }
 
-export type SecretPurpose = "enrolment-codes" | "audit-seals";
+export type SecretPurpose = "enrolment-codes" | "audit-seals" | "corrections";
 
 /** A 32-byte secret for one purpose, derived from the key material (the same material gives the same secret). */
 export function derivedSecret(material: Buffer, purpose: SecretPurpose): Buffer {

@@ -16,20 +16,24 @@ export interface Sent {
   files: OutgoingFile[];
 }
 
-function answerFor(field: FormField): string | OutgoingFile[] {
+/** The applicant of the journeys; other tests pass another person. */
+export const budi = { name: "Budi Santoso", nik: "5371012308900001", phone: "0812 3456 7890", email: "budi@contoh.id" };
+
+/** What an applicant answers to a form field. */
+export function answerFor(field: FormField, person = budi): string | OutgoingFile[] {
   switch (field.type) {
     case "text":
       return field.id === "nama"
-        ? "Budi Santoso"
+        ? person.name
         : field.id.startsWith("nama_koperasi")
           ? "KSP Maju Bersama"
           : `Contoh ${field.label}`.slice(0, field.maxLength ?? 200).padEnd(field.minLength ?? 3, ".");
     case "nik":
-      return "5371012308900001";
+      return person.nik;
     case "phone":
-      return "0812 3456 7890";
+      return person.phone;
     case "email":
-      return "budi@contoh.id";
+      return person.email;
     case "date":
       return "20-04-2026";
     case "number":

@@ -13,6 +13,7 @@ import type { InboundMessage } from "../types.ts";
 import { createCommandRegistry } from "./command.ts";
 import { caseCommands } from "./commands/cases.ts";
 import { delegationCommands } from "./commands/delegation.ts";
+import { privacyCommands } from "./commands/privacy.ts";
 import { generalCommands } from "./commands/general.ts";
 import { officeCommands } from "./commands/office.ts";
 import type { ChatServiceDeps } from "./deps.ts";
@@ -43,6 +44,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     ...caseCommands(deps),
     ...delegationCommands(deps),
     ...officeCommands(deps),
+    ...privacyCommands(deps),
   ]);
   const officialHelp = () =>
     ["Perintah pejabat:", ...registry.officialHelp(), "Pilihan pada pesan tugas dapat dijawab dengan nomornya."].join("\n");

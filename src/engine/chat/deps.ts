@@ -1,9 +1,10 @@
 // What the chat service and its commands are built from.
 import type { WorkCalendar } from "../../domain/working-time.ts";
-import type { ApplicantService } from "../applicant-service.ts";
+import type { ApplicantService, LoadedForm } from "../applicant-service.ts";
 import type { CaseEngine } from "../case-engine.ts";
 import type { EngineStore } from "../case-ports.ts";
 import type { FilePort } from "../file-ports.ts";
+import type { PersonDataPort } from "../person-data-port.ts";
 import type { Clock, Directory } from "../ports.ts";
 import type { StaffService } from "../staff-service.ts";
 
@@ -31,6 +32,10 @@ export interface ChatServiceDeps {
   enrolmentTtlHours?: number;
   sopTitle(number: number): string | undefined;
   sopStartKind(number: number): string | undefined;
+  /** The forms (for /koreksi: an answer is checked as the form checks it). */
+  forms?(): LoadedForm[];
+  /** One person's data: erasure on request, the hash of a corrected answer. */
+  personData?: PersonDataPort;
   /** The highest SOP number in the catalog (for "/alur 99" answers). */
   sopCount?: number;
 }
