@@ -5,8 +5,9 @@
 // The case, its steps and its audit trail stay (kinds, times, officials, hashes: they hold no
 // applicant data), and each purge is an audit event with its counts, so `audit:verify` still passes.
 // Also the housekeeping of rows that outlive their use: delivered message texts, spent action
-// tokens, old inbound receipts, used or expired enrolment codes, generated files (charts, exports)
-// once delivered, and encrypted bytes no row holds any more. Idempotent: a second run does nothing.
+// tokens, old inbound receipts, used or expired enrolment codes, forms abandoned unsent, delivered
+// messages of no case, generated files (charts, exports) once delivered, and encrypted bytes no row
+// holds any more. Idempotent: a second run does nothing.
 import { retentionCutoff } from "../domain/retention.ts";
 import { applicantActor, serviceOf } from "../engine/case-rows.ts";
 import { createAuditAppender } from "./audit-chain.ts";
@@ -39,6 +40,10 @@ export interface PurgeOutcome {
   tokens: number;
   receipts: number;
   enrolmentCodes: number;
+  /** Forms abandoned for the housekeeping period (never sent: no case, so no retention applies). */
+  staleForms: number;
+  /** Delivered messages of no case (menus, questions, replies) past the housekeeping period. */
+  oldMessages: number;
   /** Charts and exports the bot made, removed once delivered. */
   generatedFiles: number;
   /** Encrypted files removed from the disk (no row held them any more). */
@@ -178,6 +183,15 @@ async function housekeeping(db: Database, options: PurgeOptions, total: PurgeOut
     total.trimmedTexts += (
       await tx.outboxMessage.deleteMany({ where: { dedupeKey: { startsWith: erasureNoticeKey }, status: "sent" } })
     ).count;
+    // A form never sent made no case: its answers go after the housekeeping period without activity.
+    total.staleForms = (
+      await tx.formSession.deleteMany({ where: { kind: { in: ["menu", "form", "pick-case"] }, updatedAt: { lt: keptBefore } } })
+    ).count;
+    total.oldMessages = (
+      await tx.outboxMessage.deleteMany({
+        where: { caseId: null, taskId: null, status: { in: ["sent", "merged"] }, createdAt: { lt: keptBefore } },
+      })
+    ).count;
     total.receipts = (await tx.inboundReceipt.deleteMany({ where: { receivedAt: { lt: keptBefore } } })).count;
     total.enrolmentCodes = (
       await tx.enrolmentCode.deleteMany({
@@ -215,6 +229,8 @@ export async function purgeExpiredData(db: Database, options: PurgeOptions): Pro
     tokens: 0,
     receipts: 0,
     enrolmentCodes: 0,
+    staleForms: 0,
+    oldMessages: 0,
     generatedFiles: 0,
     blobs: 0,
   };

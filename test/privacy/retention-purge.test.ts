@@ -71,10 +71,23 @@ describe("retention purge", () => {
     // A day before five years: nothing of the case goes (housekeeping may trim other rows).
     expect((await purge(yearsLater(closedAt, 5, -1), 5)).cases).toBe(0);
     expect((await db.prisma.case.findUniqueOrThrow({ where: { id: kase.id } })).purgedAt).toBeNull();
-    // Three years later under a two-year setting: it goes.
+    // Three years later under a two-year setting: it goes. A form abandoned unsent goes after 30
+    // days without activity; one still being filled stays.
     const now = yearsLater(closedAt, 3);
+    const session = (chatKey: string, at: Date) => ({
+      chatKey,
+      kind: "form",
+      formId: "klinik-legalitas",
+      state: "{}",
+      createdAt: at,
+      updatedAt: at,
+    });
+    await db.prisma.formSession.createMany({
+      data: [session("console:abandoned", yearsLater(now, 0, -31)), session("console:filling", yearsLater(now, 0, -1))],
+    });
     const outcome = await purge(now, 2);
-    expect(outcome).toMatchObject({ cases: 1, files: files.length });
+    expect(outcome).toMatchObject({ cases: 1, files: files.length, staleForms: 1 });
+    expect((await db.prisma.formSession.findMany()).map((s) => s.chatKey)).toEqual(["console:filling"]);
     expect(outcome.answers).toBeGreaterThan(5);
     expect(outcome.messages).toBeGreaterThan(0);
 
@@ -114,6 +127,8 @@ describe("retention purge", () => {
       tokens: 0,
       receipts: 0,
       enrolmentCodes: 0,
+      staleForms: 0,
+      oldMessages: 0,
       generatedFiles: 0,
       blobs: 0,
     });
