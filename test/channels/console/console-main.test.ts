@@ -51,7 +51,8 @@ describe("console channel (embedded default)", () => {
   it("keeps its data across a restart (the demo is seeded once)", async () => {
     const run = await runConsole(["/pejabat"], env);
     expect(run.code).toBe(0);
-    expect(run.stdout.match(/Yohanes Seran/g)).toHaveLength(1);
+    // The directory line lists each official once (other messages may name them too: a 07:30 digest).
+    expect(run.stdout.match(/• Pengelola Kepegawaian: .*/g)).toEqual(["• Pengelola Kepegawaian: Yohanes Seran, Rikardus Nggadas"]);
   });
 
   it("stops on SIGTERM: no new input, database closed, exit code 0", async () => {
