@@ -20,6 +20,8 @@ const dialectFree = [
   "test/channels/telegram/bot-api-faults.test.ts",
   // The embedded default: the bot process on its own SQLite file, whatever the run.
   "test/channels/console/console-main.test.ts",
+  // Back-up and restore of a SQLite file (PostgreSQL is backed up with pg_dump, not by the bot's tools).
+  "test/privacy/backup.test.ts",
   ...paced,
 ];
 const onPostgres = Boolean(process.env["TEST_DATABASE_URL"]);
