@@ -178,7 +178,7 @@ describe.skipIf(!onPostgres)("several instances on PostgreSQL", () => {
       }
       expect(repeats).toBeLessThanOrEqual(killedAt?.claimedByA ?? 0);
 
-      const verify = runAdminCli("audit-verify.ts", [], { DATABASE_URL: databaseUrl });
+      const verify = runAdminCli("audit-verify.ts", [], { DATABASE_URL: databaseUrl, FILE_ENCRYPTION_KEY: "cd".repeat(32) });
       expect(verify.stdout).toContain("Audit trail intact");
 
       second.child.kill("SIGTERM");
