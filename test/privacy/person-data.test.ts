@@ -67,26 +67,68 @@ async function allText(db: Database): Promise<string> {
 }
 
 describe("a person's data on request", () => {
-  it("erases a person whose cases are closed, refuses one whose case is open, and keeps the trail whole", async () => {
+  it("exports one person's data and nothing of another, refuses erasure while open or archived, then erases and tells", async () => {
+    // One Legalitas journey for Budi (closed) and an application by Siti (open), shared by the checks below.
     await d.start();
-    const { code: budiCode } = await legalitasJourney(d);
+    const { code: budiCode, internal } = await legalitasJourney(d);
     const h = d.harness;
     const sitiCode = await sitiApplies(h);
     const db = h.app.db;
 
+    // Access: everything about Budi, nothing about Siti; officials' internal notes counted, not quoted.
+    const record = await exportPerson(db, {
+      key: { nik: budi.nik },
+      officeId: null,
+      officeName: "Dinas Koperasi UKM Provinsi NTT",
+      timeZone: "Asia/Makassar",
+      retentionYears: 5,
+      now: h.clock.now(),
+    });
+    const exported = renderPersonRecord(record);
+    expect(exported).toContain(`PERMOHONAN ${budiCode}`);
+    for (const mine of [budi.nik, budi.name, budi.phone, budi.email, "surat-tugas-bertanda-tangan.pdf", "Kapan surat rekomendasinya"])
+      expect(exported, mine).toContain(mine);
+    for (const theirs of [siti.nik, siti.name, siti.phone, siti.email, sitiCode]) expect(exported, theirs).not.toContain(theirs);
+    expect(exported).not.toContain(internal);
+    expect(exported).toMatch(/Catatan internal petugas: \d+ \(tidak disertakan\)/);
+
+    // A completed case the office must archive is refused, with the reason and the date it goes.
+    const archiving = () => ({
+      dataRetention: { yearsAfterClose: 5, archive: [{ sops: [30], reason: "Rekomendasi yang terbit adalah arsip Dinas." }] },
+    });
+    expect((await planErasure(db.reader, { nik: budi.nik }, null, archiving)).refusals).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Permohonan ${budiCode} \\(Layanan Legalitas Koperasi\\): Rekomendasi yang terbit adalah arsip Dinas\\. Data disimpan sampai 2031-03-1\\d, lalu dihapus otomatis\\.$`,
+        ),
+      ),
+    ]);
+
+    // The tools an office runs read the same: the export file, a dry run, a refusal with its reason.
+    const env = { PATH: process.env.PATH ?? "", DATABASE_URL: h.databaseUrl, DEMO_DATA: "false", FILES_DIR: path.join(h.dir, "files") };
+    const run = (script: string, ...args: string[]) =>
+      spawnSync(process.execPath, [compiled(script), ...args], { cwd: repoRoot, env, encoding: "utf8" });
+    const out = path.join(h.dir, "budi.txt");
+    expect(run("src/cli/data-export-person.ts", "--nik", budi.nik, "--out", out).stderr).toBe("");
+    expect(readFileSync(out, "utf8")).toContain(budi.email);
+    expect(run("src/cli/data-erase.ts", "--nik", budi.nik, "--dry-run").stdout).toContain("Dry run: nothing was erased.");
+    expect(run("src/cli/data-erase.ts", "--nik", siti.nik).stderr).toContain(
+      `Permohonan ${sitiCode} (Layanan Legalitas Koperasi) masih diproses`,
+    );
+
+    // In chat, as the admin: a bad NIK is explained; Siti's open case refuses; Budi's data goes after YA.
     await h.as("Stefanus Ola");
     expect(await h.say("/hapusdata 1234")).toContain("Tulis NIK pemilik data");
     const refused = await h.say(`/hapusdata ${siti.nik} YA`);
     expect(refused).toContain("Data tidak dapat dihapus sekarang:");
     expect(refused).toContain(`Permohonan ${sitiCode} (Layanan Legalitas Koperasi) masih diproses`);
-    expect(await allText(db)).toContain(siti.nik);
-
     const plan = await h.say(`/hapusdata ${budi.nik}`);
     expect(plan).toContain(`Permohonan: ${budiCode} (Layanan Legalitas Koperasi, completed)`);
     expect(plan).toContain(`Untuk menghapus, kirim: /hapusdata ${budi.nik} YA`);
     expect(await allText(db)).toContain(budi.nik);
-    const done = await h.say(`/hapusdata ${budi.nik} YA`);
-    expect(done).toContain("Data pribadi telah dihapus (1 permohonan)");
+    expect(await h.say(`/hapusdata ${budi.nik} YA`)).toContain("Data pribadi telah dihapus (1 permohonan)");
+    // Budi is told on his chat (a notice without personal data); the next daily run removes that row too.
+    expect(d.inbox("applicant").at(-1)?.text ?? "").toContain("telah menghapus data pribadi Anda");
     await h.tick();
 
     const text = await allText(db);
@@ -102,70 +144,7 @@ describe("a person's data on request", () => {
     const event = await db.prisma.auditEvent.findFirstOrThrow({ where: { caseId: kase.id, action: "data-erased" } });
     expect(event).toMatchObject({ actorLabel: "Stefanus Ola" });
     expect(event.note).toContain("atas permintaan pemilik data");
-    // Budi is told on his chat (the notice carries no personal data).
-    const told = d.inbox("applicant").at(-1)?.text ?? "";
-    expect(told).toContain("telah menghapus data pribadi Anda");
-    // Asked again: nothing is held.
     expect(await h.say(`/hapusdata ${budi.nik}`)).toContain("Tidak ada data pribadi dengan NIK itu");
-  });
-
-  it("refuses a completed case the office must archive, with the reason and the date it goes", async () => {
-    await d.start();
-    const { code } = await legalitasJourney(d);
-    const rules = () => ({
-      dataRetention: { yearsAfterClose: 5, archive: [{ sops: [30], reason: "Rekomendasi yang terbit adalah arsip Dinas." }] },
-    });
-    const plan = await planErasure(d.harness.app.db.reader, { nik: budi.nik }, null, rules);
-    expect(plan.refusals).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^Permohonan ${code} \\(Layanan Legalitas Koperasi\\): Rekomendasi yang terbit adalah arsip Dinas\\. Data disimpan sampai 2031-03-1\\d, lalu dihapus otomatis\\.$`,
-        ),
-      ),
-    ]);
-  });
-
-  it("exports everything held about one person and nothing about another; the tools read the same", async () => {
-    await d.start();
-    const { code: budiCode, internal } = await legalitasJourney(d);
-    const h = d.harness;
-    const sitiCode = await sitiApplies(h);
-    const record = await exportPerson(h.app.db, {
-      key: { nik: budi.nik },
-      officeId: null,
-      officeName: "Dinas Koperasi UKM Provinsi NTT",
-      timeZone: "Asia/Makassar",
-      retentionYears: 5,
-      now: h.clock.now(),
-    });
-    const text = renderPersonRecord(record);
-    expect(text).toContain(`PERMOHONAN ${budiCode}`);
-    for (const mine of [
-      budi.nik,
-      budi.name,
-      budi.phone,
-      budi.email,
-      "surat-tugas-bertanda-tangan.pdf",
-      "Kapan surat rekomendasinya bisa diambil",
-    ])
-      expect(text, mine).toContain(mine);
-    for (const theirs of [siti.nik, siti.name, siti.phone, siti.email, sitiCode]) expect(text, theirs).not.toContain(theirs);
-    // The officials' internal return reason is counted, not quoted.
-    expect(text).not.toContain(internal);
-    expect(text).toMatch(/Catatan internal petugas: \d+ \(tidak disertakan\)/);
-    await h.close();
-
-    const env = { PATH: process.env.PATH ?? "", DATABASE_URL: h.databaseUrl, DEMO_DATA: "false", FILES_DIR: path.join(h.dir, "files") };
-    const run = (script: string, ...args: string[]) =>
-      spawnSync(process.execPath, [compiled(script), ...args], { cwd: repoRoot, env, encoding: "utf8" });
-    const out = path.join(h.dir, "budi.txt");
-    const exported = run("src/cli/data-export-person.ts", "--nik", budi.nik, "--out", out);
-    expect(exported.stderr).toBe("");
-    expect(readFileSync(out, "utf8")).toContain(budi.email);
-    const dry = run("src/cli/data-erase.ts", "--nik", budi.nik, "--dry-run");
-    expect(dry.stdout).toContain("Dry run: nothing was erased.");
-    expect(run("src/cli/data-erase.ts", "--nik", siti.nik).stderr).toContain("masih diproses");
-    expect(run("src/cli/data-erase.ts", "--chat", "pos:1").stderr).toContain("Name the person");
   });
 
   it("corrects an answer on an open case: checked like the form, the old value kept only as a keyed hash", async () => {
