@@ -4,8 +4,7 @@
 // seal digest (--seal <id>:<code>, as many as held) are checked against their seals.
 // Usage: npm run audit:verify [-- --seal 41:1a2b3c4d5e6f7a8b]     Exit code 1 when the trail is broken.
 import { parseArgs } from "node:util";
-import { verifyAuditChain } from "../store/audit-verify.ts";
-import { sealSecretsOf, serverKeyRing } from "../store/server-key.ts";
+import { reportAuditTrail } from "./audit-report.ts";
 import { CliError, openCliContext, runCli } from "./cli-context.ts";
 
 function digestsOf(values: string[]): { sealId: number; code: string }[] {
@@ -21,24 +20,7 @@ runCli(async (env) => {
   const digests = digestsOf(values.seal ?? []);
   const { config, db } = await openCliContext(env);
   try {
-    let sealSecrets: Map<string, Buffer> | undefined;
-    try {
-      sealSecrets = sealSecretsOf(serverKeyRing(config, { create: false }));
-    } catch {
-      console.warn("No FILE_ENCRYPTION_KEY: the seals' MACs are not checked (run with the bot's key to check them).");
-    }
-    const outcome = await verifyAuditChain(db, { ...(sealSecrets ? { sealSecrets } : {}), digests });
-    const { events, chains, seals, keyedSeals, unkeyedSeals, problems } = outcome;
-    if (problems.length === 0) {
-      const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
-      console.log(`Audit trail intact: ${n(events, "event")} in ${n(chains, "chain")}, ${n(seals, "seal")} verified.`);
-      if (sealSecrets) console.log(`Keyed seals checked: ${keyedSeals}; seals from before seals were keyed: ${unkeyedSeals}.`);
-      if (digests.length > 0) console.log(`Digest codes matching their seals: ${digests.length}.`);
-      return 0;
-    }
-    for (const p of problems) console.error(p.message);
-    console.error(`Audit trail BROKEN: ${problems.length} problem(s) in ${events} events.`);
-    return 1;
+    return await reportAuditTrail(db, config, digests);
   } finally {
     await db.close();
   }

@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { backupFilesOnly, BackupError, backupSqlite, compactTimestamp, type BackupResult } from "../store/backup.ts";
+import { pgUrlWithoutPassword } from "./audit-report.ts";
 import { CliError, runCli } from "./cli-context.ts";
 
 runCli(async (env) => {
@@ -19,7 +20,7 @@ runCli(async (env) => {
   try {
     if (config.database.provider === "postgres") {
       if (!values["files-only"]) {
-        printPgDumpSteps(withoutPassword(config.database.url), to);
+        printPgDumpSteps(pgUrlWithoutPassword(config.database.url), to);
         return 1;
       }
       print(await backupFilesOnly({ filesDir: config.files.dir, to, ...keyFile }), config.files.oldKeys.length);
@@ -72,15 +73,4 @@ function printPgDumpSteps(url: string, to: string): void {
       "Keep FILE_ENCRYPTION_KEY separately, not with the back-up.",
     ].join("\n"),
   );
-}
-
-/** The URL without its password (pg_dump and pg_restore take it from PGPASSWORD or ~/.pgpass). */
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return "postgres://user@host:5432/database";
-  }
 }

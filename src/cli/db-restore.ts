@@ -6,10 +6,9 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
-import { verifyAuditChain } from "../store/audit-verify.ts";
 import { BackupError, restoreFilesOnly, restoreSqlite, type RestoreResult } from "../store/backup.ts";
 import { openDatabase } from "../store/database.ts";
-import { sealSecretsOf, serverKeyRing } from "../store/server-key.ts";
+import { pgUrlWithoutPassword, reportAuditTrail } from "./audit-report.ts";
 import { CliError, runCli } from "./cli-context.ts";
 
 const usage = "Usage: npm run db:restore -- <back-up folder> [--force] [--files-only]";
@@ -25,7 +24,7 @@ runCli(async (env) => {
   try {
     if (config.database.provider === "postgres") {
       if (!values["files-only"]) {
-        printPgRestoreSteps(withoutPassword(config.database.url), path.resolve(from));
+        printPgRestoreSteps(pgUrlWithoutPassword(config.database.url), path.resolve(from));
         return 1;
       }
       print(await restoreFilesOnly({ from, filesDir: config.files.dir }));
@@ -40,23 +39,7 @@ runCli(async (env) => {
   const db = await openDatabase({ target: config.database });
   try {
     if (db.migration.applied.length > 0) console.log(`Migrated forward: ${db.migration.applied.join(", ")}`);
-    // As audit:verify: with the bot's key the seals' MACs are checked too.
-    let sealSecrets: Map<string, Buffer> | undefined;
-    try {
-      sealSecrets = sealSecretsOf(serverKeyRing(config, { create: false }));
-    } catch {
-      console.warn("No FILE_ENCRYPTION_KEY: the seals' MACs are not checked (run with the bot's key to check them).");
-    }
-    const { events, chains, seals, keyedSeals, unkeyedSeals, problems } = await verifyAuditChain(db, sealSecrets ? { sealSecrets } : {});
-    if (problems.length === 0) {
-      const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
-      console.log(`Audit trail intact: ${n(events, "event")} in ${n(chains, "chain")}, ${n(seals, "seal")} verified.`);
-      if (sealSecrets) console.log(`Keyed seals checked: ${keyedSeals}; seals from before seals were keyed: ${unkeyedSeals}.`);
-      return 0;
-    }
-    for (const p of problems) console.error(p.message);
-    console.error(`Audit trail BROKEN: ${problems.length} problem(s) in ${events} events.`);
-    return 1;
+    return await reportAuditTrail(db, config);
   } finally {
     await db.close();
   }
@@ -86,15 +69,4 @@ function printPgRestoreSteps(url: string, from: string): void {
       "The second command also verifies the audit trail. Give pg_restore the password with PGPASSWORD or ~/.pgpass.",
     ].join("\n"),
   );
-}
-
-/** The URL without its password (pg_dump and pg_restore take it from PGPASSWORD or ~/.pgpass). */
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return "postgres://user@host:5432/database";
-  }
 }
