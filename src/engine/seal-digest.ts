@@ -2,6 +2,7 @@
 // admins get the newest audit seal's number and code (the start of its hash). The seals are chained,
 // so that code vouches for the whole trail up to it: a later rewrite of the database, even by someone
 // who holds the key, contradicts a message they already hold (audit:verify --seal <id>:<code>).
+import { formatDateId } from "../domain/field-types.ts";
 import { atLocal, isOfficeTime, localDate, type WorkCalendar } from "../domain/working-time.ts";
 import type { EngineTx } from "./case-ports.ts";
 import { privacyMessages } from "./privacy-messages.ts";
@@ -37,7 +38,13 @@ export async function sendSealDigestIn(tx: EngineTx, input: SealDigestInput): Pr
   const recipients = new Set<string>();
   for (const o of await tx.holders(input.officeId, "kepala-dinas", now)) recipients.add(o.id);
   for (const o of await tx.officialsOfOffice(input.officeId)) if (o.isAdmin) recipients.add(o.id);
-  const text = privacyMessages.sealDigest(input.officeName, today, input.seal.id, digestCode(input.seal.hash), input.seal.chains ?? null);
+  const text = privacyMessages.sealDigest(
+    input.officeName,
+    formatDateId(today),
+    input.seal.id,
+    digestCode(input.seal.hash),
+    input.seal.chains ?? null,
+  );
   let sent = 0;
   for (const officialId of recipients) {
     if (!(await tx.claimDigest(officialId, `seal-${today}`, now))) continue;

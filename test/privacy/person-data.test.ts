@@ -123,7 +123,7 @@ describe("a person's data on request", () => {
     expect(refused).toContain("Data tidak dapat dihapus sekarang:");
     expect(refused).toContain(`Permohonan ${sitiCode} (Layanan Legalitas Koperasi) masih diproses`);
     const plan = await h.say(`/hapusdata ${budi.nik}`);
-    expect(plan).toContain(`Permohonan: ${budiCode} (Layanan Legalitas Koperasi, completed)`);
+    expect(plan).toContain(`Permohonan: ${budiCode} (Layanan Legalitas Koperasi, selesai)`);
     expect(plan).toContain(`Untuk menghapus, kirim: /hapusdata ${budi.nik} YA`);
     expect(await allText(db)).toContain(budi.nik);
     expect(await h.say(`/hapusdata ${budi.nik} YA`)).toContain("Data pribadi telah dihapus (1 permohonan)");

@@ -6,6 +6,7 @@
 import { formatDateId, readAnswer } from "../../../domain/field-types.ts";
 import { localDate } from "../../../domain/working-time.ts";
 import { normalizeCaseCode, type Reply } from "../../case-engine.ts";
+import { statusWords } from "../../case-messages.ts";
 import type { EngineTx, OfficialRow } from "../../case-ports.ts";
 import { parseNik } from "../../person-data-port.ts";
 import { correctionTexts, privacyMessages as t } from "../../privacy-messages.ts";
@@ -32,7 +33,7 @@ export function privacyCommands(deps: ChatServiceDeps): ChatCommand[] {
     if (plan.cases.length === 0 && plan.chats.length === 0) return [{ text: t.erasureNothing }];
     const summary = t.erasurePlan(
       who,
-      plan.cases.map((c) => `${c.code} (${c.service}, ${c.status})`),
+      plan.cases.map((c) => `${c.code} (${c.service}, ${(statusWords as Record<string, string>)[c.status] ?? c.status})`),
       plan.formsInProgress,
       plan.chats.length,
     );
