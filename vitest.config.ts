@@ -18,6 +18,10 @@ const dialectFree = [
   "test/logging.test.ts",
   "test/channels/telegram/telegram-process.test.ts",
   "test/channels/telegram/bot-api-faults.test.ts",
+  // The conversation journeys on Telegram and WhatsApp test the channels' rendering and pacing; the
+  // same journeys through the console (conversation-console) run on PostgreSQL too.
+  "test/journeys/conversation-telegram.test.ts",
+  "test/journeys/conversation-whatsapp.test.ts",
   // The embedded default: the bot process on its own SQLite file, whatever the run.
   "test/channels/console/console-main.test.ts",
   // Back-up and restore of a SQLite file (PostgreSQL is backed up with pg_dump, not by the bot's tools).
@@ -33,7 +37,7 @@ export default defineConfig({
     pool: "forks",
     // Most test time is waiting (child processes, the database, sockets): two files at a time on two
     // cores, each worker reused from file to file (every test makes its own database and app).
-    maxWorkers: 2,
+    maxWorkers: Number(process.env["TEST_WORKERS"] ?? 2),
     isolate: false,
     // Compiles dist/ when stale; with TEST_DATABASE_URL (PostgreSQL), a migrated template database that every test copies.
     globalSetup: ["test/helpers/global-setup.ts"],

@@ -1,9 +1,10 @@
 // Reads the YAML files of flows/ from disk. Parsing against the schemas and the lint live in
 // src/domain/catalog.ts; this module only turns files into data (or a YAML error with its place).
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
 import type { RawFlowFile, RawFlows } from "../domain/catalog.ts";
 
@@ -13,14 +14,48 @@ import type { RawFlowFile, RawFlows } from "../domain/catalog.ts";
  */
 const parsed = new Map<string, Pick<RawFlowFile, "data" | "yamlErrors">>();
 
-function parse(text: string, hash: string): Pick<RawFlowFile, "data" | "yamlErrors"> {
+/**
+ * And on disk, as JSON by content hash (node_modules/.cache/sopbot-flows): every
+ * process start (the bot, each command-line tool) parsed all 66 files again, a quarter of a tool's
+ * run. A missing, unreadable or unwritable cache only means parsing. Bump the version when parsing changes.
+ */
+const diskCacheVersion = "v1";
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cacheDir = path.resolve(here, "..", "..", "node_modules", ".cache", "sopbot-flows");
+
+type Parsed = Pick<RawFlowFile, "data" | "yamlErrors">;
+
+function fromDisk(hash: string): Parsed | null {
+  try {
+    return JSON.parse(readFileSync(path.join(cacheDir, `${diskCacheVersion}-${hash}.json`), "utf8")) as Parsed;
+  } catch {
+    return null;
+  }
+}
+
+function toDisk(hash: string, result: Parsed): void {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const file = path.join(cacheDir, `${diskCacheVersion}-${hash}.json`);
+    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(result));
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  } catch {
+    // Only a cache: parsing again next time is fine.
+  }
+}
+
+function parse(text: string, hash: string): Parsed {
   const hit = parsed.get(hash);
   if (hit) return { data: structuredClone(hit.data), yamlErrors: [...hit.yamlErrors] };
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const result =
-    doc.errors.length > 0
-      ? { data: undefined, yamlErrors: doc.errors.map((e) => e.message.split("\n")[0] ?? e.message) }
-      : { data: doc.toJS({ maxAliasCount: 50 }) as unknown, yamlErrors: [] };
+  let result = fromDisk(hash);
+  if (!result) {
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    result =
+      doc.errors.length > 0
+        ? { data: undefined, yamlErrors: doc.errors.map((e) => e.message.split("\n")[0] ?? e.message) }
+        : { data: doc.toJS({ maxAliasCount: 50 }) as unknown, yamlErrors: [] };
+    toDisk(hash, result);
+  }
   parsed.set(hash, { data: structuredClone(result.data), yamlErrors: [...result.yamlErrors] });
   return result;
 }
