@@ -13,6 +13,7 @@ import { createDigests } from "./case/digests.ts";
 import { createLifecycle, type OpenCaseInput } from "./case/lifecycle.ts";
 import { createNotices } from "./case/notices.ts";
 import { createPresses } from "./case/presses.ts";
+import { createReassignment } from "./case/reassign.ts";
 import { createTransitions } from "./case/transitions.ts";
 
 export type { Actor, CaseEngineDeps, Reply, SopSource } from "./case/context.ts";
@@ -32,6 +33,7 @@ export function createCaseEngine(deps: CaseEngineDeps) {
   const deadlines = createDeadlines(ctx, store, assign, notices);
   const delegations = createDelegations(ctx, notices);
   const digests = createDigests(ctx, notices);
+  const reassignment = createReassignment(ctx, assign, notices);
 
   return {
     openCase: (input: OpenCaseInput) => store.transaction((tx) => lifecycle.openCaseIn(tx, input)),
@@ -54,6 +56,8 @@ export function createCaseEngine(deps: CaseEngineDeps) {
     officeOf: ctx.officeOf,
     stepOf: ctx.stepOf,
     applyDelegationsIn: delegations.applyDelegationsIn,
+    /** Offers again the open steps a directory change affects (a transfer, someone leaving). */
+    reassignIn: reassignment.reassignIn,
     fireDueDeadlines: deadlines.fireDueDeadlines,
     /** Moves pending steps to deputies when a delegation starts, and back when it ends. */
     async applyDelegations(officeIds: string[]): Promise<number> {

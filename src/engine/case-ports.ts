@@ -158,6 +158,16 @@ export interface EngineTx {
   /** The official whose NIP this is, in that office. */
   officialByNip(officeId: string, nip: string): Promise<OfficialRow | null>;
 
+  /** An official's positions over time, oldest first (the directory's history). */
+  holdingsOf(officialId: string): Promise<{ positionKey: string; startsOn: Date; endsOn: Date | null }[]>;
+  /** Ends the official's open holdings of a position (all positions when null) on a date; returns how many. */
+  endHoldings(officialId: string, positionKey: string | null, on: Date): Promise<number>;
+  startHolding(officialId: string, officeId: string, positionKey: string, on: Date): Promise<void>;
+  updateOfficial(officialId: string, patch: { active?: boolean; isAdmin?: boolean; name?: string; nip?: string | null }): Promise<void>;
+  createOfficial(row: { id: string; officeId: string; name: string; nip: string | null; isAdmin: boolean }): Promise<void>;
+  /** Removes an official's chat accounts (they left the office); returns how many. */
+  unlinkIdentities(officialId: string): Promise<number>;
+
   /** True when the digest for (official, local date) was not yet recorded; records it. */
   claimDigest(officialId: string, date: string, at: Date): Promise<boolean>;
   /** Whether a digest was already claimed (a read; claimDigest is the write). */

@@ -7,6 +7,7 @@ import type { Database, Tx } from "./database.ts";
 import { casePorts } from "./engine-tx-cases.ts";
 import { messagePorts } from "./engine-tx-messages.ts";
 import { createDirectoryCache, type DirectoryCache } from "./directory-cache.ts";
+import { directoryPorts } from "./engine-tx-directory.ts";
 import { directoryView, peoplePorts } from "./engine-tx-people.ts";
 import { isWriteConflict } from "./storage-errors.ts";
 
@@ -17,7 +18,7 @@ function createTx(tx: Tx, cache: DirectoryCache): { ports: EngineTx; flush(): Pr
   const directory = directoryView(tx, cache);
   const messages = messagePorts(tx, directory);
   return {
-    ports: { ...cases.ports, ...peoplePorts(tx, directory), ...messages.ports },
+    ports: { ...cases.ports, ...peoplePorts(tx, directory), ...directoryPorts(tx, directory), ...messages.ports },
     flush: async () => {
       await cases.flush();
       await messages.flush();

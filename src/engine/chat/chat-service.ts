@@ -10,7 +10,7 @@ import type { Reply } from "../case-engine.ts";
 import { fileTexts } from "../file-ports.ts";
 import { messages } from "../messages.ts";
 import type { InboundMessage } from "../types.ts";
-import { createCommandRegistry } from "./command.ts";
+import { createCommandRegistry, runsOutside } from "./command.ts";
 import { caseCommands } from "./commands/cases.ts";
 import { delegationCommands } from "./commands/delegation.ts";
 import { privacyCommands } from "./commands/privacy.ts";
@@ -163,14 +163,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     const raw = message.text?.trim() ?? "";
     if (!raw || message.action || message.attachment || message.unsupported) return null;
     const head = parseCommand(raw.startsWith("/") ? raw : keywordCommand(raw));
-    if (!head || !registry.find(head.command)?.outside) return null;
+    if (!head || !runsOutside(registry.find(head.command), head.args)) return null;
     return store.read(async (view) => {
       const official = await view.officialByIdentity(message.channel, message.senderId);
       const chatKey = `${message.channel}:${message.chatId}`;
       // Only where route() would reach the command: an official, no question or form awaiting an answer.
       if (!official || (await view.prompt(chatKey)) !== null || (await view.formSession(chatKey)) !== null) return null;
       const found = registry.find(head.command);
-      if (!found?.outside) return null;
+      if (!found || !runsOutside(found, head.args)) return null;
       const actor = { official, channel: message.channel, chatId: message.chatId };
       const writes: ((tx: EngineTx) => Promise<unknown>)[] = [];
       const context = {

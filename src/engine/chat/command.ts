@@ -28,13 +28,18 @@ export interface OfficialCommandContext extends CommandContext {
 interface CommandInfo {
   names: string[];
   help?: string;
-  /** Only reads: runs outside the write transaction (see above). */
-  outside?: true;
+  /** Only reads: runs outside the write transaction (see above); a function decides by the arguments. */
+  outside?: true | ((args: string) => boolean);
 }
 
 export type ChatCommand =
   | (CommandInfo & { audience: "anyone"; run(c: CommandContext): Promise<Reply[]> })
   | (CommandInfo & { audience: "official"; run(c: OfficialCommandContext): Promise<Reply[]> });
+
+/** Whether a command, with these arguments, runs outside the write transaction. */
+export function runsOutside(command: ChatCommand | undefined, args: string): boolean {
+  return typeof command?.outside === "function" ? command.outside(args) : command?.outside === true;
+}
 
 export interface CommandRegistry {
   find(name: string): ChatCommand | undefined;

@@ -5,11 +5,13 @@ import type { EngineTx, OfficialRow } from "../../case-ports.ts";
 import { redeemEnrolmentCode } from "../../enrolment.ts";
 import { channelLabels, formatDate, messages } from "../../messages.ts";
 import type { InboundMessage } from "../../types.ts";
+import { directoryCommand } from "./directory.ts";
 import type { ChatCommand, CommandContext } from "../command.ts";
 import type { ChatServiceDeps } from "../deps.ts";
 
 export function generalCommands(deps: ChatServiceDeps, officialHelp: () => string): ChatCommand[] {
   const { directory, clock, engine } = deps;
+  const changeDirectory = directoryCommand(deps);
 
   const help = (c: CommandContext) => [{ text: c.official ? `${messages.help(true)}\n\n${officialHelp()}` : messages.help(false) }];
 
@@ -103,8 +105,10 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
     {
       names: ["pejabat"],
       audience: "anyone",
-      outside: true,
-      run: async (c) => [{ text: await listOfficials(c.official?.officeId ?? deps.defaultOfficeId) }],
+      // The list only reads; pindah, keluar and riwayat (admins) change the directory in the message's transaction.
+      outside: (args) => args.trim() === "",
+      run: async (c) =>
+        c.args.trim() ? changeDirectory(c) : [{ text: await listOfficials(c.official?.officeId ?? deps.defaultOfficeId) }],
     },
     {
       names: ["alur"],

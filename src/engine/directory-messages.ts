@@ -1,0 +1,42 @@
+// The Indonesian catalog of the directory over time: transfers (mutasi/rotasi), leaving (pensiun,
+// pindah tugas), and what the people concerned are told. Clear, polite and short.
+
+export const directoryTexts = {
+  movedAway: (to: string, reason: string) => `➜ Dialihkan kepada ${to} (${reason})`,
+  usage:
+    "Perintah pejabat untuk admin:\n" +
+    "/pejabat — daftar jabatan dan pejabat\n" +
+    "/pejabat pindah NAMA ke JABATAN — mutasi/rotasi mulai hari ini\n" +
+    "/pejabat keluar NAMA alasan — pensiun atau pindah tugas keluar Dinas\n" +
+    "/pejabat riwayat NAMA — riwayat jabatan\n" +
+    "Perubahan dilaksanakan setelah Anda mengirim perintah yang sama dengan YA di akhir.",
+  adminOnly: "Maaf, perubahan data pejabat hanya untuk admin Dinas.",
+  unknownPosition: (query: string, known: string) => `Jabatan "${query}" tidak dikenal. Jabatan yang ada: ${known}.`,
+  ambiguousPosition: (query: string, found: string) => `"${query}" cocok dengan beberapa jabatan: ${found}. Tulis lebih lengkap.`,
+  alreadyHolds: (name: string, title: string) => `${name} sudah menjabat ${title}.`,
+  needReason: "Tulis alasannya, misalnya: /pejabat keluar Yohanes Seran pensiun",
+  inactive: (name: string) => `${name} sudah tidak aktif di Dinas ini.`,
+  movePlan: (name: string, from: string, to: string, tasks: number, command: string) =>
+    [
+      `${name}: ${from} → ${to}, mulai hari ini.`,
+      tasks > 0
+        ? `${tasks} tugas terbuka ${name} dialihkan kepada pemegang jabatan lamanya (atau atasannya bila kosong).`
+        : `${name} tidak memiliki tugas terbuka.`,
+      `Untuk melaksanakan, kirim: ${command} YA`,
+    ].join("\n"),
+  leavePlan: (name: string, positions: string, tasks: number, command: string) =>
+    [
+      `${name} keluar dari Dinas (${positions}), mulai hari ini: akun chat dilepas, hak admin berakhir, riwayatnya tetap tersimpan.`,
+      tasks > 0 ? `${tasks} tugas terbuka dialihkan kepada pemegang jabatan lain atau atasannya.` : "Tidak ada tugas terbuka.",
+      `Untuk melaksanakan, kirim: ${command} YA`,
+    ].join("\n"),
+  moved: (name: string, to: string, moved: number) => `${name} sekarang menjabat ${to}. ${moved} tugas dialihkan.`,
+  left: (name: string, moved: number, chats: number) =>
+    `${name} telah keluar dari Dinas. ${moved} tugas dialihkan; ${chats} akun chat dilepas.`,
+  toMoved: (office: string, from: string, to: string) =>
+    `Data jabatan Anda di ${office} diperbarui: ${from} → ${to}. Tugas jabatan lama Anda dialihkan kepada penggantinya.`,
+  toLeaving: (office: string) =>
+    `Terima kasih atas pengabdian Anda di ${office}. Akun chat Anda tidak lagi terhubung sebagai pejabat; ` +
+    "tugas Anda yang masih terbuka dialihkan kepada rekan atau atasan Anda.",
+  history: (name: string, lines: string[]) => [`Riwayat jabatan ${name}:`, ...(lines.length > 0 ? lines : ["(belum ada)"])].join("\n"),
+} as const;

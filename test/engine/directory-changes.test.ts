@@ -1,0 +1,97 @@
+// The directory over time, as an admin drives it in chat: a transfer moves the open steps to the new
+// holder (to the superior while the position is vacant, then on to whoever fills it), and someone
+// leaving has their steps reassigned, their chats unlinked, their admin right ended, their history kept.
+import { afterEach, describe, expect, it } from "vitest";
+import { caseCode, startHarness, wita, type Harness } from "../helpers/harness.ts";
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.cleanup();
+  h = undefined;
+});
+
+async function candidatesOf(h: Harness, code: string): Promise<string[]> {
+  const kase = await h.app.db.prisma.case.findUniqueOrThrow({ where: { code }, include: { tasks: true } });
+  const open = kase.tasks.find((t) => t.status === "open");
+  const ids = (JSON.parse(open?.candidates ?? "[]") as { officialId: string }[]).map((c) => c.officialId);
+  const officials = await h.app.db.prisma.official.findMany({ where: { id: { in: ids } } });
+  return officials.map((o) => o.name).sort();
+}
+
+describe("the directory over time (/pejabat pindah, /pejabat keluar)", () => {
+  it("a transfer moves open steps to the superior while the position is vacant, then to its new holder", async () => {
+    h = await startHarness({ now: wita("2026-03-16 08:00") });
+    const code = caseCode(await h.say("/buka 18 KGB Benediktus Nahak"));
+    expect(await candidatesOf(h, code)).toEqual(["Maria Goreti Bria"]);
+
+    await h.as("Maria Goreti Bria");
+    expect(await h.say("/pejabat pindah Maria Goreti Bria ke Kepala Dinas")).toContain("hanya untuk admin");
+    await h.as("Stefanus Ola");
+    expect(await h.say("/pejabat pindah Maria Goreti Bria")).toContain("/pejabat pindah NAMA ke JABATAN");
+    expect(await h.say("/pejabat pindah Maria Goreti Bria ke Kepala Bidang Entah")).toContain(
+      'Jabatan "Kepala Bidang Entah" tidak dikenal',
+    );
+    const plan = await h.say("/pejabat pindah Maria Goreti Bria ke arsiparis");
+    expect(plan).toContain("Maria Goreti Bria: Sekretaris → Arsiparis Terampil, mulai hari ini.");
+    expect(plan).toContain("1 tugas terbuka");
+    expect(await candidatesOf(h, code)).toEqual(["Maria Goreti Bria"]);
+
+    const done = await h.say("/pejabat pindah Maria Goreti Bria ke arsiparis YA");
+    expect(done).toContain("Maria Goreti Bria sekarang menjabat Arsiparis Terampil. 1 tugas dialihkan.");
+    // Sekretaris is vacant: the step falls to her superior, who is told; she is told where it went.
+    expect(await candidatesOf(h, code)).toEqual(["Yosef Lamanepa"]);
+    expect(done).toMatch(/sopbot → Yosef Lamanepa \(Kepala Dinas\):\n {2}Tugas baru — kasus/);
+    // Her task message is edited to say where it went (the console shows new messages only: read the edit).
+    const edit = await h.app.db.prisma.outboxMessage.findFirst({ where: { chatId: "console:maria-goreti-bria", editOfId: { not: null } } });
+    expect(edit?.text).toContain("➜ Dialihkan kepada Yosef Lamanepa (mutasi)");
+    expect(done).toContain("Data jabatan Anda di Dinas Koperasi UKM Provinsi NTT diperbarui: Sekretaris → Arsiparis Terampil.");
+
+    // Agustinus fills the vacancy: the step moves on from the superior to him.
+    await h.say("/pejabat pindah Agustinus Tefa ke sekretaris YA");
+    expect(await candidatesOf(h, code)).toEqual(["Agustinus Tefa"]);
+    await h.as("Agustinus Tefa");
+    expect(await h.say("1")).toContain(`Kasus ${code}: langkah 1`);
+
+    await h.as("Stefanus Ola");
+    expect(await h.say("/pejabat riwayat Maria Goreti Bria")).toMatch(
+      /2 Januari 2025 – 16 Maret 2026: Sekretaris\n {2}16 Maret 2026 – sekarang: Arsiparis Terampil/,
+    );
+    const audit = await h.app.db.prisma.auditEvent.findMany({ where: { action: { in: ["official-moved", "step-reassigned"] } } });
+    expect(audit.map((e) => e.action).sort()).toEqual(["official-moved", "official-moved", "step-reassigned", "step-reassigned"]);
+    expect(await h.auditProblems()).toEqual([]);
+  });
+
+  it("someone leaving: steps reassigned, chats unlinked, admin right ended, history kept", async () => {
+    h = await startHarness({ now: wita("2026-03-16 08:00") });
+    const code = caseCode(await h.say("/buka 18 KGB Benediktus Nahak"));
+    await h.as("Maria Goreti Bria");
+    await h.say("1");
+    // Step 2 is the Kasubag Kepegawaian's.
+    expect(await candidatesOf(h, code)).toEqual(["Fransiska Nona Lodo"]);
+    await h.as("Stefanus Ola");
+    expect(await h.say("/pejabat keluar Fransiska Nona Lodo")).toContain("Tulis alasannya");
+    const plan = await h.say("/pejabat keluar Fransiska Nona Lodo pensiun");
+    expect(plan).toContain("Fransiska Nona Lodo keluar dari Dinas (Kepala Sub Bagian Kepegawaian dan Umum)");
+    expect(plan).toContain("/pejabat keluar Fransiska Nona Lodo pensiun YA");
+    const done = await h.say("/pejabat keluar Fransiska Nona Lodo pensiun YA");
+    expect(done).toContain("Fransiska Nona Lodo telah keluar dari Dinas. 1 tugas dialihkan; 1 akun chat dilepas.");
+    expect(done).toContain("Terima kasih atas pengabdian Anda");
+    expect(await candidatesOf(h, code)).toEqual(["Maria Goreti Bria"]);
+
+    const fransiska = await h.app.db.prisma.official.findFirstOrThrow({
+      where: { name: "Fransiska Nona Lodo" },
+      include: { identities: true, holdings: true },
+    });
+    expect(fransiska).toMatchObject({ active: false, isAdmin: false, identities: [] });
+    expect(fransiska.holdings.every((x) => x.endsOn !== null)).toBe(true);
+    // Her history stays: the audit trail still names her, and the list no longer does.
+    expect(await h.say("/pejabat")).not.toContain("Fransiska Nona Lodo");
+    const left = await h.app.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "official-left" } });
+    expect(left).toMatchObject({
+      actorLabel: "Stefanus Ola",
+      note: "Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum): pensiun",
+    });
+    expect(await h.say("/pejabat keluar Fransiska Nona Lodo pensiun YA")).toContain("Nama pejabat tidak dikenal");
+    expect(await h.auditProblems()).toEqual([]);
+  });
+});
