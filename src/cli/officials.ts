@@ -1,19 +1,32 @@
-// Manages officials: add one holding a position, list them, and issue an enrolment code.
+// Manages officials: add one holding a position, list them, issue an enrolment code, and follow the
+// directory over time: move (mutasi/rotasi), leave (pensiun, pindah keluar), history, and import
+// from the personnel register (officials-changes.ts).
 // Usage:
 //   npm run officials -- add --office ntt-provinsi --name "Maria Goreti Bria" --position sekretaris [--from 2026-01-02] [--admin]
 //   npm run officials -- list --office ntt-provinsi
 //   npm run officials -- code --office ntt-provinsi --name "Maria Goreti Bria" [--hours 72]
+//   npm run officials -- move --office ntt-provinsi --name "Maria Goreti Bria" --to arsiparis
+//   npm run officials -- leave --office ntt-provinsi --name "Yohanes Seran" --reason pensiun
+//   npm run officials -- history --office ntt-provinsi --name "Yohanes Seran"
+//   npm run officials -- import register.xlsx --office ntt-provinsi [--map titles.yaml] [--dry-run]
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { issueEnrolmentCode } from "../engine/enrolment.ts";
 import { createEngineStore } from "../store/engine-store.ts";
 import { derivedSecret, serverKeyMaterial } from "../store/server-key.ts";
+import { planIsEmpty } from "../domain/officials-import.ts";
 import { CliError, openCliContext, runCli } from "./cli-context.ts";
+import { describePlan, officialsChanges } from "./officials-changes.ts";
 
 const usage = `Usage:
   npm run officials -- add  --office <id> --name "<full name>" --position <position id> [--from YYYY-MM-DD] [--admin]
   npm run officials -- list --office <id>
-  npm run officials -- code --office <id> --name "<full name>" [--hours 72]`;
+  npm run officials -- code --office <id> --name "<full name>" [--hours 72]
+  npm run officials -- move --office <id> --name "<full name>" --to <position id or title>
+  npm run officials -- leave --office <id> --name "<full name>" --reason <pensiun|pindah tugas|…>
+  npm run officials -- history --office <id> --name "<full name>"
+  npm run officials -- import <register.csv|.xlsx> --office <id> [--map <titles.yaml>] [--dry-run]
+     (the register's NIP, Nama and Jabatan columns; titles.yaml maps a Jabatan to a position id, or to null to skip it)`;
 
 runCli(async (env) => {
   const { values, positionals } = parseArgs({
@@ -25,14 +38,46 @@ runCli(async (env) => {
       from: { type: "string" },
       admin: { type: "boolean", default: false },
       hours: { type: "string", default: "72" },
+      to: { type: "string" },
+      reason: { type: "string" },
+      map: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
     },
   });
   const command = positionals[0];
-  if (!command || !["add", "list", "code"].includes(command) || !values.office) throw new CliError(usage);
-  const { db, catalog, config } = await openCliContext(env);
+  const commands = ["add", "list", "code", "move", "leave", "history", "import"];
+  if (!command || !commands.includes(command) || !values.office) throw new CliError(usage);
+  const context = await openCliContext(env);
+  const { db, catalog, config } = context;
   try {
     const office = catalog.offices.get(values.office)?.office;
     if (!office) throw new CliError(`Unknown office "${values.office}". Known: ${[...catalog.offices.keys()].join(", ")}`);
+    if (command === "import") {
+      const file = positionals[1];
+      if (!file) throw new CliError(usage);
+      const { plan, applied } = await officialsChanges(context, office).importRegister(file, values.map, !values["dry-run"]);
+      for (const line of describePlan(plan, office)) console.log(line);
+      if (plan.errors.length > 0) {
+        console.error(`${plan.errors.length} row(s) cannot be placed: nothing was imported. Fix them or map their titles (--map).`);
+        return 1;
+      }
+      if (planIsEmpty(plan)) console.log("Nothing to change: the directory already matches the register.");
+      else console.log(applied ? "Applied." : "Dry run: nothing was changed. Run again without --dry-run to apply.");
+      return 0;
+    }
+    if (["move", "leave", "history"].includes(command)) {
+      if (!values.name) throw new CliError(usage);
+      const changes = officialsChanges(context, office);
+      if (command === "history") console.log(await changes.history(values.name));
+      else if (command === "move") {
+        if (!values.to) throw new CliError(usage);
+        console.log(await changes.move(values.name, values.to));
+      } else {
+        if (!values.reason) throw new CliError(usage);
+        console.log(await changes.leave(values.name, values.reason));
+      }
+      return 0;
+    }
     if (command === "list") {
       const officials = await db.prisma.official.findMany({
         where: { officeId: office.id },

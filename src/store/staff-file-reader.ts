@@ -40,3 +40,17 @@ export async function readRegister(file: string): Promise<RegisterSheet> {
   }
   throw new Error(`Unsupported file type "${ext}": use .csv or .xlsx`);
 }
+
+/** A mapping file of register titles to position ids (YAML: `"Title": position-id`, or null to skip the title). */
+export async function readTitleMapping(file: string): Promise<Record<string, string | null>> {
+  const { parse: parseYaml } = await import("yaml");
+  const data = parseYaml(await readFile(file, "utf8")) as unknown;
+  if (data === null || data === undefined) return {};
+  if (typeof data !== "object" || Array.isArray(data)) throw new Error(`${file}: expected lines of "Title": position-id`);
+  const out: Record<string, string | null> = {};
+  for (const [title, id] of Object.entries(data)) {
+    if (id !== null && typeof id !== "string") throw new Error(`${file}: "${title}" must map to a position id or null`);
+    out[title] = id;
+  }
+  return out;
+}
