@@ -27,7 +27,7 @@ export function directoryCommand(deps: ChatServiceDeps) {
     const confirmed = words.length > 1 && /^ya$/i.test(words.at(-1) ?? "");
     if (confirmed) words.pop();
     const ke = words.findIndex((w) => w.toLowerCase() === "ke");
-    if (verb === "pindah" && ke < 1) return [{ text: t.usage }];
+    if (verb === "pindah" && (ke < 1 || ke === words.length - 1)) return [{ text: t.usage }];
     const named = splitName(await tx.officialsOfOffice(admin.officeId), verb === "pindah" ? words.slice(0, ke) : words);
     if (!named) return [{ text: `Nama pejabat tidak dikenal. Ketik /pejabat untuk melihat daftarnya.\n\n${t.usage}` }];
     const { official, rest } = named;
