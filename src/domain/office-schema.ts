@@ -5,6 +5,7 @@ import { z } from "zod";
 
 const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "expected a lower-case id like sub-bagian-umum" });
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time "HH:MM"' });
+const positionKind = z.enum(["jpt-pratama", "administrator", "pengawas", "pelaksana", "fungsional", "koordinator"]);
 
 export const officeHoursSchema = z
   .object({
@@ -65,12 +66,26 @@ export const officeSchema = z
             title: z.string().min(1),
             unit: id,
             superior: id.nullable(),
-            kind: z.enum(["jpt-pratama", "administrator", "pengawas", "pelaksana", "fungsional", "koordinator"]),
+            kind: positionKind,
           })
           .passthrough(),
       )
       .min(1),
     actors: z.record(z.string(), actorMappingSchema),
+    /**
+     * The office's own rule for an employee's direct superior (atasan langsung, who approves their
+     * leave in SOP 20): up the `superior` chain, a koordinator (Sub Koordinator, team lead) is the
+     * direct superior only of the position kinds in `koordinatorFor` and is passed over for the rest.
+     * Absent: passed over for all. Escalation and vacancies follow `superior` as written.
+     */
+    directSuperior: z
+      .object({
+        koordinatorFor: z.array(positionKind),
+        /** The article the rule comes from, or why it is assumed. */
+        source: z.string().min(10),
+      })
+      .strict()
+      .optional(),
     /** Lead times of the personnel deadlines (defaults in src/domain/staff-rules.ts). */
     staffDeadlines: z
       .object({

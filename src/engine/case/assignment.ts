@@ -1,8 +1,9 @@
 // Who a step is offered to: the holders of the position the SOP names in this office (a vacant
 // position falls to its nearest held superior, nobody at all to the office's admins), the person a
-// returned step came from, the employee or their superior, the official who records an outside
+// returned step came from, the employee or their direct superior, the official who records an outside
 // party's part — and, for an absent candidate, their Plt./Plh.
 import { resolveActor } from "../../domain/actor-resolution.ts";
+import { directSuperior } from "../../domain/direct-superior.ts";
 import type { Office } from "../../domain/office-schema.ts";
 import type { Sop, SopStep } from "../../domain/sop-schema.ts";
 import type { Candidate, CaseRow, DelegationRow, EngineTx, OfficialRow, TaskRow } from "../case-ports.ts";
@@ -106,10 +107,12 @@ export function createAssignment(ctx: EngineContext) {
       const keys = employee ? await tx.positionsOf(employee, now) : [];
       result = { candidates: employee ? [{ officialId: employee, positionKey: keys[0] ?? null }] : [], waitingFor: "employee" };
     } else if (resolved.kind === "party" && resolved.party === "employee-superior") {
+      // The office's own rule on coordinators picks the direct superior; a vacant one falls upwards.
       const employee = kase.subjectOfficialId ?? kase.openedByOfficialId;
       const keys = employee ? await tx.positionsOf(employee, now) : [];
-      const up = keys[0] ? await superiorHolders(tx, office, keys[0], now) : null;
-      result = { candidates: up ? up.holders.map((h) => ({ officialId: h.id, positionKey: up.key })) : [], waitingFor: null };
+      const direct = keys[0] ? directSuperior(office, keys[0]) : null;
+      const { candidates } = direct ? await positionCandidates(tx, office, direct, now) : { candidates: [] };
+      result = { candidates, waitingFor: null };
     } else {
       // Applicant or an outside body: the office names who records it, else the official of the nearest internal step.
       const key = (resolved.kind === "party" ? resolved.recordedBy : undefined) ?? recorderStep(office, sop, step);
