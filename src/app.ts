@@ -18,7 +18,10 @@ import { createPersonDataPort } from "./store/person-data.ts";
 import { createCaseEngine, type CaseEngine } from "./engine/case-engine.ts";
 import { createApplicantService } from "./engine/applicant-service.ts";
 import { createChatService, type ChatService } from "./engine/chat/chat-service.ts";
-import { createOutboxDispatcher, SendFailure, type OutboxDispatcher } from "./engine/outbox-dispatcher.ts";
+import { createOutboxDispatcher, type OutboxDispatcher } from "./engine/outbox-dispatcher.ts";
+import { countTransitions } from "./engine/metrics-port.ts";
+import { createAppMetrics, type AppMetrics } from "./ops/metrics.ts";
+import { outboxObservers } from "./ops/outbox-observers.ts";
 import { errorInfo } from "./engine/error-info.ts";
 import { systemClock, type Clock } from "./engine/ports.ts";
 import type { InboundMessage } from "./engine/types.ts";
@@ -89,6 +92,8 @@ export interface App {
   whatsapp: WhatsAppChannel | undefined;
   staff: StaffService;
   files: FilePort | undefined;
+  /** Prometheus counters (served with the process's gauges on /metrics when HEALTH_PORT is set; see app-ops.ts). */
+  metrics: AppMetrics;
   /** The secret enrolment codes are stored under (derived from the server's key). */
   enrolmentSecret: Buffer;
   /** The server's keys: files are encrypted and seals keyed under the current one. */
@@ -131,7 +136,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const enrolmentSecret = derivedSecret(keys.current, "enrolment-codes");
   const sealKey = sealKeyOf(keys);
   const files = createFileStore(db, { dir: config.files.dir, keys, maxBytes: config.files.maxBytes });
-  const store = createEngineStore(db);
+  const metrics = createAppMetrics();
+  const store = countTransitions(createEngineStore(db), metrics);
   const calendar = workCalendarsOf(catalog);
   const engine = createCaseEngine({
     store,
@@ -187,6 +193,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     calendar,
     sopStartKind: (n) => catalog.sops.get(n)?.value.start.kind,
     sopCount: Math.max(...catalog.sops.keys()),
+    metrics,
   });
 
   // SQLite serves one instance: after a crash the restarted process is the same instance and takes
@@ -273,16 +280,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...(telegram ? { telegram: telegram.sender } : {}),
       ...(whatsapp ? { whatsapp: whatsapp.sender } : {}),
     },
-    onError: (row, error) =>
-      logger.warn(
-        { outboxId: row.id, channel: row.channel, ...errorInfo(error), ...(error instanceof SendFailure ? { reason: error.message } : {}) },
-        "send failed",
-      ),
-    onGiveUp: (row, reason) =>
-      logger.error(
-        { outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, reason },
-        "message given up: parked for npm run outbox:failed",
-      ),
+    ...outboxObservers(logger, metrics),
   });
 
   const receive = async (message: InboundMessage) => {
@@ -381,6 +379,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     whatsapp,
     staff,
     files,
+    metrics,
     enrolmentSecret,
     keys,
     leadership,

@@ -97,6 +97,13 @@ const envSchema = z.object({
     .min(1_000, { error: "expected at least 1000 ms" })
     .max(600_000, { error: "expected at most 600000 ms" })
     .default(30_000),
+  // Health and metrics endpoints (/healthz, /readyz, /metrics) for a load balancer, systemd or Prometheus:
+  // off unless a port is set (0: any free port, logged at start).
+  HEALTH_PORT: z.coerce.number({ error: "expected a port number (0 for any free port)" }).int().min(0).max(65535).optional(),
+  HEALTH_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, { error: "expected an address to listen on, e.g. 127.0.0.1 (this host only) or 0.0.0.0" })
+    .default("127.0.0.1"),
   SHUTDOWN_GRACE_MS: z.coerce.number({ error: "expected a number of milliseconds" }).int().min(0).max(120_000).default(10_000),
 });
 
@@ -118,6 +125,8 @@ export interface Config {
   demoStaff: boolean;
   defaultOffice: string;
   shutdownGraceMs: number;
+  /** Where /healthz, /readyz and /metrics are served; null: not served. */
+  health: { host: string; port: number } | null;
   escalationFactor: number;
   enrolmentCodeHours: number;
   /** Messages a chat that is not an official's may send per minute. */
@@ -183,6 +192,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       "FILE_MAX_MB: expected at most 20 with the cloud Bot API (its download limit); set " +
         "TELEGRAM_API_ROOT to a self-hosted Bot API server for larger files",
     );
+  if (e.HEALTH_PORT && e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === "webhook" && e.HEALTH_PORT === e.TELEGRAM_WEBHOOK_PORT)
+    missing.push("HEALTH_PORT: expected a port other than TELEGRAM_WEBHOOK_PORT");
   if (missing.length > 0) throw new ConfigError(missing);
   return {
     database: e.DATABASE_URL.startsWith("file:")
@@ -200,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     demoStaff: e.DEMO_STAFF,
     defaultOffice: e.DEFAULT_OFFICE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    health: e.HEALTH_PORT === undefined ? null : { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     escalationFactor: e.ESCALATION_FACTOR,
     enrolmentCodeHours: e.ENROLMENT_CODE_HOURS,
     publicRateLimit: e.PUBLIC_RATE_LIMIT,

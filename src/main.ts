@@ -3,6 +3,7 @@
 // stream or an error nothing else caught, within the shutdown grace period.
 import { existsSync } from "node:fs";
 import { createApp, StartupError } from "./app.ts";
+import { startOps } from "./app-ops.ts";
 import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { errorInfo, stackFrames } from "./engine/error-info.ts";
@@ -23,6 +24,8 @@ async function run(): Promise<number> {
     logger,
     ...(consoleWanted ? { console: { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) } } : {}),
   });
+  // Health and metrics endpoints (HEALTH_PORT), up before the channels connect: /readyz says when they have.
+  const ops = config.health ? await startOps(app, config.health, logger) : undefined;
 
   let runtime: TelegramRuntime | undefined;
   if (app.telegram && config.telegram) {
@@ -102,6 +105,7 @@ async function run(): Promise<number> {
   }, config.shutdownGraceMs);
   timer.unref();
   await runtime?.stop();
+  await ops?.close();
   await app.close();
   logger.info({ exitCode }, "stopped");
   return exitCode;

@@ -44,6 +44,8 @@ const allowedLayers: Record<string, string[]> = {
   engine: ["domain", "engine"],
   store: ["domain", "engine", "store"],
   scheduler: ["domain", "engine", "scheduler", "logger"],
+  // Health and metrics endpoints: fed by ports (the store's queries, the channels' states) that app-ops.ts wires.
+  ops: ["domain", "engine", "ops", "logger"],
   cli: ["domain", "engine", "store", "cli", "config", "logger", "entry-point"],
   config: [],
   logger: [],
@@ -58,6 +60,7 @@ const packageOwners: [RegExp, string[]][] = [
   [/^@whiskeysockets\/baileys(\/|$)/, ["channels/whatsapp"]],
   [/^(exceljs|@resvg\/resvg-js|csv-parse|yaml)(\/|$)/, ["store"]],
   [/^node-cron(\/|$)/, ["scheduler"]],
+  [/^prom-client(\/|$)/, ["ops"]],
 ];
 /** Layers that may use only these packages at all. */
 const packageRules: Record<string, RegExp> = {
@@ -71,7 +74,7 @@ const sources = files(srcRoot);
  * Composition roots wire channels to the store. main.ts is the bot's; the WhatsApp pairing command
  * is the other one (it must build the channel's session on the store to pair).
  */
-const compositionRoots = new Set(["main.ts", "app.ts", "app-catalog.ts", path.join("cli", "wa-pair.ts")]);
+const compositionRoots = new Set(["main.ts", "app.ts", "app-catalog.ts", "app-ops.ts", path.join("cli", "wa-pair.ts")]);
 
 describe("architecture", () => {
   it("finds the source files", () => {

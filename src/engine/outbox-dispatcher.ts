@@ -8,7 +8,8 @@
 // message does), so a chat's messages go out in order and
 // two dispatchers never send the same row. Rows of different chats are sent concurrently.
 import type { ActionRef, OutboxRow } from "./case-ports.ts";
-import { errorSummary } from "./error-info.ts";
+import { errorInfo, errorSummary } from "./error-info.ts";
+import type { EngineMetrics } from "./metrics-port.ts";
 import { composeMerged, MERGE_MAX, mergeable, pickFollowers } from "./outbox-merge.ts";
 import type { Clock } from "./ports.ts";
 import { editableChannels, type ChannelName, type OutboundMessage } from "./types.ts";
@@ -25,6 +26,26 @@ export class SendFailure extends Error {
     super(message);
     this.name = "SendFailure";
   }
+}
+
+/** Why a send failed, in a few words fit for a metric's label (never the platform's text). */
+export type SendFailureReason = "rate-limited" | "timeout" | "blocked" | "not-connected" | "network" | "server-error" | "refused" | "other";
+
+/** Sorts a failed send into a SendFailureReason, from its status (Telegram's error_code, Baileys' status code) and kind. */
+export function sendFailureReason(error: unknown): SendFailureReason {
+  if (!(error instanceof SendFailure)) {
+    const info = errorInfo(error);
+    return /timeout/i.test(info.errorKind) || [info.errorCode, info.causeCode].includes("ETIMEDOUT") ? "timeout" : "other";
+  }
+  const text = error.message;
+  if (/^429\b/.test(text)) return "rate-limited";
+  if (/is not (running|connected)/.test(text)) return "not-connected";
+  if (/timed? ?out|ETIMEDOUT|AbortError|\b408\b/i.test(text)) return "timeout";
+  if (/^403\b/.test(text)) return "blocked";
+  if (/^5\d\d\b/.test(text)) return "server-error";
+  if (/^network:/.test(text)) return "network";
+  if (/^4\d\d\b/.test(text)) return "refused";
+  return "other";
 }
 
 /**
@@ -109,6 +130,8 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** Whether a channel can send from here now (WhatsApp: only the instance holding the socket). */
   canSend?(channel: ChannelName): boolean;
+  /** Counts sends and failed sends. */
+  metrics?: Pick<EngineMetrics, "sent" | "sendFailed">;
 }
 
 export interface OutboxDispatcher {
@@ -280,6 +303,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         await options.outbox.markSent(row.id, options.clock.now(), platformMessageId);
       }
       counts.sent += 1;
+      options.metrics?.sent(row.channel);
     } catch (error) {
       if (error instanceof SendFailure && error.deferred) {
         const at = new Date(options.clock.now().getTime() + (error.retryAfterMs ?? 1000));
@@ -288,6 +312,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         return;
       }
       options.onError?.(row, error);
+      options.metrics?.sendFailed(row.channel, sendFailureReason(error));
       // A send failure's text is ours (a status and the platform's description); any other error is
       // reduced to its kind and codes, so no value it carries is stored or logged.
       const message = error instanceof SendFailure ? error.message : errorSummary(error);

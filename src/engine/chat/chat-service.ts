@@ -215,6 +215,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     isOfficial: (channel, senderId) => store.read(async (view) => (await view.officialByIdentity(channel, senderId)) !== null),
     async handle(raw) {
       const message = cleanInbound(raw);
+      deps.metrics?.received(message.channel);
       const discarded: string[] = [];
       const early = await answerOutside(message);
       await store.transaction(async (tx) => {

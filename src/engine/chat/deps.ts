@@ -4,6 +4,7 @@ import type { ApplicantService, LoadedForm } from "../applicant-service.ts";
 import type { CaseEngine } from "../case-engine.ts";
 import type { EngineStore } from "../case-ports.ts";
 import type { FilePort } from "../file-ports.ts";
+import type { EngineMetrics } from "../metrics-port.ts";
 import type { PersonDataPort } from "../person-data-port.ts";
 import type { Clock, Directory } from "../ports.ts";
 import type { StaffService } from "../staff-service.ts";
@@ -38,4 +39,6 @@ export interface ChatServiceDeps {
   personData?: PersonDataPort;
   /** The highest SOP number in the catalog (for "/alur 99" answers). */
   sopCount?: number;
+  /** Counts the messages received, by channel. */
+  metrics?: Pick<EngineMetrics, "received">;
 }

@@ -1,0 +1,75 @@
+// Wires the health and metrics endpoints (src/ops) to a running app: the database's answers
+// (src/store/ops-queries.ts), the channels' connections and the leader lease. main.ts starts it when
+// HEALTH_PORT is set, before the channels connect, and closes it on the way out.
+import type { App } from "./app.ts";
+import { StartupError } from "./app-catalog.ts";
+import { watchTelegram } from "./channels/telegram/telegram-health.ts";
+import type { Config } from "./config.ts";
+import { errorInfo } from "./engine/error-info.ts";
+import { systemClock, type Clock } from "./engine/ports.ts";
+import type { Logger } from "./logger.ts";
+import { startHealthServer, type HealthServer } from "./ops/health-server.ts";
+import { addScrapeMetrics } from "./ops/metrics.ts";
+import { checkReadiness, type Check } from "./ops/readiness.ts";
+import { createOpsQueries } from "./store/ops-queries.ts";
+
+export async function startOps(
+  app: App,
+  health: NonNullable<Config["health"]>,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<HealthServer> {
+  const queries = createOpsQueries(app.db);
+  const telegram = app.telegram ? watchTelegram(app.telegram.bot) : undefined;
+  const { whatsapp, leadership } = app;
+  // WhatsApp: one socket, on the leader; another instance is ready without one.
+  const whatsappState = (): Check | undefined => {
+    if (!whatsapp) return undefined;
+    if (!leadership.isLeader()) return { ok: true, state: "held by the leader" };
+    const status = whatsapp.status();
+    return { ok: status === "open", state: status === "open" ? "connected" : status };
+  };
+  let lastScrapeWarning = 0;
+  addScrapeMetrics(app.metrics.registry, {
+    outboxBacklog: () => queries.outboxBacklog(),
+    overdueSteps: (now) => queries.overdueSteps(now),
+    officeIds: [...app.catalog.offices.keys()],
+    isLeader: () => leadership.isLeader(),
+    ...(whatsapp ? { whatsappConnected: () => whatsapp.status() === "open" } : {}),
+    now: () => clock.now(),
+    onError: (error) => {
+      if (Date.now() - lastScrapeWarning < 60_000) return;
+      lastScrapeWarning = Date.now();
+      logger.warn(errorInfo(error), "metrics: the database could not be read");
+    },
+  });
+  const channels = (): Record<string, Check> => {
+    const states: Record<string, Check | undefined> = {
+      console: app.consoleChannel ? { ok: true, state: "running" } : undefined,
+      telegram: telegram?.state(),
+      whatsapp: whatsappState(),
+    };
+    return Object.fromEntries(Object.entries(states).filter((e): e is [string, Check] => e[1] !== undefined));
+  };
+  try {
+    const server = await startHealthServer({
+      host: health.host,
+      port: health.port,
+      registry: app.metrics.registry,
+      log: logger,
+      readiness: () =>
+        checkReadiness({
+          ping: () => queries.ping(),
+          missingMigrations: () => queries.missingMigrations(),
+          channels,
+          isLeader: () => leadership.isLeader(),
+          instance: leadership.holder,
+        }),
+    });
+    logger.info({ host: server.address.host, port: server.address.port }, "health endpoints listening: /healthz /readyz /metrics");
+    return server;
+  } catch (error) {
+    const { errorCode } = errorInfo(error);
+    throw new StartupError(`HEALTH_PORT ${health.port} on ${health.host} cannot be used (${errorCode ?? "error"}).`);
+  }
+}
