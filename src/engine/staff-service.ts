@@ -61,7 +61,14 @@ export function toRecord(e: EmployeeRow): EmployeeRecord {
 }
 
 /** What each milestone means, in the words the Sub Bagian Kepegawaian uses. */
-function milestoneLine(e: EmployeeRow, d: StaffDeadline, key: string, settings: StaffDeadlineSettings, caseCode: string | null): string {
+function milestoneLine(
+  e: EmployeeRow,
+  d: StaffDeadline,
+  key: string,
+  settings: StaffDeadlineSettings,
+  caseCode: string | null,
+  late = false,
+): string {
   const who = `${kindLabels[d.kind]} ${e.name} (NIP ${e.nip}) TMT ${formatDateId(d.tmt)}`;
   const duty =
     d.kind === "pension"
@@ -70,7 +77,9 @@ function milestoneLine(e: EmployeeRow, d: StaffDeadline, key: string, settings: 
         ? `surat PKGB harus diterima Biro Keuangan paling lambat ` +
           `${formatDateId(d.milestones.find((m) => m.key === "overdue")?.date ?? d.tmt)}`
         : `usul kenaikan pangkat untuk periode ${formatDateId(d.tmt)}${d.note ? ` (${d.note})` : ""}`;
-  if (key === "open") return `• ${who} — kasus SOP ${d.sop} dibuka${caseCode ? ` (${caseCode})` : ""}; ${duty}.`;
+  const opened = `kasus SOP ${d.sop} dibuka${caseCode ? ` (${caseCode})` : ""}`;
+  if (key === "open" && late) return `• TERLAMBAT: ${who} — ${opened}; ${duty}; tenggat itu sudah tiba.`;
+  if (key === "open") return `• ${who} — ${opened}; ${duty}.`;
   if (key === "overdue") return `• TERLAMBAT: ${who} — ${duty}; tenggat itu sudah tiba.`;
   return `• ${who} — ${duty}.`;
 }
@@ -93,17 +102,21 @@ export function createStaffService(deps: StaffServiceDeps) {
     return [...keys];
   }
 
-  async function remindPositions(tx: EngineTx, office: Office, sopNumber: number, lines: string[], at: Date): Promise<void> {
-    if (lines.length === 0) return;
-    const notified = new Set<string>();
-    for (const key of recipientsFor(office, sopNumber)) {
-      for (const holder of await tx.holders(office.id, key, at)) {
-        if (notified.has(holder.id)) continue;
-        notified.add(holder.id);
-        const address = (await tx.addressesOf(holder.id))[0];
-        if (!address) continue;
-        await tx.enqueue({ ...address, text: [`Tenggat kepegawaian — ${office.shortName}:`, ...lines].join("\n") }, at);
+  /** One message per official: every line of every SOP whose positions they hold, each line once. */
+  async function remindPositions(tx: EngineTx, office: Office, linesBySop: Map<number, string[]>, at: Date): Promise<void> {
+    const byHolder = new Map<string, string[]>();
+    for (const [sopNumber, lines] of linesBySop) {
+      for (const key of recipientsFor(office, sopNumber)) {
+        for (const holder of await tx.holders(office.id, key, at)) {
+          const list = byHolder.get(holder.id) ?? [];
+          for (const line of lines) if (!list.includes(line)) list.push(line);
+          byHolder.set(holder.id, list);
+        }
       }
+    }
+    for (const [holderId, lines] of byHolder) {
+      const address = (await tx.addressesOf(holderId))[0];
+      if (address) await tx.enqueue({ ...address, text: [`Tenggat kepegawaian — ${office.shortName}:`, ...lines].join("\n") }, at);
     }
   }
 
@@ -179,9 +192,14 @@ export function createStaffService(deps: StaffServiceDeps) {
                 caseId: key === "open" ? caseId : null,
                 at,
               });
-              const line = milestoneLine(e, d, key, settings, caseCode);
-              linesBySop.set(d.sop, [...(linesBySop.get(d.sop) ?? []), line]);
               if (key !== "open") result.reminded += 1;
+            }
+            // One line per deadline, however many of its milestones fire together (a first run
+            // catching up opens the case and reminds at once): the opening, else the overdue warning.
+            const shown = fire.includes("open") ? "open" : fire.includes("overdue") ? "overdue" : fire[0];
+            if (shown) {
+              const line = milestoneLine(e, d, shown, settings, caseCode, fire.includes("overdue"));
+              linesBySop.set(d.sop, [...(linesBySop.get(d.sop) ?? []), line]);
             }
             for (const key of supersede) {
               await tx.recordStaffMilestone({
@@ -202,7 +220,7 @@ export function createStaffService(deps: StaffServiceDeps) {
               note: `${d.kind} ${e.nip} TMT ${d.tmt}: ${[...fire, ...supersede.map((k) => `${k} (dilewati)`)].join(", ")}`,
             });
           }
-          for (const [sopNumber, lines] of linesBySop) await remindPositions(tx, office, sopNumber, lines, at);
+          await remindPositions(tx, office, linesBySop, at);
         });
       }
       return result;

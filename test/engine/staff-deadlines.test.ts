@@ -145,10 +145,14 @@ describe("the daily run", () => {
       ["remind-7", "fired"],
       ["remind-9", "superseded"],
     ]);
-    expect(first).toContain("• TERLAMBAT: Pensiun Markus Ndun");
-    expect(first).toContain(
-      "Pensiun Markus Ndun (NIP 196903102000031002) TMT 1 April 2027 — berkas usul pensiun harus sampai di BKD paling lambat 1 Oktober 2026",
+    // One line per deadline however many of its milestones fired, and one message per official.
+    expect(first).toMatch(
+      /• TERLAMBAT: Pensiun Markus Ndun \(NIP 196903102000031002\) TMT 1 April 2027 — kasus SOP 16 dibuka \(16-[A-Z0-9]{5}\); berkas usul pensiun harus sampai di BKD paling lambat 1 Oktober 2026; tenggat itu sudah tiba\./,
     );
+    const toFransiska = first.split("sopbot → ").filter((m) => m.startsWith("Fransiska Nona Lodo") && m.includes("Tenggat kepegawaian"));
+    expect(toFransiska).toHaveLength(1);
+    expect(toFransiska[0]?.match(/Pensiun Markus Ndun/g)).toHaveLength(1);
+    expect(toFransiska[0]?.match(/KGB Yohanes Seran/g)).toHaveLength(1);
 
     // Later the same day, and after a restart: nothing new.
     h.clock.set(new Date("2026-10-20T10:00:00+08:00"));
