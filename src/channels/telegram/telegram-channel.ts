@@ -133,7 +133,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
       return await prev(method, payload, signal);
     } catch (error) {
       const safe = withoutToken(error, deps.token);
-      if (method === "getUpdates" && Date.now() - lastPollWarning > 60_000) {
+      // A poll aborted on purpose (the bot is stopping) is not a failure.
+      if (method === "getUpdates" && !signal?.aborted && Date.now() - lastPollWarning > 60_000) {
         lastPollWarning = Date.now();
         deps.log.warn(errorInfo(safe), "telegram polling failed; retrying");
       }
