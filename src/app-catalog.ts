@@ -24,6 +24,11 @@ export async function loadCatalog(config: Config): Promise<Catalog> {
       `DEFAULT_OFFICE: no office "${config.defaultOffice}" in flows/offices (known: ${[...catalog.offices.keys()].join(", ")}).`,
     );
   }
+  const unknown = config.offices.filter((id) => !catalog.offices.has(id));
+  if (unknown.length > 0)
+    throw new StartupError(
+      `OFFICES: no office ${unknown.map((u) => `"${u}"`).join(", ")} in flows/offices (known: ${[...catalog.offices.keys()].join(", ")}).`,
+    );
   return catalog;
 }
 

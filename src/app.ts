@@ -165,6 +165,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     forms: formsOf(catalog),
     calendar,
     defaultOfficeId: config.defaultOffice,
+    officeIds: config.offices,
   });
   const chat = createChatService({
     store,

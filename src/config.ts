@@ -29,6 +29,15 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/, { error: "expected an office id from flows/offices, e.g. ntt-provinsi" })
     .default("ntt-provinsi"),
+  // Offices applicants of this deployment may write to, comma-separated (DEFAULT_OFFICE is always
+  // one of them). Several: the applicant chooses their office first (one bot shared by the province
+  // and its kabupaten/kota offices).
+  OFFICES: z
+    .string()
+    .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, {
+      error: "expected office ids from flows/offices, comma-separated, e.g. ntt-provinsi,kota-kupang",
+    })
+    .optional(),
   ESCALATION_FACTOR: z.coerce
     .number({ error: "expected a number, e.g. 2 (escalate at twice the standard time)" })
     .min(1, { error: "expected a number of at least 1" })
@@ -124,6 +133,8 @@ export interface Config {
   demoData: boolean;
   demoStaff: boolean;
   defaultOffice: string;
+  /** The offices applicants may write to, the default one first. */
+  offices: string[];
   shutdownGraceMs: number;
   /** Where /healthz, /readyz and /metrics are served; null: not served. */
   health: { host: string; port: number } | null;
@@ -210,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     demoData: e.DEMO_DATA,
     demoStaff: e.DEMO_STAFF,
     defaultOffice: e.DEFAULT_OFFICE,
+    offices: [...new Set([e.DEFAULT_OFFICE, ...(e.OFFICES?.split(",") ?? [])])],
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     health: e.HEALTH_PORT === undefined ? null : { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     escalationFactor: e.ESCALATION_FACTOR,

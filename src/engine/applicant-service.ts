@@ -14,6 +14,7 @@ import { applicantActor, type CaseRow, type EngineTx, type FormSessionRow, type 
 import { retentionYears } from "../domain/retention.ts";
 import type { Clock } from "./ports.ts";
 import type { InboundMessage } from "./types.ts";
+import { createOfficeChoice } from "./applicant-offices.ts";
 
 export interface LoadedForm {
   form: Form;
@@ -26,32 +27,31 @@ export interface ApplicantServiceDeps {
   forms(): LoadedForm[];
   calendar(officeId: string): WorkCalendar;
   defaultOfficeId: string;
+  /** The offices applicants of this deployment may write to (the default one first); several: they choose. */
+  officeIds?: string[];
 }
 
 /** After this long without a message, a returning applicant is greeted and shown the open question again. */
 const RESUME_AFTER_MS = 60 * 60_000;
 
 type Session = Omit<FormSessionRow, "chatKey" | "createdAt" | "updatedAt">;
-const menuSession: Session = { kind: "menu", formId: null, formHash: null, caseId: null, state: {} };
+/** The service menu, for the office chosen (kept across menus and forms until the applicant changes it). */
+const menuFor = (officeId: string | null): Session => ({
+  kind: "menu",
+  formId: null,
+  formHash: null,
+  caseId: null,
+  state: officeId ? { officeId } : {},
+});
 
 export function createApplicantService(deps: ApplicantServiceDeps) {
   const { engine, clock } = deps;
 
-  function orderedForms(): LoadedForm[] {
-    return [...deps.forms()].sort((a, b) => Number(Boolean(b.form.klinik)) - Number(Boolean(a.form.klinik)) || a.form.sop - b.form.sop);
-  }
+  const offices = createOfficeChoice({ officeIds: deps.officeIds ?? [deps.defaultOfficeId], officeOf: engine.officeOf, forms: deps.forms });
+  const { orderedForms } = offices;
 
-  function menuText(): string {
-    return [
-      `Selamat datang di layanan ${engine.officeOf(deps.defaultOfficeId).name}.`,
-      "Pilih layanan yang Anda butuhkan:",
-      ...orderedForms().map((f, i) => `${i + 1}. ${f.form.title}`),
-      "Balas dengan angkanya. Ketik STATUS <kode> untuk melihat permohonan Anda, atau BANTUAN.",
-    ].join("\n");
-  }
-
-  function formContext(now: Date) {
-    const office = engine.officeOf(deps.defaultOfficeId);
+  function formContext(now: Date, officeId: string) {
+    const office = engine.officeOf(officeId);
     return {
       today: localDate(now, deps.calendar(office.id).timeZone),
       now: now.toISOString(),
@@ -102,7 +102,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     const applicantName = value("nama") ?? value("nama_pemohon") ?? "Pemohon";
     const subject = value("nama_koperasi") ?? value("nama_usaha") ?? value("nama_calon_koperasi") ?? applicantName;
     const kase = await engine.openCaseIn(tx, {
-      officeId: deps.defaultOfficeId,
+      officeId: offices.officeOf(session) ?? deps.defaultOfficeId,
       sopNumber: form.sop,
       title: `${form.title} — ${subject}`,
       opener: { channel: message.channel, chatId: message.chatId },
@@ -144,10 +144,11 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
   /** One message while a form is open: the form's next step; files it did not take are not kept. */
   async function formStep(tx: EngineTx, message: InboundMessage, session: FormSessionRow, input: FieldInput): Promise<Reply[]> {
     const chatKey = session.chatKey;
+    const officeId = offices.officeOf(session) ?? deps.defaultOfficeId;
     const loaded = deps.forms().find((f) => f.form.id === session.formId);
     if (!loaded) {
-      await save(tx, chatKey, menuSession);
-      return [{ text: `Formulir ini sudah tidak tersedia. ${menuText()}` }];
+      await save(tx, chatKey, menuFor(officeId));
+      return [{ text: `Formulir ini sudah tidak tersedia. ${offices.menuText(officeId)}` }];
     }
     const now = clock.now();
     const state = session.state as unknown as FormState;
@@ -155,19 +156,19 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       await save(tx, chatKey, { ...session, state: state as unknown as Record<string, unknown> }, session.createdAt);
       const where =
         state.phase === "asking"
-          ? questionText(loaded.form, state, formContext(now))
+          ? questionText(loaded.form, state, formContext(now, officeId))
           : "Balas KIRIM untuk mengirim, atau UBAH <nomor> untuk mengubah satu jawaban.";
       return [
         { text: `Selamat datang kembali. Anda sedang mengisi ${loaded.form.title}; jawaban Anda sebelumnya tersimpan.` },
         { text: where },
       ];
     }
-    const step = stepForm(loaded.form, state, input, formContext(now));
+    const step = stepForm(loaded.form, state, input, formContext(now, officeId));
     const kept = step.kind === "cancel" ? [] : [...formFileIds(step.state), ...(step.state.pendingFiles ?? []).map((f) => f.id)];
     const discard = input.kind === "file" && !kept.includes(input.file.id) ? { discardFileIds: [input.file.id] } : {};
     if (step.kind === "cancel") {
       // A refusal of the notice ends the form; the menu stays open, so a number chooses a service.
-      await save(tx, chatKey, menuSession);
+      await save(tx, chatKey, menuFor(officeId));
       return step.messages.map((t, i) => ({ text: t, ...(i === 0 ? discard : {}) }));
     }
     if (step.kind === "submit") return submit(tx, message, session, loaded, step.state);
@@ -275,8 +276,15 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
         case "layanan": {
           if (session?.kind === "form")
             return [{ text: "Anda sedang mengisi formulir. Ketik /batal untuk berhenti dulu, lalu pilih layanan lain." }];
-          await save(tx, chatKey, menuSession);
-          return [{ text: menuText() }];
+          await save(tx, chatKey, menuFor(offices.officeOf(session)));
+          return [{ text: offices.menuText(offices.officeOf(session)) }];
+        }
+        case "kantor": {
+          if (!offices.several || official) return null;
+          if (session?.kind === "form")
+            return [{ text: "Anda sedang mengisi formulir. Ketik /batal untuk berhenti dulu, lalu pilih kantor lain." }];
+          await save(tx, chatKey, menuFor(null));
+          return [{ text: offices.choiceText() }];
         }
         case "status": {
           const status = await statusCommand(tx, message, command.args);
@@ -292,7 +300,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
         }
         case "batal": {
           if (session?.kind === "form") {
-            await save(tx, chatKey, menuSession);
+            await save(tx, chatKey, menuFor(offices.officeOf(session)));
             return [
               {
                 text:
@@ -311,8 +319,8 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
         case "start":
         case "mulai":
           if (official || command.args) return null;
-          await save(tx, chatKey, menuSession);
-          return [{ text: menuText() }];
+          await save(tx, chatKey, menuFor(offices.officeOf(session)));
+          return [{ text: offices.menuText(offices.officeOf(session)) }];
         default:
           // Other commands (help, enrolment, the officials' ones) are answered by the chat service,
           // except that a form in progress keeps the applicant on their question.
@@ -330,16 +338,24 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     if (session?.kind === "form" && session.formId) return formStep(tx, message, session, input);
 
     if (session?.kind === "menu" && !file && /^\d{1,2}$/.test(text)) {
+      const officeId = offices.officeOf(session);
+      if (!officeId) {
+        // Several offices share this bot: the number chooses the office first.
+        const picked = offices.pick(text);
+        if (!picked) return [{ text: offices.choiceText() }];
+        await save(tx, chatKey, menuFor(picked));
+        return [{ text: offices.menuText(picked) }];
+      }
       const chosen = orderedForms()[Number(text) - 1];
       if (!chosen) return [{ text: `Pilihan tidak tersedia. Balas dengan angka 1 sampai ${orderedForms().length}.` }];
-      const start = startForm(chosen.form, formContext(clock.now()));
+      const start = startForm(chosen.form, formContext(clock.now(), officeId));
       if (start.kind !== "continue") return [];
       await save(tx, chatKey, {
         kind: "form",
         formId: chosen.form.id,
         formHash: chosen.hash,
         caseId: null,
-        state: start.state as unknown as Record<string, unknown>,
+        state: { ...(start.state as unknown as Record<string, unknown>), officeId },
       });
       return start.messages.map((t) => ({ text: t }));
     }
@@ -353,12 +369,17 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       if (delivered) return delivered;
     }
     // Nobody's case to pass it to: greet and show the services.
-    await save(tx, chatKey, menuSession);
-    if (file) return [{ text: `${applicantTexts.fileNotKeptNoCase}\n\n${menuText()}`, discardFileIds: [file.id] }];
-    return [{ text: menuText() }];
+    const officeId = offices.officeOf(session);
+    await save(tx, chatKey, menuFor(officeId));
+    if (file) return [{ text: `${applicantTexts.fileNotKeptNoCase}\n\n${offices.menuText(officeId)}`, discardFileIds: [file.id] }];
+    return [{ text: offices.menuText(officeId) }];
   }
 
-  return { route, menuText, plainStatus: (tx: EngineTx, kase: CaseRow) => plainStatus(tx, engine, kase) };
+  return {
+    route,
+    menuText: (officeId: string | null = deps.defaultOfficeId) => offices.menuText(officeId),
+    plainStatus: (tx: EngineTx, kase: CaseRow) => plainStatus(tx, engine, kase),
+  };
 }
 
 export type ApplicantService = ReturnType<typeof createApplicantService>;

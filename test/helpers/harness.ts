@@ -58,6 +58,8 @@ export async function startHarness(options: {
   demoStaff?: boolean;
   databaseUrl?: string;
   captureLogs?: boolean;
+  /** More settings, as in .env (e.g. OFFICES). */
+  env?: Record<string, string>;
 }): Promise<Harness> {
   const dir = options.dir ?? tempDir();
   const databaseUrl = options.databaseUrl ?? (await newDatabaseUrl(dir));
@@ -82,6 +84,7 @@ export async function startHarness(options: {
     FLOWS_DIR: options.flowsDir ?? path.join(repoRoot, "flows"),
     LOG_LEVEL: "silent",
     DEMO_STAFF: options.demoStaff ? "true" : "false",
+    ...options.env,
   });
   const app = await createApp({
     config,
@@ -123,6 +126,7 @@ export async function startHarness(options: {
         ...(options.secondsPerMessage ? { secondsPerMessage: options.secondsPerMessage } : {}),
         ...(options.demoStaff ? { demoStaff: true } : {}),
         ...(options.captureLogs ? { captureLogs: true } : {}),
+        ...(options.env ? { env: options.env } : {}),
       });
     },
     cleanup: async () => {

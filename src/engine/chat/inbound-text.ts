@@ -7,9 +7,10 @@ import type { InboundMessage } from "../types.ts";
  * Returns the text with the slash added when its first word is one of those keywords.
  */
 export function keywordCommand(text: string): string {
-  const match = /^(batal|bantuan|status|daftar|tugas|kasus|saya|pejabat|delegasi|buka|batalkan|kode|layanan|dokumen)\b([\s\S]*)$/i.exec(
-    text.trim(),
-  );
+  const match =
+    /^(batal|bantuan|status|daftar|tugas|kasus|saya|pejabat|delegasi|buka|batalkan|kode|layanan|dokumen|kantor)\b([\s\S]*)$/i.exec(
+      text.trim(),
+    );
   return match ? `/${(match[1] ?? "").toLowerCase()}${match[2] ?? ""}` : text;
 }
 
@@ -21,7 +22,7 @@ export function keywordCommand(text: string): string {
 export function isPlainKeyword(text: string): boolean {
   const t = text.trim();
   return (
-    /^(batal|bantuan|layanan|saya|pejabat)$/i.test(t) ||
+    /^(batal|bantuan|layanan|saya|pejabat|kantor)$/i.test(t) ||
     /^status(\s+\d{1,2}[- ]?[a-z0-9]{5})?$/i.test(t) ||
     /^daftar\s+[a-z0-9]{4}-?[a-z0-9]{4}$/i.test(t)
   );
