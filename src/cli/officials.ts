@@ -19,7 +19,7 @@ import { CliError, openCliContext, runCli } from "./cli-context.ts";
 import { describePlan, officialsChanges } from "./officials-changes.ts";
 
 const usage = `Usage:
-  npm run officials -- add  --office <id> --name "<full name>" --position <position id> [--from YYYY-MM-DD] [--admin]
+  npm run officials -- add  --office <id> --name "<full name>" --position <position id> [--nip <18 digits>] [--from YYYY-MM-DD] [--admin]
   npm run officials -- list --office <id>
   npm run officials -- code --office <id> --name "<full name>" [--hours 72]
   npm run officials -- move --office <id> --name "<full name>" --to <position id or title>
@@ -41,6 +41,7 @@ runCli(async (env) => {
       to: { type: "string" },
       reason: { type: "string" },
       map: { type: "string" },
+      nip: { type: "string" },
       "dry-run": { type: "boolean", default: false },
     },
   });
@@ -102,12 +103,13 @@ runCli(async (env) => {
         throw new CliError(
           `Unknown position "${values.position ?? ""}" in ${office.id}. Known: ${office.positions.map((p) => p.id).join(", ")}`,
         );
+      if (values.nip !== undefined && !/^\d{18}$/.test(values.nip)) throw new CliError("--nip must be the 18 digits of the NIP");
       const from = values.from ? new Date(`${values.from}T00:00:00Z`) : new Date();
       if (Number.isNaN(from.getTime())) throw new CliError("--from must be a date YYYY-MM-DD");
       const name = values.name;
       await db.write(async (tx) => {
         const id = randomUUID();
-        await tx.official.create({ data: { id, officeId: office.id, name, isAdmin: values.admin ?? false } });
+        await tx.official.create({ data: { id, officeId: office.id, name, nip: values.nip ?? null, isAdmin: values.admin ?? false } });
         await tx.positionHolding.create({
           data: { id: randomUUID(), officialId: id, positionId: `${office.id}/${position.id}`, startsOn: from },
         });
