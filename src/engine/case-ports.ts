@@ -39,7 +39,7 @@ export interface EngineTx {
   updateCase(
     id: string,
     expectedVersion: number,
-    patch: Partial<Pick<CaseRow, "status" | "currentStepId" | "visit" | "closedAt" | "data">>,
+    patch: Partial<Pick<CaseRow, "status" | "currentStepId" | "visit" | "closedAt" | "data" | "title">>,
   ): Promise<void>;
   casesInvolving(officialId: string, limit: number): Promise<CaseRow[]>;
 

@@ -28,6 +28,7 @@ export const privacyMessages = {
     "Tulis NIK pemilik data, misalnya /hapusdata 5371012308900001. Bot menampilkan datanya dulu; penghapusan baru dilakukan " +
     "setelah Anda mengirim perintah yang sama dengan YA di belakangnya.",
   adminOnly: "Maaf, perintah ini hanya untuk admin Dinas.",
+  erasureBusy: "Ada pertanyaan yang masih menunggu jawaban Anda. Ketik /batal dulu, lalu kirim perintah /hapusdata lagi.",
 } as const;
 
 /** /koreksi: an admin corrects a form answer on an open case. */

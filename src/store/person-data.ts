@@ -22,11 +22,25 @@ export interface OfficeRules {
 
 const digits = (text: string) => text.replace(/\D/g, "");
 
-/** Whether a case's data holds this NIK as an answer (not merely as part of a longer number). */
+/** A person's own NIK question ("NIK (16 angka pada KTP)", "NIK operator …"), not a cooperative's NIK. */
+const personNikLabel = (label: unknown) => typeof label === "string" && /^NIK\b/i.test(label) && !/koperasi/i.test(label);
+
+/** Whether a case's data holds this NIK as the answer to a person's NIK question. */
 function holdsNik(data: string, nik: string): boolean {
   try {
-    const parsed = JSON.parse(data) as { answers?: { value?: unknown }[] };
-    return (parsed.answers ?? []).some((a) => typeof a.value === "string" && digits(a.value) === nik);
+    const parsed = JSON.parse(data) as { answers?: { label?: unknown; value?: unknown }[] };
+    return (parsed.answers ?? []).some((a) => personNikLabel(a.label) && typeof a.value === "string" && digits(a.value) === nik);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a form in progress (of this office, when one is named) holds this NIK as its "nik" answer. */
+function sessionHoldsNik(state: string, nik: string, officeId: string | null): boolean {
+  try {
+    const parsed = JSON.parse(state) as { officeId?: unknown; answers?: { nik?: { value?: unknown } } };
+    if (officeId && typeof parsed.officeId === "string" && parsed.officeId !== officeId) return false;
+    return parsed.answers?.nik?.value === nik;
   } catch {
     return false;
   }
@@ -68,7 +82,9 @@ export async function findPerson(r: Reader, key: PersonKey, officeId: string | n
     cases = (await r.case.findMany({ where: { ...office, data: { contains: key.nik } }, select, orderBy: { createdAt: "asc" } })).filter(
       (c) => holdsNik(c.data, key.nik),
     );
-    sessions = (await r.formSession.findMany({ where: { state: { contains: key.nik } }, select: { chatKey: true } })).map((s) => s.chatKey);
+    sessions = (await r.formSession.findMany({ where: { state: { contains: key.nik } }, select: { chatKey: true, state: true } }))
+      .filter((s) => sessionHoldsNik(s.state, key.nik, officeId))
+      .map((s) => s.chatKey);
   } else {
     chats.set(chatKeyOf(key), key);
     cases = await r.case.findMany({
@@ -82,7 +98,15 @@ export async function findPerson(r: Reader, key: PersonKey, officeId: string | n
     if (c.openerChannel && c.openerChatId)
       chats.set(chatKeyOf({ channel: c.openerChannel, chatId: c.openerChatId }), { channel: c.openerChannel, chatId: c.openerChatId });
   for (const s of sessions) chats.set(s, chatOfKey(s));
-  return { cases, chats: [...chats.values()], sessions };
+  // A chat is the person's own when every case it opened is theirs; a chat that also sent other
+  // people's applications (a cooperative's operator) keeps its address, menus and identity.
+  const own = new Set<string>();
+  for (const [chatKey, chat] of chats) {
+    const all = await r.case.count({ where: { openerChannel: chat.channel, openerChatId: chat.chatId } });
+    const theirs = cases.filter((c) => c.openerChannel === chat.channel && c.openerChatId === chat.chatId).length;
+    if (all === theirs) own.add(chatKey);
+  }
+  return { cases, chats: [...chats.values()], sessions, own };
 }
 
 /** What an erasure would do, and why it may not (Indonesian reasons, for the admin to pass on). */
@@ -129,7 +153,8 @@ export async function erasePerson(db: Database, options: ErasureOptions): Promis
   const outcome = await db.write(async (tx) => {
     const plan = await planErasure(tx, options.key, options.officeId, options.rules);
     if (plan.refusals.length > 0 || (plan.cases.length === 0 && plan.chats.length === 0)) return { ...plan, erased: false };
-    const { cases } = await findPerson(tx, options.key, options.officeId);
+    const found = await findPerson(tx, options.key, options.officeId);
+    const { cases } = found;
     const audit = createAuditAppender(tx);
     const event = (caseId: string | null, note: string) =>
       audit.append({
@@ -153,25 +178,37 @@ export async function erasePerson(db: Database, options: ErasureOptions): Promis
       );
       blobs.push(...files);
     }
-    const chatKeys = plan.chats.map(chatKeyOf);
-    const sessions = "nik" in options.key ? (await findPerson(tx, options.key, options.officeId)).sessions : chatKeys;
-    const forms = await tx.formSession.deleteMany({ where: { chatKey: { in: sessions } } });
-    await tx.pendingPrompt.deleteMany({ where: { chatKey: { in: chatKeys } } });
-    // Delivered texts quoting the NIK anywhere (the admin's own /hapusdata answers, say) lose their text.
+    const ownChats = plan.chats.filter((c) => found.own.has(chatKeyOf(c)));
+    const forms = await tx.formSession.deleteMany({ where: { chatKey: { in: found.sessions } } });
+    await tx.pendingPrompt.deleteMany({ where: { chatKey: { in: ownChats.map(chatKeyOf) } } });
+    // Delivered texts quoting the NIK outside any case (the admin's own /hapusdata answers, a form
+    // summary before it was sent) or in the erased cases lose their text; other cases are not touched.
+    const erasedIds = cases.map((c) => c.id);
     let messages =
       "nik" in options.key
         ? (
             await tx.outboxMessage.updateMany({
-              where: { text: { contains: options.key.nik }, status: { not: "pending" } },
+              where: {
+                text: { contains: options.key.nik },
+                status: { not: "pending" },
+                OR: [{ caseId: null }, { caseId: { in: erasedIds } }],
+              },
               data: { text: "" },
             })
           ).count
         : 0;
     let identities = 0;
-    for (const chat of plan.chats) {
+    for (const chat of ownChats) {
       messages += (await tx.outboxMessage.deleteMany({ where: { ...chat, caseId: null, status: { not: "pending" } } })).count;
       const externalId = chat.chatId.replace(/^console:/, "");
       identities += (await tx.chatIdentity.deleteMany({ where: { channel: chat.channel, externalId, officialId: null } })).count;
+      // Files sent for a form never submitted (no case holds them).
+      const loose = await tx.storedFile.findMany({
+        where: { channel: chat.channel, uploaderId: externalId, caseId: null },
+        select: { id: true, blobId: true },
+      });
+      await tx.storedFile.deleteMany({ where: { id: { in: loose.map((f) => f.id) } } });
+      blobs.push(...loose.map((f) => f.blobId ?? f.id));
     }
     await event(
       null,
@@ -179,7 +216,7 @@ export async function erasePerson(db: Database, options: ErasureOptions): Promis
         `${messages} pesan, ${identities} identitas chat`,
     );
     await audit.flush();
-    for (const chat of plan.chats)
+    for (const chat of ownChats)
       await tx.outboxMessage.create({
         data: {
           ...chat,

@@ -74,12 +74,11 @@ export async function exportPerson(db: Database, options: ExportOptions): Promis
     const externalId = chat.chatId.replace(/^console:/, "");
     const identity = await r.chatIdentity.findUnique({ where: { channel_externalId: { channel: chat.channel, externalId } } });
     if (identity?.officialId) continue;
-    chats.push({ ...chat, name: identity?.displayName ?? null });
-    // Menus and form questions sent to this chat (they may quote forms): only when the chat is the
-    // person's own, not one that also sent other people's applications (an operator's, say).
-    const ofChat = found.cases.filter((c) => c.openerChannel === chat.channel && c.openerChatId === chat.chatId).length;
-    const all = await r.case.count({ where: { openerChannel: chat.channel, openerChatId: chat.chatId } });
-    if (!("nik" in options.key) || all === ofChat) {
+    // A chat that also sent other people's applications (an operator's) is listed without its name,
+    // and its menus and form questions (they may quote others' forms) are left out.
+    const own = !("nik" in options.key) || found.own.has(chatKeyOf(chat));
+    chats.push({ ...chat, name: own ? (identity?.displayName ?? null) : null });
+    if (own) {
       const rows = await r.outboxMessage.findMany({
         where: { ...chat, caseId: null, text: { not: "" }, editOfId: null },
         orderBy: { id: "asc" },

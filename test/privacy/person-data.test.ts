@@ -169,6 +169,10 @@ describe("a person's data on request", () => {
     expect(JSON.stringify(await db.prisma.outboxMessage.findMany({ where: { chatId: "console:baru-siti-aminah" } }))).toContain(
       `Data permohonan ${code} diperbaiki oleh petugas`,
     );
+    // Correcting the cooperative's name renames the case, as the form named it.
+    const coopLine = /^\s*(\d+)\. Nama koperasi: /m.exec(await h.say(`/koreksi ${code}`));
+    await h.say(`/koreksi ${code} ${coopLine?.[1]} KSP Sejahtera Bersama`);
+    expect((await db.prisma.case.findUniqueOrThrow({ where: { code } })).title).toBe("Layanan Legalitas Koperasi — KSP Sejahtera Bersama");
     expect(await h.say("/koreksi 30-ZZZZZ")).toContain("tidak ditemukan");
   });
 });

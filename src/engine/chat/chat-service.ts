@@ -125,6 +125,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         args: command.args,
         chatKey,
         record: async (write: (t: EngineTx) => Promise<unknown>) => void (await write(tx)),
+        insideWrite: true,
       };
       if (found.audience === "anyone") return found.run(base);
       if (!official || !actor) return [{ text: refusals.notOfficial }];

@@ -18,6 +18,8 @@ export interface CommandContext {
   chatKey: string;
   /** Runs `write` in the message's write transaction (at once when the command runs inside it). */
   record(write: (tx: EngineTx) => Promise<unknown>): Promise<void>;
+  /** True when the command runs inside the message's write transaction (an `outside` command can, when a prompt or form was open). */
+  insideWrite?: boolean;
 }
 
 export interface OfficialCommandContext extends CommandContext {

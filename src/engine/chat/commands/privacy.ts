@@ -18,9 +18,11 @@ type Answer = { label: string; value: string };
 export function privacyCommands(deps: ChatServiceDeps): ChatCommand[] {
   const { engine, clock } = deps;
 
-  async function erase(official: OfficialRow, args: string): Promise<Reply[]> {
+  async function erase(official: OfficialRow, args: string, insideWrite: boolean): Promise<Reply[]> {
     if (!official.isAdmin) return [{ text: t.adminOnly }];
     if (!deps.personData) return [{ text: t.adminOnly }];
+    // The erasure is a transaction of its own: not from inside this message's (a question or form was open).
+    if (insideWrite) return [{ text: t.erasureBusy }];
     const [nikText = "", confirm = ""] = args.split(/\s+(?=ya$)/i);
     const nik = parseNik(nikText);
     if (!nik) return [{ text: t.erasureUsage }];
@@ -76,7 +78,14 @@ export function privacyCommands(deps: ChatServiceDeps): ChatCommand[] {
       applicant && (field.id === "nama" || field.id === "telepon")
         ? { applicant: { ...applicant, ...(field.id === "nama" ? { name: value } : { phone: value }) } }
         : {};
-    await tx.updateCase(kase.id, kase.version, { data: { ...kase.data, answers: updated, ...person } });
+    // The title names the subject (the cooperative, the business, else the applicant), as the form made it.
+    const subjectIds = ["nama_koperasi", "nama_usaha", "nama_calon_koperasi"];
+    const formTitle = typeof kase.data["formTitle"] === "string" ? kase.data["formTitle"] : null;
+    const named = form?.fields.find((f) => subjectIds.includes(f.id) && updated.some((a) => a.label === f.label));
+    const applicantName = person.applicant?.name ?? applicant?.name;
+    const subject = named ? updated.find((a) => a.label === named.label)?.value : applicantName;
+    const title = formTitle && subject && (named?.id === field.id || (!named && field.id === "nama")) ? `${formTitle} — ${subject}` : null;
+    await tx.updateCase(kase.id, kase.version, { data: { ...kase.data, answers: updated, ...person }, ...(title ? { title } : {}) });
     const hash = deps.personData?.hashOldValue(kase.id, old.value) ?? "";
     await tx.appendAudit({
       at: now,
@@ -117,7 +126,7 @@ export function privacyCommands(deps: ChatServiceDeps): ChatCommand[] {
       // Runs outside the message's transaction: the erasure is a transaction of its own.
       outside: true,
       help: "/hapusdata NIK — hapus data pribadi atas permintaan pemiliknya (admin)",
-      run: (c) => erase(c.official, c.args),
+      run: (c) => erase(c.official, c.args, c.insideWrite === true),
     },
     {
       names: ["koreksi"],
