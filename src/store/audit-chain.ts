@@ -173,6 +173,12 @@ export async function latestSeal(db: Database): Promise<{ id: number; at: Date; 
 /** Seals the chain heads that moved since the last seal; returns how many (0: nothing to seal). */
 export async function sealAuditChains(db: Database, at: Date, key: SealKey | null): Promise<number> {
   return db.write(async (tx) => {
+    // Seals made before seals were keyed get their MAC the first time the bot runs with a key (as
+    // they stand then); from there on a seal without a MAC is a finding when verified with the key.
+    if (key) {
+      for (const s of await tx.auditSeal.findMany({ where: { mac: null }, select: { id: true, hash: true }, take: 1000 }))
+        await tx.auditSeal.update({ where: { id: s.id }, data: { mac: sealMac(key.secret, s.hash), macKeyId: key.keyId } });
+    }
     const cases = await tx.$queryRawUnsafe<{ id: string; auditSeq: number; auditHash: string }[]>(
       `SELECT "id", "auditSeq", "auditHash" FROM "Case" WHERE "auditSeq" > "auditSealedSeq" ORDER BY "id" LIMIT 20000`,
     );

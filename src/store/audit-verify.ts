@@ -106,8 +106,11 @@ function verifySealKeys(
   for (const s of seals) {
     if (!s.mac) {
       unkeyed++;
-      // Once seals are keyed, every later one is: a seal without its MAC after a keyed one had it removed.
-      if (seenKeyed) problems.push({ id: null, message: `seal ${s.id} has no MAC although an earlier seal has one (it was removed)` });
+      // The bot keys every seal, old ones included, once it runs with a key: with the key, a seal
+      // without its MAC had it removed; without the key, one after a keyed seal still shows it.
+      if (options.sealSecrets)
+        problems.push({ id: null, message: `seal ${s.id} has no MAC (it was removed, or the bot never ran with this key)` });
+      else if (seenKeyed) problems.push({ id: null, message: `seal ${s.id} has no MAC although an earlier seal has one (it was removed)` });
       continue;
     }
     seenKeyed = true;

@@ -82,10 +82,16 @@ describe("keyed audit seals and the daily seal digest", () => {
       expect(byDigest.problems.map((p) => p.message).join("\n")).toMatch(
         new RegExp(`seal ${seal.id} no longer matches the digest code ${digestCode(seal.hash)} \\(now [0-9a-f ]+\\)`),
       );
-      // Removing the MAC of the newest seal (to hide it) is itself a finding.
+      // Removing the MAC of the newest seal (to hide it) is itself a finding; removing every MAC
+      // passes only a check without the key.
       await db.prisma.auditSeal.update({ where: { id: seal.id + 1 }, data: { mac: null, macKeyId: null } });
       expect((await verifyAuditChain(db)).problems.map((p) => p.message)).toEqual([
         `seal ${seal.id + 1} has no MAC although an earlier seal has one (it was removed)`,
+      ]);
+      await db.prisma.auditSeal.updateMany({ data: { mac: null, macKeyId: null } });
+      expect((await verifyAuditChain(db, { sealSecrets: secrets })).problems.map((p) => p.message)).toEqual([
+        `seal ${seal.id} has no MAC (it was removed, or the bot never ran with this key)`,
+        `seal ${seal.id + 1} has no MAC (it was removed, or the bot never ran with this key)`,
       ]);
     } finally {
       await db.close();
