@@ -44,7 +44,7 @@ export interface PurgeOutcome {
   staleForms: number;
   /** Delivered messages of no case (menus, questions, replies) past the housekeeping period. */
   oldMessages: number;
-  /** Charts and exports the bot made, removed once delivered. */
+  /** Charts and exports the bot made, removed once delivered; uploads for forms never submitted. */
   generatedFiles: number;
   /** Encrypted files removed from the disk (no row held them any more). */
   blobs: number;
@@ -187,11 +187,29 @@ async function housekeeping(db: Database, options: PurgeOptions, total: PurgeOut
     total.staleForms = (
       await tx.formSession.deleteMany({ where: { kind: { in: ["menu", "form", "pick-case"] }, updatedAt: { lt: keptBefore } } })
     ).count;
-    total.oldMessages = (
-      await tx.outboxMessage.deleteMany({
+    // Delivered messages of no case, except one that a kept row still points to (the lead of a merged
+    // message whose members carry a step's buttons, or a message a later edit changes).
+    const oldIds = (
+      await tx.outboxMessage.findMany({
         where: { caseId: null, taskId: null, status: { in: ["sent", "merged"] }, createdAt: { lt: keptBefore } },
+        select: { id: true },
       })
-    ).count;
+    ).map((m) => m.id);
+    const pointedTo = new Set<number>();
+    for (let i = 0; i < oldIds.length; i += 500) {
+      const part = oldIds.slice(i, i + 500);
+      for (const r of await tx.outboxMessage.findMany({
+        where: { OR: [{ mergedIntoId: { in: part } }, { editOfId: { in: part } }], id: { notIn: part } },
+        select: { mergedIntoId: true, editOfId: true },
+      })) {
+        if (r.mergedIntoId !== null) pointedTo.add(r.mergedIntoId);
+        if (r.editOfId !== null) pointedTo.add(r.editOfId);
+      }
+    }
+    const removable = oldIds.filter((id) => !pointedTo.has(id));
+    total.oldMessages = 0;
+    for (let i = 0; i < removable.length; i += 500)
+      total.oldMessages += (await tx.outboxMessage.deleteMany({ where: { id: { in: removable.slice(i, i + 500) } } })).count;
     total.receipts = (await tx.inboundReceipt.deleteMany({ where: { receivedAt: { lt: keptBefore } } })).count;
     total.enrolmentCodes = (
       await tx.enrolmentCode.deleteMany({
@@ -207,12 +225,27 @@ async function housekeeping(db: Database, options: PurgeOptions, total: PurgeOut
     total.tokens = (
       await tx.actionToken.deleteMany({ where: { taskId: { in: spent.map((t) => t.id) }, createdAt: { lt: keptBefore } } })
     ).count;
-    // Charts and exports are sent, not kept: their rows go a while after they were made (delivered by then).
+    // Charts and exports are sent, not kept: their rows go a while after they were made (unless a
+    // message still waiting to go out carries them). Files sent for a form never submitted (no case
+    // holds them) go after twice the housekeeping period.
+    const waiting = new Set(
+      (await tx.outboxMessage.findMany({ where: { status: "pending", fileIds: { not: null } }, select: { fileIds: true } })).flatMap(
+        (m) => JSON.parse(m.fileIds ?? "[]") as string[],
+      ),
+    );
+    const looseBefore = new Date(now - 2 * (options.housekeepingDays ?? 30) * day);
     const generated = await tx.storedFile.findMany({
-      where: { channel: "system", caseId: null, createdAt: { lt: deliveredBefore } },
+      where: {
+        caseId: null,
+        OR: [
+          { channel: "system", createdAt: { lt: deliveredBefore } },
+          { channel: { not: "system" }, createdAt: { lt: looseBefore } },
+        ],
+      },
       select: { id: true },
     });
-    total.generatedFiles = (await tx.storedFile.deleteMany({ where: { id: { in: generated.map((g) => g.id) } } })).count;
+    const unwanted = generated.map((g) => g.id).filter((id) => !waiting.has(id));
+    total.generatedFiles = (await tx.storedFile.deleteMany({ where: { id: { in: unwanted } } })).count;
   });
   total.blobs += await sweepOrphanBlobs(db, options.filesDir, options.blobGraceMs);
 }
