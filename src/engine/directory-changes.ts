@@ -58,6 +58,8 @@ export function createDirectoryChanges(engine: CaseEngine, now: () => Date) {
   /** The official leaves: positions end, admin right ends, delegations end, open steps move, chats unlinked; history stays. */
   async function leaveIn(tx: EngineTx, official: OfficialRow, reason: string, by: ChangeBy) {
     if (!official.active) throw new DirectoryChangeError(t.inactive(official.name));
+    const admins = (await tx.officialsOfOffice(official.officeId)).filter((o) => o.isAdmin);
+    if (official.isAdmin && admins.length === 1) throw new DirectoryChangeError(t.lastAdmin(official.name));
     const at = now();
     const positions = await tx.positionsOf(official.id, at);
     await tx.endHoldings(official.id, null, at);
@@ -69,7 +71,7 @@ export function createDirectoryChanges(engine: CaseEngine, now: () => Date) {
     await engine.applyDelegationsIn(tx, official.officeId);
     const titles = positions.map((k) => titleOf(official, k)).join(", ") || "-";
     await audit(tx, by, "official-left", `${official.name} (${titles}): ${reason}`);
-    const moved = await engine.reassignIn(tx, official.officeId, { officialId: official.id, positions, reason });
+    const moved = await engine.reassignIn(tx, official.officeId, { officialId: official.id, positions, reason, leaving: true });
     await engine.notifyOfficial(tx, official.id, t.toLeaving(engine.officeOf(official.officeId).shortName), at);
     const chats = await tx.unlinkIdentities(official.id);
     return { moved, chats, positions: titles };

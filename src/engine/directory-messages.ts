@@ -16,6 +16,8 @@ export const directoryTexts = {
   alreadyHolds: (name: string, title: string) => `${name} sudah menjabat ${title}.`,
   needReason: "Tulis alasannya, misalnya: /pejabat keluar Yohanes Seran pensiun",
   inactive: (name: string) => `${name} sudah tidak aktif di Dinas ini.`,
+  lastAdmin: (name: string) =>
+    `${name} adalah satu-satunya admin Dinas ini. Tetapkan admin lain dulu (npm run officials -- add … --admin), lalu ulangi.`,
   movePlan: (name: string, from: string, to: string, tasks: number, command: string) =>
     [
       `${name}: ${from} → ${to}, mulai hari ini.`,

@@ -92,6 +92,8 @@ describe("the directory over time (/pejabat pindah, /pejabat keluar)", () => {
       note: "Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum): pensiun",
     });
     expect(await h.say("/pejabat keluar Fransiska Nona Lodo pensiun YA")).toContain("Nama pejabat tidak dikenal");
+    // The office's only admin cannot leave before another is named.
+    expect(await h.say("/pejabat keluar Stefanus Ola pensiun YA")).toContain("Stefanus Ola adalah satu-satunya admin Dinas ini.");
     expect(await h.auditProblems()).toEqual([]);
   });
 });

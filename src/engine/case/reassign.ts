@@ -17,6 +17,8 @@ export interface Affected {
   positions: string[];
   /** Why, for the audit trail and the messages ("mutasi", "pensiun" …). */
   reason: string;
+  /** The official left the office: a step only they could take (their own KGB, say) goes to the admins. */
+  leaving?: boolean;
 }
 
 const ids = (cs: Candidate[]) =>
@@ -41,6 +43,10 @@ export function createReassignment(ctx: EngineContext, assign: Assignment, notic
       const ofPosition = resolved.kind === "position" && affected.positions.includes(resolved.position.id);
       if (!involved && !ofPosition) continue;
       const fresh = await assign.resolveCandidates(tx, office, sop, step, kase, at, null);
+      if (affected.leaving && fresh.candidates.every((c) => c.officialId === affected.officialId)) {
+        const admins = (await tx.officialsOfOffice(officeId)).filter((o) => o.isAdmin && o.id !== affected.officialId);
+        fresh.candidates = admins.map((a) => ({ officialId: a.id, positionKey: null }));
+      }
       if (ids(fresh.candidates) === ids(task.candidates)) continue;
       // A step of a position that changed hands moves only when those it is with no longer qualify
       // (it had fallen to the superior while the position was vacant); a step returned to one of
