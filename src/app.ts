@@ -11,7 +11,7 @@ import { createKeyValueStore } from "./store/key-value-store.ts";
 import pino from "pino";
 import type { UserFromGetMe } from "grammy/types";
 import type { Config } from "./config.ts";
-import type { Catalog } from "./domain/catalog.ts";
+import { engineCatalogOf, type Catalog } from "./domain/catalog.ts";
 import { formsOf, loadCatalog, sopChartsOf, StartupError } from "./app-catalog.ts";
 import { privacyMessages } from "./engine/privacy-messages.ts";
 import { createPersonDataPort } from "./store/person-data.ts";
@@ -142,11 +142,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const engine = createCaseEngine({
     store,
     clock,
-    office: (id) => catalog.offices.get(id)?.office,
-    sop: (n) => {
-      const s = catalog.sops.get(n);
-      return s ? { sop: s.value, hash: s.hash, text: s.text } : undefined;
-    },
+    ...engineCatalogOf(catalog),
     calendar,
     escalationFactor: config.escalationFactor,
   });

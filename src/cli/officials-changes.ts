@@ -3,6 +3,7 @@
 // commands: open steps follow, the people concerned are told (the running bot sends the messages),
 // and each change is an audit event.
 import { randomUUID } from "node:crypto";
+import { engineCatalogOf } from "../domain/catalog.ts";
 import { mapHeaders } from "../domain/staff-import.ts";
 import { planIsEmpty, planOfficialsImport, type OfficialsPlan, type RegisterOfficialRow } from "../domain/officials-import.ts";
 import type { Office } from "../domain/office-schema.ts";
@@ -22,11 +23,7 @@ export function officialsChanges({ db, catalog, config }: CliContext, office: Of
   const engine = createCaseEngine({
     store,
     clock,
-    office: (id) => catalog.offices.get(id)?.office,
-    sop: (n) => {
-      const s = catalog.sops.get(n);
-      return s ? { sop: s.value, hash: s.hash, text: s.text } : undefined;
-    },
+    ...engineCatalogOf(catalog),
     calendar: workCalendarsOf(catalog),
     escalationFactor: config.escalationFactor,
   });

@@ -192,3 +192,14 @@ export function buildCatalog(raw: RawFlows): { catalog: Catalog; problems: FlowP
 
   return { catalog: { offices, sops, calendars, forms }, problems };
 }
+
+/** What the case engine reads from the catalog: an office by id, and an SOP with the hash and text a new case pins. */
+export function engineCatalogOf(catalog: Catalog) {
+  return {
+    office: (id: string) => catalog.offices.get(id)?.office,
+    sop: (n: number) => {
+      const s = catalog.sops.get(n);
+      return s ? { sop: s.value, hash: s.hash, text: s.text } : undefined;
+    },
+  };
+}
