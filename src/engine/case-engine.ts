@@ -65,6 +65,12 @@ export function createCaseEngine(deps: CaseEngineDeps) {
       for (const id of officeIds) moved += await store.transaction((tx) => delegations.applyDelegationsIn(tx, id));
       return moved;
     },
+    /** Offers again the open steps left with someone who left or moved (once a day, in the tick). */
+    async refreshAssignments(officeIds: string[]): Promise<number> {
+      let moved = 0;
+      for (const id of officeIds) moved += await store.transaction((tx) => reassignment.refreshIn(tx, id));
+      return moved;
+    },
     /** Sends each official's morning digest once per local working day (from 07:30 office time). */
     async sendDigests(officeIds: string[]): Promise<number> {
       let sent = 0;

@@ -51,6 +51,8 @@ export function createJobs(deps: JobDeps): Jobs {
   const lastStaffScan = new Map<string, string>();
   // The local date of the last purge (the default office's calendar).
   let lastPurge = "";
+  // The local date of the last re-offer of steps left with people who left or moved.
+  let lastRefresh = "";
   // Offices whose seal digest went out today (local date).
   const lastSealDigest = new Map<string, string>();
   const sealDigest = async (officeId: string) => {
@@ -107,6 +109,12 @@ export function createJobs(deps: JobDeps): Jobs {
       }
       await deps.replayHeld?.();
       const today = localDate(clock.now(), deps.calendar(deps.defaultOfficeId).timeZone);
+      if (lastRefresh !== today) {
+        // Steps left with someone who left or moved (a change that raced a step being opened).
+        const moved = await engine.refreshAssignments(officeIds);
+        lastRefresh = today;
+        if (moved > 0) logger.info({ moved }, "open steps offered again after directory changes");
+      }
       if (deps.purge && lastPurge !== today) {
         // A failed purge must not hold up the seal and the outbox; it is tried again next tick.
         try {

@@ -96,4 +96,24 @@ describe("the directory over time (/pejabat pindah, /pejabat keluar)", () => {
     expect(await h.say("/pejabat keluar Stefanus Ola pensiun YA")).toContain("Stefanus Ola adalah satu-satunya admin Dinas ini.");
     expect(await h.auditProblems()).toEqual([]);
   });
+
+  it("a change made behind the engine's back (or racing a step) is caught by the daily re-offer", async () => {
+    h = await startHarness({ now: wita("2026-03-16 08:00") });
+    const code = caseCode(await h.say("/buka 18 KGB Benediktus Nahak"));
+    expect(await candidatesOf(h, code)).toEqual(["Maria Goreti Bria"]);
+    // Maria's post goes to Agustinus in the database directly: the open step still names her.
+    await h.app.db.write(async (tx) => {
+      const maria = await tx.official.findFirstOrThrow({ where: { name: "Maria Goreti Bria" } });
+      const agustinus = await tx.official.findFirstOrThrow({ where: { name: "Agustinus Tefa" } });
+      await tx.positionHolding.updateMany({ where: { officialId: maria.id, endsOn: null }, data: { endsOn: wita("2026-03-16 08:00") } });
+      await tx.positionHolding.create({
+        data: { id: "h-agustinus", officialId: agustinus.id, positionId: "ntt-provinsi/sekretaris", startsOn: wita("2026-03-16 08:00") },
+      });
+    });
+    expect(await candidatesOf(h, code)).toEqual(["Maria Goreti Bria"]);
+    const ticked = await h.tick();
+    expect(await candidatesOf(h, code)).toEqual(["Agustinus Tefa"]);
+    expect(ticked).toMatch(/sopbot → Agustinus Tefa \([^)]*\):\n {2}Tugas baru — kasus/);
+    expect(await h.auditProblems()).toEqual([]);
+  });
 });

@@ -87,7 +87,28 @@ export function createReassignment(ctx: EngineContext, assign: Assignment, notic
     for (const id of after.filter((a) => !before.includes(a))) await notices.sendStepMessage(tx, kase, sop, updated, at, { only: id });
   }
 
-  return { reassignIn };
+  /**
+   * Open steps still with someone who left or no longer holds the position they were offered for
+   * (a change that raced a step being opened, or one made in the database directly): offered again.
+   */
+  async function refreshIn(tx: EngineTx, officeId: string): Promise<number> {
+    const at = ctx.clock.now();
+    const stale = new Map<string, Affected>();
+    for (const task of await tx.openTasks(officeId)) {
+      for (const c of task.candidates) {
+        if (stale.has(c.officialId)) continue;
+        const official = await tx.official(c.officialId);
+        if (!official?.active) stale.set(c.officialId, { officialId: c.officialId, positions: [], reason: "keluar", leaving: true });
+        else if (c.positionKey && !c.delegationId && !(await tx.positionsOf(c.officialId, at)).includes(c.positionKey))
+          stale.set(c.officialId, { officialId: c.officialId, positions: [c.positionKey], reason: "mutasi" });
+      }
+    }
+    let moved = 0;
+    for (const affected of stale.values()) moved += await reassignIn(tx, officeId, affected);
+    return moved;
+  }
+
+  return { reassignIn, refreshIn };
 }
 
 export type Reassignment = ReturnType<typeof createReassignment>;
