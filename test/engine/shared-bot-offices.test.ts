@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { realCatalog } from "../helpers/catalog.ts";
-import { startHarness, wita, type Harness } from "../helpers/harness.ts";
+import { caseCode, startHarness, wita, type Harness } from "../helpers/harness.ts";
 import { answerFor } from "../journeys/conversation-scenarios.ts";
 
 let h: Harness | undefined;
@@ -87,5 +87,31 @@ describe("several offices behind one bot (OFFICES)", () => {
     const menu = await h.say("Selamat pagi");
     expect(menu).toContain("Selamat datang di layanan Dinas Koperasi, Usaha Kecil dan Menengah Provinsi Nusa Tenggara Timur.");
     expect(menu).not.toContain("KANTOR");
+  });
+
+  it("each office's morning digest goes at 07:30 in its own time zone (the province in WITA, Batam in WIB)", async () => {
+    // Friday 13 March 2026, before office hours in both offices.
+    h = await startHarness({ now: new Date("2026-03-13T07:00:00+08:00"), env: { OFFICES: "ntt-provinsi,kota-batam" } });
+    await h.app.db.write(async (tx) => {
+      await tx.official.create({ data: { id: "btm-admin", officeId: "kota-batam", name: "Rina Batam", isAdmin: true } });
+      await tx.chatIdentity.create({ data: { id: "btm-admin-c", channel: "console", externalId: "rina-batam", officialId: "btm-admin" } });
+    });
+    // An open case in each office, with a step for its official.
+    await h.as("Rina Batam");
+    const batam = caseCode(await h.say("/buka 18 KGB Staf Batam"));
+    await h.as("Stefanus Ola");
+    await h.say("/buka 18 KGB Benediktus Nahak");
+    expect((await h.app.db.prisma.case.findUniqueOrThrow({ where: { code: batam } })).officeId).toBe("kota-batam");
+
+    // 07:31 WITA is 06:31 WIB: the province's officials get their digest, Batam's not yet.
+    h.clock.set(new Date("2026-03-13T07:31:00+08:00"));
+    const atWita = await h.tick();
+    expect(atWita).toContain("sopbot → Maria Goreti Bria (Sekretaris):\n  Selamat pagi.");
+    expect(atWita).not.toMatch(/sopbot → Rina Batam[^\n]*\n {2}Selamat pagi/);
+    // 07:31 WIB: Batam's official gets hers, with her own case; nobody gets a second one.
+    h.clock.set(new Date("2026-03-13T07:31:00+07:00"));
+    const wib = await h.tick();
+    expect(wib).toMatch(new RegExp(`sopbot → Rina Batam[^\\n]*\\n {2}Selamat pagi[\\s\\S]*${batam}`));
+    expect(wib).not.toContain("sopbot → Maria Goreti Bria (Sekretaris):\n  Selamat pagi.");
   });
 });
