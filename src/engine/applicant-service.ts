@@ -61,6 +61,14 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     };
   }
 
+  /** The session's office; else, where several share the bot, the office of this chat's latest application. */
+  async function officeFor(tx: EngineTx, message: InboundMessage, session: FormSessionRow | null): Promise<string | null> {
+    const chosen = offices.officeOf(session);
+    if (chosen || !offices.several) return chosen;
+    const latest = (await tx.casesOfChat(message.channel, message.chatId, 1))[0];
+    return latest && (deps.officeIds ?? []).includes(latest.officeId) ? latest.officeId : null;
+  }
+
   async function save(tx: EngineTx, chatKey: string, row: Session, createdAt?: Date): Promise<void> {
     const now = clock.now();
     await tx.saveFormSession({ chatKey, ...row, createdAt: createdAt ?? now, updatedAt: now });
@@ -276,8 +284,9 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
         case "layanan": {
           if (session?.kind === "form")
             return [{ text: "Anda sedang mengisi formulir. Ketik /batal untuk berhenti dulu, lalu pilih layanan lain." }];
-          await save(tx, chatKey, menuFor(offices.officeOf(session)));
-          return [{ text: offices.menuText(offices.officeOf(session)) }];
+          const officeId = await officeFor(tx, message, session);
+          await save(tx, chatKey, menuFor(officeId));
+          return [{ text: offices.menuText(officeId) }];
         }
         case "kantor": {
           if (!offices.several || official) return null;
@@ -319,8 +328,9 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
         case "start":
         case "mulai":
           if (official || command.args) return null;
-          await save(tx, chatKey, menuFor(offices.officeOf(session)));
-          return [{ text: offices.menuText(offices.officeOf(session)) }];
+          const officeId = await officeFor(tx, message, session);
+          await save(tx, chatKey, menuFor(officeId));
+          return [{ text: offices.menuText(officeId) }];
         default:
           // Other commands (help, enrolment, the officials' ones) are answered by the chat service,
           // except that a form in progress keeps the applicant on their question.
@@ -369,7 +379,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       if (delivered) return delivered;
     }
     // Nobody's case to pass it to: greet and show the services.
-    const officeId = offices.officeOf(session);
+    const officeId = await officeFor(tx, message, session);
     await save(tx, chatKey, menuFor(officeId));
     if (file) return [{ text: `${applicantTexts.fileNotKeptNoCase}\n\n${offices.menuText(officeId)}`, discardFileIds: [file.id] }];
     return [{ text: offices.menuText(officeId) }];

@@ -73,6 +73,9 @@ describe("several offices behind one bot (OFFICES)", () => {
     const told = [...sent.matchAll(/sopbot → ([^(:\n]+?)(?: \(|:)/g)].map((m) => m[1]).filter((n) => !n?.startsWith("Ani Lado"));
     expect(new Set(told)).toEqual(new Set(["Yulius Kupang"]));
 
+    // Later, LAYANAN shows the services of the office she applied to (her session ended with the form).
+    expect(await h.say("LAYANAN")).toContain("Selamat datang di layanan Dinas Koperasi, Usaha Kecil dan Menengah Kota Kupang.");
+
     // The province's admin can neither see nor act on it.
     await h.as("Stefanus Ola");
     expect(await h.say(`/kasus ${code}`)).toContain(`Kasus ${code} tidak ditemukan di antara kasus yang dapat Anda lihat.`);
