@@ -111,7 +111,10 @@ export async function findPerson(r: Reader, key: PersonKey, officeId: string | n
 
 /** What an erasure would do, and why it may not (Indonesian reasons, for the admin to pass on). */
 export async function planErasure(r: Reader, key: PersonKey, officeId: string | null, rules: OfficeRules): Promise<PersonPlan> {
-  const found = await findPerson(r, key, officeId);
+  return planFrom(await findPerson(r, key, officeId), rules);
+}
+
+function planFrom(found: Awaited<ReturnType<typeof findPerson>>, rules: OfficeRules): PersonPlan {
   const refusals: string[] = [];
   const cases: PersonCase[] = [];
   for (const c of found.cases) {
@@ -151,9 +154,9 @@ export interface ErasureOptions {
 export async function erasePerson(db: Database, options: ErasureOptions): Promise<PersonPlan & { erased: boolean }> {
   const blobs: string[] = [];
   const outcome = await db.write(async (tx) => {
-    const plan = await planErasure(tx, options.key, options.officeId, options.rules);
-    if (plan.refusals.length > 0 || (plan.cases.length === 0 && plan.chats.length === 0)) return { ...plan, erased: false };
     const found = await findPerson(tx, options.key, options.officeId);
+    const plan = planFrom(found, options.rules);
+    if (plan.refusals.length > 0 || (plan.cases.length === 0 && plan.chats.length === 0)) return { ...plan, erased: false };
     const { cases } = found;
     const audit = createAuditAppender(tx);
     const event = (caseId: string | null, note: string) =>
