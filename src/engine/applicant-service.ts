@@ -11,6 +11,7 @@ import { findCaseCodes, normalizeCaseCode, type CaseEngine, type Reply } from ".
 import type { ApplicantInput } from "./case/conversation.ts";
 import { statusWords } from "./case-messages.ts";
 import { applicantActor, type CaseRow, type EngineTx, type FormSessionRow, type OfficialRow } from "./case-ports.ts";
+import { applicantNameOf, applicationTitle } from "./case-rows.ts";
 import { retentionYears } from "../domain/retention.ts";
 import type { Clock } from "./ports.ts";
 import type { InboundMessage } from "./types.ts";
@@ -107,12 +108,11 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
       const a = state.answers[id];
       return a && !("skipped" in a) ? a.display : undefined;
     };
-    const applicantName = value("nama") ?? value("nama_pemohon") ?? "Pemohon";
-    const subject = value("nama_koperasi") ?? value("nama_usaha") ?? value("nama_calon_koperasi") ?? applicantName;
+    const applicantName = applicantNameOf(value);
     const kase = await engine.openCaseIn(tx, {
       officeId: offices.officeOf(session) ?? deps.defaultOfficeId,
       sopNumber: form.sop,
-      title: `${form.title} — ${subject}`,
+      title: applicationTitle(form.title, value),
       opener: { channel: message.channel, chatId: message.chatId },
       data: {
         form: form.id,

@@ -256,6 +256,14 @@ export interface EmployeeRow {
 /** How the audit trail names an applicant: by role only, so a purge or an erasure leaves the trail whole. */
 export const applicantActor = "Pemohon";
 
+/** The applicant's name in a form's answers ("Pemohon" when the form asks none). */
+export const applicantNameOf = (value: (fieldId: string) => string | undefined) => value("nama") ?? value("nama_pemohon") ?? "Pemohon";
+
+/** An application's case title: the form and its subject (the cooperative, the business, else the applicant). */
+export function applicationTitle(formTitle: string, value: (fieldId: string) => string | undefined): string {
+  return `${formTitle} — ${value("nama_koperasi") ?? value("nama_usaha") ?? value("nama_calon_koperasi") ?? applicantNameOf(value)}`;
+}
+
 /** A case title without its subject ("Legalitas Koperasi — Koperasi Maju" → "Legalitas Koperasi"), for the audit trail. */
 export function serviceOf(title: string): string {
   return title.split(" — ")[0] ?? title;

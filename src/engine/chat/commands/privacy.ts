@@ -7,6 +7,7 @@ import { formatDateId, readAnswer } from "../../../domain/field-types.ts";
 import { localDate } from "../../../domain/working-time.ts";
 import { normalizeCaseCode, type Reply } from "../../case-engine.ts";
 import { statusWords } from "../../case-messages.ts";
+import { applicationTitle } from "../../case-rows.ts";
 import type { EngineTx, OfficialRow } from "../../case-ports.ts";
 import { parseNik } from "../../person-data-port.ts";
 import { correctionTexts, privacyMessages as t } from "../../privacy-messages.ts";
@@ -78,13 +79,11 @@ export function privacyCommands(deps: ChatServiceDeps): ChatCommand[] {
       applicant && (field.id === "nama" || field.id === "telepon")
         ? { applicant: { ...applicant, ...(field.id === "nama" ? { name: value } : { phone: value }) } }
         : {};
-    // The title names the subject (the cooperative, the business, else the applicant), as the form made it.
-    const subjectIds = ["nama_koperasi", "nama_usaha", "nama_calon_koperasi"];
+    // The title names the subject as the form made it: a corrected subject renames the case.
     const formTitle = typeof kase.data["formTitle"] === "string" ? kase.data["formTitle"] : null;
-    const named = form?.fields.find((f) => subjectIds.includes(f.id) && updated.some((a) => a.label === f.label));
-    const applicantName = person.applicant?.name ?? applicant?.name;
-    const subject = named ? updated.find((a) => a.label === named.label)?.value : applicantName;
-    const title = formTitle && subject && (named?.id === field.id || (!named && field.id === "nama")) ? `${formTitle} — ${subject}` : null;
+    const answerOf = (id: string) => updated.find((a) => a.label === form?.fields.find((f) => f.id === id)?.label)?.value;
+    const renamed = formTitle ? applicationTitle(formTitle, answerOf) : kase.title;
+    const title = renamed !== kase.title ? renamed : null;
     await tx.updateCase(kase.id, kase.version, { data: { ...kase.data, answers: updated, ...person }, ...(title ? { title } : {}) });
     const hash = deps.personData?.hashOldValue(kase.id, old.value) ?? "";
     await tx.appendAudit({
