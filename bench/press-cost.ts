@@ -46,7 +46,9 @@ export async function benchPressCost(): Promise<void> {
     await session.post("Profiler.start");
     const before = { ...counter };
     counter.byShape.clear();
+    const started = performance.now();
     for (const press of presses) await app.chat.handle(press);
+    const wall = (performance.now() - started) / presses.length;
     const { profile } = (await session.post("Profiler.stop")) as { profile: { nodes: ProfileNode[] } };
     session.disconnect();
     const n = presses.length;
@@ -64,6 +66,7 @@ export async function benchPressCost(): Promise<void> {
     console.log(
       `  statements per press: ${statements.toFixed(1)} in ${transactions.toFixed(1)} transactions (target: about a dozen or fewer)`,
     );
+    console.log(`  time per press, one at a time, under the profiler: ${wall.toFixed(2)} ms`);
     const shapes = [...counter.byShape].sort((a, b) => b[1] - a[1]).slice(0, 40);
     if (process.env.BENCH_SHAPES)
       for (const [sql, times] of shapes) console.log(`    ${(times / n).toFixed(1)} × ${sql.replace(/\s+/g, " ").slice(0, 110)}`);
@@ -73,7 +76,10 @@ export async function benchPressCost(): Promise<void> {
         const key = `${node.callFrame.functionName || "(anon)"} ${node.callFrame.url.replace(/^.*\/(node_modules|src)\//, "$1/")}`;
         self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0));
       }
-      for (const [key, h] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      for (const [key, h] of [...self]
+        .filter(([k]) => !process.env.BENCH_TOP_FILTER || k.includes(process.env.BENCH_TOP_FILTER))
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 25))
         console.log(`    ${((100 * h) / total).toFixed(1)}% ${key}`);
     }
     const shares = [...hits].sort((a, b) => b[1] - a[1]).map(([owner, h]) => `${owner} ${((100 * h) / total).toFixed(0)}%`);

@@ -20,6 +20,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { ConcurrencyError } from "../engine/case-ports.ts";
 import type { Database, Tx } from "./database.ts";
+import { insertRows, one, sql } from "./sql.ts";
 
 export const genesisHash = "0".repeat(64);
 /** The chain of the events that belong to no case. */
@@ -69,6 +70,22 @@ export function auditHash(prevHash: string, chain: string, seq: number, e: Audit
   return sha256(prevHash, JSON.stringify([chain, seq, ...content(e)]));
 }
 
+const eventColumns = [
+  "at",
+  "caseId",
+  "stepId",
+  "actorOfficialId",
+  "actorLabel",
+  "actingAs",
+  "action",
+  "note",
+  "flowHash",
+  "chain",
+  "seq",
+  "prevHash",
+  "hash",
+] as const;
+
 export interface ChainHead {
   seq: number;
   hash: string;
@@ -89,10 +106,8 @@ export function createAuditAppender(tx: Tx) {
     const cached = heads.get(chain);
     if (cached) return cached;
     const row = isCase
-      ? await tx.case
-          .findUnique({ where: { id: chain }, select: { auditSeq: true, auditHash: true } })
-          .then((c) => c && { seq: c.auditSeq, hash: c.auditHash })
-      : await tx.auditChain.findUnique({ where: { key: chain }, select: { seq: true, hash: true } });
+      ? await one<ChainHead>(tx, sql`SELECT "auditSeq" AS "seq", "auditHash" AS "hash" FROM "Case" WHERE "id" = ${chain}`)
+      : await one<ChainHead>(tx, sql`SELECT "seq", "hash" FROM "AuditChain" WHERE "key" = ${chain}`);
     return row ?? { seq: 0, hash: "" };
   }
   return {
@@ -113,7 +128,7 @@ export function createAuditAppender(tx: Tx) {
     async flush(): Promise<void> {
       if (pending.length === 0) return;
       const events = pending.splice(0);
-      await tx.auditEvent.createMany({ data: events });
+      await insertRows(tx, "AuditEvent", eventColumns, events);
       // A head moves only from where this transaction saw it: another transaction that extended the
       // chain meanwhile makes this one fail and run again (a ConcurrencyError).
       for (const chain of new Set(events.map((e) => e.chain))) {
@@ -121,11 +136,9 @@ export function createAuditAppender(tx: Tx) {
         const to = heads.get(chain) ?? from;
         base.set(chain, to);
         if (chain !== generalChain) {
-          const moved = await tx.case.updateMany({
-            where: { id: chain, auditSeq: from.seq },
-            data: { auditSeq: to.seq, auditHash: to.hash },
-          });
-          if (moved.count !== 1) throw new ConcurrencyError(`audit chain of case ${chain}`);
+          const moved = await tx.$executeRaw`
+            UPDATE "Case" SET "auditSeq" = ${to.seq}, "auditHash" = ${to.hash} WHERE "id" = ${chain} AND "auditSeq" = ${from.seq}`;
+          if (moved !== 1) throw new ConcurrencyError(`audit chain of case ${chain}`);
         } else if (from.seq === 0) {
           await tx.auditChain.create({ data: { key: chain, seq: to.seq, hash: to.hash } });
         } else {

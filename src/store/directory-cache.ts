@@ -79,8 +79,8 @@ export function createDirectoryCache(): DirectoryCache {
     },
     async snapshot(tx) {
       // The version first: data read after it is at least as new, so a snapshot never claims a newer version than its rows.
-      const row = await tx.directoryVersion.findUnique({ where: { id: 1 } });
-      const version = row?.version ?? 0;
+      const row = await tx.$queryRaw<{ version: number }[]>`SELECT "version" FROM "DirectoryVersion" WHERE "id" = 1`;
+      const version = row[0]?.version ?? 0;
       if (kept && kept.version === version) return kept;
       const fresh = await load(tx, version);
       loads++;

@@ -18,6 +18,7 @@ import type { ChannelName } from "../engine/types.ts";
 import type { createAuditAppender } from "./audit-chain.ts";
 import type { Tx } from "./database.ts";
 import type { Case as CaseModel, StepTask as TaskModel } from "./generated/client.ts";
+import { assignments, insertReturningId, insertRows, join, one, sql } from "./sql.ts";
 
 export function toCase(c: CaseModel): CaseRow {
   return {
@@ -60,6 +61,25 @@ export function toTask(t: TaskModel): TaskRow {
     closedAt: t.closedAt,
   };
 }
+
+const taskColumns = [
+  "id",
+  "caseId",
+  "stepId",
+  "visit",
+  "status",
+  "candidates",
+  "waitingFor",
+  "takenByOfficialId",
+  "openedAt",
+  "dueAt",
+  "escalateAt",
+  "decidedByOfficialId",
+  "decision",
+  "note",
+  "closedAt",
+] as const;
+const entryColumns = ["caseId", "at", "kind", "audience", "authorOfficialId", "authorLabel", "text", "fileId", "taskId"] as const;
 
 type AuditRow = Awaited<ReturnType<EngineTx["auditEvents"]>>[number];
 
@@ -134,15 +154,15 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
   const tokens: { token: string; taskId: string; visit: number; action: string; createdAt: Date }[] = [];
   const candidateRows: { taskId: string; officialId: string }[] = [];
   const flushCandidates = async () => {
-    if (candidateRows.length > 0) await tx.taskCandidate.createMany({ data: candidateRows.splice(0) });
+    if (candidateRows.length > 0) await insertRows(tx, "TaskCandidate", ["taskId", "officialId"], candidateRows.splice(0));
   };
   const rowsOf = (taskId: string, candidates: { officialId: string }[]) =>
     [...new Set(candidates.map((c) => c.officialId))].map((officialId) => ({ taskId, officialId }));
   const flushDeadlines = async () => {
-    if (deadlines.length > 0) await tx.deadline.createMany({ data: deadlines.splice(0) });
+    if (deadlines.length > 0) await insertRows(tx, "Deadline", ["id", "caseId", "taskId", "kind", "dueAt"], deadlines.splice(0));
   };
   const flushTokens = async () => {
-    if (tokens.length > 0) await tx.actionToken.createMany({ data: tokens.splice(0) });
+    if (tokens.length > 0) await insertRows(tx, "ActionToken", ["token", "taskId", "visit", "action", "createdAt"], tokens.splice(0));
   };
   const flush = async () => {
     await flushCandidates();
@@ -168,18 +188,19 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       });
     },
     async caseById(id) {
-      return seen(cases.get(id) ?? (await tx.case.findUnique({ where: { id } })));
+      return seen(cases.get(id) ?? (await one<CaseModel>(tx, sql`SELECT * FROM "Case" WHERE "id" = ${id}`)));
     },
     async caseByCode(code) {
-      return seen([...cases.values()].find((c) => c.code === code) ?? (await tx.case.findUnique({ where: { code } })));
+      return seen(
+        [...cases.values()].find((c) => c.code === code) ?? (await one<CaseModel>(tx, sql`SELECT * FROM "Case" WHERE "code" = ${code}`)),
+      );
     },
     async updateCase(id, expectedVersion, patch) {
       const { data, ...rest } = patch;
-      const result = await tx.case.updateMany({
-        where: { id, version: expectedVersion },
-        data: { ...rest, ...(data ? { data: JSON.stringify(data) } : {}), version: { increment: 1 } },
-      });
-      if (result.count !== 1) throw new ConcurrencyError(`case ${id}`);
+      const set = assignments({ ...rest, ...(data ? { data: JSON.stringify(data) } : {}), updatedAt: new Date() });
+      const count = await tx.$executeRaw`
+        UPDATE "Case" SET ${join(set, ", ")}, "version" = "version" + 1 WHERE "id" = ${id} AND "version" = ${expectedVersion}`;
+      if (count !== 1) throw new ConcurrencyError(`case ${id}`);
       // The row as it now is, without reading it again.
       const known = cases.get(id);
       if (known) cases.set(id, { ...known, ...rest, ...(data ? { data: JSON.stringify(data) } : {}), version: known.version + 1 });
@@ -202,15 +223,16 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     async createTask(row) {
       freshTasks.add(row.id);
       candidateRows.push(...rowsOf(row.id, row.candidates));
-      await tx.stepTask.create({ data: { ...row, candidates: JSON.stringify(row.candidates) } });
+      await insertRows(tx, "StepTask", taskColumns, [{ ...row, candidates: JSON.stringify(row.candidates) }]);
     },
     async taskById(id) {
-      const t = await tx.stepTask.findUnique({ where: { id } });
+      const t = await one<TaskModel>(tx, sql`SELECT * FROM "StepTask" WHERE "id" = ${id}`);
       return t ? toTask(t) : null;
     },
     async updateTask(id, patch) {
       const { candidates, ...rest } = patch;
-      await tx.stepTask.update({ where: { id }, data: { ...rest, ...(candidates ? { candidates: JSON.stringify(candidates) } : {}) } });
+      const set = assignments({ ...rest, ...(candidates ? { candidates: JSON.stringify(candidates) } : {}) });
+      if (set.length > 0) await tx.$executeRaw`UPDATE "StepTask" SET ${join(set, ", ")} WHERE "id" = ${id}`;
       if (candidates) {
         await flushCandidates();
         await tx.taskCandidate.deleteMany({ where: { taskId: id } });
@@ -218,7 +240,7 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       }
     },
     async tasksOfCase(caseId) {
-      return (await tx.stepTask.findMany({ where: { caseId }, orderBy: { visit: "asc" } })).map(toTask);
+      return (await tx.$queryRaw<TaskModel[]>`SELECT * FROM "StepTask" WHERE "caseId" = ${caseId} ORDER BY "visit"`).map(toTask);
     },
     async openTasks(officeId) {
       const tasks = await tx.stepTask.findMany({
@@ -244,7 +266,10 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     },
     async token(token) {
       await flushTokens();
-      const t = await tx.actionToken.findUnique({ where: { token } });
+      const t = await one<{ taskId: string; visit: number; action: string }>(
+        tx,
+        sql`SELECT "taskId", "visit", "action" FROM "ActionToken" WHERE "token" = ${token}`,
+      );
       return t ? { taskId: t.taskId, visit: t.visit, action: t.action as TokenAction } : null;
     },
     async reportHistory(officeId, from, to) {
@@ -333,14 +358,11 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       });
     },
     async addEntry(draft) {
-      const created = await tx.caseEntry.create({ data: draft });
-      return created.id;
+      return insertReturningId(tx, "CaseEntry", entryColumns, draft);
     },
     async entriesOfCase(caseId, afterId) {
-      const rows = await tx.caseEntry.findMany({
-        where: { caseId, ...(afterId !== undefined ? { id: { gt: afterId } } : {}) },
-        orderBy: { id: "asc" },
-      });
+      const rows = await tx.$queryRaw<(Omit<CaseEntryRow, "kind" | "audience"> & { kind: string; audience: string })[]>`
+        SELECT * FROM "CaseEntry" WHERE "caseId" = ${caseId} AND "id" > ${afterId ?? 0} ORDER BY "id"`;
       return rows.map((r) => ({ ...r, kind: r.kind as EntryKind, audience: r.audience as CaseEntryRow["audience"] }));
     },
     async casesOfChat(channel, chatId, limit) {

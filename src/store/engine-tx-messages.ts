@@ -5,6 +5,22 @@ import type { ChannelName } from "../engine/types.ts";
 import type { Tx } from "./database.ts";
 import type { DirectoryView } from "./engine-tx-people.ts";
 import type { Prisma } from "./generated/client.ts";
+import { insertRows, one, onConflictUpdate, sql } from "./sql.ts";
+
+const outboxColumns = [
+  "channel",
+  "chatId",
+  "text",
+  "actions",
+  "caseId",
+  "taskId",
+  "editOfId",
+  "fileIds",
+  "dedupeKey",
+  "nextAttemptAt",
+  "createdAt",
+] as const;
+const promptColumns = ["chatKey", "officialId", "kind", "token", "caseId", "createdAt"] as const;
 
 type MessagePorts = Pick<
   EngineTx,
@@ -33,7 +49,7 @@ type MessagePorts = Pick<
 export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: MessagePorts; flush(): Promise<void> } {
   const queued: Prisma.OutboxMessageCreateManyInput[] = [];
   const flush = async () => {
-    if (queued.length > 0) await tx.outboxMessage.createMany({ data: queued.splice(0) });
+    if (queued.length > 0) await insertRows(tx, "OutboxMessage", outboxColumns, queued.splice(0));
   };
   const ports: MessagePorts = {
     async recordInbound(channel, messageId, at) {
@@ -44,20 +60,24 @@ export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: Messag
       return inserted === 1;
     },
     async setPrompt(row) {
-      await tx.pendingPrompt.upsert({ where: { chatKey: row.chatKey }, create: row, update: row });
+      const update = onConflictUpdate(
+        ["chatKey"],
+        promptColumns.filter((c) => c !== "chatKey"),
+      );
+      await insertRows(tx, "PendingPrompt", promptColumns, [row], update);
     },
     async prompt(chatKey) {
-      const p = await tx.pendingPrompt.findUnique({ where: { chatKey } });
+      const p = await one<Omit<PromptRow, "kind"> & { kind: string }>(tx, sql`SELECT * FROM "PendingPrompt" WHERE "chatKey" = ${chatKey}`);
       return p ? { ...p, kind: p.kind as PromptRow["kind"] } : null;
     },
     async clearPrompt(chatKey) {
-      await tx.pendingPrompt.deleteMany({ where: { chatKey } });
+      await tx.$executeRaw`DELETE FROM "PendingPrompt" WHERE "chatKey" = ${chatKey}`;
     },
     async enqueue(draft, at) {
       if (draft.dedupeKey) {
         if (queued.some((q) => q.dedupeKey === draft.dedupeKey)) return;
-        const exists = await tx.outboxMessage.findUnique({ where: { dedupeKey: draft.dedupeKey } });
-        if (exists) return;
+        const exists = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "OutboxMessage" WHERE "dedupeKey" = ${draft.dedupeKey}`;
+        if (exists.length > 0) return;
       }
       queued.push({
         channel: draft.channel,
@@ -75,19 +95,35 @@ export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: Messag
     },
     async actionMessagesOfTask(taskId) {
       await flush();
-      const rows = await tx.outboxMessage.findMany({ where: { taskId, actions: { not: null }, editOfId: null }, orderBy: { id: "asc" } });
-      if (rows.length === 0) return [];
-      const edits = await tx.outboxMessage.findMany({
-        where: { editOfId: { in: rows.map((r) => r.id) } },
-        orderBy: { id: "asc" },
-        select: { editOfId: true, text: true, actions: true },
-      });
-      const latest = new Map(edits.map((e) => [e.editOfId, e]));
-      return rows.flatMap((r) => {
-        const edit = latest.get(r.id);
-        if (edit && !edit.actions) return [];
-        return [{ id: r.id, channel: r.channel as ChannelName, chatId: r.chatId, text: edit?.text ?? r.text }];
-      });
+      // Each choice message with its edits (oldest first), in one statement: the latest edit says what it shows now.
+      const rows = await tx.$queryRaw<
+        {
+          id: number;
+          channel: string;
+          chatId: string;
+          text: string;
+          editText: string | null;
+          editActions: string | null;
+          editId: number | null;
+        }[]
+      >`
+        SELECT m."id", m."channel", m."chatId", m."text", e."id" AS "editId", e."text" AS "editText", e."actions" AS "editActions"
+        FROM "OutboxMessage" m LEFT JOIN "OutboxMessage" e ON e."editOfId" = m."id"
+        WHERE m."taskId" = ${taskId} AND m."actions" IS NOT NULL AND m."editOfId" IS NULL
+        ORDER BY m."id", e."id"`;
+      const shown = new Map<number, { id: number; channel: ChannelName; chatId: string; text: string } | null>();
+      for (const r of rows) {
+        const edited = r.editId !== null;
+        if (edited && !r.editActions) shown.set(r.id, null);
+        else
+          shown.set(r.id, {
+            id: r.id,
+            channel: r.channel as ChannelName,
+            chatId: r.chatId,
+            text: edited ? (r.editText ?? r.text) : r.text,
+          });
+      }
+      return [...shown.values()].filter((m) => m !== null);
     },
     async recordFile(row) {
       await tx.storedFile.create({ data: row });
@@ -96,18 +132,25 @@ export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: Messag
       await tx.storedFile.update({ where: { id: fileId }, data: { caseId, taskId } });
     },
     async filesOfCase(caseId) {
-      const files = await tx.storedFile.findMany({ where: { caseId }, orderBy: { createdAt: "asc" } });
-      if (files.length === 0) return [];
-      const kase = await tx.case.findUnique({
-        where: { id: caseId },
-        select: { openerChannel: true, openerChatId: true, openedByOfficialId: true },
-      });
+      const files = await tx.$queryRaw<
+        {
+          id: string;
+          originalName: string;
+          channel: string;
+          uploaderId: string;
+          openerChannel: string | null;
+          openerChatId: string | null;
+          openedByOfficialId: string | null;
+        }[]
+      >`
+        SELECT f."id", f."originalName", f."channel", f."uploaderId", c."openerChannel", c."openerChatId", c."openedByOfficialId"
+        FROM "StoredFile" f LEFT JOIN "Case" c ON c."id" = f."caseId"
+        WHERE f."caseId" = ${caseId} ORDER BY f."createdAt", f."id"`;
       // A file came from the applicant when it was sent from the chat that opened the case.
-      const fromApplicant = (f: { channel: string; uploaderId: string }) =>
-        kase !== null &&
-        kase.openedByOfficialId === null &&
-        f.channel === kase.openerChannel &&
-        (kase.openerChatId === f.uploaderId || kase.openerChatId === `console:${f.uploaderId}`);
+      const fromApplicant = (f: (typeof files)[number]) =>
+        f.openedByOfficialId === null &&
+        f.channel === f.openerChannel &&
+        (f.openerChatId === f.uploaderId || f.openerChatId === `console:${f.uploaderId}`);
       return files.map((f) => ({ id: f.id, name: f.originalName, byApplicant: fromApplicant(f) }));
     },
     async choicesOfMessage(channel, chatId, platformMessageId) {
@@ -143,12 +186,20 @@ export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: Messag
         : null;
     },
     async caseView(viewer, caseId) {
-      const row = await tx.caseView.findUnique({ where: { viewer_caseId: { viewer, caseId } } });
-      return row ? { ...row, sentFileIds: JSON.parse(row.sentFileIds) as string[] } : null;
+      const row = await one<{ viewer: string; caseId: string; lastEntryId: number; sentFileIds: string; answersShown: boolean | number }>(
+        tx,
+        sql`SELECT * FROM "CaseView" WHERE "viewer" = ${viewer} AND "caseId" = ${caseId}`,
+      );
+      return row ? { ...row, answersShown: Boolean(row.answersShown), sentFileIds: JSON.parse(row.sentFileIds) as string[] } : null;
     },
     async saveCaseView(row) {
-      const data = { ...row, sentFileIds: JSON.stringify(row.sentFileIds) };
-      await tx.caseView.upsert({ where: { viewer_caseId: { viewer: row.viewer, caseId: row.caseId } }, create: data, update: data });
+      await insertRows(
+        tx,
+        "CaseView",
+        ["viewer", "caseId", "lastEntryId", "sentFileIds", "answersShown"],
+        [{ ...row, sentFileIds: JSON.stringify(row.sentFileIds) }],
+        onConflictUpdate(["viewer", "caseId"], ["lastEntryId", "sentFileIds", "answersShown"]),
+      );
     },
   };
   return { ports, flush };

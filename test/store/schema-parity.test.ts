@@ -56,7 +56,9 @@ describe("schema parity", () => {
           .sort()
           .at(-1) ?? "";
       const table =
-        /(?:CREATE|ALTER) TABLE "(?:new_)?(\w+)"/.exec(readFileSync(path.join(dir, newest, "migration.sql"), "utf8"))?.[1] ?? "?";
+        /(?:(?:CREATE|ALTER) TABLE|CREATE (?:UNIQUE )?INDEX "\w+" ON) "(?:new_)?(\w+)"/.exec(
+          readFileSync(path.join(dir, newest, "migration.sql"), "utf8"),
+        )?.[1] ?? "?";
       rmSync(path.join(dir, newest), { recursive: true });
       const change = await pendingSchemaChange({
         schemaPath: sqliteSchema,

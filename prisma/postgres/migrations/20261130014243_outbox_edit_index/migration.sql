@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_editOfId_idx" ON "OutboxMessage"("editOfId");
