@@ -1,7 +1,8 @@
 // Opens the database: applies migrations, connects Prisma through its driver adapter (better-sqlite3
 // for a SQLite file, pg for PostgreSQL), and routes every write through the write gate.
 //
-// SQLite: one connection for writes, serialized by the in-process gate; a second connection reads
+// SQLite: one connection for writes, serialized by the in-process gate, its transactions opened with
+// plain BEGIN IMMEDIATE/COMMIT statements (sqlite-transactions.ts); a second connection reads
 // what is committed (WAL: readers never wait for the writer) without queueing behind the writes.
 // PostgreSQL: several instances may share the database, and write transactions run in parallel
 // (up to `postgresWriters` at once per instance, each on a pooled connection). No lock spans more
@@ -16,6 +17,7 @@ import { PrismaClient, type Prisma } from "./generated/client.ts";
 import { migratePostgres, migrateSqlite, type MigrationOutcome } from "./migrator.ts";
 import { toStorageError } from "./storage-errors.ts";
 import { createWriteGate, type WriteGate } from "./write-gate.ts";
+import { sqliteTransaction } from "./sqlite-transactions.ts";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { countStatements, type StatementCounter } from "./statement-counter.ts";
 import { withStatementCache, type StatementCacheStats } from "./statement-cache.ts";
@@ -145,7 +147,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       if (closed) return Promise.reject(new Error("The database is closed."));
       const limit = writeOptions?.timeoutMs ?? timeout;
       return gate
-        .run(() => prisma.$transaction(fn, { timeout: limit, maxWait: limit }))
+        .run(() => (pooled ? prisma.$transaction(fn, { timeout: limit, maxWait: limit }) : sqliteTransaction(prisma, fn, limit)))
         .catch((error: unknown) => {
           throw toStorageError(error);
         });
@@ -167,7 +169,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     },
     writeAside: (fn) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
-      const transaction = () => prisma.$transaction(fn, { timeout, maxWait: timeout });
+      const transaction = () => (pooled ? prisma.$transaction(fn, { timeout, maxWait: timeout }) : sqliteTransaction(prisma, fn, timeout));
       return (pooled ? transaction() : gate.run(transaction, { first: true })).catch((error: unknown) => {
         throw toStorageError(error);
       });

@@ -5,36 +5,42 @@
 // better-sqlite3 statement cannot take other arguments). Written against @prisma/adapter-better-sqlite3
 // 7.10 (pinned); test/store/statement-cache.test.ts checks the wrapping still holds.
 import type BetterSqlite3 from "better-sqlite3";
+import { withNestedSavepoints } from "./sqlite-transactions.ts";
 
 type Args = unknown[];
 
 /** What the adapter calls on a statement bound to its arguments. */
 class BoundStatement {
   constructor(
-    private readonly stmt: BetterSqlite3.Statement,
+    private readonly cached: CachedStatement,
     private readonly args: Args,
   ) {}
   get reader(): boolean {
-    return this.stmt.reader;
+    return this.cached.reader;
   }
   run(): BetterSqlite3.RunResult {
-    return this.stmt.run(this.args);
+    return this.cached.stmt.run(this.args);
   }
   columns(): BetterSqlite3.ColumnDefinition[] {
-    return this.stmt.columns();
+    return this.cached.columns();
   }
   raw(): { all(): unknown[] } {
-    return { all: () => this.stmt.raw(true).all(this.args) };
+    return { all: () => this.cached.stmt.raw(true).all(this.args) };
   }
 }
 
 class CachedStatement {
-  constructor(readonly stmt: BetterSqlite3.Statement) {}
-  get reader(): boolean {
-    return this.stmt.reader;
+  readonly reader: boolean;
+  #columns: BetterSqlite3.ColumnDefinition[] | undefined;
+  constructor(readonly stmt: BetterSqlite3.Statement) {
+    this.reader = stmt.reader;
+  }
+  /** A prepared statement's columns never change (the schema changes only before the cache exists). */
+  columns(): BetterSqlite3.ColumnDefinition[] {
+    return (this.#columns ??= this.stmt.columns());
   }
   bind(args: Args): BoundStatement {
-    return new BoundStatement(this.stmt, args);
+    return new BoundStatement(this, args);
   }
   run(...args: Args): BetterSqlite3.RunResult {
     return this.stmt.run(...args);
@@ -82,7 +88,7 @@ export function withStatementCache<F extends { connect(): Promise<unknown> }>(fa
       throw new Error("The SQLite adapter has changed shape: update src/store/statement-cache.ts for it.");
     }
     adapter.client = cachingStatements(adapter.client, 500, stats);
-    return adapter;
+    return withNestedSavepoints(adapter as unknown as Parameters<typeof withNestedSavepoints>[0]);
   };
   return factory;
 }
