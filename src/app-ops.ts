@@ -3,6 +3,7 @@
 // HEALTH_PORT is set, before the channels connect, and closes it on the way out.
 import type { App } from "./app.ts";
 import { StartupError } from "./app-catalog.ts";
+import { botNameOf } from "./channels/telegram/telegram-chats.ts";
 import { watchTelegram } from "./channels/telegram/telegram-health.ts";
 import type { Config } from "./config.ts";
 import { errorInfo } from "./engine/error-info.ts";
@@ -20,7 +21,8 @@ export async function startOps(
   clock: Clock = systemClock,
 ): Promise<HealthServer> {
   const queries = createOpsQueries(app.db);
-  const telegram = app.telegram ? watchTelegram(app.telegram.bot) : undefined;
+  // Each Telegram bot is a check of its own: "telegram" (the shared bot), "telegram@<office>" (an office's own).
+  const telegram = app.telegramBots.map((b) => [botNameOf(b.office), watchTelegram(b.channel.bot)] as const);
   const { whatsapp, leadership } = app;
   // WhatsApp: one socket, on the leader; another instance is ready without one.
   const whatsappState = (): Check | undefined => {
@@ -46,7 +48,7 @@ export async function startOps(
   const channels = (): Record<string, Check> => {
     const states: Record<string, Check | undefined> = {
       console: app.consoleChannel ? { ok: true, state: "running" } : undefined,
-      telegram: telegram?.state(),
+      ...Object.fromEntries(telegram.map(([name, health]) => [name, health.state()])),
       whatsapp: whatsappState(),
     };
     return Object.fromEntries(Object.entries(states).filter((e): e is [string, Check] => e[1] !== undefined));

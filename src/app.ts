@@ -3,8 +3,8 @@
 // in-process with createApp(). With no tokens configured it runs on its embedded default: a SQLite
 // file and the console chat with demo data.
 import { createConsoleChannel, type ConsoleChannel } from "./channels/console/console-channel.ts";
-import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
-import { createTelegramInbox, type TelegramInbox } from "./channels/telegram/telegram-inbox.ts";
+import type { TelegramChannel } from "./channels/telegram/telegram-channel.ts";
+import { createTelegramBots, officeBotAddresses, type TelegramBot } from "./app-telegram.ts";
 import type { Transformer } from "grammy";
 import type { WhatsAppChannel, WhatsAppSocketLike } from "./channels/whatsapp/whatsapp-channel.ts";
 import { createKeyValueStore } from "./store/key-value-store.ts";
@@ -86,9 +86,10 @@ export interface App {
   /** Whether this instance runs the scheduled jobs and the WhatsApp socket (a lease in the database). */
   leadership: Leadership;
   consoleChannel: ConsoleChannel | undefined;
+  /** The Telegram bot of chats that name no office (the shared bot, else the default office's own). */
   telegram: TelegramChannel | undefined;
-  /** Telegram updates held from arrival until handled (replayed after a crash). */
-  telegramInbox: TelegramInbox | undefined;
+  /** Every Telegram bot: the shared one and the offices' own, each with its inbox (see app-telegram.ts). */
+  telegramBots: TelegramBot[];
   whatsapp: WhatsAppChannel | undefined;
   staff: StaffService;
   files: FilePort | undefined;
@@ -137,7 +138,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const sealKey = sealKeyOf(keys);
   const files = createFileStore(db, { dir: config.files.dir, keys, maxBytes: config.files.maxBytes });
   const metrics = createAppMetrics();
-  const store = countTransitions(createEngineStore(db), metrics);
+  // Officials of an office with a Telegram bot of its own are written to through that bot.
+  const store = officeBotAddresses(countTransitions(createEngineStore(db), metrics), config.telegram);
   const calendar = workCalendarsOf(catalog);
   const engine = createCaseEngine({
     store,
@@ -198,27 +200,23 @@ export async function createApp(options: AppOptions): Promise<App> {
   const instanceId =
     config.instanceId ?? (db.provider === "sqlite" ? "single" : `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`);
   let consoleChannel: ConsoleChannel | undefined;
-  let telegram: TelegramChannel | undefined;
-  const telegramInbox = config.telegram ? createTelegramInbox(createInboundHoldStore(db), instanceId, clock, logger) : undefined;
   let receiveRef: (message: InboundMessage) => Promise<void> = async () => undefined;
-  if (config.telegram) {
-    if (!files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the Telegram channel.");
-    telegram = createTelegramChannel({
-      token: config.telegram.token,
-      apiRoot: config.telegram.apiRoot,
-      ...(options.telegram?.botInfo ? { botInfo: options.telegram.botInfo } : {}),
-      ...(options.telegram?.transformer ? { transformer: options.telegram.transformer } : {}),
-      pacing: options.telegram?.pacing === null ? null : { ...config.telegram.pacing, jitterMs: 0 },
-      apiTimeoutSeconds: config.telegram.apiTimeoutSeconds,
-      ...(telegramInbox ? { inbox: telegramInbox } : {}),
-      receive: (message) => receiveRef(message),
-      precheck: (message) => chat.precheckAction(message),
-      isOfficial: (userId) => chat.isOfficial("telegram", userId),
-      files,
-      log: logger,
-      now: () => clock.now(),
-    });
-  }
+  if (config.telegram && !files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the Telegram channel.");
+  const telegram =
+    config.telegram && files
+      ? createTelegramBots({
+          telegram: config.telegram,
+          defaultOffice: config.defaultOffice,
+          holds: createInboundHoldStore(db),
+          instanceId,
+          clock,
+          logger,
+          files,
+          chat,
+          receive: (message) => receiveRef(message),
+          ...(options.telegram ? { hooks: options.telegram } : {}),
+        })
+      : undefined;
   const outboxStore = createOutboxStore(db);
   let whatsapp: WhatsAppChannel | undefined;
   if (config.whatsapp) {
@@ -310,9 +308,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     latestSeal: () => latestSeal(db),
     purge: (now) => purgeExpiredData(db, { offices: retention, filesDir: config.files.dir, now }),
     // An update held this long and never released was cut short (its instance died): handle it again.
-    ...(telegram && telegramInbox
-      ? { replayHeld: () => telegramInbox.replay(telegram.bot, new Date(clock.now().getTime() - HELD_UPDATE_STALE_MS)) }
-      : {}),
+    ...(telegram ? { replayHeld: () => telegram.replayHeld(new Date(clock.now().getTime() - HELD_UPDATE_STALE_MS)) } : {}),
   });
   const notifyAdmins = jobs.notifyAdmins;
   const leadership: Leadership = createLeadership({
@@ -371,8 +367,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     dispatcher,
     scheduler,
     consoleChannel,
-    telegram,
-    telegramInbox,
+    telegram: telegram?.main.channel,
+    telegramBots: telegram?.bots ?? [],
     whatsapp,
     staff,
     files,

@@ -1,5 +1,6 @@
 // Configuration, built by one function from an environment map and validated with zod.
 // Nothing reads the environment at import time; main.ts passes it to loadConfig().
+import { createHmac } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 
@@ -10,6 +11,10 @@ const booleanFlag = z
     error: () => "expected true or false",
   })
   .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+/** A bot token from @BotFather: the bot's numeric id, a colon, and its secret part. */
+const botTokenPattern = /^\d{5,}:[A-Za-z0-9_-]{30,}$/;
+const botTokenHint = "expected a token from @BotFather, like 123456789:AA…";
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -55,10 +60,9 @@ const envSchema = z.object({
     .min(1)
     .max(336)
     .default(72),
-  TELEGRAM_BOT_TOKEN: z
-    .string()
-    .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, { error: "expected a token from @BotFather, like 123456789:AA…" })
-    .optional(),
+  TELEGRAM_BOT_TOKEN: z.string().regex(botTokenPattern, { error: botTokenHint }).optional(),
+  // Offices with a bot of their own: "office-id=token" pairs, comma-separated (checked in parseBotTokens).
+  TELEGRAM_BOT_TOKENS: z.string().optional(),
   TELEGRAM_MODE: z.enum(["polling", "webhook"], { error: () => "expected polling or webhook" }).default("polling"),
   TELEGRAM_WEBHOOK_URL: z
     .url({ protocol: /^https$/, error: "expected the public https URL Telegram should call, e.g. https://bot.example.go.id/telegram" })
@@ -145,8 +149,10 @@ export interface Config {
   /** The first retry of a failed send waits this long; each further one twice as long. */
   outboxRetryBaseMs: number;
   telegram: {
-    token: string;
+    /** The shared bot (TELEGRAM_BOT_TOKEN) first when there is one, then each office's own bot. */
+    bots: TelegramBotConfig[];
     mode: "polling" | "webhook";
+    /** Webhook mode: the shared bot's URL and secret (each bot's own are in `bots`), and the one local port. */
     webhook: { url: string; secret: string; port: number } | null;
     apiRoot: string | null;
     pacing: { perChatMs: number; overallMs: number };
@@ -156,12 +162,72 @@ export interface Config {
   whatsapp: { account: string; chatGapMs: number; globalGapMs: number } | null;
 }
 
+/** One Telegram bot of the deployment. */
+export interface TelegramBotConfig {
+  /** The office whose own bot this is (TELEGRAM_BOT_TOKENS); null: the shared bot (TELEGRAM_BOT_TOKEN). */
+  office: string | null;
+  token: string;
+  /**
+   * Webhook mode: where Telegram calls this bot and the secret it sends back. The shared bot keeps
+   * TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET; an office's bot gets the URL's path plus
+   * "/<office id>" and a secret derived from TELEGRAM_WEBHOOK_SECRET and the office id.
+   */
+  webhook: { url: string; secret: string } | null;
+}
+
 export class ConfigError extends Error {
   readonly retryable = false;
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
+}
+
+/**
+ * TELEGRAM_BOT_TOKENS ("kota-kupang=<token>,kota-batam=<token>"): each office's own bot. Problems
+ * name the entry or the office, never a token.
+ */
+function parseBotTokens(
+  raw: string | undefined,
+  served: string[],
+  sharedToken: string | undefined,
+): { pairs: { office: string; token: string }[]; problems: string[] } {
+  const pairs: { office: string; token: string }[] = [];
+  const problems: string[] = [];
+  const name = "TELEGRAM_BOT_TOKENS";
+  if (raw === undefined) return { pairs, problems };
+  raw
+    .split(",")
+    .map((e) => e.trim())
+    .forEach((entry, i) => {
+      const match = /^([a-z0-9-]+)\s*=\s*(\S+)$/.exec(entry);
+      if (!match) {
+        problems.push(`${name}: entry ${i + 1} is not office-id=token (e.g. kota-kupang=123456789:AA…, pairs separated by commas)`);
+        return;
+      }
+      const [, office = "", token = ""] = match;
+      if (!botTokenPattern.test(token)) problems.push(`${name}: the token of ${office}: ${botTokenHint}`);
+      else if (!served.includes(office))
+        problems.push(`${name}: office "${office}" is not served here; add it to OFFICES (served: ${served.join(", ")})`);
+      else if (pairs.some((p) => p.office === office)) problems.push(`${name}: office "${office}" is given twice`);
+      else pairs.push({ office, token });
+    });
+  // One bot per office: the same bot (its numeric id, whatever the token) may not serve two of them.
+  const botId = (token: string) => token.split(":")[0];
+  const seen = new Map<string, string>(sharedToken ? [[botId(sharedToken) ?? "", "TELEGRAM_BOT_TOKEN"]] : []);
+  for (const p of pairs) {
+    const other = seen.get(botId(p.token) ?? "");
+    if (other) problems.push(`${name}: the bot of ${p.office} is the same bot as ${other}'s; each office needs a bot of its own`);
+    else seen.set(botId(p.token) ?? "", p.office);
+  }
+  return { pairs, problems };
+}
+
+/** An office bot's webhook: the shared URL's path plus "/<office>", and a secret of its own derived from the shared one. */
+function officeWebhook(base: { url: string; secret: string }, office: string): { url: string; secret: string } {
+  const url = new URL(base.url);
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/${office}`;
+  return { url: url.toString(), secret: createHmac("sha256", base.secret).update(`telegram-webhook:${office}`).digest("base64url") };
 }
 
 /**
@@ -183,18 +249,27 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     );
   }
   const e = parsed.data;
+  const offices = [...new Set([e.DEFAULT_OFFICE, ...(e.OFFICES?.split(",") ?? [])])];
   // Requirements that depend on other variables.
-  const missing: string[] = [];
-  if (e.TELEGRAM_BOT_TOKEN && !e.FILE_ENCRYPTION_KEY)
+  const botTokens = parseBotTokens(e.TELEGRAM_BOT_TOKENS, offices, e.TELEGRAM_BOT_TOKEN);
+  const missing: string[] = [...botTokens.problems];
+  const telegramOn = Boolean(e.TELEGRAM_BOT_TOKEN || e.TELEGRAM_BOT_TOKENS);
+  const withoutBot = offices.filter((id) => !botTokens.pairs.some((p) => p.office === id));
+  if (e.TELEGRAM_BOT_TOKENS && !e.TELEGRAM_BOT_TOKEN && botTokens.problems.length === 0 && withoutBot.length > 0)
     missing.push(
-      "FILE_ENCRYPTION_KEY: is required when TELEGRAM_BOT_TOKEN is set (documents are stored encrypted); " +
+      `TELEGRAM_BOT_TOKEN: is required for the offices served without a bot of their own (${withoutBot.join(", ")}); ` +
+        "or give each of them one in TELEGRAM_BOT_TOKENS",
+    );
+  if (telegramOn && !e.FILE_ENCRYPTION_KEY)
+    missing.push(
+      "FILE_ENCRYPTION_KEY: is required when TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKENS is set (documents are stored encrypted); " +
         "make one with: openssl rand -hex 32",
     );
   if (e.WHATSAPP_ENABLED && !e.FILE_ENCRYPTION_KEY)
     missing.push(
       "FILE_ENCRYPTION_KEY: is required when WHATSAPP_ENABLED=true (documents are stored encrypted); make one with: openssl rand -hex 32",
     );
-  if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === "webhook") {
+  if (telegramOn && e.TELEGRAM_MODE === "webhook") {
     if (!e.TELEGRAM_WEBHOOK_URL) missing.push("TELEGRAM_WEBHOOK_URL: is required when TELEGRAM_MODE=webhook");
     if (!e.TELEGRAM_WEBHOOK_SECRET) missing.push("TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_MODE=webhook");
   }
@@ -203,9 +278,19 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       "FILE_MAX_MB: expected at most 20 with the cloud Bot API (its download limit); set " +
         "TELEGRAM_API_ROOT to a self-hosted Bot API server for larger files",
     );
-  if (e.HEALTH_PORT && e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === "webhook" && e.HEALTH_PORT === e.TELEGRAM_WEBHOOK_PORT)
+  if (e.HEALTH_PORT && telegramOn && e.TELEGRAM_MODE === "webhook" && e.HEALTH_PORT === e.TELEGRAM_WEBHOOK_PORT)
     missing.push("HEALTH_PORT: expected a port other than TELEGRAM_WEBHOOK_PORT");
   if (missing.length > 0) throw new ConfigError(missing);
+  const webhook =
+    e.TELEGRAM_MODE === "webhook" && e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
+      ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, port: e.TELEGRAM_WEBHOOK_PORT }
+      : null;
+  const bots: TelegramBotConfig[] = [
+    ...(e.TELEGRAM_BOT_TOKEN
+      ? [{ office: null, token: e.TELEGRAM_BOT_TOKEN, webhook: webhook && { url: webhook.url, secret: webhook.secret } }]
+      : []),
+    ...botTokens.pairs.map((p) => ({ office: p.office, token: p.token, webhook: webhook && officeWebhook(webhook, p.office) })),
+  ];
   return {
     database: e.DATABASE_URL.startsWith("file:")
       ? { provider: "sqlite", file: path.resolve(cwd, e.DATABASE_URL.slice("file:".length)) }
@@ -221,26 +306,24 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     demoData: e.DEMO_DATA,
     demoStaff: e.DEMO_STAFF,
     defaultOffice: e.DEFAULT_OFFICE,
-    offices: [...new Set([e.DEFAULT_OFFICE, ...(e.OFFICES?.split(",") ?? [])])],
+    offices,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     health: e.HEALTH_PORT === undefined ? null : { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     escalationFactor: e.ESCALATION_FACTOR,
     enrolmentCodeHours: e.ENROLMENT_CODE_HOURS,
     publicRateLimit: e.PUBLIC_RATE_LIMIT,
     outboxRetryBaseMs: e.OUTBOX_RETRY_BASE_MS,
-    telegram: e.TELEGRAM_BOT_TOKEN
-      ? {
-          token: e.TELEGRAM_BOT_TOKEN,
-          mode: e.TELEGRAM_MODE,
-          webhook:
-            e.TELEGRAM_MODE === "webhook" && e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
-              ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, port: e.TELEGRAM_WEBHOOK_PORT }
-              : null,
-          apiRoot: e.TELEGRAM_API_ROOT ?? null,
-          pacing: { perChatMs: e.TELEGRAM_CHAT_GAP_MS, overallMs: e.TELEGRAM_GLOBAL_GAP_MS },
-          apiTimeoutSeconds: e.TELEGRAM_API_TIMEOUT_SECONDS,
-        }
-      : null,
+    telegram:
+      bots.length > 0
+        ? {
+            bots,
+            mode: e.TELEGRAM_MODE,
+            webhook,
+            apiRoot: e.TELEGRAM_API_ROOT ?? null,
+            pacing: { perChatMs: e.TELEGRAM_CHAT_GAP_MS, overallMs: e.TELEGRAM_GLOBAL_GAP_MS },
+            apiTimeoutSeconds: e.TELEGRAM_API_TIMEOUT_SECONDS,
+          }
+        : null,
     whatsapp: e.WHATSAPP_ENABLED
       ? { account: e.WHATSAPP_ACCOUNT, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, globalGapMs: e.WHATSAPP_GLOBAL_GAP_MS }
       : null,

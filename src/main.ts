@@ -4,10 +4,9 @@
 import { existsSync } from "node:fs";
 import { createApp, StartupError } from "./app.ts";
 import { startOps } from "./app-ops.ts";
-import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
+import { startTelegram } from "./app-telegram.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { errorInfo, stackFrames } from "./engine/error-info.ts";
-import { systemClock } from "./engine/ports.ts";
 import { isEntryPoint } from "./entry-point.ts";
 import { createLogger } from "./logger.ts";
 import { MigrationError } from "./store/migrator.ts";
@@ -18,7 +17,10 @@ async function run(): Promise<number> {
   const logger = createLogger(config.logLevel);
   const consoleWanted = config.console === "on" || (config.console === "auto" && !config.telegram && !config.whatsapp);
   if (!consoleWanted && !config.telegram && !config.whatsapp)
-    throw new StartupError("No chat channel is enabled: set TELEGRAM_BOT_TOKEN or WHATSAPP_ENABLED=true, or CONSOLE=auto or CONSOLE=on.");
+    throw new StartupError(
+      "No chat channel is enabled: set TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKENS) or WHATSAPP_ENABLED=true, " +
+        "or CONSOLE=auto or CONSOLE=on.",
+    );
   const app = await createApp({
     config,
     logger,
@@ -27,25 +29,10 @@ async function run(): Promise<number> {
   // Health and metrics endpoints (HEALTH_PORT), up before the channels connect: /readyz says when they have.
   const ops = config.health ? await startOps(app, config.health, logger) : undefined;
 
-  let runtime: TelegramRuntime | undefined;
-  if (app.telegram && config.telegram) {
-    await app.telegram.setPublicCommands().catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
-    const officialChats = await app.db.prisma.chatIdentity.findMany({
-      where: { channel: "telegram", officialId: { not: null } },
-      select: { externalId: true },
-    });
-    await app.telegram
-      .setOfficialCommands(officialChats.map((c) => c.externalId))
-      .catch((e: unknown) => logger.warn(errorInfo(e), "setMyCommands failed"));
-    runtime = config.telegram.webhook
-      ? await startWebhook(app.telegram.bot, config.telegram.webhook, logger)
-      : await startPolling(app.telegram.bot, {
-          log: logger,
-          onStopped: () => stop("telegram polling stopped", 1),
-          apiTimeoutSeconds: config.telegram.apiTimeoutSeconds,
-          ...(app.telegramInbox ? { inbox: { inbox: app.telegramInbox, clock: systemClock } } : {}),
-        });
-  }
+  // Every Telegram bot: its command menus, then its long polling or its webhook (app-telegram.ts).
+  const runtime = config.telegram
+    ? await startTelegram(app, config.telegram, logger, () => stop("telegram polling stopped", 1))
+    : undefined;
 
   let stopping = false;
   let exitCode = 0;
@@ -89,6 +76,7 @@ async function run(): Promise<number> {
       office: config.defaultOffice,
       database: app.db.location,
       telegram: config.telegram?.mode ?? "off",
+      ...(config.telegram ? { telegramBots: config.telegram.bots.length } : {}),
       whatsapp: Boolean(config.whatsapp),
       console: consoleWanted,
     },

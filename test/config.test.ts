@@ -65,4 +65,102 @@ describe("loadConfig", () => {
     expect(config.shutdownGraceMs).toBe(2500);
     expect(config.console).toBe("on");
   });
+
+  describe("Telegram bots per office (TELEGRAM_BOT_TOKENS)", () => {
+    const shared = "111111:SHARED-token-abcdefghijklmnopqrstuvwxyz";
+    const kupang = "222222:KUPANG-token-abcdefghijklmnopqrstuvwxyz";
+    const batam = "333333:BATAM-token-abcdefghijklmnopqrstuvwxyzab";
+    const base = { FILE_ENCRYPTION_KEY: "ab".repeat(32), OFFICES: "ntt-provinsi,kota-kupang,kota-batam" };
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...base, ...env });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        const problems = (error as ConfigError).problems;
+        for (const token of [shared, kupang, batam]) expect(problems.join("\n")).not.toContain(token.split(":")[1]);
+        return problems;
+      }
+      return [];
+    };
+
+    it("takes the shared bot and each office's own, the shared one first", () => {
+      const telegram = loadConfig({
+        ...base,
+        TELEGRAM_BOT_TOKEN: shared,
+        TELEGRAM_BOT_TOKENS: `kota-kupang=${kupang}, kota-batam=${batam}`,
+      }).telegram;
+      expect(telegram?.bots.map((b) => [b.office, b.token])).toEqual([
+        [null, shared],
+        ["kota-kupang", kupang],
+        ["kota-batam", batam],
+      ]);
+      expect(telegram?.bots.every((b) => b.webhook === null)).toBe(true);
+      // One bot as before: the shared one.
+      expect(loadConfig({ ...base, TELEGRAM_BOT_TOKEN: shared }).telegram?.bots).toEqual([{ office: null, token: shared, webhook: null }]);
+    });
+
+    it("needs no shared bot when every office served has its own", () => {
+      const config = loadConfig({
+        FILE_ENCRYPTION_KEY: "ab".repeat(32),
+        DEFAULT_OFFICE: "kota-kupang",
+        OFFICES: "kota-batam",
+        TELEGRAM_BOT_TOKENS: `kota-kupang=${kupang},kota-batam=${batam}`,
+      });
+      expect(config.telegram?.bots.map((b) => b.office)).toEqual(["kota-kupang", "kota-batam"]);
+      expect(problemsOf({ TELEGRAM_BOT_TOKENS: `kota-kupang=${kupang}` })).toEqual([
+        "TELEGRAM_BOT_TOKEN: is required for the offices served without a bot of their own (ntt-provinsi, kota-batam); " +
+          "or give each of them one in TELEGRAM_BOT_TOKENS",
+      ]);
+    });
+
+    it("gives each bot a webhook path of its own and a secret derived for it", () => {
+      const telegram = loadConfig({
+        ...base,
+        TELEGRAM_BOT_TOKEN: shared,
+        TELEGRAM_BOT_TOKENS: `kota-kupang=${kupang}`,
+        TELEGRAM_MODE: "webhook",
+        TELEGRAM_WEBHOOK_URL: "https://bot.example.go.id/telegram/",
+        TELEGRAM_WEBHOOK_SECRET: "a-secret-of-sixteen-chars",
+      }).telegram;
+      expect(telegram?.webhook?.port).toBe(8080);
+      const [main, own] = telegram?.bots ?? [];
+      expect(main?.webhook).toEqual({ url: "https://bot.example.go.id/telegram/", secret: "a-secret-of-sixteen-chars" });
+      expect(own?.webhook?.url).toBe("https://bot.example.go.id/telegram/kota-kupang");
+      expect(own?.webhook?.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(own?.webhook?.secret).not.toContain("a-secret");
+    });
+
+    it("names what is wrong, never a token", () => {
+      expect(problemsOf({ TELEGRAM_BOT_TOKEN: shared, TELEGRAM_BOT_TOKENS: `kota-kupang:${kupang}` })).toEqual([
+        "TELEGRAM_BOT_TOKENS: entry 1 is not office-id=token (e.g. kota-kupang=123456789:AA…, pairs separated by commas)",
+      ]);
+      expect(problemsOf({ TELEGRAM_BOT_TOKEN: shared, TELEGRAM_BOT_TOKENS: `kota-kupang=${kupang},kota-batam=not-a-token` })).toEqual([
+        "TELEGRAM_BOT_TOKENS: the token of kota-batam: expected a token from @BotFather, like 123456789:AA…",
+      ]);
+      expect(problemsOf({ TELEGRAM_BOT_TOKEN: shared, TELEGRAM_BOT_TOKENS: `kabupaten-bekasi=${kupang}` })).toEqual([
+        'TELEGRAM_BOT_TOKENS: office "kabupaten-bekasi" is not served here; add it to OFFICES (served: ntt-provinsi, kota-kupang, kota-batam)',
+      ]);
+      expect(problemsOf({ TELEGRAM_BOT_TOKEN: shared, TELEGRAM_BOT_TOKENS: `kota-kupang=${kupang},kota-kupang=${batam}` })).toEqual([
+        'TELEGRAM_BOT_TOKENS: office "kota-kupang" is given twice',
+      ]);
+      expect(problemsOf({ TELEGRAM_BOT_TOKEN: shared, TELEGRAM_BOT_TOKENS: `kota-kupang=${kupang},kota-batam=${kupang}` })).toEqual([
+        "TELEGRAM_BOT_TOKENS: the bot of kota-batam is the same bot as kota-kupang's; each office needs a bot of its own",
+      ]);
+      expect(problemsOf({ TELEGRAM_BOT_TOKEN: shared, TELEGRAM_BOT_TOKENS: `kota-kupang=${shared}` })).toEqual([
+        "TELEGRAM_BOT_TOKENS: the bot of kota-kupang is the same bot as TELEGRAM_BOT_TOKEN's; each office needs a bot of its own",
+      ]);
+      expect(
+        problemsOf({
+          FILE_ENCRYPTION_KEY: "",
+          OFFICES: "kota-kupang",
+          DEFAULT_OFFICE: "kota-kupang",
+          TELEGRAM_BOT_TOKENS: `kota-kupang=${kupang}`,
+        }),
+      ).toEqual([expect.stringMatching(/^FILE_ENCRYPTION_KEY: is required when TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKENS is set/)]);
+      expect(problemsOf({ TELEGRAM_BOT_TOKEN: shared, TELEGRAM_BOT_TOKENS: `kota-kupang=${kupang}`, TELEGRAM_MODE: "webhook" })).toEqual([
+        "TELEGRAM_WEBHOOK_URL: is required when TELEGRAM_MODE=webhook",
+        "TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_MODE=webhook",
+      ]);
+    });
+  });
 });

@@ -3,7 +3,9 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { Writable } from "node:stream";
 import { errorInfo, errorSummary } from "../src/engine/error-info.ts";
+import { createLogger } from "../src/logger.ts";
 import { createEngineStore } from "../src/store/engine-store.ts";
 import { startBotApiServer } from "./helpers/bot-api-server.ts";
 import { textMessage } from "./helpers/telegram-updates.ts";
@@ -113,5 +115,26 @@ describe("logs", () => {
     expect(
       errorSummary(Object.assign(new Error("duplicate key value violates unique constraint: (nik)=(5371012308900001)"), { code: "23505" })),
     ).toBe("Error 23505");
+  });
+
+  it("redact tokens and secrets by key as a safety net, the bot tokens' settings among them", async () => {
+    let out = "";
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    const logger = createLogger("info", sink);
+    const kupang = `kota-kupang=${token}`;
+    logger.info(
+      { token, env: { TELEGRAM_BOT_TOKEN: token, TELEGRAM_BOT_TOKENS: kupang, TELEGRAM_WEBHOOK_SECRET: "s3cret-s3cret-s3cret" } },
+      "x",
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(out).toContain('"token":"[redacted]"');
+    expect(out).toContain('"TELEGRAM_BOT_TOKENS":"[redacted]"');
+    expect(out).not.toContain(token.split(":")[1]);
+    expect(out).not.toContain("s3cret");
   });
 });

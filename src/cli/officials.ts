@@ -137,7 +137,7 @@ runCli(async (env) => {
     console.log(
       `Enrolment code for ${official.name}: ${code}\nSingle use, valid until ` +
         `${expiresAt.toISOString()}.\nThe official sends "/daftar ${code}" to the bot (on Telegram, the link ` +
-        `t.me/<bot>?start=${code.replace("-", "")} does the same).`,
+        `t.me/<bot>?start=${code.replace("-", "")} does the same; <bot>: the office's own bot when it has one).`,
     );
     return 0;
   } finally {

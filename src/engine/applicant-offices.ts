@@ -1,9 +1,19 @@
 // Which office an applicant writes to. A deployment serves one office or several (OFFICES); where
 // several share one bot, the applicant chooses their office (the province's or their kabupaten/kota's)
 // before the services, and the choice travels with their menu and form until they change it (KANTOR).
+// A message to an office's own bot (InboundMessage.office) is for that office: no choice is offered.
 import type { Office } from "../domain/office-schema.ts";
 import type { LoadedForm } from "./applicant-service.ts";
 import type { FormSessionRow } from "./case-rows.ts";
+
+/** The service menu, for the office chosen (kept across menus and forms until the applicant changes it). */
+export const menuFor = (officeId: string | null): Omit<FormSessionRow, "chatKey" | "createdAt" | "updatedAt"> => ({
+  kind: "menu",
+  formId: null,
+  formHash: null,
+  caseId: null,
+  state: officeId ? { officeId } : {},
+});
 
 export function createOfficeChoice(deps: { officeIds: string[]; officeOf(id: string): Office; forms(): LoadedForm[] }) {
   const several = deps.officeIds.length > 1;
@@ -43,5 +53,18 @@ export function createOfficeChoice(deps: { officeIds: string[]; officeOf(id: str
           (several ? " Ketik KANTOR untuk memilih kantor lain." : ""),
       ].join("\n");
     },
+  };
+}
+
+export type OfficeChoice = ReturnType<typeof createOfficeChoice>;
+
+/** The choice among the offices served, and the fixed office of each office's own bot. */
+export function createOfficeChoices(deps: { officeIds: string[]; officeOf(id: string): Office; forms(): LoadedForm[] }) {
+  const shared = createOfficeChoice(deps);
+  const own = new Map(deps.officeIds.map((id) => [id, createOfficeChoice({ ...deps, officeIds: [id] })]));
+  return {
+    shared,
+    /** The office choice for a message: its bot's office when it came to an office's own bot. */
+    of: (message: { office?: string }): OfficeChoice => (message.office ? own.get(message.office) : undefined) ?? shared,
   };
 }

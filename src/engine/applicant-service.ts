@@ -15,7 +15,7 @@ import { applicantNameOf, applicationTitle } from "./case-rows.ts";
 import { retentionYears } from "../domain/retention.ts";
 import type { Clock } from "./ports.ts";
 import type { InboundMessage } from "./types.ts";
-import { createOfficeChoice } from "./applicant-offices.ts";
+import { createOfficeChoices, menuFor } from "./applicant-offices.ts";
 
 export interface LoadedForm {
   form: Form;
@@ -36,20 +36,16 @@ export interface ApplicantServiceDeps {
 const RESUME_AFTER_MS = 60 * 60_000;
 
 type Session = Omit<FormSessionRow, "chatKey" | "createdAt" | "updatedAt">;
-/** The service menu, for the office chosen (kept across menus and forms until the applicant changes it). */
-const menuFor = (officeId: string | null): Session => ({
-  kind: "menu",
-  formId: null,
-  formHash: null,
-  caseId: null,
-  state: officeId ? { officeId } : {},
-});
 
 export function createApplicantService(deps: ApplicantServiceDeps) {
   const { engine, clock } = deps;
 
-  const offices = createOfficeChoice({ officeIds: deps.officeIds ?? [deps.defaultOfficeId], officeOf: engine.officeOf, forms: deps.forms });
-  const { orderedForms } = offices;
+  const choices = createOfficeChoices({
+    officeIds: deps.officeIds ?? [deps.defaultOfficeId],
+    officeOf: engine.officeOf,
+    forms: deps.forms,
+  });
+  const { orderedForms } = choices.shared;
 
   function formContext(now: Date, officeId: string) {
     const office = engine.officeOf(officeId);
@@ -64,6 +60,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
 
   /** The session's office; else, where several share the bot, the office of this chat's latest application. */
   async function officeFor(tx: EngineTx, message: InboundMessage, session: FormSessionRow | null): Promise<string | null> {
+    const offices = choices.of(message);
     const chosen = offices.officeOf(session);
     if (chosen || !offices.several) return chosen;
     const latest = (await tx.casesOfChat(message.channel, message.chatId, 1))[0];
@@ -110,7 +107,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     };
     const applicantName = applicantNameOf(value);
     const kase = await engine.openCaseIn(tx, {
-      officeId: offices.officeOf(session) ?? deps.defaultOfficeId,
+      officeId: choices.of(message).officeOf(session) ?? deps.defaultOfficeId,
       sopNumber: form.sop,
       title: applicationTitle(form.title, value),
       opener: { channel: message.channel, chatId: message.chatId },
@@ -152,6 +149,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
   /** One message while a form is open: the form's next step; files it did not take are not kept. */
   async function formStep(tx: EngineTx, message: InboundMessage, session: FormSessionRow, input: FieldInput): Promise<Reply[]> {
     const chatKey = session.chatKey;
+    const offices = choices.of(message);
     const officeId = offices.officeOf(session) ?? deps.defaultOfficeId;
     const loaded = deps.forms().find((f) => f.form.id === session.formId);
     if (!loaded) {
@@ -273,6 +271,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
     text: string,
   ): Promise<Reply[] | null> {
     const chatKey = `${message.channel}:${message.chatId}`;
+    const offices = choices.of(message);
     let session = await tx.formSession(chatKey);
     if (session?.kind === "amend") {
       await tx.deleteFormSession(chatKey);
@@ -387,7 +386,7 @@ export function createApplicantService(deps: ApplicantServiceDeps) {
 
   return {
     route,
-    menuText: (officeId: string | null = deps.defaultOfficeId) => offices.menuText(officeId),
+    menuText: (officeId: string | null = deps.defaultOfficeId) => choices.shared.menuText(officeId),
     plainStatus: (tx: EngineTx, kase: CaseRow) => plainStatus(tx, engine, kase),
   };
 }

@@ -90,10 +90,11 @@ export interface KeyValueStore {
  * makes anything already handled a no-op).
  */
 export interface InboundHoldPort {
-  hold(channel: ChannelName, items: { messageId: string; payload: string }[], holder: string, at: Date): Promise<void>;
-  release(channel: ChannelName, messageIds: string[]): Promise<void>;
+  /** `channel`: a channel's name, or one bot of a channel with several ("telegram@kota-kupang"). */
+  hold(channel: string, items: { messageId: string; payload: string }[], holder: string, at: Date): Promise<void>;
+  release(channel: string, messageIds: string[]): Promise<void>;
   /** Re-stamps as `holder`'s and returns the held items stamped before `before`, oldest first. */
-  takeBack(channel: ChannelName, before: Date, holder: string, at: Date, limit: number): Promise<{ messageId: string; payload: string }[]>;
+  takeBack(channel: string, before: Date, holder: string, at: Date, limit: number): Promise<{ messageId: string; payload: string }[]>;
 }
 
 /**

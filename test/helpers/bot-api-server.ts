@@ -1,7 +1,8 @@
 // A Telegram Bot API stand-in on loopback: enough of the API for the bot to run against it for real
 // (getMe, getUpdates long polling, webhooks, sendMessage, editMessageText, answerCallbackQuery,
 // setMyCommands, getFile and downloads, sendDocument). Tests and benchmarks push updates into it and
-// read what the bot called. Optionally it enforces Telegram's rate limits with 429 + retry_after,
+// read what the bot called. It serves several bots at once (`tokens`), as a self-hosted Bot API
+// server does: each has its own updates, webhook and rate limits, and each call records its bot. Optionally it enforces Telegram's rate limits with 429 + retry_after,
 // and on demand it misbehaves like a Bot API having a bad day (faults(): 500s, hung requests, 429
 // bursts) for the next calls of the methods named.
 import { createHash } from "node:crypto";
@@ -10,6 +11,8 @@ import type { Update } from "grammy/types";
 
 export interface RecordedCall {
   method: string;
+  /** Which bot called: its index among the tokens (0: `token`, then `tokens` in order). */
+  bot: number;
   payload: Record<string, unknown>;
   at: number;
   /** The HTTP status answered; 0 for a hung request that was never answered. */
@@ -53,6 +56,8 @@ export const telegramLimits: RateLimits = { chatWindowMs: 1000, overallWindowMs:
 
 export interface BotApiServerOptions {
   token: string;
+  /** More bots served on the same address (bots 1, 2, …). */
+  tokens?: string[];
   /** Enforce Telegram's limits (true) or the same rules on a scaled clock, with 429 + retry_after. */
   rateLimits?: boolean | RateLimits;
   files?: Map<string, Buffer>;
@@ -89,15 +94,19 @@ async function body(req: IncomingMessage): Promise<Buffer> {
 
 export async function startBotApiServer(options: BotApiServerOptions) {
   const calls: RecordedCall[] = [];
-  const queue: Update[] = [];
-  const waiters: (() => void)[] = [];
-  let nextUpdateId = 1;
-  /** The highest update id confirmed by a getUpdates offset (forgotten, as Telegram does). */
-  let confirmedUpTo = 0;
+  const tokens = [options.token, ...(options.tokens ?? [])];
+  /** Each bot's own updates, webhook and rate limits (Telegram counts messages per bot). */
+  const bots = tokens.map(() => ({
+    queue: [] as Update[],
+    waiters: [] as (() => void)[],
+    nextUpdateId: 1,
+    /** The highest update id confirmed by a getUpdates offset (forgotten, as Telegram does). */
+    confirmedUpTo: 0,
+    webhook: null as { url: string; secret?: string } | null,
+    perChat: new Map<string, number[]>(),
+    overall: [] as number[],
+  }));
   let messageId = 5000;
-  let webhook: { url: string; secret?: string } | null = null;
-  const perChat = new Map<string, number[]>();
-  const overall: number[] = [];
   let rejected429 = 0;
   /** Why each 429 was given (for a test's failure message). */
   const refusals: { chatId: string; at: number; why: string }[] = [];
@@ -106,8 +115,9 @@ export async function startBotApiServer(options: BotApiServerOptions) {
   const hung = new Set<{ timer: ReturnType<typeof setTimeout>; end: () => void }>();
 
   const limits = options.rateLimits === true ? telegramLimits : options.rateLimits || null;
-  const limited = (chatId: string, now: number): number | null => {
+  const limited = (bot: (typeof bots)[number], chatId: string, now: number): number | null => {
     if (!limits) return null;
+    const { perChat, overall } = bot;
     const recentChat = (perChat.get(chatId) ?? []).filter((t) => now - t < limits.chatWindowMs);
     const recentAll = overall.filter((t) => now - t < limits.overallWindowMs);
     // retry_after is in whole seconds, as Telegram answers it.
@@ -130,15 +140,17 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     // read: parsing uploads on a busy test machine would otherwise bunch arrivals into one window.
     const arrived = Date.now();
     const url = req.url ?? "";
-    const file = /^\/file\/bot[^/]+\/(.+)$/.exec(url);
-    if (file?.[1]) {
-      const bytes = options.files?.get(file[1]);
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url);
+    if (file?.[2] && tokens.includes(file[1] ?? "")) {
+      const bytes = options.files?.get(file[2]);
       if (!bytes) res.writeHead(404).end();
       else res.writeHead(200).end(bytes);
       return;
     }
     const match = /^\/bot([^/]+)\/(\w+)/.exec(url);
-    if (!match || match[1] !== options.token) {
+    const botIndex = tokens.indexOf(match?.[1] ?? "");
+    const bot = bots[botIndex];
+    if (!match || !bot) {
       res
         .writeHead(404, { "content-type": "application/json" })
         .end(JSON.stringify({ ok: false, error_code: 404, description: "Not Found" }));
@@ -157,6 +169,7 @@ export async function startBotApiServer(options: BotApiServerOptions) {
       const result = (data as { result?: { message_id?: number } }).result;
       calls.push({
         method,
+        bot: botIndex,
         payload,
         at: Date.now(),
         status,
@@ -188,6 +201,7 @@ export async function startBotApiServer(options: BotApiServerOptions) {
       faultsServed.hang += 1;
       const call: RecordedCall = {
         method,
+        bot: botIndex,
         payload,
         at: Date.now(),
         status: fault.accepted ? 200 : 0,
@@ -212,7 +226,7 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     }
     const chat = { id: Number(payload["chat_id"]), type: "private", first_name: "x" };
     if (["sendMessage", "sendDocument", "sendPhoto", "editMessageText"].includes(method)) {
-      const wait = limited(String(payload["chat_id"]), arrived);
+      const wait = limited(bot, String(payload["chat_id"]), arrived);
       if (wait !== null) {
         rejected429 += 1;
         reply(429, {
@@ -227,25 +241,26 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     switch (method) {
       case "getMe":
         return ok({
-          id: 42,
+          id: 42 + botIndex,
           is_bot: true,
           first_name: "SOP Bot",
-          username: "sopbot_test_bot",
+          username: botIndex === 0 ? "sopbot_test_bot" : `sopbot_test_${botIndex}_bot`,
           can_join_groups: false,
           can_read_all_group_messages: false,
           supports_inline_queries: false,
         });
       case "deleteWebhook":
-        webhook = null;
+        bot.webhook = null;
         return ok(true);
       case "setWebhook":
-        webhook = { url: String(payload["url"]), ...(payload["secret_token"] ? { secret: String(payload["secret_token"]) } : {}) };
+        bot.webhook = { url: String(payload["url"]), ...(payload["secret_token"] ? { secret: String(payload["secret_token"]) } : {}) };
         return ok(true);
       case "getUpdates": {
+        const { queue, waiters } = bot;
         const offset = Number(payload["offset"] ?? 0);
         // Telegram forgets every update below the offset the moment the request arrives.
         if (offset > 0) queue.splice(0, queue.length, ...queue.filter((u) => u.update_id >= offset));
-        confirmedUpTo = Math.max(confirmedUpTo, offset - 1);
+        bot.confirmedUpTo = Math.max(bot.confirmedUpTo, offset - 1);
         if (queue.length === 0) {
           const timeout = Math.min(Number(payload["timeout"] ?? 0), 1) * 1000;
           await new Promise<void>((resolve) => {
@@ -283,11 +298,13 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     url: `http://127.0.0.1:${port}`,
     calls,
     get webhook() {
-      return webhook;
+      return bots[0]?.webhook ?? null;
     },
     get confirmedUpTo() {
-      return confirmedUpTo;
+      return bots[0]?.confirmedUpTo ?? 0;
     },
+    /** Bot `bot`'s webhook (index among the tokens). */
+    webhookOf: (bot: number) => bots[bot]?.webhook ?? null,
     get rejected429() {
       return rejected429;
     },
@@ -310,11 +327,13 @@ export async function startBotApiServer(options: BotApiServerOptions) {
       for (let i = 0; i < (plan.burst429?.count ?? 0); i++)
         faultQueue.push({ fault: { kind: "429", retryAfter: plan.burst429?.retryAfter ?? 1 }, methods });
     },
-    /** Queues an update for getUpdates (long polling). */
-    push(update: Omit<Update, "update_id">): number {
-      const id = nextUpdateId++;
-      queue.push({ ...update, update_id: id } as Update);
-      for (const w of waiters.splice(0)) w();
+    /** Queues an update for getUpdates (long polling) of bot `bot` (default the first); returns its update_id. */
+    push(update: Omit<Update, "update_id">, bot = 0): number {
+      const b = bots[bot];
+      if (!b) throw new Error(`no bot ${bot}`);
+      const id = b.nextUpdateId++;
+      b.queue.push({ ...update, update_id: id } as Update);
+      for (const w of b.waiters.splice(0)) w();
       return id;
     },
     /** Resolves when a call matching `predicate` was recorded (or rejects after `ms`). */
@@ -330,7 +349,7 @@ export async function startBotApiServer(options: BotApiServerOptions) {
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const w of waiters.splice(0)) w();
+        for (const b of bots) for (const w of b.waiters.splice(0)) w();
         for (const h of [...hung]) h.end();
         server.closeAllConnections();
         server.close(() => resolve());

@@ -4,6 +4,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, HttpError, InlineKeyboard, InputFile, type BotError, type Context, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { TelegramInbox } from "./telegram-inbox.ts";
+import { botChatOf, chatIdOn } from "./telegram-chats.ts";
 import type { FilePort } from "../../engine/file-ports.ts";
 import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
 import { createSlotPacer, telegramPacing, type PacingOptions } from "../../engine/pacer.ts";
@@ -27,6 +28,11 @@ export const API_TIMEOUT_SECONDS = 30;
 
 export interface TelegramChannelDeps {
   token: string;
+  /**
+   * The office whose own bot this is (TELEGRAM_BOT_TOKENS): its chats are known as "<chat id>@<office>"
+   * and its messages name the office. Null or unset: the shared bot.
+   */
+  office?: string | null;
   apiRoot?: string | null;
   /** Known bot identity (tests, or to skip getMe). */
   botInfo?: UserFromGetMe;
@@ -145,11 +151,15 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
   const maxBytes = deps.files.maxBytes;
   const maxMb = Math.round(maxBytes / 1024 / 1024);
 
+  const office = deps.office ?? null;
+  /** The engine's id of a chat with this bot (see telegram-chats.ts). */
+  const chatOf = (telegramChatId: number) => chatIdOn(office, telegramChatId);
   const base = (ctx: Context, id: string): Omit<InboundMessage, "receivedAt"> => ({
     channel: "telegram",
-    chatId: String(ctx.chat?.id ?? ctx.from?.id ?? ""),
+    chatId: ctx.chat || ctx.from ? chatOf(ctx.chat?.id ?? ctx.from?.id ?? 0) : "",
     senderId: String(ctx.from?.id ?? ""),
     ...(ctx.from ? { senderName: [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(" ") } : {}),
+    ...(office ? { office } : {}),
     messageId: id,
   });
 
@@ -221,12 +231,12 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
 
   safe.on("message:text", async (ctx) => {
     const text = ctx.message.text;
-    await deps.receive({ ...base(ctx, `${ctx.chat.id}:${ctx.message.message_id}`), text, receivedAt: deps.now() });
+    await deps.receive({ ...base(ctx, `${chatOf(ctx.chat.id)}:${ctx.message.message_id}`), text, receivedAt: deps.now() });
     if (/^\/(start|daftar)\s+\S+/i.test(text)) await refreshMenu(ctx);
   });
 
   safe.on(["message:document", "message:photo"], async (ctx) => {
-    const id = `${ctx.chat.id}:${ctx.message.message_id}`;
+    const id = `${chatOf(ctx.chat.id)}:${ctx.message.message_id}`;
     const doc = ctx.message.document;
     const photo = ctx.message.photo?.at(-1);
     const declared = doc?.file_size ?? photo?.file_size ?? 0;
@@ -268,15 +278,16 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
               : m.contact
                 ? "contact"
                 : "other";
-    await deps.receive({ ...base(ctx, `${ctx.chat.id}:${m.message_id}`), unsupported, receivedAt: deps.now() });
+    await deps.receive({ ...base(ctx, `${chatOf(ctx.chat.id)}:${m.message_id}`), unsupported, receivedAt: deps.now() });
   });
 
   const pacer = deps.pacing === null ? null : createSlotPacer(deps.pacing ?? telegramPacing);
-  const sender: ChannelSender = {
+  const sender = {
     merges: true,
     parts: (message) => messageParts(message, (text) => splitText(text)),
     async sendPart(message, part) {
-      const chatId = message.chatId;
+      // Telegram's own chat id (the engine's names this bot's chats with the office; telegram-chats.ts).
+      const chatId = botChatOf(message.chatId).telegramChatId;
       // A file is read and decrypted before its slot is booked, so the request leaves when booked.
       const file = part.kind === "file" ? await deps.files.read(part.fileId) : null;
       if (part.kind === "file" && !file) return undefined; // removed since (a file that was not kept): nothing to send
@@ -323,17 +334,20 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
         pacer?.done(chatId, Date.now());
       }
     },
-  };
+  } satisfies ChannelSender;
 
   return {
     bot,
+    /** The office whose own bot this is; null: the shared bot. */
+    office,
     sender,
     /** Sets the public command menu (officials get theirs per chat after enrolment). */
     async setPublicCommands(): Promise<void> {
       await bot.api.setMyCommands(publicCommands);
     },
     async setOfficialCommands(chatIds: string[]): Promise<void> {
-      for (const id of chatIds) await bot.api.setMyCommands(officialCommands, { scope: { type: "chat", chat_id: Number(id) } });
+      for (const id of chatIds)
+        await bot.api.setMyCommands(officialCommands, { scope: { type: "chat", chat_id: Number(botChatOf(id).telegramChatId) } });
     },
   };
 }

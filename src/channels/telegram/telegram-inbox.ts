@@ -17,17 +17,24 @@ export interface TelegramInbox {
   replay(bot: Bot, before: Date): Promise<number>;
 }
 
-export function createTelegramInbox(port: InboundHoldPort, holder: string, clock: Clock, log: EventLog): TelegramInbox {
+/** `channel`: where this bot's updates are held (holdChannelOf: update ids are counted per bot). */
+export function createTelegramInbox(
+  port: InboundHoldPort,
+  holder: string,
+  clock: Clock,
+  log: EventLog,
+  channel = "telegram",
+): TelegramInbox {
   /** Updates already held (by the poller, or taken back for a replay): the same objects reach the middleware. */
   const held = new WeakSet<Update>();
   const hold = async (updates: Update[]) => {
     try {
       const items = updates.map((u) => ({ messageId: String(u.update_id), payload: JSON.stringify(u) }));
-      await port.hold("telegram", items, holder, clock.now());
+      await port.hold(channel, items, holder, clock.now());
       for (const u of updates) held.add(u);
     } catch (error) {
       // Handling needs the same storage: it will tell the sender to send again if it is down too.
-      log.error(errorInfo(error), "telegram updates not held");
+      log.error({ ...errorInfo(error), bot: channel }, "telegram updates not held");
     }
   };
   return {
@@ -39,14 +46,14 @@ export function createTelegramInbox(port: InboundHoldPort, holder: string, clock
       } finally {
         // A failed release only means the update is handled again, as a no-op, after a restart.
         await port
-          .release("telegram", [String(ctx.update.update_id)])
+          .release(channel, [String(ctx.update.update_id)])
           .catch((error: unknown) => log.warn(errorInfo(error), "telegram update release failed"));
       }
     },
     async replay(bot, before) {
       let handled = 0;
       for (;;) {
-        const taken = await port.takeBack("telegram", before, holder, clock.now(), 100);
+        const taken = await port.takeBack(channel, before, holder, clock.now(), 100);
         if (taken.length === 0) return handled;
         taken.sort((a, b) => Number(a.messageId) - Number(b.messageId));
         for (const t of taken) {

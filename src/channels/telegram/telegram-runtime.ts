@@ -1,7 +1,7 @@
 // How the Telegram bot receives updates: long polling through @grammyjs/runner (the default), or a
 // webhook served on a local port behind the office's HTTPS proxy, checking the path and Telegram's
 // secret token header.
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, type RunnerHandle } from "@grammyjs/runner";
 import { webhookCallback, type Bot, type BotError } from "grammy";
 import type { Update } from "grammy/types";
@@ -82,16 +82,33 @@ export async function startPolling(bot: Bot, options: PollingOptions): Promise<T
   };
 }
 
+/** A bot served by the webhook server: Telegram calls `url` (its path is served here) with `secret` in a header. */
+export interface WebhookBot {
+  bot: Bot;
+  url: string;
+  secret: string;
+}
+
+/**
+ * One webhook server on one port for every bot of the deployment: each bot has a path of its own
+ * (the path of its URL) and a secret of its own; a POST elsewhere gets 404, one without the path's
+ * secret 401. Each bot's webhook is registered with Telegram once the server listens.
+ */
 export async function startWebhook(
-  bot: Bot,
-  options: { url: string; secret: string; port: number; host?: string },
+  hooks: WebhookBot[],
+  options: { port: number; host?: string },
   log: EventLog,
 ): Promise<TelegramRuntime & { server: Server }> {
-  await bot.init();
-  const path = new URL(options.url).pathname;
-  const handle = webhookCallback(bot, "http", { secretToken: options.secret, onTimeout: "return", timeoutMilliseconds: 9_000 });
+  const byPath = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<unknown>>();
+  for (const hook of hooks) {
+    await hook.bot.init();
+    const path = new URL(hook.url).pathname;
+    if (byPath.has(path)) throw new Error(`two bots on one webhook path: ${path}`);
+    byPath.set(path, webhookCallback(hook.bot, "http", { secretToken: hook.secret, onTimeout: "return", timeoutMilliseconds: 9_000 }));
+  }
   const server = createServer((req, res) => {
-    if (req.method !== "POST" || (req.url ?? "").split("?")[0] !== path) {
+    const handle = req.method === "POST" ? byPath.get((req.url ?? "").split("?")[0] ?? "") : undefined;
+    if (!handle) {
       res.writeHead(404).end();
       return;
     }
@@ -101,8 +118,10 @@ export async function startWebhook(
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "0.0.0.0", resolve));
-  await bot.api.setWebhook(options.url, { secret_token: options.secret, allowed_updates: [...allowedUpdates] });
-  log.info({ bot: bot.botInfo.username, port: options.port, path }, "telegram webhook listening");
+  for (const hook of hooks) {
+    await hook.bot.api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: [...allowedUpdates] });
+    log.info({ bot: hook.bot.botInfo.username, port: options.port, path: new URL(hook.url).pathname }, "telegram webhook listening");
+  }
   return {
     server,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -108,13 +108,15 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
       // The list only reads; pindah, keluar and riwayat (admins) change the directory in the message's transaction.
       outside: (args) => args.trim() === "",
       run: async (c) =>
-        c.args.trim() ? changeDirectory(c) : [{ text: await listOfficials(c.official?.officeId ?? deps.defaultOfficeId) }],
+        c.args.trim()
+          ? changeDirectory(c)
+          : [{ text: await listOfficials(c.official?.officeId ?? c.message.office ?? deps.defaultOfficeId) }],
     },
     {
       names: ["alur"],
       audience: "anyone",
       outside: true,
-      run: (c) => sopChart(c.record, c.official?.officeId ?? engine.officeOf(deps.defaultOfficeId).id, c.args),
+      run: (c) => sopChart(c.record, c.official?.officeId ?? engine.officeOf(c.message.office ?? deps.defaultOfficeId).id, c.args),
     },
     {
       names: ["batal"],
