@@ -84,7 +84,7 @@ const entryColumns = ["caseId", "at", "kind", "audience", "authorOfficialId", "a
 type AuditRow = Awaited<ReturnType<EngineTx["auditEvents"]>>[number];
 
 /** Rows per page of a long read (reports, exports). */
-const PAGE = 500;
+const PAGE = 250;
 
 /**
  * Reads page after page by id, letting the event loop run in between: a long read (an export of
@@ -273,53 +273,43 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       return t ? { taskId: t.taskId, visit: t.visit, action: t.action as TokenAction } : null;
     },
     async reportHistory(officeId, from, to) {
-      const inPeriod = { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] };
+      // Pages of a few hundred rows, the event loop let run between them: a page is read and
+      // converted in one go, and presses keep arriving during a report of 10,000 cases.
       const cases = await paged<CaseModel, CaseRow>(
-        (after) =>
-          tx.case.findMany({ where: { ...inPeriod, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: PAGE }),
+        (after) => tx.$queryRaw<CaseModel[]>`
+          SELECT * FROM "Case" WHERE "officeId" = ${officeId} AND "createdAt" < ${to}
+            AND ("closedAt" IS NULL OR "closedAt" >= ${from}) AND "id" > ${after ?? ""}
+          ORDER BY "id" LIMIT ${PAGE}`,
         toCase,
       );
       cases.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
-      // The steps of a page of cases at a time, through the (caseId, visit) index: a period can hold
-      // more cases than a statement takes parameters, and a join per page costs the server more.
+      // The steps of a hundred cases at a time, through the (caseId, visit) index, in (case id, visit)
+      // order: the chunks follow the sorted ids, so the whole list comes out in that order.
       const tasks: TaskRow[] = [];
-      const ids = [...cases.map((c) => c.id)].sort();
-      for (let k = 0; k < ids.length; k += PAGE) {
-        for (const t of await tx.stepTask.findMany({ where: { caseId: { in: ids.slice(k, k + PAGE) } } })) tasks.push(toTask(t));
+      const ids = cases.map((c) => c.id).sort();
+      for (let k = 0; k < ids.length; k += 100) {
+        const chunk = ids.slice(k, k + 100);
+        const rows = await tx.$queryRaw<TaskModel[]>`
+          SELECT * FROM "StepTask" WHERE "caseId" IN (${join(chunk)}) ORDER BY "caseId", "visit"`;
+        for (const t of rows) tasks.push(toTask(t));
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      tasks.sort((a, b) => (a.caseId === b.caseId ? a.visit - b.visit : a.caseId < b.caseId ? -1 : 1));
       return { cases, tasks };
     },
     async auditEvents(officeId, from, to) {
       await audit.flush();
-      const select = {
-        id: true,
-        at: true,
-        caseId: true,
-        stepId: true,
-        actorLabel: true,
-        actingAs: true,
-        action: true,
-        note: true,
-        flowHash: true,
-        hash: true,
-      };
       const events = await paged<AuditRow, AuditRow>(
-        (after) =>
-          tx.auditEvent.findMany({
-            where: { at: { gte: from, lt: to }, ...(after !== undefined ? { id: { gt: after } } : {}) },
-            orderBy: { id: "asc" },
-            take: PAGE,
-            select,
-          }),
-        (row) => row,
+        (after) => tx.$queryRaw<AuditRow[]>`
+          SELECT "id", "at", "caseId", "stepId", "actorLabel", "actingAs", "action", "note", "flowHash", "hash"
+          FROM "AuditEvent" WHERE "at" >= ${from} AND "at" < ${to} AND "id" > ${after ?? 0} ORDER BY "id" LIMIT ${PAGE}`,
+        (row) => ({ ...row, id: Number(row.id) }),
       );
       // The office's cases among them, asked in chunks (a statement takes a limited number of parameters).
       const caseIds = [...new Set(events.flatMap((e) => (e.caseId ? [e.caseId] : [])))];
       const ours = new Set<string>();
       for (let k = 0; k < caseIds.length; k += 500) {
-        const rows = await tx.case.findMany({ where: { officeId, id: { in: caseIds.slice(k, k + 500) } }, select: { id: true } });
+        const rows = await tx.$queryRaw<{ id: string }[]>`
+          SELECT "id" FROM "Case" WHERE "officeId" = ${officeId} AND "id" IN (${join(caseIds.slice(k, k + 500))})`;
         for (const r of rows) ours.add(r.id);
       }
       return events.filter((e) => e.caseId === null || ours.has(e.caseId));
