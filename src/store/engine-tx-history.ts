@@ -57,22 +57,24 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
     },
     async openTasks(officeId) {
       await settle();
-      const tasks = await tx.stepTask.findMany({
-        where: { status: "open", ...(officeId ? { case: { officeId } } : {}) },
-        orderBy: { openedAt: "asc" },
-      });
+      const tasks = officeId
+        ? await tx.$queryRaw<TaskModel[]>`
+            SELECT t.* FROM "StepTask" t JOIN "Case" c ON c."id" = t."caseId"
+            WHERE t."status" = 'open' AND c."officeId" = ${officeId} ORDER BY t."openedAt", t."id"`
+        : await tx.$queryRaw<TaskModel[]>`SELECT * FROM "StepTask" WHERE "status" = 'open' ORDER BY "openedAt", "id"`;
       return tasks.map(toTask);
     },
     async openTasksOf(officialId) {
       await settle();
-      const tasks = await tx.stepTask.findMany({
-        // A taken step is its taker's alone; an untaken one belongs to each of its candidates.
-        where: {
-          status: "open",
-          OR: [{ takenByOfficialId: officialId }, { takenByOfficialId: null, candidateRows: { some: { officialId } } }],
-        },
-        orderBy: { openedAt: "asc" },
-      });
+      // A taken step is its taker's alone; an untaken one belongs to each of its candidates. Each half
+      // through its own index (the taker's, the candidates' rows), never a scan of the open steps.
+      const tasks = await tx.$queryRaw<TaskModel[]>`
+        SELECT * FROM (
+          SELECT t.* FROM "StepTask" t WHERE t."takenByOfficialId" = ${officialId} AND t."status" = 'open'
+          UNION ALL
+          SELECT t.* FROM "TaskCandidate" c JOIN "StepTask" t ON t."id" = c."taskId"
+          WHERE c."officialId" = ${officialId} AND t."status" = 'open' AND t."takenByOfficialId" IS NULL
+        ) mine ORDER BY "openedAt", "id"`;
       return tasks.map(toTask);
     },
     async reportHistory(officeId, from, to) {
