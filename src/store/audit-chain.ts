@@ -124,8 +124,11 @@ export function createAuditAppender(tx: Tx) {
       pending.push({ ...e, chain, seq, prevHash, hash });
       heads.set(chain, { seq, hash });
     },
-    /** Writes the appended events and moves their chains' heads (end of the transaction). */
-    async flush(): Promise<void> {
+    /**
+     * Writes the appended events and moves their chains' heads. `withCase` may move a case chain's
+     * head in the same statement as the case's own held changes (it answers false when it holds none).
+     */
+    async flush(withCase?: (caseId: string, head: { from: ChainHead; to: ChainHead }) => Promise<boolean>): Promise<void> {
       if (pending.length === 0) return;
       const events = pending.splice(0);
       await insertRows(tx, "AuditEvent", eventColumns, events);
@@ -136,6 +139,7 @@ export function createAuditAppender(tx: Tx) {
         const to = heads.get(chain) ?? from;
         base.set(chain, to);
         if (chain !== generalChain) {
+          if (withCase && (await withCase(chain, { from, to }))) continue;
           const moved = await tx.$executeRaw`
             UPDATE "Case" SET "auditSeq" = ${to.seq}, "auditHash" = ${to.hash} WHERE "id" = ${chain} AND "auditSeq" = ${from.seq}`;
           if (moved !== 1) throw new ConcurrencyError(`audit chain of case ${chain}`);

@@ -5,6 +5,7 @@ import type { EngineStore, EngineTx } from "../engine/case-ports.ts";
 import { createAuditAppender } from "./audit-chain.ts";
 import type { Database, Tx } from "./database.ts";
 import { casePorts } from "./engine-tx-cases.ts";
+import { historyPorts } from "./engine-tx-history.ts";
 import { messagePorts } from "./engine-tx-messages.ts";
 import { createDirectoryCache, type DirectoryCache } from "./directory-cache.ts";
 import { directoryPorts } from "./engine-tx-directory.ts";
@@ -17,14 +18,24 @@ function createTx(tx: Tx, cache: DirectoryCache): { ports: EngineTx; flush(): Pr
   const cases = casePorts(tx, audit);
   const directory = directoryView(tx, cache);
   const messages = messagePorts(tx, directory);
+  /** Writes everything held back: at the end of the transaction, and before a read of many rows. */
+  const settle = async () => {
+    await cases.flush();
+    await messages.flush();
+    // Last: a case's changes and its audit chain's new head in one statement, the transaction's final
+    // check against a concurrent one; then the changes of cases that had no audit event.
+    await audit.flush(cases.writeCase);
+    await cases.flushCases();
+  };
   return {
-    ports: { ...cases.ports, ...peoplePorts(tx, directory), ...directoryPorts(tx, directory), ...messages.ports },
-    flush: async () => {
-      await cases.flush();
-      await messages.flush();
-      // Last: moving the audit chains' heads is the transaction's final check against a concurrent one.
-      await audit.flush();
+    ports: {
+      ...cases.ports,
+      ...historyPorts(tx, settle),
+      ...peoplePorts(tx, directory),
+      ...directoryPorts(tx, directory),
+      ...messages.ports,
     },
+    flush: settle,
   };
 }
 

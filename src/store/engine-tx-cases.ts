@@ -15,9 +15,9 @@ import {
   type TokenAction,
 } from "../engine/case-ports.ts";
 import type { ChannelName } from "../engine/types.ts";
-import type { createAuditAppender } from "./audit-chain.ts";
+import type { ChainHead, createAuditAppender } from "./audit-chain.ts";
 import type { Tx } from "./database.ts";
-import type { Case as CaseModel, StepTask as TaskModel } from "./generated/client.ts";
+import { Prisma, type Case as CaseModel, type StepTask as TaskModel } from "./generated/client.ts";
 import { assignments, insertReturningId, insertRows, join, one, sql } from "./sql.ts";
 
 export function toCase(c: CaseModel): CaseRow {
@@ -81,29 +81,6 @@ const taskColumns = [
 ] as const;
 const entryColumns = ["caseId", "at", "kind", "audience", "authorOfficialId", "authorLabel", "text", "fileId", "taskId"] as const;
 
-type AuditRow = Awaited<ReturnType<EngineTx["auditEvents"]>>[number];
-
-/** Rows per page of a long read (reports, exports). */
-const PAGE = 500;
-
-/**
- * Reads page after page by id, letting the event loop run in between: a long read (an export of
- * 10,000 cases) never holds up the presses arriving meanwhile for more than one page.
- */
-async function paged<T extends { id: string | number }, R>(
-  page: (after: T["id"] | undefined) => Promise<T[]>,
-  convert: (row: T) => R,
-): Promise<R[]> {
-  const all: R[] = [];
-  for (let after: T["id"] | undefined; ;) {
-    const rows = await page(after);
-    for (const row of rows) all.push(convert(row));
-    if (rows.length < PAGE) return all;
-    after = rows[rows.length - 1]!.id;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
-
 /** Parsed SOPs by content hash; content behind a hash never changes, so the cache never goes stale. */
 const pinnedCache = new Map<string, Sop>();
 
@@ -115,31 +92,39 @@ type CasePorts = Pick<
   | "caseById"
   | "caseByCode"
   | "updateCase"
-  | "casesInvolving"
   | "createTask"
   | "taskById"
   | "updateTask"
   | "tasksOfCase"
-  | "openTasks"
-  | "openTasksOf"
   | "createToken"
   | "token"
-  | "reportHistory"
-  | "auditEvents"
   | "addDeadline"
-  | "dueDeadlines"
-  | "markDeadlineFired"
   | "appendAudit"
   | "addEntry"
   | "entriesOfCase"
-  | "casesOfChat"
 >;
 
+/** A case row's columns, and a step's, each prefixed in a joined read (`c_id`, `t_id`, …). */
+const caseFields = Object.values(Prisma.CaseScalarFieldEnum);
+const taskFields = Object.values(Prisma.StepTaskScalarFieldEnum);
+const prefixed = (alias: string, fields: readonly string[]) =>
+  Prisma.raw(fields.map((f) => `${alias}."${f}" AS "${alias}_${f}"`).join(", "));
+const unprefixed = <T>(row: Record<string, unknown>, alias: string, fields: readonly string[]): T | null =>
+  row[`${alias}_id`] == null ? null : (Object.fromEntries(fields.map((f) => [f, row[`${alias}_${f}`]])) as T);
+
+/** A case update held until the end of the transaction, written in one statement with its audit head. */
+interface PendingCase {
+  /** The version the case had when this transaction first changed it (the update's condition). */
+  from: number;
+  set: Record<string, unknown>;
+}
+
 /**
- * The ports, and `flush`, which writes what they buffered: the steps' deadlines and buttons, written
- * together at the end of the transaction (or before a read of the same table).
+ * The ports, and what they hold back until the end of the transaction (or a read that needs it):
+ * `flush` writes the steps' candidates, deadlines and buttons; a case's changes are written once, by
+ * `writeCase` together with its audit chain's new head, or by `flushCases`.
  */
-export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>): { ports: CasePorts; flush(): Promise<void> } {
+export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>) {
   /** Cases read in this transaction, as they are now (a case updated here is read again). */
   const cases = new Map<string, CaseModel>();
   const seen = (c: CaseModel | null) => {
@@ -147,6 +132,25 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     cases.set(c.id, c);
     audit.known(c.id, { seq: c.auditSeq, hash: c.auditHash });
     return toCase(c);
+  };
+  /** Steps read or written in this transaction, as they are now. */
+  const tasks = new Map<string, TaskRow>();
+  const pending = new Map<string, PendingCase>();
+  /** Writes a case's held changes, with its audit chain's move when given; false when nothing was held. */
+  async function writeCase(id: string, head?: { from: ChainHead; to: ChainHead }): Promise<boolean> {
+    const held = pending.get(id);
+    if (!held) return false;
+    pending.delete(id);
+    const version = cases.get(id)?.version ?? held.from + 1;
+    const set = assignments({ ...held.set, version, ...(head ? { auditSeq: head.to.seq, auditHash: head.to.hash } : {}) });
+    const count = await tx.$executeRaw`
+      UPDATE "Case" SET ${join(set, ", ")} WHERE "id" = ${id} AND "version" = ${held.from}
+        ${head ? sql`AND "auditSeq" = ${head.from.seq}` : Prisma.empty}`;
+    if (count !== 1) throw new ConcurrencyError(head ? `case ${id} or its audit chain` : `case ${id}`);
+    return true;
+  }
+  const flushCases = async () => {
+    for (const id of [...pending.keys()]) await writeCase(id);
   };
   /** Steps created in this transaction: their deadlines cannot exist yet, so they need no upsert. */
   const freshTasks = new Set<string>();
@@ -197,39 +201,39 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     },
     async updateCase(id, expectedVersion, patch) {
       const { data, ...rest } = patch;
-      const set = assignments({ ...rest, ...(data ? { data: JSON.stringify(data) } : {}), updatedAt: new Date() });
-      const count = await tx.$executeRaw`
-        UPDATE "Case" SET ${join(set, ", ")}, "version" = "version" + 1 WHERE "id" = ${id} AND "version" = ${expectedVersion}`;
-      if (count !== 1) throw new ConcurrencyError(`case ${id}`);
-      // The row as it now is, without reading it again.
+      const changes = { ...rest, ...(data ? { data: JSON.stringify(data) } : {}), updatedAt: new Date() };
       const known = cases.get(id);
-      if (known) cases.set(id, { ...known, ...rest, ...(data ? { data: JSON.stringify(data) } : {}), version: known.version + 1 });
-    },
-    async casesInvolving(officialId, limit) {
-      const taskCaseIds = await tx.stepTask.findMany({
-        where: { OR: [{ decidedByOfficialId: officialId }, { takenByOfficialId: officialId }, { candidates: { contains: officialId } }] },
-        select: { caseId: true },
-        distinct: ["caseId"],
-      });
-      const cases = await tx.case.findMany({
-        where: {
-          OR: [{ openedByOfficialId: officialId }, { subjectOfficialId: officialId }, { id: { in: taskCaseIds.map((t) => t.caseId) } }],
-        },
-        orderBy: { createdAt: "desc" },
-        take: limit,
-      });
-      return cases.map(toCase);
+      if (!known) {
+        // Not read in this transaction: written at once, on its version.
+        const count = await tx.$executeRaw`
+          UPDATE "Case" SET ${join(assignments(changes), ", ")}, "version" = "version" + 1
+          WHERE "id" = ${id} AND "version" = ${expectedVersion}`;
+        if (count !== 1) throw new ConcurrencyError(`case ${id}`);
+        return;
+      }
+      // Read here: held, and written at the end on the version it was read with (a concurrent change
+      // makes that write fail, and the transaction runs again). The row as it now is stays known.
+      if (known.version !== expectedVersion) throw new ConcurrencyError(`case ${id}`);
+      const held = pending.get(id);
+      pending.set(id, { from: held?.from ?? expectedVersion, set: { ...held?.set, ...changes } });
+      cases.set(id, { ...known, ...changes, version: known.version + 1 } as CaseModel);
     },
     async createTask(row) {
       freshTasks.add(row.id);
       candidateRows.push(...rowsOf(row.id, row.candidates));
       await insertRows(tx, "StepTask", taskColumns, [{ ...row, candidates: JSON.stringify(row.candidates) }]);
+      tasks.set(row.id, row);
     },
     async taskById(id) {
+      const known = tasks.get(id);
+      if (known) return known;
       const t = await one<TaskModel>(tx, sql`SELECT * FROM "StepTask" WHERE "id" = ${id}`);
+      if (t) tasks.set(id, toTask(t));
       return t ? toTask(t) : null;
     },
     async updateTask(id, patch) {
+      const known = tasks.get(id);
+      if (known) tasks.set(id, { ...known, ...patch });
       const { candidates, ...rest } = patch;
       const set = assignments({ ...rest, ...(candidates ? { candidates: JSON.stringify(candidates) } : {}) });
       if (set.length > 0) await tx.$executeRaw`UPDATE "StepTask" SET ${join(set, ", ")} WHERE "id" = ${id}`;
@@ -242,87 +246,24 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     async tasksOfCase(caseId) {
       return (await tx.$queryRaw<TaskModel[]>`SELECT * FROM "StepTask" WHERE "caseId" = ${caseId} ORDER BY "visit"`).map(toTask);
     },
-    async openTasks(officeId) {
-      const tasks = await tx.stepTask.findMany({
-        where: { status: "open", ...(officeId ? { case: { officeId } } : {}) },
-        orderBy: { openedAt: "asc" },
-      });
-      return tasks.map(toTask);
-    },
-    async openTasksOf(officialId) {
-      await flushCandidates();
-      const tasks = await tx.stepTask.findMany({
-        // A taken step is its taker's alone; an untaken one belongs to each of its candidates.
-        where: {
-          status: "open",
-          OR: [{ takenByOfficialId: officialId }, { takenByOfficialId: null, candidateRows: { some: { officialId } } }],
-        },
-        orderBy: { openedAt: "asc" },
-      });
-      return tasks.map(toTask);
-    },
     async createToken(token, taskId, visit, action, at) {
       tokens.push({ token, taskId, visit, action, createdAt: at });
     },
     async token(token) {
       await flushTokens();
-      const t = await one<{ taskId: string; visit: number; action: string }>(
+      // The press's step and case come with its token (one statement instead of three); they are then known.
+      const row = await one<Record<string, unknown> & { taskId: string; visit: number; action: string }>(
         tx,
-        sql`SELECT "taskId", "visit", "action" FROM "ActionToken" WHERE "token" = ${token}`,
+        sql`SELECT a."taskId", a."visit", a."action", ${prefixed("t", taskFields)}, ${prefixed("c", caseFields)}
+          FROM "ActionToken" a LEFT JOIN "StepTask" t ON t."id" = a."taskId" LEFT JOIN "Case" c ON c."id" = t."caseId"
+          WHERE a."token" = ${token}`,
       );
-      return t ? { taskId: t.taskId, visit: t.visit, action: t.action as TokenAction } : null;
-    },
-    async reportHistory(officeId, from, to) {
-      const inPeriod = { officeId, createdAt: { lt: to }, OR: [{ closedAt: null }, { closedAt: { gte: from } }] };
-      const cases = await paged<CaseModel, CaseRow>(
-        (after) =>
-          tx.case.findMany({ where: { ...inPeriod, ...(after ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: PAGE }),
-        toCase,
-      );
-      cases.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
-      // The steps of a page of cases at a time, through the (caseId, visit) index: a period can hold
-      // more cases than a statement takes parameters, and a join per page costs the server more.
-      const tasks: TaskRow[] = [];
-      const ids = [...cases.map((c) => c.id)].sort();
-      for (let k = 0; k < ids.length; k += PAGE) {
-        for (const t of await tx.stepTask.findMany({ where: { caseId: { in: ids.slice(k, k + PAGE) } } })) tasks.push(toTask(t));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      tasks.sort((a, b) => (a.caseId === b.caseId ? a.visit - b.visit : a.caseId < b.caseId ? -1 : 1));
-      return { cases, tasks };
-    },
-    async auditEvents(officeId, from, to) {
-      await audit.flush();
-      const select = {
-        id: true,
-        at: true,
-        caseId: true,
-        stepId: true,
-        actorLabel: true,
-        actingAs: true,
-        action: true,
-        note: true,
-        flowHash: true,
-        hash: true,
-      };
-      const events = await paged<AuditRow, AuditRow>(
-        (after) =>
-          tx.auditEvent.findMany({
-            where: { at: { gte: from, lt: to }, ...(after !== undefined ? { id: { gt: after } } : {}) },
-            orderBy: { id: "asc" },
-            take: PAGE,
-            select,
-          }),
-        (row) => row,
-      );
-      // The office's cases among them, asked in chunks (a statement takes a limited number of parameters).
-      const caseIds = [...new Set(events.flatMap((e) => (e.caseId ? [e.caseId] : [])))];
-      const ours = new Set<string>();
-      for (let k = 0; k < caseIds.length; k += 500) {
-        const rows = await tx.case.findMany({ where: { officeId, id: { in: caseIds.slice(k, k + 500) } }, select: { id: true } });
-        for (const r of rows) ours.add(r.id);
-      }
-      return events.filter((e) => e.caseId === null || ours.has(e.caseId));
+      if (!row) return null;
+      const task = unprefixed<TaskModel>(row, "t", taskFields);
+      if (task && !tasks.has(task.id)) tasks.set(task.id, toTask(task));
+      const kase = unprefixed<CaseModel>(row, "c", caseFields);
+      if (kase && !cases.has(kase.id)) seen(kase);
+      return { taskId: row.taskId, visit: row.visit, action: row.action as TokenAction };
     },
     async addDeadline(row) {
       if (freshTasks.has(row.taskId)) {
@@ -334,15 +275,6 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
         create: row,
         update: {},
       });
-    },
-    async dueDeadlines(now, limit) {
-      await flushDeadlines();
-      const rows = await tx.deadline.findMany({ where: { firedAt: null, dueAt: { lte: now } }, orderBy: { dueAt: "asc" }, take: limit });
-      return rows.map((r) => ({ ...r, kind: r.kind as DeadlineRow["kind"] }));
-    },
-    async markDeadlineFired(id, at) {
-      await flushDeadlines();
-      await tx.deadline.update({ where: { id }, data: { firedAt: at } });
     },
     async appendAudit(draft) {
       await audit.append({
@@ -365,11 +297,6 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
         SELECT * FROM "CaseEntry" WHERE "caseId" = ${caseId} AND "id" > ${afterId ?? 0} ORDER BY "id"`;
       return rows.map((r) => ({ ...r, kind: r.kind as EntryKind, audience: r.audience as CaseEntryRow["audience"] }));
     },
-    async casesOfChat(channel, chatId, limit) {
-      return (
-        await tx.case.findMany({ where: { openerChannel: channel, openerChatId: chatId }, orderBy: { createdAt: "desc" }, take: limit })
-      ).map(toCase);
-    },
   };
-  return { ports, flush };
+  return { ports, flush, writeCase, flushCases };
 }

@@ -1,7 +1,10 @@
 // Writes export rows as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read the accents) and
 // as one XLSX workbook with a sheet per table.
 
-type Row = Record<string, string | number | null>;
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { xlsxWorkerFlag, type Row, type XlsxCommand, type XlsxResult } from "./xlsx-protocol.ts";
 
 /**
  * Text a spreadsheet program would run as a formula (OWASP "CSV injection"): a leading =, +, -, @,
@@ -26,36 +29,52 @@ export function toCsv(rows: Row[], columns?: string[]): string {
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
-/**
- * One workbook with a sheet per table. Written as a stream (rows committed as they are added, the
- * archive compressed on the thread pool), in slices with the event loop let run in between: a
- * workbook of 10,000 cases never holds up the presses arriving meanwhile for long.
- */
-export async function toXlsx(sheets: { name: string; rows: Row[] }[]): Promise<Buffer> {
-  // Loaded on first use (exports are rare; the library costs resident memory in every process).
-  const { default: ExcelJS } = await import("exceljs");
-  const { PassThrough } = await import("node:stream");
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<void>((resolve, reject) => {
-    out.on("end", resolve);
-    out.on("error", reject);
-  });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  workbook.creator = "sopbot";
+/** The compiled worker script (in dist/, also when running from the TypeScript sources), or null. */
+function workerScript(): URL | null {
+  const here = import.meta.url;
+  const script = here.endsWith(".js") ? new URL("./xlsx-worker.js", here) : new URL("../../dist/store/xlsx-worker.js", here);
+  return existsSync(fileURLToPath(script)) ? script : null;
+}
+
+/** The same workbook built on this thread (no compiled worker: sources never built). */
+async function inThisThread(sheets: { name: string; rows: Row[] }[]): Promise<Buffer> {
+  const { createWorkbookWriter } = await import("./xlsx-worker.ts");
+  const writer = createWorkbookWriter();
   for (const sheet of sheets) {
-    const ws = workbook.addWorksheet(sheet.name, { views: [{ state: "frozen", ySplit: 1 }] });
-    const header = Object.keys(sheet.rows[0] ?? {});
-    ws.columns = header.map((h) => ({ header: h, key: h, width: Math.min(60, Math.max(10, h.length + 2)) }));
-    ws.getRow(1).font = { bold: true };
+    writer.sheet(sheet.name, Object.keys(sheet.rows[0] ?? {}));
     for (let i = 0; i < sheet.rows.length; i += 500) {
-      for (const r of sheet.rows.slice(i, i + 500)) ws.addRow(r).commit();
+      writer.rows(sheet.rows.slice(i, i + 500));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    ws.commit();
   }
-  await workbook.commit();
-  await ended;
-  return Buffer.concat(chunks);
+  return writer.end();
+}
+
+/**
+ * One workbook with a sheet per table, written on a worker thread (xlsx-worker.ts): this thread only
+ * hands it the rows, 500 at a time with the event loop let run in between, so a workbook of 10,000
+ * cases never holds up the presses arriving meanwhile. The worker ends with the workbook.
+ */
+export async function toXlsx(sheets: { name: string; rows: Row[] }[]): Promise<Buffer> {
+  const script = workerScript();
+  if (!script) return inThisThread(sheets);
+  const worker = new Worker(script, { workerData: { [xlsxWorkerFlag]: true } });
+  const result = new Promise<Buffer>((resolve, reject) => {
+    worker.once("message", (m: XlsxResult) => (m.kind === "done" ? resolve(Buffer.from(m.bytes)) : reject(new Error(m.message))));
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the XLSX worker stopped (exit code ${code})`)));
+  });
+  try {
+    for (const sheet of sheets) {
+      worker.postMessage({ kind: "sheet", name: sheet.name, header: Object.keys(sheet.rows[0] ?? {}) } satisfies XlsxCommand);
+      for (let i = 0; i < sheet.rows.length; i += 500) {
+        worker.postMessage({ kind: "rows", rows: sheet.rows.slice(i, i + 500) } satisfies XlsxCommand);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    worker.postMessage({ kind: "end" } satisfies XlsxCommand);
+    return await result;
+  } finally {
+    await worker.terminate();
+  }
 }

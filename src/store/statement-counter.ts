@@ -15,6 +15,8 @@ export function createStatementCounter(): StatementCounter {
 
 function count(counter: StatementCounter, query: SqlQuery): void {
   counter.statements++;
+  // SQLite's write transactions are opened with a statement (sqlite-transactions.ts).
+  if (/^BEGIN\b/.test(query.sql)) counter.transactions++;
   counter.byShape.set(query.sql, (counter.byShape.get(query.sql) ?? 0) + 1);
 }
 

@@ -1,0 +1,139 @@
+// The case engine's ports that read many rows: the cases an official is involved in, open steps, the
+// deadlines due, a period's history and audit events (reports, exports), an applicant's cases. Each
+// first writes what the transaction's hot ports still hold (engine-tx-cases.ts), so that it reads
+// the transaction's own changes.
+import type { CaseRow, DeadlineRow, EngineTx, TaskRow } from "../engine/case-ports.ts";
+import type { Tx } from "./database.ts";
+import { toCase, toTask } from "./engine-tx-cases.ts";
+import type { Case as CaseModel, StepTask as TaskModel } from "./generated/client.ts";
+import { join } from "./sql.ts";
+
+type AuditRow = Awaited<ReturnType<EngineTx["auditEvents"]>>[number];
+
+/** Rows per page of a long read (reports, exports). */
+const PAGE = 250;
+
+/**
+ * Reads page after page by id, letting the event loop run in between: a long read (an export of
+ * 10,000 cases) never holds up the presses arriving meanwhile for more than one page.
+ */
+async function paged<T extends { id: string | number }, R>(
+  page: (after: T["id"] | undefined) => Promise<T[]>,
+  convert: (row: T) => R,
+): Promise<R[]> {
+  const all: R[] = [];
+  for (let after: T["id"] | undefined; ;) {
+    const rows = await page(after);
+    for (const row of rows) all.push(convert(row));
+    if (rows.length < PAGE) return all;
+    after = rows[rows.length - 1]!.id;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+type HistoryPorts = Pick<
+  EngineTx,
+  "casesInvolving" | "openTasks" | "openTasksOf" | "reportHistory" | "auditEvents" | "dueDeadlines" | "markDeadlineFired" | "casesOfChat"
+>;
+
+/** `settle` writes what the hot ports hold back (steps' candidates, deadlines, case rows, audit events). */
+export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts {
+  return {
+    async casesInvolving(officialId, limit) {
+      await settle();
+      const taskCaseIds = await tx.stepTask.findMany({
+        where: { OR: [{ decidedByOfficialId: officialId }, { takenByOfficialId: officialId }, { candidates: { contains: officialId } }] },
+        select: { caseId: true },
+        distinct: ["caseId"],
+      });
+      const cases = await tx.case.findMany({
+        where: {
+          OR: [{ openedByOfficialId: officialId }, { subjectOfficialId: officialId }, { id: { in: taskCaseIds.map((t) => t.caseId) } }],
+        },
+        orderBy: { createdAt: "desc" },
+        take: limit,
+      });
+      return cases.map(toCase);
+    },
+    async openTasks(officeId) {
+      await settle();
+      const tasks = officeId
+        ? await tx.$queryRaw<TaskModel[]>`
+            SELECT t.* FROM "StepTask" t JOIN "Case" c ON c."id" = t."caseId"
+            WHERE t."status" = 'open' AND c."officeId" = ${officeId} ORDER BY t."openedAt", t."id"`
+        : await tx.$queryRaw<TaskModel[]>`SELECT * FROM "StepTask" WHERE "status" = 'open' ORDER BY "openedAt", "id"`;
+      return tasks.map(toTask);
+    },
+    async openTasksOf(officialId) {
+      await settle();
+      // A taken step is its taker's alone; an untaken one belongs to each of its candidates. Each half
+      // through its own index (the taker's, the candidates' rows), never a scan of the open steps.
+      const tasks = await tx.$queryRaw<TaskModel[]>`
+        SELECT * FROM (
+          SELECT t.* FROM "StepTask" t WHERE t."takenByOfficialId" = ${officialId} AND t."status" = 'open'
+          UNION ALL
+          SELECT t.* FROM "TaskCandidate" c JOIN "StepTask" t ON t."id" = c."taskId"
+          WHERE c."officialId" = ${officialId} AND t."status" = 'open' AND t."takenByOfficialId" IS NULL
+        ) mine ORDER BY "openedAt", "id"`;
+      return tasks.map(toTask);
+    },
+    async reportHistory(officeId, from, to) {
+      await settle();
+      // Pages of a few hundred rows, the event loop let run between them: a page is read and
+      // converted in one go, and presses keep arriving during a report of 10,000 cases.
+      const cases = await paged<CaseModel, CaseRow>(
+        (after) => tx.$queryRaw<CaseModel[]>`
+          SELECT * FROM "Case" WHERE "officeId" = ${officeId} AND "createdAt" < ${to}
+            AND ("closedAt" IS NULL OR "closedAt" >= ${from}) AND "id" > ${after ?? ""}
+          ORDER BY "id" LIMIT ${PAGE}`,
+        toCase,
+      );
+      cases.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+      // The steps of a hundred cases at a time, through the (caseId, visit) index, in (case id, visit)
+      // order: the chunks follow the sorted ids, so the whole list comes out in that order.
+      const tasks: TaskRow[] = [];
+      const ids = cases.map((c) => c.id).sort();
+      for (let k = 0; k < ids.length; k += 100) {
+        const chunk = ids.slice(k, k + 100);
+        const rows = await tx.$queryRaw<TaskModel[]>`
+          SELECT * FROM "StepTask" WHERE "caseId" IN (${join(chunk)}) ORDER BY "caseId", "visit"`;
+        for (const t of rows) tasks.push(toTask(t));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      return { cases, tasks };
+    },
+    async auditEvents(officeId, from, to) {
+      await settle();
+      const events = await paged<AuditRow, AuditRow>(
+        (after) => tx.$queryRaw<AuditRow[]>`
+          SELECT "id", "at", "caseId", "stepId", "actorLabel", "actingAs", "action", "note", "flowHash", "hash"
+          FROM "AuditEvent" WHERE "at" >= ${from} AND "at" < ${to} AND "id" > ${after ?? 0} ORDER BY "id" LIMIT ${PAGE}`,
+        (row) => ({ ...row, id: Number(row.id) }),
+      );
+      // The office's cases among them, asked in chunks (a statement takes a limited number of parameters).
+      const caseIds = [...new Set(events.flatMap((e) => (e.caseId ? [e.caseId] : [])))];
+      const ours = new Set<string>();
+      for (let k = 0; k < caseIds.length; k += 500) {
+        const rows = await tx.$queryRaw<{ id: string }[]>`
+          SELECT "id" FROM "Case" WHERE "officeId" = ${officeId} AND "id" IN (${join(caseIds.slice(k, k + 500))})`;
+        for (const r of rows) ours.add(r.id);
+      }
+      return events.filter((e) => e.caseId === null || ours.has(e.caseId));
+    },
+    async dueDeadlines(now, limit) {
+      await settle();
+      const rows = await tx.deadline.findMany({ where: { firedAt: null, dueAt: { lte: now } }, orderBy: { dueAt: "asc" }, take: limit });
+      return rows.map((r) => ({ ...r, kind: r.kind as DeadlineRow["kind"] }));
+    },
+    async markDeadlineFired(id, at) {
+      await settle();
+      await tx.deadline.update({ where: { id }, data: { firedAt: at } });
+    },
+    async casesOfChat(channel, chatId, limit) {
+      await settle();
+      return (
+        await tx.case.findMany({ where: { openerChannel: channel, openerChatId: chatId }, orderBy: { createdAt: "desc" }, take: limit })
+      ).map(toCase);
+    },
+  };
+}
