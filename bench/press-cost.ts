@@ -6,7 +6,8 @@ import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isEntryPoint } from "../src/entry-point.ts";
-import { createStatementCounter } from "../src/store/statement-counter.ts";
+import type { Update } from "grammy/types";
+import { createStatementCounter, type StatementCounter } from "../src/store/statement-counter.ts";
 import setupTemplate from "../test/helpers/global-setup.ts";
 import { nextPresses, openCases, startBenchApp } from "./bench-app.ts";
 
@@ -31,6 +32,71 @@ function ownerOf(url: string, name: string): string {
   return "Node.js";
 }
 
+/** A button press as Telegram delivers it (a callback query), for the whole path through grammY. */
+function callbackUpdate(userId: number, data: string, id: number): Update {
+  return {
+    update_id: id,
+    callback_query: {
+      id: `cq${id}`,
+      from: { id: userId, is_bot: false, first_name: "x" },
+      chat_instance: "ci",
+      data,
+      message: { message_id: 1, date: 0, chat: { id: userId, type: "private", first_name: "x" }, text: "" },
+    },
+  } as Update;
+}
+
+/** Runs the presses one at a time under the profiler and prints what they cost. */
+async function measure(label: string, counter: StatementCounter, count: number, run: () => Promise<void>): Promise<void> {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  const before = { ...counter };
+  counter.byShape.clear();
+  counter.msByShape.clear();
+  const started = performance.now();
+  await run();
+  const wall = (performance.now() - started) / count;
+  const { profile } = (await session.post("Profiler.stop")) as { profile: { nodes: ProfileNode[] } };
+  session.disconnect();
+  const statements = (counter.statements - before.statements) / count;
+  const transactions = (counter.transactions - before.transactions) / count;
+  const hits = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const owner = ownerOf(node.callFrame.url, node.callFrame.functionName);
+    if (owner === "idle/native" && node.callFrame.functionName === "(idle)") continue;
+    hits.set(owner, (hits.get(owner) ?? 0) + (node.hitCount ?? 0));
+    total += node.hitCount ?? 0;
+  }
+  console.log(`  ${label}:`);
+  console.log(
+    `    statements per press: ${statements.toFixed(1)} in ${transactions.toFixed(1)} transactions (target: about a dozen or fewer)`,
+  );
+  console.log(`    time per press, one at a time, under the profiler: ${wall.toFixed(2)} ms`);
+  if (process.env.BENCH_SHAPES)
+    for (const [sql, times] of [...counter.byShape].sort((a, b) => b[1] - a[1]).slice(0, 40))
+      console.log(
+        `      ${(times / count).toFixed(1)} × ${((1000 * (counter.msByShape.get(sql) ?? 0)) / times).toFixed(0).padStart(4)} µs ` +
+          sql.replace(/\s+/g, " ").slice(0, 100),
+      );
+  if (process.env.BENCH_TOP) {
+    const self = new Map<string, number>();
+    for (const node of profile.nodes) {
+      const key = `${node.callFrame.functionName || "(anon)"} ${node.callFrame.url.replace(/^.*\/(node_modules|src)\//, "$1/")}`;
+      self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0));
+    }
+    for (const [key, h] of [...self]
+      .filter(([k]) => !process.env.BENCH_TOP_FILTER || k.includes(process.env.BENCH_TOP_FILTER))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25))
+      console.log(`      ${((100 * h) / total).toFixed(1)}% ${key}`);
+  }
+  const shares = [...hits].sort((a, b) => b[1] - a[1]).map(([owner, h]) => `${owner} ${((100 * h) / total).toFixed(0)}%`);
+  console.log(`    CPU while pressing (profile samples): ${shares.join(", ")}`);
+}
+
 export async function benchPressCost(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "sopbot-cost-"));
   const dialect = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "SQLite";
@@ -38,52 +104,25 @@ export async function benchPressCost(): Promise<void> {
   const counter = createStatementCounter();
   const app = await startBenchApp(dir, { statementCounter: counter });
   try {
+    console.log(`press cost (${dialect}, 200 presses of SOP 13 each way):`);
     await openCases(app, 200, "Biaya");
     const presses = await nextPresses(app, { n: 0 });
-    const session = new Session();
-    session.connect();
-    await session.post("Profiler.enable");
-    await session.post("Profiler.start");
-    const before = { ...counter };
-    counter.byShape.clear();
-    const started = performance.now();
-    for (const press of presses) await app.chat.handle(press);
-    const wall = (performance.now() - started) / presses.length;
-    const { profile } = (await session.post("Profiler.stop")) as { profile: { nodes: ProfileNode[] } };
-    session.disconnect();
-    const n = presses.length;
-    const statements = (counter.statements - before.statements) / n;
-    const transactions = (counter.transactions - before.transactions) / n;
-    const hits = new Map<string, number>();
-    let total = 0;
-    for (const node of profile.nodes) {
-      const owner = ownerOf(node.callFrame.url, node.callFrame.functionName);
-      if (owner === "idle/native" && node.callFrame.functionName === "(idle)") continue;
-      hits.set(owner, (hits.get(owner) ?? 0) + (node.hitCount ?? 0));
-      total += node.hitCount ?? 0;
-    }
-    console.log(`press cost (${dialect}, ${n} presses of SOP 13 through the chat service):`);
-    console.log(
-      `  statements per press: ${statements.toFixed(1)} in ${transactions.toFixed(1)} transactions (target: about a dozen or fewer)`,
-    );
-    console.log(`  time per press, one at a time, under the profiler: ${wall.toFixed(2)} ms`);
-    const shapes = [...counter.byShape].sort((a, b) => b[1] - a[1]).slice(0, 40);
-    if (process.env.BENCH_SHAPES)
-      for (const [sql, times] of shapes) console.log(`    ${(times / n).toFixed(1)} × ${sql.replace(/\s+/g, " ").slice(0, 110)}`);
-    if (process.env.BENCH_TOP) {
-      const self = new Map<string, number>();
-      for (const node of profile.nodes) {
-        const key = `${node.callFrame.functionName || "(anon)"} ${node.callFrame.url.replace(/^.*\/(node_modules|src)\//, "$1/")}`;
-        self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0));
+    await measure("the press itself (the chat service: the case transaction)", counter, presses.length, async () => {
+      for (const press of presses) await app.chat.handle(press);
+    });
+    // The whole path of a Telegram button: held, prechecked, answered, the case moved, its messages
+    // sent (a Bot API that answers at once), released.
+    await openCases(app, 200, "Tombol");
+    const bot = app.telegram?.bot;
+    if (!bot) throw new Error("no telegram");
+    const buttons = await nextPresses(app, { n: 0 });
+    let id = 70_000;
+    await measure("the whole Telegram update (hold, precheck, press, sends, release)", counter, buttons.length, async () => {
+      for (const p of buttons) {
+        await bot.handleUpdate(callbackUpdate(Number(p.senderId), `a:${p.action?.token ?? ""}`, id++));
+        await app.dispatcher.flush();
       }
-      for (const [key, h] of [...self]
-        .filter(([k]) => !process.env.BENCH_TOP_FILTER || k.includes(process.env.BENCH_TOP_FILTER))
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 25))
-        console.log(`    ${((100 * h) / total).toFixed(1)}% ${key}`);
-    }
-    const shares = [...hits].sort((a, b) => b[1] - a[1]).map(([owner, h]) => `${owner} ${((100 * h) / total).toFixed(0)}%`);
-    console.log(`  CPU while pressing (profile samples): ${shares.join(", ")}`);
+    });
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });

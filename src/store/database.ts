@@ -52,6 +52,12 @@ export interface Database {
    */
   writeAside<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
+   * One statement that needs no transaction around it (an outbox row marked sent, a held update
+   * released), run on the writer in the write gate's order but without BEGIN/COMMIT: a statement on
+   * its own is atomic. `first`: the urgent lane (see writeAside). On PostgreSQL it runs at once.
+   */
+  execute<T>(fn: (db: Tx) => Promise<T>, options?: { first?: boolean }): Promise<T>;
+  /**
    * Runs `fn` on a read-only view of committed data, outside the write gate: on SQLite the reader
    * connection (query_only); on PostgreSQL a READ ONLY transaction (one consistent snapshot).
    */
@@ -164,6 +170,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           )
         : fn(reader);
       return view.catch((error: unknown) => {
+        throw toStorageError(error);
+      });
+    },
+    execute: (fn, executeOptions) => {
+      if (closed) return Promise.reject(new Error("The database is closed."));
+      const run = () => fn(prisma as unknown as Tx);
+      return (pooled ? run() : gate.run(run, executeOptions)).catch((error: unknown) => {
         throw toStorageError(error);
       });
     },

@@ -18,7 +18,7 @@ import type { ChannelName } from "../engine/types.ts";
 import type { ChainHead, createAuditAppender } from "./audit-chain.ts";
 import type { Tx } from "./database.ts";
 import { Prisma, type Case as CaseModel, type StepTask as TaskModel } from "./generated/client.ts";
-import { assignments, insertReturningId, insertRows, join, one, sql } from "./sql.ts";
+import { assignments, empty, insertReturningId, insertRows, join, one, sql } from "./sql.ts";
 
 export function toCase(c: CaseModel): CaseRow {
   return {
@@ -145,7 +145,7 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     const set = assignments({ ...held.set, version, ...(head ? { auditSeq: head.to.seq, auditHash: head.to.hash } : {}) });
     const count = await tx.$executeRaw`
       UPDATE "Case" SET ${join(set, ", ")} WHERE "id" = ${id} AND "version" = ${held.from}
-        ${head ? sql`AND "auditSeq" = ${head.from.seq}` : Prisma.empty}`;
+        ${head ? sql`AND "auditSeq" = ${head.from.seq}` : empty}`;
     if (count !== 1) throw new ConcurrencyError(head ? `case ${id} or its audit chain` : `case ${id}`);
     return true;
   }

@@ -3,31 +3,29 @@
 // would stall behind the very work it feeds.
 import type { InboundHoldPort } from "../engine/ports.ts";
 import type { Database } from "./database.ts";
+import { insertRows, join, sql } from "./sql.ts";
+
+const doNothing = sql`ON CONFLICT DO NOTHING`;
 
 export function createInboundHoldStore(db: Database): InboundHoldPort {
   return {
     async hold(channel, items, holder, at) {
       if (items.length === 0) return;
-      await db.writeAside(async (tx) => {
-        // A platform may deliver an update again before it was released: the first hold stays.
-        const known = new Set(
-          (
-            await tx.inboundHold.findMany({
-              where: { channel, messageId: { in: items.map((i) => i.messageId) } },
-              select: { messageId: true },
-            })
-          ).map((r) => r.messageId),
-        );
-        const fresh = items.filter((i) => !known.has(i.messageId));
-        if (fresh.length > 0)
-          await tx.inboundHold.createMany({
-            data: fresh.map((i) => ({ channel, messageId: i.messageId, payload: i.payload, holder, heldAt: at })),
-          });
+      // One statement (atomic on its own, so no transaction around it). A platform may deliver an
+      // update again before it was released: the first hold stays.
+      const rows = items.map((i) => ({ channel, messageId: i.messageId, payload: i.payload, holder, heldAt: at }));
+      await db.execute((tx) => insertRows(tx, "InboundHold", ["channel", "messageId", "payload", "holder", "heldAt"], rows, doNothing), {
+        first: true,
       });
     },
     async release(channel, messageIds) {
       if (messageIds.length === 0) return;
-      await db.writeAside((tx) => tx.inboundHold.deleteMany({ where: { channel, messageId: { in: messageIds } } }));
+      await db.execute(
+        (tx) => tx.$executeRaw`DELETE FROM "InboundHold" WHERE "channel" = ${channel} AND "messageId" IN (${join(messageIds)})`,
+        {
+          first: true,
+        },
+      );
     },
     async takeBack(channel, before, holder, at, limit) {
       return db.writeAside(async (tx) => {

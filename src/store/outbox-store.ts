@@ -5,6 +5,20 @@ import type { OutboxPort } from "../engine/outbox-dispatcher.ts";
 import type { ChannelName } from "../engine/types.ts";
 import type { Database } from "./database.ts";
 import type { OutboxMessage } from "./generated/client.ts";
+import { assignments, empty, insertReturningId, join, one, sql } from "./sql.ts";
+
+const memberColumns = [
+  "channel",
+  "chatId",
+  "text",
+  "actions",
+  "caseId",
+  "taskId",
+  "status",
+  "mergedIntoId",
+  "nextAttemptAt",
+  "createdAt",
+] as const;
 
 function toRow(m: OutboxMessage): OutboxRow {
   return {
@@ -35,9 +49,10 @@ const unclaimed = { claimedBy: null, claimedUntil: null };
 // never overlap, so such a claim is left from before a crash of this same instance.
 
 /**
- * SQLite: one writer, so "find the heads, then mark them" in one gated transaction cannot race.
- * A head is the oldest pending new message of its chat (its edits when none waits); only heads are
- * sent, so a chat's messages keep their order.
+ * SQLite: one writer, so finding the heads and marking them is one statement (UPDATE … RETURNING) in
+ * the write gate's order, and cannot race. A head is the oldest pending new message of its chat (its
+ * edits when none waits; a busy official gets the next task before the last outcome); only heads are
+ * sent, so a chat's messages keep their order. Found through the (channel, chatId, status, id) index.
  */
 async function claimOnSqlite(
   db: Database,
@@ -46,33 +61,21 @@ async function claimOnSqlite(
   channels: ChannelName[],
   holder: string,
   until: Date,
-): Promise<number[]> {
-  return db.write(async (tx) => {
-    // A chat's head is its oldest new message; its edits (outcomes shown on older prompts) go out
-    // when no new message waits, so a busy official gets the next task before the last outcome.
-    // The grouping is over every pending row of the channels (a chat's head may sit behind a long
-    // run of its own edits); the `in` list keeps the query's shape fixed whatever its length (Prisma
-    // keeps a compiled plan per shape).
-    const where = { status: "pending", channel: { in: channels } };
-    const newHeads = await tx.outboxMessage.groupBy({ by: ["channel", "chatId"], where: { ...where, editOfId: null }, _min: { id: true } });
-    const anyHeads = await tx.outboxMessage.groupBy({ by: ["channel", "chatId"], where, _min: { id: true } });
-    if (anyHeads.length === 0) return [];
-    const withNew = new Map(newHeads.map((h) => [`${h.channel}|${h.chatId}`, h._min.id]));
-    const headIds = anyHeads.map((h) => withNew.get(`${h.channel}|${h.chatId}`) ?? h._min.id).filter((id): id is number => id !== null);
-    const claimable = await tx.outboxMessage.findMany({
-      where: {
-        id: { in: headIds },
-        nextAttemptAt: { lte: now },
-        OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }, { claimedBy: holder }],
-      },
-      orderBy: { id: "asc" },
-      take: limit,
-      select: { id: true },
-    });
-    const ids = claimable.map((c) => c.id);
-    if (ids.length > 0) await tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { claimedBy: holder, claimedUntil: until } });
-    return ids;
-  });
+): Promise<OutboxMessage[]> {
+  return db.execute(
+    (tx) => tx.$queryRaw<OutboxMessage[]>`
+      UPDATE "OutboxMessage" SET "claimedBy" = ${holder}, "claimedUntil" = ${until}
+      WHERE "id" IN (
+        SELECT o."id" FROM "OutboxMessage" o
+        WHERE o."status" = 'pending' AND o."channel" IN (${join(channels)}) AND o."nextAttemptAt" <= ${now}
+          AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now} OR o."claimedBy" = ${holder})
+          AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
+                          WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" = 'pending'
+                            AND (CASE WHEN o."editOfId" IS NULL THEN p."editOfId" IS NULL AND p."id" < o."id"
+                                      ELSE p."editOfId" IS NULL OR p."id" < o."id" END))
+        ORDER BY o."id" LIMIT ${limit})
+      RETURNING *`,
+  );
 }
 
 /** PostgreSQL timestamps are stored without a zone, in UTC. */
@@ -90,9 +93,9 @@ async function claimOnPostgres(
   channels: ChannelName[],
   holder: string,
   until: Date,
-): Promise<number[]> {
-  const rows = await db.write((tx) =>
-    tx.$queryRawUnsafe<{ id: number }[]>(
+): Promise<OutboxMessage[]> {
+  return db.execute((tx) =>
+    tx.$queryRawUnsafe<OutboxMessage[]>(
       `WITH heads AS (
            SELECT o.id FROM "OutboxMessage" o
            WHERE o.status = 'pending' AND o."nextAttemptAt" <= $1::timestamp AND o.channel = ANY($2::text[])
@@ -106,7 +109,7 @@ async function claimOnPostgres(
            FOR UPDATE SKIP LOCKED)
          UPDATE "OutboxMessage" m SET "claimedBy" = $4, "claimedUntil" = $5::timestamp
          FROM heads WHERE m.id = heads.id
-         RETURNING m.id`,
+         RETURNING m.*`,
       pgTimestamp(now),
       channels,
       limit,
@@ -114,8 +117,11 @@ async function claimOnPostgres(
       pgTimestamp(until),
     ),
   );
-  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
+
+/** Marks one row: a single statement, so no transaction around it. */
+const mark = (db: Database, id: number, patch: Record<string, unknown>) =>
+  db.execute((tx) => tx.$executeRaw`UPDATE "OutboxMessage" SET ${join(assignments(patch), ", ")} WHERE "id" = ${id}`).then(() => undefined);
 
 export interface OutboxStore extends OutboxPort {
   failed(limit: number): Promise<OutboxRow[]>;
@@ -128,110 +134,97 @@ export function createOutboxStore(db: Database): OutboxStore {
   return {
     // Claims go through the write gate too: on SQLite's single connection, a read outside it could
     // see rows of a transaction that is still open (and may yet roll back).
+    // Claims go through the write gate; the reads after them read committed rows on the reader (on
+    // SQLite's writer connection a read could see rows of a transaction still open, which may yet roll back).
     async claim(now, limit, channels, holder, until) {
       if (channels.length === 0) return [];
-      const ids =
+      const rows =
         db.provider === "postgres"
           ? await claimOnPostgres(db, now, limit, channels, holder, until)
           : await claimOnSqlite(db, now, limit, channels, holder, until);
-      if (ids.length === 0) return [];
-      const rows = await db.prisma.outboxMessage.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
-      return rows.map(toRow);
+      return rows.map(toRow).sort((a, b) => a.id - b.id);
     },
     markSent: (id, at, platformMessageId) =>
       db
-        .write((tx) =>
-          tx.outboxMessage.update({
-            where: { id },
-            data: {
-              status: "sent",
-              sentAt: at,
-              attempts: { increment: 1 },
-              ...(platformMessageId ? { platformMessageId } : {}),
-              ...unclaimed,
-            },
-          }),
+        .execute(
+          (tx) => tx.$executeRaw`
+            UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${at}, "attempts" = "attempts" + 1,
+              "claimedBy" = NULL, "claimedUntil" = NULL ${platformMessageId ? sql`, "platformMessageId" = ${platformMessageId}` : empty}
+            WHERE "id" = ${id}`,
         )
         .then(() => undefined),
-    markPartSent: (id, partsSent, platformMessageId) =>
-      db
-        .write((tx) => tx.outboxMessage.update({ where: { id }, data: { partsSent, ...(platformMessageId ? { platformMessageId } : {}) } }))
-        .then(() => undefined),
+    markPartSent: (id, partsSent, platformMessageId) => mark(db, id, { partsSent, platformMessageId: platformMessageId ?? undefined }),
     async platformMessageIdOf(id) {
-      const row = await db.write((tx) =>
-        tx.outboxMessage.findUnique({ where: { id }, select: { platformMessageId: true, status: true, mergedIntoId: true } }),
+      const row = await one<{
+        platformMessageId: string | null;
+        status: string;
+        mergedIntoId: number | null;
+        leadId: number | null;
+        leadPlatformMessageId: string | null;
+        leadStatus: string | null;
+      }>(
+        db.reader,
+        sql`SELECT m."platformMessageId", m."status", m."mergedIntoId", l."id" AS "leadId",
+              l."platformMessageId" AS "leadPlatformMessageId", l."status" AS "leadStatus"
+            FROM "OutboxMessage" m LEFT JOIN "OutboxMessage" l ON l."id" = m."mergedIntoId" WHERE m."id" = ${id}`,
       );
       if (!row) return null;
       if (row.mergedIntoId === null) return { status: row.status, platformMessageId: row.platformMessageId, mergedIntoId: null };
-      const lead = await db.write((tx) =>
-        tx.outboxMessage.findUnique({ where: { id: row.mergedIntoId ?? 0 }, select: { platformMessageId: true, status: true } }),
-      );
-      return { status: lead?.status ?? "pending", platformMessageId: lead?.platformMessageId ?? null, mergedIntoId: row.mergedIntoId };
+      return { status: row.leadStatus ?? "pending", platformMessageId: row.leadPlatformMessageId, mergedIntoId: row.mergedIntoId };
     },
     async queuedBehind(row, now, limit) {
-      const rows = await db.write((tx) =>
-        tx.outboxMessage.findMany({
-          where: { channel: row.channel, chatId: row.chatId, status: "pending", id: { gt: row.id }, nextAttemptAt: { lte: now } },
-          orderBy: { id: "asc" },
-          take: limit,
-        }),
-      );
+      const rows = await db.reader.$queryRaw<OutboxMessage[]>`
+        SELECT * FROM "OutboxMessage" WHERE "channel" = ${row.channel} AND "chatId" = ${row.chatId} AND "status" = 'pending'
+          AND "id" > ${row.id} AND "nextAttemptAt" <= ${now}
+        ORDER BY "id" LIMIT ${limit}`;
       return rows.map(toRow);
     },
     async supersede(ids, byId) {
       if (ids.length === 0) return;
-      await db.write((tx) =>
-        tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: "merged", mergedIntoId: byId, ...unclaimed } }),
+      await db.execute(
+        (tx) => tx.$executeRaw`
+          UPDATE "OutboxMessage" SET "status" = 'merged', "mergedIntoId" = ${byId}, "claimedBy" = NULL, "claimedUntil" = NULL
+          WHERE "id" IN (${join(ids)})`,
       );
     },
     async membersOf(leadId) {
-      return (await db.write((tx) => tx.outboxMessage.findMany({ where: { mergedIntoId: leadId }, orderBy: { id: "asc" } }))).map(toRow);
+      const rows = await db.reader.$queryRaw<OutboxMessage[]>`SELECT * FROM "OutboxMessage" WHERE "mergedIntoId" = ${leadId} ORDER BY "id"`;
+      return rows.map(toRow);
     },
     async merge(lead, joining, combined) {
       const updated = await db.write(async (tx) => {
-        const first = (await tx.outboxMessage.count({ where: { mergedIntoId: lead.id } })) === 0;
+        const first = (await tx.$queryRaw<unknown[]>`SELECT 1 FROM "OutboxMessage" WHERE "mergedIntoId" = ${lead.id} LIMIT 1`).length === 0;
         if (first) {
           // The lead's own message becomes a member; what aimed at it (edits, its task's prompt) follows.
-          const own = await tx.outboxMessage.create({
-            data: {
-              channel: lead.channel,
-              chatId: lead.chatId,
-              text: lead.text,
-              actions: lead.actions && lead.actions.length > 0 ? JSON.stringify(lead.actions) : null,
-              caseId: lead.caseId ?? null,
-              taskId: lead.taskId ?? null,
-              status: "merged",
-              mergedIntoId: lead.id,
-              nextAttemptAt: lead.nextAttemptAt,
-              createdAt: lead.createdAt,
-            },
+          const own = await insertReturningId(tx, "OutboxMessage", memberColumns, {
+            channel: lead.channel,
+            chatId: lead.chatId,
+            text: lead.text,
+            actions: lead.actions && lead.actions.length > 0 ? JSON.stringify(lead.actions) : null,
+            caseId: lead.caseId ?? null,
+            taskId: lead.taskId ?? null,
+            status: "merged",
+            mergedIntoId: lead.id,
+            nextAttemptAt: lead.nextAttemptAt,
+            createdAt: lead.createdAt,
           });
-          await tx.outboxMessage.updateMany({ where: { editOfId: lead.id }, data: { editOfId: own.id } });
-          for (const j of joining) if (j.editOfId === lead.id) j.editOfId = own.id;
+          await tx.$executeRaw`UPDATE "OutboxMessage" SET "editOfId" = ${own} WHERE "editOfId" = ${lead.id}`;
+          for (const j of joining) if (j.editOfId === lead.id) j.editOfId = own;
         }
-        await tx.outboxMessage.updateMany({
-          where: { id: { in: joining.map((j) => j.id) } },
-          data: { status: "merged", mergedIntoId: lead.id, ...unclaimed },
-        });
-        return tx.outboxMessage.update({
-          where: { id: lead.id },
-          data: { text: combined.text, actions: combined.actions.length > 0 ? JSON.stringify(combined.actions) : null, taskId: null },
-        });
+        await tx.$executeRaw`
+          UPDATE "OutboxMessage" SET "status" = 'merged', "mergedIntoId" = ${lead.id}, "claimedBy" = NULL, "claimedUntil" = NULL
+          WHERE "id" IN (${join(joining.map((j) => j.id))})`;
+        const actions = combined.actions.length > 0 ? JSON.stringify(combined.actions) : null;
+        const rows = await tx.$queryRaw<OutboxMessage[]>`
+          UPDATE "OutboxMessage" SET "text" = ${combined.text}, "actions" = ${actions}, "taskId" = NULL
+          WHERE "id" = ${lead.id} RETURNING *`;
+        return rows[0]!;
       });
       return toRow(updated);
     },
     markRetry: (id, attempts, nextAttemptAt, error) =>
-      db
-        .write((tx) =>
-          tx.outboxMessage.update({ where: { id }, data: { attempts, nextAttemptAt, lastError: error.slice(0, 500), ...unclaimed } }),
-        )
-        .then(() => undefined),
-    markFailed: (id, attempts, error) =>
-      db
-        .write((tx) =>
-          tx.outboxMessage.update({ where: { id }, data: { status: "failed", attempts, lastError: error.slice(0, 500), ...unclaimed } }),
-        )
-        .then(() => undefined),
+      mark(db, id, { attempts, nextAttemptAt, lastError: error.slice(0, 500), ...unclaimed }),
+    markFailed: (id, attempts, error) => mark(db, id, { status: "failed", attempts, lastError: error.slice(0, 500), ...unclaimed }),
     async failed(limit) {
       return (await db.prisma.outboxMessage.findMany({ where: { status: "failed" }, orderBy: { id: "desc" }, take: limit })).map(toRow);
     },

@@ -9,6 +9,7 @@ import type { Tx } from "./database.ts";
 export type Sql = Prisma.Sql;
 export const sql = Prisma.sql;
 export const join = Prisma.join;
+export const empty = Prisma.empty;
 
 const ident = (name: string) => Prisma.raw(`"${name}"`);
 

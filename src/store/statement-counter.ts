@@ -7,10 +7,12 @@ export interface StatementCounter {
   transactions: number;
   /** Statements by their SQL text (parameters aside). */
   byShape: Map<string, number>;
+  /** Milliseconds spent in the driver adapter by SQL text. */
+  msByShape: Map<string, number>;
 }
 
 export function createStatementCounter(): StatementCounter {
-  return { statements: 0, transactions: 0, byShape: new Map() };
+  return { statements: 0, transactions: 0, byShape: new Map(), msByShape: new Map() };
 }
 
 function count(counter: StatementCounter, query: SqlQuery): void {
@@ -28,9 +30,14 @@ function wrapQueryable<T extends { queryRaw(q: SqlQuery): Promise<unknown>; exec
     get(obj, key, receiver) {
       const value: unknown = Reflect.get(obj, key, receiver);
       if (key === "queryRaw" || key === "executeRaw") {
-        return (q: SqlQuery) => {
+        return async (q: SqlQuery) => {
           count(counter, q);
-          return (value as (q: SqlQuery) => Promise<unknown>).call(obj, q);
+          const started = performance.now();
+          try {
+            return await (value as (q: SqlQuery) => Promise<unknown>).call(obj, q);
+          } finally {
+            counter.msByShape.set(q.sql, (counter.msByShape.get(q.sql) ?? 0) + performance.now() - started);
+          }
         };
       }
       if (key === "startTransaction") {

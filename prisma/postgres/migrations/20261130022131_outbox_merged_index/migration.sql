@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_mergedIntoId_idx" ON "OutboxMessage"("mergedIntoId");
