@@ -50,6 +50,12 @@ export interface EngineTx {
   openTasks(officeId?: string): Promise<TaskRow[]>;
   /** The open tasks an official is a candidate for or has taken (through an index, not a scan). */
   openTasksOf(officialId: string): Promise<TaskRow[]>;
+  /**
+   * An official's open tasks in brief, counted by the database: how many, how many overdue at `now`
+   * (not counting those waiting for the applicant), and the first `limit` of them: waiting for the
+   * applicant last, then by due time (none last).
+   */
+  openTaskSummary(officialId: string, now: Date, limit: number): Promise<{ total: number; overdue: number; first: TaskRow[] }>;
 
   createToken(token: string, taskId: string, visit: number, action: TokenAction, at: Date): Promise<void>;
   token(token: string): Promise<{ taskId: string; visit: number; action: TokenAction } | null>;

@@ -77,6 +77,11 @@ export interface OpenDatabaseOptions {
   migrationsDir?: string;
   /** Longest a transaction may stay open; keep transactions short and free of network I/O. */
   transactionTimeoutMs?: number;
+  /**
+   * PostgreSQL: longest a read-only view (`read`) may stay open. A report or an export of 10,000 cases
+   * reads page by page, letting presses run in between, for longer than any write may take.
+   */
+  readTimeoutMs?: number;
   /** PostgreSQL: write transactions one instance runs at once (the pool keeps two connections more for reads). */
   postgresWriters?: number;
   /** Benchmarks: counts the statements sent (writes and reads). */
@@ -141,6 +146,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const pooled = target.provider === "postgres";
   const gate = createWriteGate(pooled ? (options.postgresWriters ?? 8) : 1);
   const timeout = options.transactionTimeoutMs ?? 10_000;
+  const readTimeout = options.readTimeoutMs ?? 5 * 60_000;
   let closed = false;
   return {
     prisma,
@@ -166,7 +172,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
               await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");
               return fn(tx);
             },
-            { timeout, maxWait: timeout },
+            { timeout: readTimeout, maxWait: timeout },
           )
         : fn(reader);
       return view.catch((error: unknown) => {

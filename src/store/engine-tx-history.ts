@@ -6,7 +6,7 @@ import type { CaseRow, DeadlineRow, EngineTx, TaskRow } from "../engine/case-por
 import type { Tx } from "./database.ts";
 import { toCase, toTask } from "./engine-tx-cases.ts";
 import type { Case as CaseModel, StepTask as TaskModel } from "./generated/client.ts";
-import { join } from "./sql.ts";
+import { join, sql } from "./sql.ts";
 
 type AuditRow = Awaited<ReturnType<EngineTx["auditEvents"]>>[number];
 
@@ -31,9 +31,29 @@ async function paged<T extends { id: string | number }, R>(
   }
 }
 
+/**
+ * An official's open steps, as a table to select from: a taken step is its taker's alone, an untaken
+ * one belongs to each of its candidates. Each half through its own index (the taker's, the
+ * candidates' rows), never a scan of the open steps.
+ */
+const tasksOf = (officialId: string) => sql`(
+  SELECT t.* FROM "StepTask" t WHERE t."takenByOfficialId" = ${officialId} AND t."status" = 'open'
+  UNION ALL
+  SELECT t.* FROM "TaskCandidate" c JOIN "StepTask" t ON t."id" = c."taskId"
+  WHERE c."officialId" = ${officialId} AND t."status" = 'open' AND t."takenByOfficialId" IS NULL
+) mine`;
+
 type HistoryPorts = Pick<
   EngineTx,
-  "casesInvolving" | "openTasks" | "openTasksOf" | "reportHistory" | "auditEvents" | "dueDeadlines" | "markDeadlineFired" | "casesOfChat"
+  | "casesInvolving"
+  | "openTasks"
+  | "openTasksOf"
+  | "openTaskSummary"
+  | "reportHistory"
+  | "auditEvents"
+  | "dueDeadlines"
+  | "markDeadlineFired"
+  | "casesOfChat"
 >;
 
 /** `settle` writes what the hot ports hold back (steps' candidates, deadlines, case rows, audit events). */
@@ -66,16 +86,21 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
     },
     async openTasksOf(officialId) {
       await settle();
-      // A taken step is its taker's alone; an untaken one belongs to each of its candidates. Each half
-      // through its own index (the taker's, the candidates' rows), never a scan of the open steps.
-      const tasks = await tx.$queryRaw<TaskModel[]>`
-        SELECT * FROM (
-          SELECT t.* FROM "StepTask" t WHERE t."takenByOfficialId" = ${officialId} AND t."status" = 'open'
-          UNION ALL
-          SELECT t.* FROM "TaskCandidate" c JOIN "StepTask" t ON t."id" = c."taskId"
-          WHERE c."officialId" = ${officialId} AND t."status" = 'open' AND t."takenByOfficialId" IS NULL
-        ) mine ORDER BY "openedAt", "id"`;
+      const tasks = await tx.$queryRaw<TaskModel[]>`SELECT * FROM ${tasksOf(officialId)} ORDER BY "openedAt", "id"`;
       return tasks.map(toTask);
+    },
+    async openTaskSummary(officialId, now, limit) {
+      await settle();
+      const [counts] = await tx.$queryRaw<{ total: bigint | number; overdue: bigint | number | null }[]>`
+        SELECT COUNT(*) AS "total",
+          SUM(CASE WHEN ("waitingFor" IS NULL OR "waitingFor" <> 'request') AND "dueAt" <= ${now} THEN 1 ELSE 0 END) AS "overdue"
+        FROM ${tasksOf(officialId)}`;
+      const first = await tx.$queryRaw<TaskModel[]>`
+        SELECT * FROM ${tasksOf(officialId)}
+        ORDER BY CASE WHEN "waitingFor" = 'request' THEN 1 ELSE 0 END, CASE WHEN "dueAt" IS NULL THEN 1 ELSE 0 END, "dueAt",
+          "openedAt", "id"
+        LIMIT ${limit}`;
+      return { total: Number(counts?.total ?? 0), overdue: Number(counts?.overdue ?? 0), first: first.map(toTask) };
     },
     async reportHistory(officeId, from, to) {
       await settle();

@@ -2,7 +2,7 @@
 // the first few by due time (overdue first), the rest counted.
 import { atLocal, isOfficeTime, localDate } from "../../domain/working-time.ts";
 import { formatDateTime, stepPosition } from "../case-messages.ts";
-import type { EngineTx, TaskRow } from "../case-ports.ts";
+import type { EngineTx } from "../case-ports.ts";
 import type { EngineContext } from "./context.ts";
 import type { Notices } from "./notices.ts";
 
@@ -20,13 +20,12 @@ export function createDigests(ctx: EngineContext, notices: Notices) {
     // Each official's own tasks, through the candidates' index (not every open task of the office).
     for (const official of await tx.officialsOfOffice(officeId)) {
       const officialId = official.id;
-      const list = (await tx.openTasksOf(officialId)).filter((t) => notices.assignees(t).includes(officialId));
-      if (list.length === 0 || !(await tx.claimDigest(officialId, date, at))) continue;
+      // Counted and ordered by the database: an official with 10,000 open tasks is sent 15 lines,
+      // and only those are read. Steps waiting for the applicant are not theirs to hurry: they come last.
+      const { total, overdue: overdueCount, first } = await tx.openTaskSummary(officialId, at, digestLines);
+      if (total === 0 || !(await tx.claimDigest(officialId, date, at))) continue;
       const lines: string[] = [];
-      // Steps waiting for the applicant are not the official's to hurry: they come last.
-      const rank = (t: TaskRow) => (t.waitingFor === "request" ? 1 : 0);
-      const sorted = [...list].sort((a, b) => rank(a) - rank(b) || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity));
-      for (const t of sorted.slice(0, digestLines)) {
+      for (const t of first) {
         const kase = await tx.caseById(t.caseId);
         if (!kase) continue;
         const sop = await tx.pinnedSop(kase.flowHash);
@@ -37,13 +36,12 @@ export function createDigests(ctx: EngineContext, notices: Notices) {
             (t.dueAt && !mark.startsWith("[MENUNGGU") ? `, batas ${formatDateTime(t.dueAt, office.timeZone)}` : ""),
         );
       }
-      const overdueCount = sorted.filter((t) => t.waitingFor !== "request" && t.dueAt && t.dueAt <= at).length;
-      if (sorted.length > digestLines) lines.push(`… dan ${sorted.length - digestLines} tugas lainnya.`);
+      if (total > digestLines) lines.push(`… dan ${total - digestLines} tugas lainnya.`);
       await notices.notifyOfficial(
         tx,
         officialId,
         [
-          `Selamat pagi. Tugas terbuka Anda hari ini: ${sorted.length}${overdueCount ? `, ${overdueCount} terlambat` : ""}.`,
+          `Selamat pagi. Tugas terbuka Anda hari ini: ${total}${overdueCount ? `, ${overdueCount} terlambat` : ""}.`,
           ...lines,
           "Ketik /tugas untuk memilih tindakan.",
         ].join("\n"),
