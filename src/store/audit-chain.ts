@@ -187,6 +187,13 @@ export async function latestSeal(db: Database): Promise<{ id: number; at: Date; 
   return db.reader.auditSeal.findFirst({ orderBy: { id: "desc" }, select: { id: true, at: true, hash: true } });
 }
 
+/**
+ * Case chains one seal covers at most. A seal is made every scheduler tick (a minute) and covers the
+ * chains that moved since the one before; after a burst (10,000 cases opened at once, an upgrade)
+ * the next ticks seal the rest, so that no seal (and no statement writing it) grows without bound.
+ */
+export const SEAL_MAX_CASES = 2000;
+
 /** Seals the chain heads that moved since the last seal; returns how many (0: nothing to seal). */
 export async function sealAuditChains(db: Database, at: Date, key: SealKey | null): Promise<number> {
   return db.write(async (tx) => {
@@ -197,7 +204,7 @@ export async function sealAuditChains(db: Database, at: Date, key: SealKey | nul
         await tx.auditSeal.update({ where: { id: s.id }, data: { mac: sealMac(key.secret, s.hash), macKeyId: key.keyId } });
     }
     const cases = await tx.$queryRawUnsafe<{ id: string; auditSeq: number; auditHash: string }[]>(
-      `SELECT "id", "auditSeq", "auditHash" FROM "Case" WHERE "auditSeq" > "auditSealedSeq" ORDER BY "id" LIMIT 20000`,
+      `SELECT "id", "auditSeq", "auditHash" FROM "Case" WHERE "auditSeq" > "auditSealedSeq" ORDER BY "id" LIMIT ${SEAL_MAX_CASES}`,
     );
     const chains = await tx.$queryRawUnsafe<{ key: string; seq: number; hash: string }[]>(
       `SELECT "key", "seq", "hash" FROM "AuditChain" WHERE "seq" > "sealedSeq" ORDER BY "key"`,
