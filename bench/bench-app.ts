@@ -3,6 +3,7 @@
 // find the press that moves each open case next.
 import path from "node:path";
 import type { Transformer } from "grammy";
+import type { Update } from "grammy/types";
 import { createApp, type App } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import type { InboundMessage } from "../src/engine/types.ts";
@@ -89,4 +90,18 @@ export async function nextPresses(app: App, seq: { n: number }): Promise<Inbound
     });
   }
   return presses;
+}
+
+/** A button press as Telegram delivers it (a callback query from the user's private chat). */
+export function callbackUpdate(userId: number, data: string, id: number): Update {
+  return {
+    update_id: id,
+    callback_query: {
+      id: `cq${id}`,
+      from: { id: userId, is_bot: false, first_name: "x" },
+      chat_instance: "ci",
+      data,
+      message: { message_id: 1, date: 0, chat: { id: userId, type: "private", first_name: "x" }, text: "" },
+    },
+  } as Update;
 }

@@ -10,14 +10,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import type { Update } from "grammy/types";
 import type { InboundMessage } from "../src/engine/types.ts";
 import { createOutboxDispatcher } from "../src/engine/outbox-dispatcher.ts";
 import type { App } from "../src/app.ts";
 import { createOutboxStore } from "../src/store/outbox-store.ts";
 import setupTemplate from "../test/helpers/global-setup.ts";
 import { newDatabaseUrl } from "../test/helpers/test-database.ts";
-import { nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
+import { callbackUpdate, nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
 import { benchMemory } from "./memory.ts";
 import { startBotApiServer } from "../test/helpers/bot-api-server.ts";
 import { isEntryPoint } from "../src/entry-point.ts";
@@ -27,19 +26,6 @@ const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 10_000);
 
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
-
-function callbackUpdate(userId: number, data: string, id: number): Update {
-  return {
-    update_id: id,
-    callback_query: {
-      id: `cq${id}`,
-      from: { id: userId, is_bot: false, first_name: "x" },
-      chat_instance: "ci",
-      data,
-      message: { message_id: 1, date: 0, chat: { id: userId, type: "private", first_name: "x" }, text: "" },
-    },
-  } as Update;
-}
 
 export type LoadPart = "engine" | "notify" | "memory" | "instance";
 

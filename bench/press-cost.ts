@@ -6,10 +6,9 @@ import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isEntryPoint } from "../src/entry-point.ts";
-import type { Update } from "grammy/types";
 import { createStatementCounter, type StatementCounter } from "../src/store/statement-counter.ts";
 import setupTemplate from "../test/helpers/global-setup.ts";
-import { nextPresses, openCases, startBenchApp } from "./bench-app.ts";
+import { callbackUpdate, nextPresses, openCases, startBenchApp } from "./bench-app.ts";
 
 interface ProfileNode {
   id: number;
@@ -30,20 +29,6 @@ function ownerOf(url: string, name: string): string {
   if (name === "(garbage collector)") return "garbage collection";
   if (name === "(idle)" || name === "(program)") return "idle/native";
   return "Node.js";
-}
-
-/** A button press as Telegram delivers it (a callback query), for the whole path through grammY. */
-function callbackUpdate(userId: number, data: string, id: number): Update {
-  return {
-    update_id: id,
-    callback_query: {
-      id: `cq${id}`,
-      from: { id: userId, is_bot: false, first_name: "x" },
-      chat_instance: "ci",
-      data,
-      message: { message_id: 1, date: 0, chat: { id: userId, type: "private", first_name: "x" }, text: "" },
-    },
-  } as Update;
 }
 
 /** Runs the presses one at a time under the profiler and prints what they cost. */
