@@ -5,6 +5,7 @@ import type { App } from "./app.ts";
 import { StartupError } from "./app-catalog.ts";
 import { botNameOf } from "./channels/telegram/telegram-chats.ts";
 import { watchTelegram } from "./channels/telegram/telegram-health.ts";
+import type { WhatsAppChannel } from "./channels/whatsapp/whatsapp-channel.ts";
 import type { Config } from "./config.ts";
 import { errorInfo } from "./engine/error-info.ts";
 import { systemClock, type Clock } from "./engine/ports.ts";
@@ -23,12 +24,12 @@ export async function startOps(
   const queries = createOpsQueries(app.db);
   // Each Telegram bot is a check of its own: "telegram" (the shared bot), "telegram@<office>" (an office's own).
   const telegram = app.telegramBots.map((b) => [botNameOf(b.office), watchTelegram(b.channel.bot)] as const);
-  const { whatsapp, leadership } = app;
-  // WhatsApp: one socket, on the leader; another instance is ready without one.
-  const whatsappState = (): Check | undefined => {
-    if (!whatsapp) return undefined;
+  const { whatsappAccounts, leadership } = app;
+  // WhatsApp: each number a check of its own ("whatsapp", "whatsapp@<office>"), its socket on the
+  // leader; another instance is ready without them.
+  const whatsappState = (channel: WhatsAppChannel): Check => {
     if (!leadership.isLeader()) return { ok: true, state: "held by the leader" };
-    const status = whatsapp.status();
+    const status = channel.status();
     return { ok: status === "open", state: status === "open" ? "connected" : status };
   };
   let lastScrapeWarning = 0;
@@ -37,7 +38,9 @@ export async function startOps(
     overdueSteps: (now) => queries.overdueSteps(now),
     officeIds: [...app.catalog.offices.keys()],
     isLeader: () => leadership.isLeader(),
-    ...(whatsapp ? { whatsappConnected: () => whatsapp.status() === "open" } : {}),
+    ...(whatsappAccounts.length > 0
+      ? { whatsappConnected: () => whatsappAccounts.map((a) => ({ account: a.name, connected: a.channel.status() === "open" })) }
+      : {}),
     now: () => clock.now(),
     onError: (error) => {
       if (Date.now() - lastScrapeWarning < 60_000) return;
@@ -49,7 +52,7 @@ export async function startOps(
     const states: Record<string, Check | undefined> = {
       console: app.consoleChannel ? { ok: true, state: "running" } : undefined,
       ...Object.fromEntries(telegram.map(([name, health]) => [name, health.state()])),
-      whatsapp: whatsappState(),
+      ...Object.fromEntries(whatsappAccounts.map((a) => [a.name, whatsappState(a.channel)])),
     };
     return Object.fromEntries(Object.entries(states).filter((e): e is [string, Check] => e[1] !== undefined));
   };

@@ -15,11 +15,10 @@ import { createTelegramInbox, type TelegramInbox } from "./channels/telegram/tel
 import { botOfPlainChats, routeByBot } from "./channels/telegram/telegram-router.ts";
 import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
 import type { Config, TelegramBotConfig } from "./config.ts";
-import type { EngineStore } from "./engine/case-ports.ts";
 import type { ChatService } from "./engine/chat/chat-service.ts";
 import { errorInfo } from "./engine/error-info.ts";
 import type { FilePort } from "./engine/file-ports.ts";
-import { addressOfficialsByOffice } from "./engine/official-addresses.ts";
+import type { AddressRule } from "./engine/official-addresses.ts";
 import type { ChannelSender } from "./engine/outbox-dispatcher.ts";
 import { systemClock, type Clock, type InboundHoldPort } from "./engine/ports.ts";
 import type { InboundMessage } from "./engine/types.ts";
@@ -46,17 +45,16 @@ export interface TelegramBots {
 }
 
 /**
- * The store, writing to each official of an office with a bot of its own through that bot (their
- * Telegram address becomes "<user id>@<office>"); the store unchanged when no office has one.
+ * Officials of an office with a bot of its own are written to through that bot: their Telegram address
+ * becomes "<user id>@<office>" (official-addresses.ts). Null when no office has one.
  */
-export function officeBotAddresses(store: EngineStore, telegram: Config["telegram"]): EngineStore {
+export function officeBotAddress(telegram: Config["telegram"]): AddressRule | null {
   const own = new Set((telegram?.bots ?? []).flatMap((b) => (b.office ? [b.office] : [])));
-  if (own.size === 0) return store;
-  return addressOfficialsByOffice(store, (chat, officeId) =>
+  if (own.size === 0) return null;
+  return (chat, officeId) =>
     chat.channel === "telegram" && own.has(officeId) && botChatOf(chat.chatId).office === null
       ? { ...chat, chatId: chatIdOn(officeId, chat.chatId) }
-      : chat,
-  );
+      : chat;
 }
 
 export interface TelegramBotsDeps {

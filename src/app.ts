@@ -4,11 +4,11 @@
 // file and the console chat with demo data.
 import { createConsoleChannel, type ConsoleChannel } from "./channels/console/console-channel.ts";
 import type { TelegramChannel } from "./channels/telegram/telegram-channel.ts";
-import { createTelegramBots, officeBotAddresses, type TelegramBot } from "./app-telegram.ts";
+import { createTelegramBots, officeBotAddress, type TelegramBot } from "./app-telegram.ts";
+import { createWhatsAppAccounts, officeNumberAddress, type WhatsAppAccount, type WhatsAppHooks } from "./app-whatsapp.ts";
 import type { Transformer } from "grammy";
-import type { WhatsAppChannel, WhatsAppSocketLike } from "./channels/whatsapp/whatsapp-channel.ts";
-import { createKeyValueStore } from "./store/key-value-store.ts";
-import pino from "pino";
+import type { WhatsAppChannel } from "./channels/whatsapp/whatsapp-channel.ts";
+import { addressOfficialsThrough } from "./engine/official-addresses.ts";
 import type { UserFromGetMe } from "grammy/types";
 import type { Config } from "./config.ts";
 import { engineCatalogOf, type Catalog } from "./domain/catalog.ts";
@@ -64,12 +64,8 @@ export interface AppOptions {
   console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; interactive: boolean };
   /** Test hooks for the Telegram channel: a known bot identity and a Bot API stand-in. */
   telegram?: { botInfo?: UserFromGetMe; transformer?: Transformer; pacing?: null };
-  /** Test hooks for WhatsApp: a socket stand-in fed with recorded events, and media bytes. */
-  whatsapp?: {
-    makeSocket?: () => WhatsAppSocketLike;
-    download?: (message: unknown) => Promise<Buffer>;
-    schedule?: (fn: () => void, ms: number) => void;
-  };
+  /** Test hooks for WhatsApp: a socket stand-in per account fed with recorded events, media bytes, timers. */
+  whatsapp?: WhatsAppHooks;
   /** Tests and benchmarks: every inbound message waits until what it caused has been sent. */
   awaitDelivery?: boolean;
   /** Benchmarks: counts the statements the app sends to the database. */
@@ -90,7 +86,10 @@ export interface App {
   telegram: TelegramChannel | undefined;
   /** Every Telegram bot: the shared one and the offices' own, each with its inbox (see app-telegram.ts). */
   telegramBots: TelegramBot[];
+  /** The WhatsApp number of chats that name no office (the shared number, else the default office's own). */
   whatsapp: WhatsAppChannel | undefined;
+  /** Every WhatsApp number: the shared one and the offices' own (see app-whatsapp.ts); the leader holds their sockets. */
+  whatsappAccounts: WhatsAppAccount[];
   staff: StaffService;
   files: FilePort | undefined;
   /** Prometheus counters (served with the process's gauges on /metrics when HEALTH_PORT is set; see app-ops.ts). */
@@ -138,8 +137,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const sealKey = sealKeyOf(keys);
   const files = createFileStore(db, { dir: config.files.dir, keys, maxBytes: config.files.maxBytes });
   const metrics = createAppMetrics();
-  // Officials of an office with a Telegram bot of its own are written to through that bot.
-  const store = officeBotAddresses(countTransitions(createEngineStore(db), metrics), config.telegram);
+  // Officials of an office with a Telegram bot or WhatsApp number of its own are written to through it.
+  const store = addressOfficialsThrough(countTransitions(createEngineStore(db), metrics), [
+    officeBotAddress(config.telegram),
+    officeNumberAddress(config.whatsapp),
+  ]);
   const calendar = workCalendarsOf(catalog);
   const engine = createCaseEngine({
     store,
@@ -218,48 +220,23 @@ export async function createApp(options: AppOptions): Promise<App> {
         })
       : undefined;
   const outboxStore = createOutboxStore(db);
-  let whatsapp: WhatsAppChannel | undefined;
-  if (config.whatsapp) {
-    if (!files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the WhatsApp channel.");
-    const baileysLogger = pino({ level: "silent" });
-    // Baileys is loaded only when WhatsApp is on: it is the largest library by resident memory.
-    const { createWhatsAppChannel } = await import("./channels/whatsapp/whatsapp-channel.ts");
-    const { createWhatsAppInbox } = await import("./channels/whatsapp/whatsapp-inbox.ts");
-    const { default: makeWASocket, Browsers, downloadMediaMessage } = await import("@whiskeysockets/baileys");
-    whatsapp = createWhatsAppChannel({
-      kv: createKeyValueStore(db, config.whatsapp.account),
-      makeSocket:
-        options.whatsapp?.makeSocket ??
-        ((auth, socketOptions) =>
-          makeWASocket({
-            auth,
-            logger: baileysLogger,
-            browser: Browsers.ubuntu("sopbot"),
-            markOnlineOnConnect: false,
-            syncFullHistory: false,
-            generateHighQualityLinkPreview: false,
-            getMessage: socketOptions.getMessage,
-          }) as unknown as WhatsAppSocketLike),
-      download:
-        (options.whatsapp?.download as ((m: unknown) => Promise<Buffer>) | undefined) ??
-        ((m, ctx) =>
-          downloadMediaMessage(
-            m as Parameters<typeof downloadMediaMessage>[0],
-            "buffer",
-            {},
-            ctx.reuploadRequest ? { logger: baileysLogger, reuploadRequest: ctx.reuploadRequest } : undefined,
-          ) as Promise<Buffer>),
-      sentText: (messageId) => outboxStore.sentText("whatsapp", messageId),
-      receive: (message) => receiveRef(message),
-      files,
-      log: logger,
-      now: () => clock.now(),
-      notifyAdmins: (text) => notifyAdmins(text),
-      pacing: { perChatMs: config.whatsapp.chatGapMs, overallMs: config.whatsapp.globalGapMs, jitterMs: 400 },
-      inbox: createWhatsAppInbox(createInboundHoldStore(db), instanceId, () => clock.now(), logger),
-      ...(options.whatsapp?.schedule ? { schedule: options.whatsapp.schedule } : {}),
-    });
-  }
+  if (config.whatsapp && !files) throw new StartupError("FILE_ENCRYPTION_KEY is required for the WhatsApp channel.");
+  const whatsapp =
+    config.whatsapp && files
+      ? await createWhatsAppAccounts({
+          whatsapp: config.whatsapp,
+          defaultOffice: config.defaultOffice,
+          db,
+          instanceId,
+          clock,
+          logger,
+          files,
+          sentText: (messageId) => outboxStore.sentText("whatsapp", messageId),
+          receive: (message) => receiveRef(message),
+          notifyAdmins: (text, officeId) => notifyAdmins(text, officeId),
+          ...(options.whatsapp ? { hooks: options.whatsapp } : {}),
+        })
+      : undefined;
   const dispatcher = createOutboxDispatcher({
     outbox: outboxStore,
     clock,
@@ -267,9 +244,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     // A dead instance's claimed rows wait this long before another instance sends them.
     claimMs: 2 * config.leaseTtlMs,
     baseDelayMs: config.outboxRetryBaseMs,
-    // WhatsApp rows go out only from the instance holding the socket (the leader).
-    canSend: (channel) =>
-      channel !== "whatsapp" || (whatsapp !== undefined && whatsapp.status() !== "idle" && whatsapp.status() !== "stopped"),
+    // WhatsApp rows go out only from the instance holding the sockets (the leader).
+    canSend: (channel) => channel !== "whatsapp" || (whatsapp?.holding() ?? false),
     senders: {
       console: { send: (message) => (consoleChannel ? consoleChannel.deliver(message) : Promise.resolve()) },
       ...(telegram ? { telegram: telegram.sender } : {}),
@@ -319,10 +295,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     onGain: async () => {
       logger.info(
         { instance: instanceId },
-        whatsapp ? "leader: running the scheduled jobs and the WhatsApp socket" : "leader: running the scheduled jobs",
+        whatsapp ? "leader: running the scheduled jobs and the WhatsApp sockets" : "leader: running the scheduled jobs",
       );
       // The scheduler's start-up catch-up run is not awaited: renewing the lease must not wait for it.
       void scheduler.start().catch((error: unknown) => logger.error(errorInfo(error), "scheduler start failed"));
+      // Every account's socket: the leader holds them all.
       await whatsapp?.start();
     },
     onLose: async (reason) => {
@@ -369,7 +346,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     consoleChannel,
     telegram: telegram?.main.channel,
     telegramBots: telegram?.bots ?? [],
-    whatsapp,
+    whatsapp: whatsapp?.main.channel,
+    whatsappAccounts: whatsapp?.accounts ?? [],
     staff,
     files,
     metrics,

@@ -84,6 +84,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]{1,32}$/, { error: "expected a short lower-case name, e.g. dinas-ntt" })
     .default("default"),
+  // Offices with a WhatsApp number of their own: "office-id=account" pairs, comma-separated (checked in parseWhatsAppAccounts).
+  WHATSAPP_OFFICE_ACCOUNTS: z.string().optional(),
   WHATSAPP_CHAT_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(500).max(60_000).default(1500),
   WHATSAPP_GLOBAL_GAP_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(100).max(60_000).default(600),
   // The first retry of a failed send waits this long, each further one twice as long (at most 5 minutes).
@@ -159,7 +161,21 @@ export interface Config {
     apiTimeoutSeconds: number;
   } | null;
   files: { dir: string; key: Buffer | null; oldKeys: Buffer[]; maxBytes: number };
-  whatsapp: { account: string; chatGapMs: number; globalGapMs: number } | null;
+  whatsapp: {
+    /** The shared number (WHATSAPP_ENABLED, WHATSAPP_ACCOUNT) first when it is on, then each office's own. */
+    accounts: WhatsAppAccountConfig[];
+    /** Each account's own pace per chat and overall. */
+    chatGapMs: number;
+    globalGapMs: number;
+  } | null;
+}
+
+/** One linked WhatsApp number of the deployment. */
+export interface WhatsAppAccountConfig {
+  /** The office whose own number this is (WHATSAPP_OFFICE_ACCOUNTS); null: the shared number (WHATSAPP_ENABLED). */
+  office: string | null;
+  /** The name its session is stored under in the database (what `npm run wa:pair` paired). */
+  account: string;
 }
 
 /** One Telegram bot of the deployment. */
@@ -223,6 +239,31 @@ function parseBotTokens(
   return { pairs, problems };
 }
 
+/**
+ * WHATSAPP_OFFICE_ACCOUNTS ("kota-kupang=kupang,kota-batam=batam"): each office's own number, by the
+ * account name its session is stored under. `shared`: the shared number's account when it is on.
+ */
+function parseWhatsAppAccounts(raw: string | undefined, served: string[], shared: string | null) {
+  const pairs: { office: string; account: string }[] = [];
+  const problems: string[] = [];
+  const owner = new Map<string, string>(shared ? [[shared, "the shared number (WHATSAPP_ACCOUNT)"]] : []);
+  for (const [i, entry] of (raw?.split(",") ?? []).map((e) => e.trim()).entries()) {
+    const [, office = "", account = ""] = /^([a-z0-9-]+)\s*=\s*([a-z0-9-]{1,32})$/.exec(entry) ?? [];
+    let problem: string | null = null;
+    if (!office) problem = `entry ${i + 1} is not office-id=account (e.g. kota-kupang=kupang, pairs separated by commas)`;
+    else if (!served.includes(office)) problem = `office "${office}" is not served here; add it to OFFICES (served: ${served.join(", ")})`;
+    else if (pairs.some((p) => p.office === office)) problem = `office "${office}" is given twice`;
+    else if (owner.has(account))
+      problem = `the account "${account}" of ${office} is already ${owner.get(account)}'s; each number needs its own`;
+    if (problem) problems.push(`WHATSAPP_OFFICE_ACCOUNTS: ${problem}`);
+    else {
+      pairs.push({ office, account });
+      owner.set(account, office);
+    }
+  }
+  return { pairs, problems };
+}
+
 /** An office bot's webhook: the shared URL's path plus "/<office>", and a secret of its own derived from the shared one. */
 function officeWebhook(base: { url: string; secret: string }, office: string): { url: string; secret: string } {
   const url = new URL(base.url);
@@ -252,7 +293,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   const offices = [...new Set([e.DEFAULT_OFFICE, ...(e.OFFICES?.split(",") ?? [])])];
   // Requirements that depend on other variables.
   const botTokens = parseBotTokens(e.TELEGRAM_BOT_TOKENS, offices, e.TELEGRAM_BOT_TOKEN);
-  const missing: string[] = [...botTokens.problems];
+  const waAccounts = parseWhatsAppAccounts(e.WHATSAPP_OFFICE_ACCOUNTS, offices, e.WHATSAPP_ENABLED ? e.WHATSAPP_ACCOUNT : null);
+  const missing: string[] = [...botTokens.problems, ...waAccounts.problems];
+  const whatsappOn = e.WHATSAPP_ENABLED || waAccounts.pairs.length > 0;
+  const withoutNumber = offices.filter((id) => !waAccounts.pairs.some((p) => p.office === id));
+  if (e.WHATSAPP_OFFICE_ACCOUNTS && !e.WHATSAPP_ENABLED && waAccounts.problems.length === 0 && withoutNumber.length > 0)
+    missing.push(
+      `WHATSAPP_ENABLED: expected true (the shared number) for the offices served without a number of their own ` +
+        `(${withoutNumber.join(", ")}); or give each of them one in WHATSAPP_OFFICE_ACCOUNTS`,
+    );
   const telegramOn = Boolean(e.TELEGRAM_BOT_TOKEN || e.TELEGRAM_BOT_TOKENS);
   const withoutBot = offices.filter((id) => !botTokens.pairs.some((p) => p.office === id));
   if (e.TELEGRAM_BOT_TOKENS && !e.TELEGRAM_BOT_TOKEN && botTokens.problems.length === 0 && withoutBot.length > 0)
@@ -265,9 +314,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       "FILE_ENCRYPTION_KEY: is required when TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKENS is set (documents are stored encrypted); " +
         "make one with: openssl rand -hex 32",
     );
-  if (e.WHATSAPP_ENABLED && !e.FILE_ENCRYPTION_KEY)
+  if (whatsappOn && !e.FILE_ENCRYPTION_KEY)
     missing.push(
-      "FILE_ENCRYPTION_KEY: is required when WHATSAPP_ENABLED=true (documents are stored encrypted); make one with: openssl rand -hex 32",
+      "FILE_ENCRYPTION_KEY: is required when WHATSAPP_ENABLED=true or WHATSAPP_OFFICE_ACCOUNTS is set (documents are stored " +
+        "encrypted); make one with: openssl rand -hex 32",
     );
   if (telegramOn && e.TELEGRAM_MODE === "webhook") {
     if (!e.TELEGRAM_WEBHOOK_URL) missing.push("TELEGRAM_WEBHOOK_URL: is required when TELEGRAM_MODE=webhook");
@@ -324,8 +374,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
             apiTimeoutSeconds: e.TELEGRAM_API_TIMEOUT_SECONDS,
           }
         : null,
-    whatsapp: e.WHATSAPP_ENABLED
-      ? { account: e.WHATSAPP_ACCOUNT, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, globalGapMs: e.WHATSAPP_GLOBAL_GAP_MS }
+    whatsapp: whatsappOn
+      ? {
+          accounts: [...(e.WHATSAPP_ENABLED ? [{ office: null, account: e.WHATSAPP_ACCOUNT }] : []), ...waAccounts.pairs],
+          chatGapMs: e.WHATSAPP_CHAT_GAP_MS,
+          globalGapMs: e.WHATSAPP_GLOBAL_GAP_MS,
+        }
       : null,
     files: {
       dir: path.resolve(cwd, e.FILES_DIR),

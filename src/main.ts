@@ -18,7 +18,8 @@ async function run(): Promise<number> {
   const consoleWanted = config.console === "on" || (config.console === "auto" && !config.telegram && !config.whatsapp);
   if (!consoleWanted && !config.telegram && !config.whatsapp)
     throw new StartupError(
-      "No chat channel is enabled: set TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKENS) or WHATSAPP_ENABLED=true, " +
+      "No chat channel is enabled: set TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKENS) or WHATSAPP_ENABLED=true " +
+        "(or WHATSAPP_OFFICE_ACCOUNTS), " +
         "or CONSOLE=auto or CONSOLE=on.",
     );
   const app = await createApp({
@@ -78,6 +79,7 @@ async function run(): Promise<number> {
       telegram: config.telegram?.mode ?? "off",
       ...(config.telegram ? { telegramBots: config.telegram.bots.length } : {}),
       whatsapp: Boolean(config.whatsapp),
+      ...(config.whatsapp ? { whatsappAccounts: config.whatsapp.accounts.length } : {}),
       console: consoleWanted,
     },
     "sopbot started",

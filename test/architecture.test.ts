@@ -74,7 +74,15 @@ const sources = files(srcRoot);
  * Composition roots wire channels to the store. main.ts is the bot's; the WhatsApp pairing command
  * is the other one (it must build the channel's session on the store to pair).
  */
-const compositionRoots = new Set(["main.ts", "app.ts", "app-catalog.ts", "app-ops.ts", "app-telegram.ts", path.join("cli", "wa-pair.ts")]);
+const compositionRoots = new Set([
+  "main.ts",
+  "app.ts",
+  "app-catalog.ts",
+  "app-ops.ts",
+  "app-telegram.ts",
+  "app-whatsapp.ts",
+  path.join("cli", "wa-pair.ts"),
+]);
 
 describe("architecture", () => {
   it("finds the source files", () => {

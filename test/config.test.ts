@@ -163,4 +163,72 @@ describe("loadConfig", () => {
       ]);
     });
   });
+
+  describe("WhatsApp numbers per office (WHATSAPP_OFFICE_ACCOUNTS)", () => {
+    const base = { FILE_ENCRYPTION_KEY: "ab".repeat(32), OFFICES: "ntt-provinsi,kota-kupang,kota-batam" };
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...base, ...env });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+
+    it("takes the shared number and each office's own, the shared one first; one number as before", () => {
+      const whatsapp = loadConfig({
+        ...base,
+        WHATSAPP_ENABLED: "true",
+        WHATSAPP_ACCOUNT: "dinas-ntt",
+        WHATSAPP_OFFICE_ACCOUNTS: "kota-kupang=kupang, kota-batam = batam",
+      }).whatsapp;
+      expect(whatsapp?.accounts).toEqual([
+        { office: null, account: "dinas-ntt" },
+        { office: "kota-kupang", account: "kupang" },
+        { office: "kota-batam", account: "batam" },
+      ]);
+      expect(loadConfig({ ...base, WHATSAPP_ENABLED: "true" }).whatsapp?.accounts).toEqual([{ office: null, account: "default" }]);
+      expect(loadConfig(base).whatsapp).toBeNull();
+    });
+
+    it("needs no shared number when every office served has its own, and asks for it otherwise", () => {
+      const config = loadConfig({
+        FILE_ENCRYPTION_KEY: "ab".repeat(32),
+        DEFAULT_OFFICE: "kota-kupang",
+        OFFICES: "kota-batam",
+        WHATSAPP_OFFICE_ACCOUNTS: "kota-kupang=kupang,kota-batam=batam",
+      });
+      expect(config.whatsapp?.accounts.map((a) => a.office)).toEqual(["kota-kupang", "kota-batam"]);
+      expect(problemsOf({ WHATSAPP_OFFICE_ACCOUNTS: "kota-kupang=kupang" })).toEqual([
+        "WHATSAPP_ENABLED: expected true (the shared number) for the offices served without a number of their own " +
+          "(ntt-provinsi, kota-batam); or give each of them one in WHATSAPP_OFFICE_ACCOUNTS",
+      ]);
+    });
+
+    it("names each bad entry: malformed, unserved office, an office or an account twice, no file key", () => {
+      const on = { WHATSAPP_ENABLED: "true" };
+      expect(problemsOf({ ...on, WHATSAPP_OFFICE_ACCOUNTS: "kota-kupang:kupang,kota-batam=Batam Kota" })).toEqual([
+        "WHATSAPP_OFFICE_ACCOUNTS: entry 1 is not office-id=account (e.g. kota-kupang=kupang, pairs separated by commas)",
+        "WHATSAPP_OFFICE_ACCOUNTS: entry 2 is not office-id=account (e.g. kota-kupang=kupang, pairs separated by commas)",
+      ]);
+      expect(problemsOf({ ...on, WHATSAPP_OFFICE_ACCOUNTS: "kabupaten-bekasi=bekasi" })).toEqual([
+        'WHATSAPP_OFFICE_ACCOUNTS: office "kabupaten-bekasi" is not served here; add it to OFFICES ' +
+          "(served: ntt-provinsi, kota-kupang, kota-batam)",
+      ]);
+      expect(problemsOf({ ...on, WHATSAPP_OFFICE_ACCOUNTS: "kota-kupang=kupang,kota-kupang=kupang-2" })).toEqual([
+        'WHATSAPP_OFFICE_ACCOUNTS: office "kota-kupang" is given twice',
+      ]);
+      expect(problemsOf({ ...on, WHATSAPP_OFFICE_ACCOUNTS: "kota-kupang=kota,kota-batam=kota" })).toEqual([
+        'WHATSAPP_OFFICE_ACCOUNTS: the account "kota" of kota-batam is already kota-kupang\'s; each number needs its own',
+      ]);
+      expect(problemsOf({ ...on, WHATSAPP_ACCOUNT: "dinas", WHATSAPP_OFFICE_ACCOUNTS: "kota-kupang=dinas" })).toEqual([
+        'WHATSAPP_OFFICE_ACCOUNTS: the account "dinas" of kota-kupang is already the shared number (WHATSAPP_ACCOUNT)\'s; ' +
+          "each number needs its own",
+      ]);
+      expect(
+        problemsOf({ FILE_ENCRYPTION_KEY: "", DEFAULT_OFFICE: "kota-kupang", OFFICES: "", WHATSAPP_OFFICE_ACCOUNTS: "kota-kupang=kupang" }),
+      ).toEqual([expect.stringMatching(/^FILE_ENCRYPTION_KEY: is required when WHATSAPP_ENABLED=true or WHATSAPP_OFFICE_ACCOUNTS is set/)]);
+    });
+  });
 });

@@ -1,15 +1,21 @@
 // Links the bot's WhatsApp number: by pairing code (npm run wa:pair -- 6281234567890) or, without a
 // number, by a QR code drawn in the terminal. The session is stored in the database (WhatsAppAuth),
-// so the bot resumes it at every start without pairing again.
+// so the bot resumes it at every start without pairing again. `--office <id>` pairs that office's own
+// number (its account in WHATSAPP_OFFICE_ACCOUNTS), `--account <name>` any account by its name;
+// neither: the shared number (WHATSAPP_ACCOUNT).
 import makeWASocket, { Browsers } from "@whiskeysockets/baileys";
 import pino from "pino";
 import QRCode from "qrcode";
 import { useDatabaseAuthState } from "../channels/whatsapp/auth-state.ts";
 import { statusCodeOf } from "../channels/whatsapp/whatsapp-channel.ts";
 import { decideOnClose } from "../channels/whatsapp/reconnect-policy.ts";
+import { loadConfig } from "../config.ts";
 import { createKeyValueStore } from "../store/key-value-store.ts";
 import { errorSummary } from "../engine/error-info.ts";
-import { CliError, openCliContext, runCli } from "./cli-context.ts";
+import { openCliContext, runCli } from "./cli-context.ts";
+import { accountToPair, parsePairArgs } from "./wa-pair-args.ts";
+
+export { normalizePhone } from "./wa-pair-args.ts";
 
 /** Saves the credentials, trying again a few times; says so when it cannot. */
 async function saveCreds(save: () => Promise<void>): Promise<void> {
@@ -27,20 +33,13 @@ async function saveCreds(save: () => Promise<void>): Promise<void> {
   }
 }
 
-/** "0812-3456-7890" or "+62 812 3456 7890" → "6281234567890". */
-export function normalizePhone(input: string): string | null {
-  let digits = input.replace(/[^0-9+]/g, "");
-  if (digits.startsWith("+")) digits = digits.slice(1);
-  if (digits.startsWith("0")) digits = `62${digits.slice(1)}`;
-  return /^62\d{8,13}$/.test(digits) ? digits : null;
-}
-
 runCli(async (env) => {
-  const phoneArg = process.argv[2];
-  const phone = phoneArg ? normalizePhone(phoneArg) : null;
-  if (phoneArg && !phone) throw new CliError(`"${phoneArg}" is not an Indonesian mobile number. Example: npm run wa:pair -- 081234567890`);
-  const { config, db } = await openCliContext(env);
-  const kv = createKeyValueStore(db, config.whatsapp?.account ?? env["WHATSAPP_ACCOUNT"] ?? "default");
+  const args = parsePairArgs(process.argv.slice(2));
+  const { phone } = args;
+  const account = accountToPair(args, loadConfig(env), env);
+  const { db } = await openCliContext(env);
+  console.log(`Pairing the WhatsApp account "${account}".`);
+  const kv = createKeyValueStore(db, account);
   const logger = pino({ level: "silent" });
   const timeout = setTimeout(() => {
     console.error("No pairing within 3 minutes. Run the command again.");
@@ -98,7 +97,10 @@ runCli(async (env) => {
         }
         if (connection === "open") {
           await saveCreds(auth.saveCreds);
-          console.log("WhatsApp linked. The session is stored in the database; start the bot with WHATSAPP_ENABLED=true.");
+          console.log(
+            `WhatsApp linked (account "${account}"). The session is stored in the database; start the bot with ` +
+              (args.office || args.account ? "WHATSAPP_OFFICE_ACCOUNTS naming it." : "WHATSAPP_ENABLED=true."),
+          );
           sock.end(undefined);
           resolve(0);
         }

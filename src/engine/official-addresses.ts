@@ -1,11 +1,22 @@
-// Where an official's messages go when a channel has several accounts: on Telegram, an office with a
-// bot of its own writes to its officials through that bot. The store keeps one chat address per
-// account (the Telegram user id); this wraps the store so that the engine, wherever it writes to an
-// official (tasks, reminders, digests, reports), gets the address on the official's office's account.
+// Where an official's messages go when a channel has several accounts: an office with a Telegram bot
+// or a WhatsApp number of its own writes to its officials through that bot or number. The store keeps
+// one chat address per person and channel (the Telegram user id, the WhatsApp JID); this wraps the
+// store so that the engine, wherever it writes to an official (tasks, reminders, digests, reports),
+// gets the address on the official's office's account.
 import type { EngineStore, EngineTx } from "./case-ports.ts";
 import type { ChannelName } from "./types.ts";
 
 export type ChatAddress = { channel: ChannelName; chatId: string };
+
+/** One channel's rule: an official's address on their office's own account (the address unchanged when it has none). */
+export type AddressRule = (chat: ChatAddress, officeId: string) => ChatAddress;
+
+/** The store with every rule applied in turn (each leaves other channels' addresses alone); unchanged without rules. */
+export function addressOfficialsThrough(store: EngineStore, rules: (AddressRule | null)[]): EngineStore {
+  const active = rules.filter((r): r is AddressRule => r !== null);
+  if (active.length === 0) return store;
+  return addressOfficialsByOffice(store, (chat, officeId) => active.reduce((c, rule) => rule(c, officeId), chat));
+}
 
 /** The store, with `address` applied to every address of an official (given the official's office). */
 export function addressOfficialsByOffice(store: EngineStore, address: (chat: ChatAddress, officeId: string) => ChatAddress): EngineStore {

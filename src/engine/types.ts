@@ -24,8 +24,8 @@ export interface InboundMessage {
   /** The message this one quotes (WhatsApp reply to a numbered prompt). */
   replyTo?: { platformMessageId: string };
   /**
-   * The office whose own bot the message came to (Telegram, TELEGRAM_BOT_TOKENS): the sender writes to
-   * that office and is not asked to choose one. Unset on a bot or number the offices share.
+   * The office whose own bot or number the message came to (TELEGRAM_BOT_TOKENS, WHATSAPP_OFFICE_ACCOUNTS):
+   * the sender writes to that office and is not asked to choose one. Unset on a bot or number the offices share.
    */
   office?: string;
   /** The platform's id for this message; a redelivered message carries the same id. */

@@ -62,8 +62,8 @@ export interface ScrapeSources {
   /** The offices served (each gets a series, 0 when nothing is overdue). */
   officeIds: string[];
   isLeader(): boolean;
-  /** Only when WhatsApp is enabled. */
-  whatsappConnected?: () => boolean;
+  /** Only when WhatsApp is enabled: each linked number ("whatsapp", "whatsapp@<office>") and whether its socket is open here. */
+  whatsappConnected?: () => { account: string; connected: boolean }[];
   now(): Date;
   /** A scrape could not read the database (its gauges read NaN meanwhile). */
   onError(error: unknown): void;
@@ -143,10 +143,11 @@ export function addScrapeMetrics(registry: Registry, sources: ScrapeSources, cac
   if (whatsappConnected)
     new Gauge({
       name: "sopbot_whatsapp_connected",
-      help: "1 when this instance's WhatsApp socket is open (only the leader holds one)",
+      help: "1 when this instance's socket of a WhatsApp number is open (only the leader holds them), per account",
+      labelNames: ["account"],
       registers,
       collect() {
-        this.set(whatsappConnected() ? 1 : 0);
+        for (const { account, connected } of whatsappConnected()) this.set({ account }, connected ? 1 : 0);
       },
     });
 }

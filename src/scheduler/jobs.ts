@@ -41,8 +41,8 @@ export interface JobDeps {
 export interface Jobs {
   tick(): Promise<void>;
   daily: DailyJob[];
-  /** Tells the default office's admins on any channel but WhatsApp. */
-  notifyAdmins(text: string): Promise<void>;
+  /** Tells an office's admins (default: the default office's) on a channel other than WhatsApp. */
+  notifyAdmins(text: string, officeId?: string): Promise<void>;
 }
 
 export function createJobs(deps: JobDeps): Jobs {
@@ -139,10 +139,10 @@ export function createJobs(deps: JobDeps): Jobs {
         await deps.flush();
       },
     })),
-    async notifyAdmins(text) {
+    async notifyAdmins(text, officeId = deps.defaultOfficeId) {
       const at = clock.now();
       await store.transaction(async (tx) => {
-        for (const admin of (await tx.officialsOfOffice(deps.defaultOfficeId)).filter((o) => o.isAdmin)) {
+        for (const admin of (await tx.officialsOfOffice(officeId)).filter((o) => o.isAdmin)) {
           const address = (await tx.addressesOf(admin.id)).find((a) => a.channel !== "whatsapp");
           if (address) await tx.enqueue({ ...address, text, dedupeKey: `admin:${admin.id}:${text}:${at.toISOString().slice(0, 13)}` }, at);
         }

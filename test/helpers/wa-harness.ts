@@ -95,13 +95,15 @@ export interface WaHarness {
   feed(messages: WAMessage[], type?: "notify" | "append"): Promise<void>;
 }
 
-/** Stores a paired session (as `npm run wa:pair` leaves it) in a fresh database. */
-export async function pairedDatabase(databaseUrl: string): Promise<void> {
+/** Stores a paired session (as `npm run wa:pair` leaves it) for each account (default: the shared "default") in a database. */
+export async function pairedDatabase(databaseUrl: string, accounts: string[] = ["default"]): Promise<void> {
   const db = await openDatabase({ target: targetOf(databaseUrl) });
-  const creds = initAuthCreds();
-  creds.registered = true;
-  creds.me = { id: "6281100000000:3@s.whatsapp.net", name: "Dinas Koperasi UKM NTT" };
-  await createKeyValueStore(db, "default").set([["creds", JSON.stringify(creds, BufferJSON.replacer)]]);
+  for (const [i, account] of accounts.entries()) {
+    const creds = initAuthCreds();
+    creds.registered = true;
+    creds.me = { id: `62811000000${String(i).padStart(2, "0")}:3@s.whatsapp.net`, name: `Dinas Koperasi UKM (${account})` };
+    await createKeyValueStore(db, account).set([["creds", JSON.stringify(creds, BufferJSON.replacer)]]);
+  }
   await db.close();
 }
 

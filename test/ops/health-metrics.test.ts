@@ -228,13 +228,13 @@ describe("/readyz and /metrics with WhatsApp", () => {
       const connecting = await readyz();
       expect(connecting.status).toBe(503);
       expect(connecting.body.checks["whatsapp"]).toEqual({ ok: false, state: "connecting" });
-      expect(sample((await get(base, "/metrics")).text, "sopbot_whatsapp_connected")).toBe(0);
+      expect(sample((await get(base, "/metrics")).text, 'sopbot_whatsapp_connected{account="whatsapp"}')).toBe(0);
       wa.sock().emit("connection.update", { connection: "open" });
       const open = await readyz();
       expect(open.status).toBe(200);
       expect(open.body.checks["whatsapp"]).toEqual({ ok: true, state: "connected" });
       const metrics = (await get(base, "/metrics")).text;
-      expect(sample(metrics, "sopbot_whatsapp_connected")).toBe(1);
+      expect(sample(metrics, 'sopbot_whatsapp_connected{account="whatsapp"}')).toBe(1);
       expect(sample(metrics, "sopbot_leader")).toBe(1);
     } finally {
       await ops.close();
@@ -316,7 +316,7 @@ describe("metrics read on a scrape", () => {
           overdueSteps: (now) => queries.overdueSteps(now),
           officeIds: [...h.app.catalog.offices.keys()],
           isLeader: () => true,
-          whatsappConnected: () => false,
+          whatsappConnected: () => [{ account: "whatsapp", connected: false }],
           now: () => h.clock.now(),
           onError: (error) => {
             throw error;
@@ -328,7 +328,7 @@ describe("metrics read on a scrape", () => {
       const now = await scrape();
       expect(sample(now, 'sopbot_overdue_steps{office="ntt-provinsi"}')).toBe(0);
       expect(sample(now, "sopbot_outbox_pending_messages")).toBe(1);
-      expect(sample(now, "sopbot_whatsapp_connected")).toBe(0);
+      expect(sample(now, 'sopbot_whatsapp_connected{account="whatsapp"}')).toBe(0);
 
       h.clock.advanceMinutes(30 * 24 * 60);
       const later = await scrape();

@@ -259,7 +259,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps) {
       await deps.receive({ ...inbound, attachment: { rejected: "failed", maxMb } });
       return;
     }
-    const saved = await deps.files.save({ bytes, name, channel: "telegram", uploaderId: String(ctx.from.id), at: deps.now() });
+    // The uploader is the chat (on an office's own bot, "<id>@<office>"), as the case records its opener.
+    const saved = await deps.files.save({ bytes, name, channel: "telegram", uploaderId: chatOf(ctx.chat.id), at: deps.now() });
     await deps.receive({ ...inbound, attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb } });
   });
 

@@ -15,31 +15,20 @@ import type { InboundMessage } from "../../engine/types.ts";
 import { useDatabaseAuthState } from "./auth-state.ts";
 import { classify } from "./inbound.ts";
 import { renderForWhatsApp } from "./outbound.ts";
+import { accountChatOf, accountNameOf, chatIdOn } from "./whatsapp-chats.ts";
 import type { HeldMessage, WhatsAppInbox } from "./whatsapp-inbox.ts";
 import { decideOnClose } from "./reconnect-policy.ts";
+import { statusCodeOf, type SocketOptions, type WhatsAppSocketLike } from "./whatsapp-socket.ts";
 
-/** The part of a Baileys socket this adapter uses (a stand-in fed with proto-built events implements it in tests). */
-export interface WhatsAppSocketLike {
-  ev: {
-    on(event: "connection.update", fn: (update: { connection?: string; lastDisconnect?: { error?: unknown }; qr?: string }) => void): void;
-    on(event: "creds.update", fn: () => void): void;
-    on(event: "messages.upsert", fn: (upsert: { messages: WAMessage[]; type: string }) => void): void;
-  };
-  sendMessage(jid: string, content: Record<string, unknown>): Promise<{ key?: { id?: string | null } } | undefined>;
-  end(error?: Error): void;
-  /** Asks the sender's phone to upload expired media again (Baileys' updateMediaMessage). */
-  updateMediaMessage?(message: WAMessage): Promise<WAMessage>;
-  /** Baileys' LID ⇄ phone-number mapping. */
-  signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
-}
-
-/** What the adapter gives the socket it makes (Baileys' socket config). */
-export interface SocketOptions {
-  /** A message the bot sent, to send again to a phone that could not decrypt it. */
-  getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>;
-}
+export { statusCodeOf, type SocketOptions, type WhatsAppSocketLike } from "./whatsapp-socket.ts";
 
 export interface WhatsAppChannelDeps {
+  /**
+   * The office whose own number this is (WHATSAPP_OFFICE_ACCOUNTS): its chats are known as "<jid>@<office>"
+   * and its messages name the office (see whatsapp-chats.ts). Null or unset: the shared number.
+   */
+  office?: string | null;
+  /** This account's session (credentials, signal keys, inbound mark), stored under its account name. */
   kv: KeyValueStore;
   makeSocket(auth: AuthenticationState, options: SocketOptions): WhatsAppSocketLike;
   receive(message: InboundMessage): Promise<void>;
@@ -52,6 +41,8 @@ export interface WhatsAppChannelDeps {
   now(): Date;
   /** Tells the office's admins on their other channels (logged out, replaced, banned …). */
   notifyAdmins(text: string): Promise<void>;
+  /** The command that pairs this account, for the admins' notices (default: npm run wa:pair -- <nomor telepon>). */
+  pairCommand?: string;
   pacing?: PacingOptions;
   /** Test hook for timers. */
   schedule?(fn: () => void, ms: number): void;
@@ -62,12 +53,6 @@ export interface WhatsAppChannelDeps {
 }
 
 export type WhatsAppStatus = "idle" | "connecting" | "open" | "stopped";
-
-/** Reads the status code out of Baileys' Boom error. */
-export function statusCodeOf(error: unknown): number | undefined {
-  const output = (error as { output?: { statusCode?: number } } | undefined)?.output;
-  return output?.statusCode;
-}
 
 /** The newest message time (seconds) the session has handled, kept with the session. */
 const WATERMARK = "inbound-watermark";
@@ -80,6 +65,11 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   const pacer = createPacer(deps.pacing ?? defaultPacing);
   const schedule = deps.schedule ?? ((fn, ms) => void setTimeout(fn, ms).unref());
   const attempts = deps.saveAttempts ?? 5;
+  const office = deps.office ?? null;
+  /** This account in logs: "whatsapp" or "whatsapp@<office>" (never its number). */
+  const account = accountNameOf(office);
+  const pairCommand = deps.pairCommand ?? "npm run wa:pair -- <nomor telepon>";
+  type PartSender = Extract<ChannelSender, { sendPart: unknown }>;
   let current: WhatsAppSocketLike | null = null;
   let status: WhatsAppStatus = "idle";
   let attempt = 0;
@@ -139,13 +129,17 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     const c = classify(msg, type, { appendSince: appendSince(type) });
     if (c.kind === "ignore") return;
     const { senderId, alias } = await senderOf(c);
+    // The sender is one identity on every number (senderId, alias); the chat is with this account.
+    const chatId = chatIdOn(office, senderId);
     const base: InboundMessage = {
       channel: "whatsapp",
-      chatId: senderId,
+      chatId,
       senderId,
       ...(alias ? { senderAlias: alias } : {}),
       ...(c.pushName ? { senderName: c.pushName } : {}),
-      messageId: c.messageId,
+      ...(office ? { office } : {}),
+      // Receipts are per channel: a message id is made unique per account too.
+      messageId: office ? `${c.messageId}@${office}` : c.messageId,
       ...(c.text !== null ? { text: c.text } : {}),
       ...(c.quotedId ? { replyTo: { platformMessageId: c.quotedId } } : {}),
       ...(c.unsupported ? { unsupported: c.unsupported } : {}),
@@ -175,7 +169,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
       noteSeen(c.timestamp);
       return;
     }
-    const saved = await deps.files.save({ bytes, name: c.media.name, channel: "whatsapp", uploaderId: senderId, at: deps.now() });
+    const saved = await deps.files.save({ bytes, name: c.media.name, channel: "whatsapp", uploaderId: chatId, at: deps.now() });
     await deps.receive({ ...base, attachment: saved.ok ? { file: saved.file } : { rejected: saved.reason, maxMb } });
     noteSeen(c.timestamp);
   }
@@ -186,7 +180,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
    * outbox lives in that same storage), paced like any other message.
    */
   async function tellNotRecorded(chat: string, storage: StorageUnavailableError): Promise<void> {
-    deps.log.error({ storage: storage.fault, code: storage.code }, "whatsapp message not recorded: storage unavailable");
+    deps.log.error({ account, storage: storage.fault, code: storage.code }, "whatsapp message not recorded: storage unavailable");
     const sock = current;
     if (!chat || !sock || status !== "open") return;
     const wait = pacer.reserve(chat, deps.now().getTime());
@@ -233,7 +227,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     receiving++;
     try {
       const held: HeldMessage[] = await deps.inbox.takeBack(deps.now());
-      if (held.length > 0) deps.log.info({ replayed: held.length }, "whatsapp messages held before a restart handled again");
+      if (held.length > 0) deps.log.info({ account, replayed: held.length }, "whatsapp messages held before a restart handled again");
       await Promise.all(held.map((h) => enqueue(h.message, h.type)));
     } finally {
       receiving--;
@@ -263,8 +257,8 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
     const auth = await useDatabaseAuthState(deps.kv);
     if (!auth.paired) {
       status = "stopped";
-      deps.log.error({}, "whatsapp is not paired: run npm run wa:pair -- <phone number>");
-      await deps.notifyAdmins("WhatsApp belum ditautkan. Jalankan: npm run wa:pair -- <nomor telepon>");
+      deps.log.error({ account }, "whatsapp is not paired: run npm run wa:pair (see README, WhatsApp)");
+      await deps.notifyAdmins(`WhatsApp ${office ? `kantor ${office} ` : ""}belum ditautkan. Jalankan: ${pairCommand}`);
       return;
     }
     if (watermark === null) {
@@ -296,7 +290,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
           if (connection === "open") {
             status = "open";
             attempt = 0;
-            deps.log.info({}, "whatsapp connected");
+            deps.log.info({ account }, "whatsapp connected");
             if (replayPending) {
               replayPending = false;
               await replayHeld();
@@ -311,7 +305,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
           const decision = decideOnClose(statusCodeOf(lastDisconnect?.error), attempt);
           if (decision.action === "reconnect") {
             status = "connecting";
-            deps.log.warn({ reason: decision.reason, delayMs: decision.delayMs, attempt }, "whatsapp reconnecting");
+            deps.log.warn({ account, reason: decision.reason, delayMs: decision.delayMs, attempt }, "whatsapp reconnecting");
             schedule(
               () => void connect().catch((error: unknown) => deps.log.error(errorInfo(error), "whatsapp reconnect failed")),
               decision.delayMs,
@@ -320,33 +314,37 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
           }
           status = "stopped";
           current = null;
-          deps.log.error({ reason: decision.reason }, "whatsapp stopped");
+          deps.log.error({ account, reason: decision.reason }, "whatsapp stopped");
           if (decision.clearSession) await auth.clear();
           if (decision.tellAdmin)
-            await deps.notifyAdmins(`WhatsApp berhenti: ${decision.reason}. Tautkan ulang dengan: npm run wa:pair -- <nomor telepon>`);
+            await deps.notifyAdmins(
+              `WhatsApp ${office ? `kantor ${office} ` : ""}berhenti: ${decision.reason}. Tautkan ulang dengan: ${pairCommand}`,
+            );
         },
       ),
     );
   }
 
-  const sender: ChannelSender = {
+  const sender: PartSender = {
     merges: true,
     // The text with its numbered choices in one message (WhatsApp takes long texts), then each file.
     parts: (message) => (message.edit ? [] : messageParts(message, (text) => [text])),
     async sendPart(message, part) {
       const sock = current;
       if (!sock || status !== "open") throw new SendFailure("whatsapp is not connected", true, 30_000);
+      // WhatsApp's own JID (the engine's chat id names an office's number; whatsapp-chats.ts).
+      const jid = accountChatOf(message.chatId).jid;
       // Every part is a message to WhatsApp and keeps the pace on its own.
-      const wait = pacer.reserve(message.chatId, deps.now().getTime());
+      const wait = pacer.reserve(jid, deps.now().getTime());
       if (wait > 0) throw new SendFailure("paced", true, wait, true);
       try {
         if (part.kind === "text") {
-          const sent = await sock.sendMessage(message.chatId, { text: renderForWhatsApp({ ...message, text: part.text }) });
+          const sent = await sock.sendMessage(jid, { text: renderForWhatsApp({ ...message, text: part.text }) });
           return sent?.key?.id ? { platformMessageId: sent.key.id } : undefined;
         }
         if (part.kind === "file") {
           const file = await deps.files.read(part.fileId);
-          if (file) await sock.sendMessage(message.chatId, { document: file.bytes, mimetype: file.mime, fileName: file.name });
+          if (file) await sock.sendMessage(jid, { document: file.bytes, mimetype: file.mime, fileName: file.name });
         }
         return undefined;
       } catch (error) {
@@ -356,6 +354,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps) {
   };
 
   return {
+    /** The office whose own number this is; null: the shared number. */
+    office,
+    /** "whatsapp" or "whatsapp@<office>": this account in logs, readiness and metrics. */
+    name: account,
     sender,
     /** Connects (again after a stop: a channel stopped when leadership was lost starts afresh). */
     async start(): Promise<void> {

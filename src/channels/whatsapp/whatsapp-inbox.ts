@@ -13,26 +13,27 @@ export interface HeldMessage {
 
 const keyOf = (msg: WAMessage) => `${msg.key.remoteJid ?? ""}:${msg.key.id ?? ""}`;
 
-export function createWhatsAppInbox(port: InboundHoldPort, holder: string, now: () => Date, log: EventLog) {
+/** `channel`: where this account's messages are held ("whatsapp", or "whatsapp@<office>" for an office's own number). */
+export function createWhatsAppInbox(port: InboundHoldPort, holder: string, now: () => Date, log: EventLog, channel = "whatsapp") {
   return {
     async hold(items: HeldMessage[]): Promise<void> {
       if (items.length === 0) return;
       try {
         const rows = items.map((i) => ({ messageId: keyOf(i.message), payload: JSON.stringify(i, BufferJSON.replacer) }));
-        await port.hold("whatsapp", rows, holder, now());
+        await port.hold(channel, rows, holder, now());
       } catch (error) {
         // Handling needs the same storage: if it is down, the sender is told to send again.
-        log.error(errorInfo(error), "whatsapp messages not held");
+        log.error({ ...errorInfo(error), account: channel }, "whatsapp messages not held");
       }
     },
     async release(message: WAMessage): Promise<void> {
       await port
-        .release("whatsapp", [keyOf(message)])
+        .release(channel, [keyOf(message)])
         .catch((error: unknown) => log.warn(errorInfo(error), "whatsapp message release failed"));
     },
     /** What was held before `before` and never released, oldest first. */
     async takeBack(before: Date): Promise<HeldMessage[]> {
-      const rows = await port.takeBack("whatsapp", before, holder, now(), 1000);
+      const rows = await port.takeBack(channel, before, holder, now(), 1000);
       const held = rows.map((r) => JSON.parse(r.payload, BufferJSON.reviver) as HeldMessage);
       return held.sort((a, b) => Number(a.message.messageTimestamp ?? 0) - Number(b.message.messageTimestamp ?? 0));
     },

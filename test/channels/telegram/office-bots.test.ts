@@ -165,6 +165,10 @@ describe("two offices in one process, each with its own bot", () => {
       codes[bot] = code;
       const kase = await app.db.prisma.case.findUniqueOrThrow({ where: { code } });
       expect(kase.officeId).toBe(office[bot]);
+      // The applicant's documents are theirs: stored under the chat the case was opened from.
+      const uploads = await app.db.prisma.storedFile.findMany({ where: { caseId: kase.id } });
+      expect(uploads.length).toBeGreaterThan(0);
+      expect(new Set(uploads.map((f) => f.uploaderId))).toEqual(new Set([kase.openerChatId]));
       const calls = api.calls.slice(before);
       // No office to choose: the first answer is the office's own service menu.
       const menu = String(to(applicants[bot].id, calls)[0]?.payload["text"]);
