@@ -4,22 +4,9 @@ import type { ActionRef, EngineTx, PromptRow } from "../engine/case-ports.ts";
 import type { ChannelName } from "../engine/types.ts";
 import type { Tx } from "./database.ts";
 import type { DirectoryView } from "./engine-tx-people.ts";
-import type { Prisma } from "./generated/client.ts";
+import { outboxColumns, outboxInsert, type OutboxInsert } from "./outbox-rows.ts";
 import { insertRows, one, onConflictUpdate, sql } from "./sql.ts";
 
-const outboxColumns = [
-  "channel",
-  "chatId",
-  "text",
-  "actions",
-  "caseId",
-  "taskId",
-  "editOfId",
-  "fileIds",
-  "dedupeKey",
-  "nextAttemptAt",
-  "createdAt",
-] as const;
 const promptColumns = ["chatKey", "officialId", "kind", "token", "caseId", "createdAt"] as const;
 
 type MessagePorts = Pick<
@@ -47,7 +34,7 @@ type MessagePorts = Pick<
  * in one statement at its end (or before a read of the outbox), in the order they were queued.
  */
 export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: MessagePorts; flush(): Promise<void> } {
-  const queued: Prisma.OutboxMessageCreateManyInput[] = [];
+  const queued: OutboxInsert[] = [];
   const flush = async () => {
     if (queued.length > 0) await insertRows(tx, "OutboxMessage", outboxColumns, queued.splice(0));
   };
@@ -79,19 +66,7 @@ export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: Messag
         const exists = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "OutboxMessage" WHERE "dedupeKey" = ${draft.dedupeKey}`;
         if (exists.length > 0) return;
       }
-      queued.push({
-        channel: draft.channel,
-        chatId: draft.chatId,
-        text: draft.text,
-        actions: draft.actions && draft.actions.length > 0 ? JSON.stringify(draft.actions) : null,
-        caseId: draft.caseId ?? null,
-        taskId: draft.taskId ?? null,
-        editOfId: draft.editOfId ?? null,
-        fileIds: draft.fileIds && draft.fileIds.length > 0 ? JSON.stringify(draft.fileIds) : null,
-        dedupeKey: draft.dedupeKey ?? null,
-        nextAttemptAt: at,
-        createdAt: at,
-      });
+      queued.push(outboxInsert(draft, { nextAttemptAt: at, createdAt: at }));
     },
     async actionMessagesOfTask(taskId) {
       await flush();

@@ -5,20 +5,8 @@ import type { OutboxPort } from "../engine/outbox-dispatcher.ts";
 import type { ChannelName } from "../engine/types.ts";
 import type { Database } from "./database.ts";
 import type { OutboxMessage } from "./generated/client.ts";
+import { outboxColumns, outboxInsert } from "./outbox-rows.ts";
 import { assignments, empty, insertReturningId, join, one, sql } from "./sql.ts";
-
-const memberColumns = [
-  "channel",
-  "chatId",
-  "text",
-  "actions",
-  "caseId",
-  "taskId",
-  "status",
-  "mergedIntoId",
-  "nextAttemptAt",
-  "createdAt",
-] as const;
 
 function toRow(m: OutboxMessage): OutboxRow {
   return {
@@ -196,18 +184,13 @@ export function createOutboxStore(db: Database): OutboxStore {
         const first = (await tx.$queryRaw<unknown[]>`SELECT 1 FROM "OutboxMessage" WHERE "mergedIntoId" = ${lead.id} LIMIT 1`).length === 0;
         if (first) {
           // The lead's own message becomes a member; what aimed at it (edits, its task's prompt) follows.
-          const own = await insertReturningId(tx, "OutboxMessage", memberColumns, {
-            channel: lead.channel,
-            chatId: lead.chatId,
-            text: lead.text,
-            actions: lead.actions && lead.actions.length > 0 ? JSON.stringify(lead.actions) : null,
-            caseId: lead.caseId ?? null,
-            taskId: lead.taskId ?? null,
-            status: "merged",
-            mergedIntoId: lead.id,
-            nextAttemptAt: lead.nextAttemptAt,
-            createdAt: lead.createdAt,
-          });
+          const { editOfId: _edit, fileIds: _files, dedupeKey: _key, ...ownMessage } = lead;
+          const own = await insertReturningId(
+            tx,
+            "OutboxMessage",
+            outboxColumns,
+            outboxInsert(ownMessage, lead, { status: "merged", mergedIntoId: lead.id }),
+          );
           await tx.$executeRaw`UPDATE "OutboxMessage" SET "editOfId" = ${own} WHERE "editOfId" = ${lead.id}`;
           for (const j of joining) if (j.editOfId === lead.id) j.editOfId = own;
         }
