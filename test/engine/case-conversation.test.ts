@@ -190,7 +190,7 @@ describe("officials and the applicant's files", () => {
 });
 
 describe("copy", () => {
-  it("keeps the menu after a refused notice, keeps /daftar out of the applicant's help, explains /alur 99, and names a position once", async () => {
+  it("keeps the menu after a refused notice, keeps /daftar out of the applicant's help and the admins' commands out of other officials', explains /alur 99, and names a position once", async () => {
     h = await startHarness({ now: monday, secondsPerMessage: 5 });
     await h.as("+Tono");
     await h.say("halo");
@@ -203,6 +203,15 @@ describe("copy", () => {
     expect(help).toContain("Pertanyaan atau berkas untuk permohonan yang sedang berjalan cukup dikirim di chat ini");
     expect(help).not.toContain("/daftar");
     expect(await h.say("/alur 99")).toContain("SOP nomor 99 tidak ada. Tulis nomor SOP 1 sampai 48, misalnya /alur 18");
+    // The admins' commands are listed for admins only: an official who is not one is not offered them.
+    await h.as("Theresia");
+    const officialHelp = (await h.say("/bantuan")).split("Perintah konsol:")[0] ?? "";
+    expect(officialHelp).toContain("/tugas — tugas Anda yang masih terbuka");
+    for (const command of ["/hapusdata", "/koreksi", "/kode"]) expect(officialHelp).not.toContain(command);
+    await h.as("Stefanus Ola");
+    const adminHelp = (await h.say("/bantuan")).split("Perintah konsol:")[0] ?? "";
+    for (const command of ["/hapusdata NIK —", "/koreksi KODE —", "/kode NAMA —"]) expect(adminHelp).toContain(command);
+    expect(adminHelp).not.toContain("(admin)");
     await h.as("Theresia");
     const me = await h.say("/saya");
     expect(me).toContain("Admin Kelembagaan (Klinik Layanan), sejak");

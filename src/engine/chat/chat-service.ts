@@ -40,14 +40,14 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   const { store, engine, clock } = deps;
   const limiter = createRateLimiter(deps.publicRateLimit ?? 30, () => clock.now().getTime());
   const registry = createCommandRegistry([
-    ...generalCommands(deps, () => officialHelp()),
+    ...generalCommands(deps, (isAdmin) => officialHelp(isAdmin)),
     ...caseCommands(deps),
     ...delegationCommands(deps),
     ...officeCommands(deps),
     ...privacyCommands(deps),
   ]);
-  const officialHelp = () =>
-    ["Perintah pejabat:", ...registry.officialHelp(), "Pilihan pada pesan tugas dapat dijawab dengan nomornya."].join("\n");
+  const officialHelp = (isAdmin: boolean) =>
+    ["Perintah pejabat:", ...registry.officialHelp(isAdmin), "Pilihan pada pesan tugas dapat dijawab dengan nomornya."].join("\n");
 
   async function route(tx: EngineTx, message: InboundMessage, onDiscard: (ids: string[]) => void): Promise<Reply[]> {
     const official = await tx.officialByIdentity(message.channel, message.senderId);

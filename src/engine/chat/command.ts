@@ -32,6 +32,8 @@ interface CommandInfo {
   help?: string;
   /** Only reads: runs outside the write transaction (see above); a function decides by the arguments. */
   outside?: true | ((args: string) => boolean);
+  /** For the office's admins only: its help line is shown to them alone (the command checks the right itself). */
+  adminOnly?: true;
 }
 
 export type ChatCommand =
@@ -45,8 +47,8 @@ export function runsOutside(command: ChatCommand | undefined, args: string): boo
 
 export interface CommandRegistry {
   find(name: string): ChatCommand | undefined;
-  /** The help lines of the officials' commands, in the order they were registered. */
-  officialHelp(): string[];
+  /** The help lines of the officials' commands, in the order they were registered (the admins' ones for admins only). */
+  officialHelp(isAdmin: boolean): string[];
 }
 
 export function createCommandRegistry(commands: ChatCommand[]): CommandRegistry {
@@ -59,6 +61,7 @@ export function createCommandRegistry(commands: ChatCommand[]): CommandRegistry 
   }
   return {
     find: (name) => byName.get(name),
-    officialHelp: () => commands.filter((c) => c.audience === "official" && c.help).map((c) => c.help as string),
+    officialHelp: (isAdmin) =>
+      commands.filter((c) => c.audience === "official" && c.help && (isAdmin || !c.adminOnly)).map((c) => c.help as string),
   };
 }

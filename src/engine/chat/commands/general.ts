@@ -9,11 +9,13 @@ import { directoryCommand } from "./directory.ts";
 import type { ChatCommand, CommandContext } from "../command.ts";
 import type { ChatServiceDeps } from "../deps.ts";
 
-export function generalCommands(deps: ChatServiceDeps, officialHelp: () => string): ChatCommand[] {
+export function generalCommands(deps: ChatServiceDeps, officialHelp: (isAdmin: boolean) => string): ChatCommand[] {
   const { directory, clock, engine } = deps;
   const changeDirectory = directoryCommand(deps);
 
-  const help = (c: CommandContext) => [{ text: c.official ? `${messages.help(true)}\n\n${officialHelp()}` : messages.help(false) }];
+  const help = (c: CommandContext) => [
+    { text: c.official ? `${messages.help(true)}\n\n${officialHelp(c.official.isAdmin)}` : messages.help(false) },
+  ];
 
   async function enrol(c: CommandContext, code: string) {
     if (!code) return [{ text: "Tulis kode pendaftaran dari admin, misalnya /daftar K7QX-3MPA." }];
@@ -33,7 +35,7 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: () => strin
       {
         text:
           `Terima kasih, ${result.official.name}. Akun ${channelLabels[c.message.channel]} ini sekarang ` +
-          `terdaftar. Ketik /tugas untuk melihat tugas Anda.\n\n${officialHelp()}`,
+          `terdaftar. Ketik /tugas untuk melihat tugas Anda.\n\n${officialHelp(result.official.isAdmin)}`,
       },
     ];
   }

@@ -172,6 +172,12 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
       outside: true,
       run: (c) => exportCommand(c.tx, c.record, c.official, c.args),
     },
-    { names: ["kode"], audience: "official", run: enrolmentCode },
+    {
+      names: ["kode"],
+      audience: "official",
+      adminOnly: true,
+      help: "/kode NAMA — kode pendaftaran akun chat untuk seorang pejabat",
+      run: enrolmentCode,
+    },
   ];
 }

@@ -124,13 +124,15 @@ export function privacyCommands(deps: ChatServiceDeps): ChatCommand[] {
       audience: "official",
       // Runs outside the message's transaction: the erasure is a transaction of its own.
       outside: true,
-      help: "/hapusdata NIK — hapus data pribadi atas permintaan pemiliknya (admin)",
+      adminOnly: true,
+      help: "/hapusdata NIK — hapus data pribadi atas permintaan pemiliknya",
       run: (c) => erase(c.official, c.args, c.insideWrite === true),
     },
     {
       names: ["koreksi"],
       audience: "official",
-      help: "/koreksi KODE — perbaiki jawaban formulir pada kasus yang masih berjalan (admin)",
+      adminOnly: true,
+      help: "/koreksi KODE — perbaiki jawaban formulir pada kasus yang masih berjalan",
       run: (c) => correct(c.tx, c.official, c.args),
     },
   ];
