@@ -9,7 +9,7 @@ import { planIsEmpty, planOfficialsImport, type OfficialsPlan, type RegisterOffi
 import type { Office } from "../domain/office-schema.ts";
 import { createCaseEngine } from "../engine/case-engine.ts";
 import type { EngineTx, OfficialRow } from "../engine/case-ports.ts";
-import { createDirectoryChanges, DirectoryChangeError } from "../engine/directory-changes.ts";
+import { createDirectoryChanges, DirectoryChangeError, type Effective } from "../engine/directory-changes.ts";
 import { systemClock, type Clock } from "../engine/ports.ts";
 import { createEngineStore } from "../store/engine-store.ts";
 import { readRegister, readTitleMapping } from "../store/staff-file-reader.ts";
@@ -42,16 +42,18 @@ export function officialsChanges({ db, catalog, config }: CliContext, office: Of
   };
 
   return {
-    move: (name: string, position: string) =>
+    move: (name: string, position: string, effective: Effective = {}) =>
       run(async (tx) => {
         const official = await named(tx, name);
         const target = changes.findPosition(office.id, position);
-        const done = await changes.moveIn(tx, official, target.id, by);
-        return `${official.name}: ${done.from} → ${done.to}; ${done.moved} open step(s) moved.`;
+        const done = await changes.moveIn(tx, official, target.id, by, effective);
+        return done.ahead
+          ? `${official.name}: ${done.from} → ${done.to} from ${effective.date}; the open steps move on that day.`
+          : `${official.name}: ${done.from} → ${done.to}; ${done.moved} open step(s) moved.`;
       }),
-    leave: (name: string, reason: string) =>
+    leave: (name: string, reason: string, effective: Effective = {}) =>
       run(async (tx) => {
-        const done = await changes.leaveIn(tx, await named(tx, name), reason, by);
+        const done = await changes.leaveIn(tx, await named(tx, name), reason, by, effective);
         return `${name} left (${done.positions}): ${done.moved} open step(s) moved, ${done.chats} chat account(s) unlinked.`;
       }),
     history: async (name: string) => {

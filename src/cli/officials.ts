@@ -5,12 +5,13 @@
 //   npm run officials -- add --office ntt-provinsi --name "Maria Goreti Bria" --position sekretaris [--from 2026-01-02] [--admin]
 //   npm run officials -- list --office ntt-provinsi
 //   npm run officials -- code --office ntt-provinsi --name "Maria Goreti Bria" [--hours 72]
-//   npm run officials -- move --office ntt-provinsi --name "Maria Goreti Bria" --to arsiparis
+//   npm run officials -- move --office ntt-provinsi --name "Maria Goreti Bria" --to arsiparis [--on 2027-01-02]
 //   npm run officials -- leave --office ntt-provinsi --name "Yohanes Seran" --reason pensiun
 //   npm run officials -- history --office ntt-provinsi --name "Yohanes Seran"
 //   npm run officials -- import register.xlsx --office ntt-provinsi [--map titles.yaml] [--dry-run]
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
+import { parseDate } from "../domain/field-types.ts";
 import { issueEnrolmentCode } from "../engine/enrolment.ts";
 import { createEngineStore } from "../store/engine-store.ts";
 import { derivedSecret, serverKeyMaterial } from "../store/server-key.ts";
@@ -22,8 +23,10 @@ const usage = `Usage:
   npm run officials -- add  --office <id> --name "<full name>" --position <position id> [--nip <18 digits>] [--from YYYY-MM-DD] [--admin]
   npm run officials -- list --office <id>
   npm run officials -- code --office <id> --name "<full name>" [--hours 72]
-  npm run officials -- move --office <id> --name "<full name>" --to <position id or title>
-  npm run officials -- leave --office <id> --name "<full name>" --reason <pensiun|pindah tugas|…>
+  npm run officials -- move --office <id> --name "<full name>" --to <position id or title> [--on YYYY-MM-DD]
+  npm run officials -- leave --office <id> --name "<full name>" --reason <pensiun|pindah tugas|…> [--on YYYY-MM-DD]
+     (--on: the day the change takes effect, in the office's calendar; today without it. A move may be
+      dated ahead: the open steps follow on that day. A leave may be today or a past day.)
   npm run officials -- history --office <id> --name "<full name>"
   npm run officials -- import <register.csv|.xlsx> --office <id> [--map <titles.yaml>] [--dry-run]
      (the register's NIP, Nama and Jabatan columns; titles.yaml maps a Jabatan to a position id, or to null to skip it)`;
@@ -40,6 +43,7 @@ runCli(async (env) => {
       hours: { type: "string", default: "72" },
       to: { type: "string" },
       reason: { type: "string" },
+      on: { type: "string" },
       map: { type: "string" },
       nip: { type: "string" },
       "dry-run": { type: "boolean", default: false },
@@ -68,14 +72,17 @@ runCli(async (env) => {
     }
     if (["move", "leave", "history"].includes(command)) {
       if (!values.name) throw new CliError(usage);
+      const date = values.on === undefined ? undefined : parseDate(values.on);
+      if (date === null) throw new CliError(`--on: expected a date such as 2027-01-02, got "${values.on}".`);
+      const effective = date ? { date } : {};
       const changes = officialsChanges(context, office);
       if (command === "history") console.log(await changes.history(values.name));
       else if (command === "move") {
         if (!values.to) throw new CliError(usage);
-        console.log(await changes.move(values.name, values.to));
+        console.log(await changes.move(values.name, values.to, effective));
       } else {
         if (!values.reason) throw new CliError(usage);
-        console.log(await changes.leave(values.name, values.reason));
+        console.log(await changes.leave(values.name, values.reason, effective));
       }
       return 0;
     }

@@ -3,7 +3,7 @@
 // steps follow (case/reassign.ts); the people concerned are told; each change is an audit event.
 // Used by the admins' chat commands (/pejabat pindah, /pejabat keluar) and `npm run officials`.
 import { formatDateId } from "../domain/field-types.ts";
-import { localDate } from "../domain/working-time.ts";
+import { atLocal, localDate } from "../domain/working-time.ts";
 import type { CaseEngine } from "./case-engine.ts";
 import type { EngineTx, OfficialRow } from "./case-ports.ts";
 import { directoryTexts as t } from "./directory-messages.ts";
@@ -14,6 +14,11 @@ export interface ChangeBy {
 }
 
 export class DirectoryChangeError extends Error {}
+
+/** When a change takes effect: `date` ("YYYY-MM-DD", the office's calendar day) or, without one, now. */
+export interface Effective {
+  date?: string;
+}
 
 export function createDirectoryChanges(engine: CaseEngine, now: () => Date) {
   const titleOf = (official: OfficialRow, key: string) =>
@@ -30,39 +35,60 @@ export function createDirectoryChanges(engine: CaseEngine, now: () => Date) {
     return { id: found[0]!.id, title: found[0]!.title };
   }
 
+  /**
+   * The instant a change takes effect (the start of its day in the office's time zone; now without a
+   * day), whether that is still ahead, how to say when ("hari ini" or the day), and the day itself.
+   */
+  function effectiveAt(official: OfficialRow, effective: Effective): { on: Date; ahead: boolean; label: string; day: string } {
+    const at = now();
+    const zone = engine.officeOf(official.officeId).timeZone;
+    if (!effective.date) return { on: at, ahead: false, label: "hari ini", day: formatDateId(localDate(at, zone)) };
+    const on = atLocal(effective.date, 0, zone);
+    const day = formatDateId(effective.date);
+    return { on, ahead: on > at, label: day, day };
+  }
+
   async function audit(tx: EngineTx, by: ChangeBy, action: string, note: string) {
     await tx.appendAudit({ at: now(), actorLabel: by.label, ...(by.officialId ? { actorOfficialId: by.officialId } : {}), action, note });
   }
 
-  /** Ends the official's current positions today and starts `toPosition`; their open steps follow. */
-  async function moveIn(tx: EngineTx, official: OfficialRow, toPosition: string, by: ChangeBy) {
+  /**
+   * Ends the official's positions on the effective day and starts `toPosition` on it. Today or a past
+   * day (a change recorded late): their open steps follow now. A day ahead: the positions change on
+   * that day, and the daily re-offer of steps (case/reassign.ts refreshIn) moves their steps then.
+   */
+  async function moveIn(tx: EngineTx, official: OfficialRow, toPosition: string, by: ChangeBy, effective: Effective = {}) {
     if (!official.active) throw new DirectoryChangeError(t.inactive(official.name));
     const at = now();
-    const from = await tx.positionsOf(official.id, at);
+    const { on, ahead, label, day } = effectiveAt(official, effective);
+    const from = await tx.positionsOf(official.id, ahead ? at : on);
     if (from.includes(toPosition)) throw new DirectoryChangeError(t.alreadyHolds(official.name, titleOf(official, toPosition)));
-    await tx.endHoldings(official.id, null, at);
-    await tx.startHolding(official.id, official.officeId, toPosition, at);
+    await tx.endHoldings(official.id, null, on);
+    await tx.startHolding(official.id, official.officeId, toPosition, on);
     const fromText = from.map((k) => titleOf(official, k)).join(", ") || "-";
     const toText = titleOf(official, toPosition);
-    await audit(tx, by, "official-moved", `${official.name}: ${fromText} → ${toText}`);
-    const moved = await engine.reassignIn(tx, official.officeId, {
-      officialId: official.id,
-      positions: [...from, toPosition],
-      reason: "mutasi",
-    });
+    await audit(tx, by, "official-moved", `${official.name}: ${fromText} → ${toText}, mulai ${day}`);
+    const moved = ahead
+      ? 0
+      : await engine.reassignIn(tx, official.officeId, { officialId: official.id, positions: [...from, toPosition], reason: "mutasi" });
     const office = engine.officeOf(official.officeId);
-    await engine.notifyOfficial(tx, official.id, t.toMoved(office.shortName, fromText, toText), at);
-    return { moved, from: fromText, to: toText };
+    const told = ahead ? t.toMovedAhead(office.shortName, fromText, toText, label) : t.toMoved(office.shortName, fromText, toText);
+    await engine.notifyOfficial(tx, official.id, told, at);
+    return { moved, from: fromText, to: toText, ahead, label };
   }
 
   /** The official leaves: positions end, admin right ends, delegations end, open steps move, chats unlinked; history stays. */
-  async function leaveIn(tx: EngineTx, official: OfficialRow, reason: string, by: ChangeBy) {
+  async function leaveIn(tx: EngineTx, official: OfficialRow, reason: string, by: ChangeBy, effective: Effective = {}) {
     if (!official.active) throw new DirectoryChangeError(t.inactive(official.name));
     const admins = (await tx.officialsOfOffice(official.officeId)).filter((o) => o.isAdmin);
     if (official.isAdmin && admins.length === 1) throw new DirectoryChangeError(t.lastAdmin(official.name));
     const at = now();
-    const positions = await tx.positionsOf(official.id, at);
-    await tx.endHoldings(official.id, null, at);
+    // Leaving takes effect today, or on a past day recorded late; a day ahead is refused (the
+    // person still works until then: run it on that day).
+    const { on, ahead, label, day } = effectiveAt(official, effective);
+    if (ahead) throw new DirectoryChangeError(t.leaveAhead(official.name, label));
+    const positions = await tx.positionsOf(official.id, on);
+    await tx.endHoldings(official.id, null, on);
     await tx.updateOfficial(official.id, { active: false, isAdmin: false });
     for (const d of await tx.delegations(official.officeId)) {
       const involved = d.absentOfficialId === official.id || d.deputyOfficialId === official.id;
@@ -70,7 +96,7 @@ export function createDirectoryChanges(engine: CaseEngine, now: () => Date) {
     }
     await engine.applyDelegationsIn(tx, official.officeId);
     const titles = positions.map((k) => titleOf(official, k)).join(", ") || "-";
-    await audit(tx, by, "official-left", `${official.name} (${titles}): ${reason}`);
+    await audit(tx, by, "official-left", `${official.name} (${titles}): ${reason}, mulai ${day}`);
     const moved = await engine.reassignIn(tx, official.officeId, { officialId: official.id, positions, reason, leaving: true });
     await engine.notifyOfficial(tx, official.id, t.toLeaving(engine.officeOf(official.officeId).shortName), at);
     const chats = await tx.unlinkIdentities(official.id);
@@ -86,7 +112,7 @@ export function createDirectoryChanges(engine: CaseEngine, now: () => Date) {
     );
   }
 
-  return { findPosition, moveIn, leaveIn, historyIn };
+  return { findPosition, effectiveAt, moveIn, leaveIn, historyIn };
 }
 
 export type DirectoryChanges = ReturnType<typeof createDirectoryChanges>;

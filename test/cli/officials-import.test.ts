@@ -107,3 +107,32 @@ describe("npm run officials -- import (the personnel register)", () => {
     expect(await h.auditProblems()).toEqual([]);
   });
 });
+
+describe("npm run officials -- move --on (a transfer dated ahead)", () => {
+  it("records the change for its day and refuses a date it cannot read", async () => {
+    h = await startHarness({ now: wita("2026-03-16 08:00") });
+    const env = { PATH: process.env.PATH ?? "", DATABASE_URL: h.databaseUrl, DEMO_DATA: "false" };
+    const officials = (...args: string[]) =>
+      spawnSync(process.execPath, [compiled("src/cli/officials.ts"), ...args, "--office", "ntt-provinsi"], {
+        cwd: repoRoot,
+        env,
+        encoding: "utf8",
+      });
+    const bad = officials("move", "--name", "Maria Goreti Bria", "--to", "arsiparis", "--on", "soon");
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--on: expected a date such as 2027-01-02, got "soon".');
+    // The command runs on the real clock: a day well ahead of it.
+    const ahead = officials("move", "--name", "Maria Goreti Bria", "--to", "arsiparis", "--on", "2099-01-05");
+    expect(ahead.status).toBe(0);
+    expect(ahead.stdout).toContain("Maria Goreti Bria: Sekretaris → Arsiparis Terampil from 2099-01-05; the open steps move on that day.");
+    const holdings = await h.app.db.prisma.positionHolding.findMany({
+      where: { official: { name: "Maria Goreti Bria" } },
+      orderBy: { startsOn: "asc" },
+      select: { positionId: true, startsOn: true, endsOn: true },
+    });
+    expect(holdings.map((x) => [x.positionId, x.endsOn?.toISOString() ?? null])).toEqual([
+      ["ntt-provinsi/sekretaris", wita("2099-01-05 00:00").toISOString()],
+      ["ntt-provinsi/arsiparis", null],
+    ]);
+  });
+});

@@ -89,11 +89,47 @@ describe("the directory over time (/pejabat pindah, /pejabat keluar)", () => {
     const left = await h.app.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "official-left" } });
     expect(left).toMatchObject({
       actorLabel: "Stefanus Ola",
-      note: "Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum): pensiun",
+      note: "Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum): pensiun, mulai 16 Maret 2026",
     });
     expect(await h.say("/pejabat keluar Fransiska Nona Lodo pensiun YA")).toContain("Nama pejabat tidak dikenal");
     // The office's only admin cannot leave before another is named.
     expect(await h.say("/pejabat keluar Stefanus Ola pensiun YA")).toContain("Stefanus Ola adalah satu-satunya admin Dinas ini.");
+    expect(await h.auditProblems()).toEqual([]);
+  });
+
+  it("a transfer dated ahead takes effect on its day; a leave may be recorded late but not ahead", async () => {
+    h = await startHarness({ now: wita("2026-03-16 08:00") });
+    const code = caseCode(await h.say("/buka 18 KGB Benediktus Nahak"));
+    await h.as("Stefanus Ola");
+    expect(await h.say("/pejabat pindah Maria Goreti Bria ke arsiparis mulai besok")).toContain('Tanggal "besok" tidak dapat dibaca.');
+    const plan = await h.say("/pejabat pindah Maria Goreti Bria ke arsiparis mulai 18 Maret 2026");
+    expect(plan).toContain("Maria Goreti Bria: Sekretaris → Arsiparis Terampil, mulai 18 Maret 2026.");
+    expect(plan).toContain("(atau atasannya bila kosong) pada 18 Maret 2026.");
+    expect(plan).toContain("/pejabat pindah Maria Goreti Bria ke arsiparis mulai 2026-03-18 YA");
+    const done = await h.say("/pejabat pindah Maria Goreti Bria ke arsiparis mulai 2026-03-18 YA");
+    expect(done).toContain("Maria Goreti Bria akan menjabat Arsiparis Terampil mulai 18 Maret 2026.");
+    expect(done).toContain("akan berubah mulai 18 Maret 2026: Sekretaris → Arsiparis Terampil");
+    // Until then she is the Sekretaris and keeps the step, through the day's re-offer too.
+    await h.tick();
+    expect(await candidatesOf(h, code)).toEqual(["Maria Goreti Bria"]);
+    // On the day the daily re-offer moves it (Sekretaris is then vacant: to her superior).
+    h.clock.advanceMinutes(2 * 24 * 60);
+    await h.tick();
+    expect(await candidatesOf(h, code)).toEqual(["Yosef Lamanepa"]);
+    expect(await h.say("/pejabat riwayat Maria Goreti Bria")).toMatch(
+      /2 Januari 2025 – 18 Maret 2026: Sekretaris\n {2}18 Maret 2026 – sekarang: Arsiparis Terampil/,
+    );
+
+    // Leaving ahead is refused; recorded late, it ends her positions on that day and moves her steps now.
+    expect(await h.say("/pejabat keluar Fransiska Nona Lodo pensiun mulai 1 April 2026 YA")).toContain(
+      "Fransiska Nona Lodo masih bertugas sampai 1 April 2026.",
+    );
+    const late = await h.say("/pejabat keluar Fransiska Nona Lodo pensiun mulai 17 Maret 2026 YA");
+    expect(late).toContain("Fransiska Nona Lodo telah keluar dari Dinas.");
+    const holdings = await h.app.db.prisma.positionHolding.findMany({ where: { official: { name: "Fransiska Nona Lodo" } } });
+    expect(holdings.map((x) => x.endsOn?.toISOString())).toEqual([wita("2026-03-17 00:00").toISOString()]);
+    const left = await h.app.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "official-left" } });
+    expect(left.note).toBe("Fransiska Nona Lodo (Kepala Sub Bagian Kepegawaian dan Umum): pensiun, mulai 17 Maret 2026");
     expect(await h.auditProblems()).toEqual([]);
   });
 
