@@ -20,7 +20,8 @@
 import { createHash, createHmac } from "node:crypto";
 import { ConcurrencyError } from "../engine/case-ports.ts";
 import type { Database, Tx } from "./database.ts";
-import { insertRows, one, sql } from "./sql.ts";
+import { insertStatements, one, sql } from "./sql.ts";
+import { writeHeld, type HeldWrite } from "./write-batch.ts";
 
 export const genesisHash = "0".repeat(64);
 /** The chain of the events that belong to no case. */
@@ -125,31 +126,44 @@ export function createAuditAppender(tx: Tx) {
       heads.set(chain, { seq, hash });
     },
     /**
-     * Writes the appended events and moves their chains' heads. `withCase` may move a case chain's
-     * head in the same statement as the case's own held changes (it answers false when it holds none).
+     * The appended events and their chains' head moves, as writes (handed over: no longer pending).
+     * A head moves only from where this transaction saw it: another transaction that extended the
+     * chain meanwhile makes this one fail and run again (a ConcurrencyError). `withCase` may give a
+     * case chain's move together with the case's own held changes (null when it holds none).
      */
-    async flush(withCase?: (caseId: string, head: { from: ChainHead; to: ChainHead }) => Promise<boolean>): Promise<void> {
-      if (pending.length === 0) return;
+    heldWrites(withCase?: (caseId: string, head: { from: ChainHead; to: ChainHead }) => HeldWrite | null): HeldWrite[] {
+      if (pending.length === 0) return [];
       const events = pending.splice(0);
-      await insertRows(tx, "AuditEvent", eventColumns, events);
-      // A head moves only from where this transaction saw it: another transaction that extended the
-      // chain meanwhile makes this one fail and run again (a ConcurrencyError).
+      const writes: HeldWrite[] = insertStatements("AuditEvent", eventColumns, events).map((statement) => ({ sql: statement }));
       for (const chain of new Set(events.map((e) => e.chain))) {
         const from = base.get(chain) ?? { seq: 0, hash: "" };
         const to = heads.get(chain) ?? from;
         base.set(chain, to);
         if (chain !== generalChain) {
-          if (withCase && (await withCase(chain, { from, to }))) continue;
-          const moved = await tx.$executeRaw`
-            UPDATE "Case" SET "auditSeq" = ${to.seq}, "auditHash" = ${to.hash} WHERE "id" = ${chain} AND "auditSeq" = ${from.seq}`;
-          if (moved !== 1) throw new ConcurrencyError(`audit chain of case ${chain}`);
+          const merged = withCase?.(chain, { from, to });
+          writes.push(
+            merged ?? {
+              sql: sql`UPDATE "Case" SET "auditSeq" = ${to.seq}, "auditHash" = ${to.hash}
+                WHERE "id" = ${chain} AND "auditSeq" = ${from.seq}`,
+              expect: { rows: 1, error: () => new ConcurrencyError(`audit chain of case ${chain}`) },
+            },
+          );
         } else if (from.seq === 0) {
-          await tx.auditChain.create({ data: { key: chain, seq: to.seq, hash: to.hash } });
+          writes.push({
+            sql: sql`INSERT INTO "AuditChain" ("key", "seq", "hash", "sealedSeq") VALUES (${chain}, ${to.seq}, ${to.hash}, 0)`,
+          });
         } else {
-          const moved = await tx.auditChain.updateMany({ where: { key: chain, seq: from.seq }, data: { seq: to.seq, hash: to.hash } });
-          if (moved.count !== 1) throw new ConcurrencyError(`audit chain ${chain}`);
+          writes.push({
+            sql: sql`UPDATE "AuditChain" SET "seq" = ${to.seq}, "hash" = ${to.hash} WHERE "key" = ${chain} AND "seq" = ${from.seq}`,
+            expect: { rows: 1, error: () => new ConcurrencyError(`audit chain ${chain}`) },
+          });
         }
       }
+      return writes;
+    },
+    /** Writes the appended events and moves their chains' heads, at once. */
+    async flush(): Promise<void> {
+      await writeHeld(tx, false, this.heldWrites());
     },
   };
 }

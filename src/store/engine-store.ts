@@ -11,22 +11,20 @@ import { createDirectoryCache, type DirectoryCache } from "./directory-cache.ts"
 import { directoryPorts } from "./engine-tx-directory.ts";
 import { directoryView, peoplePorts } from "./engine-tx-people.ts";
 import { isWriteConflict } from "./storage-errors.ts";
+import { writeHeld } from "./write-batch.ts";
 
 /** A transaction's ports, and `flush`, which writes what they buffered (called before commit). */
-function createTx(tx: Tx, cache: DirectoryCache): { ports: EngineTx; flush(): Promise<void> } {
+function createTx(tx: Tx, cache: DirectoryCache, postgres: boolean): { ports: EngineTx; flush(): Promise<void> } {
   const audit = createAuditAppender(tx);
   const cases = casePorts(tx, audit);
   const directory = directoryView(tx, cache);
   const messages = messagePorts(tx, directory);
   /** Writes everything held back: at the end of the transaction, and before a read of many rows. */
-  const settle = async () => {
-    await cases.flush();
-    await messages.flush();
-    // Last: a case's changes and its audit chain's new head in one statement, the transaction's final
-    // check against a concurrent one; then the changes of cases that had no audit event.
-    await audit.flush(cases.writeCase);
-    await cases.flushCases();
-  };
+  // On PostgreSQL all of it in one statement (write-batch.ts). Each case's changes go with its audit
+  // chain's new head, conditional on both as this transaction read them: the transaction's check
+  // against a concurrent one. Then the changes of cases that had no audit event.
+  const settle = () =>
+    writeHeld(tx, postgres, [...cases.heldWrites(), ...messages.heldWrites(), ...audit.heldWrites(cases.caseWrite), ...cases.caseWrites()]);
   return {
     ports: {
       ...cases.ports,
@@ -52,7 +50,7 @@ export function createEngineStore(db: Database): EngineStore {
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.write(async (tx) => {
-            const { ports, flush } = createTx(tx, cache);
+            const { ports, flush } = createTx(tx, cache, db.provider === "postgres");
             const result = await fn(ports);
             await flush();
             return result;
@@ -62,6 +60,6 @@ export function createEngineStore(db: Database): EngineStore {
         }
       }
     },
-    read: (fn) => db.read((view) => fn(createTx(view, cache).ports)),
+    read: (fn) => db.read((view) => fn(createTx(view, cache, db.provider === "postgres").ports)),
   };
 }

@@ -18,7 +18,8 @@ import type { ChannelName } from "../engine/types.ts";
 import type { ChainHead, createAuditAppender } from "./audit-chain.ts";
 import type { Tx } from "./database.ts";
 import { Prisma, type Case as CaseModel, type StepTask as TaskModel } from "./generated/client.ts";
-import { assignments, empty, insertReturningId, insertRows, join, one, sql } from "./sql.ts";
+import { assignments, empty, insertReturningId, insertRows, insertStatements, join, one, sql } from "./sql.ts";
+import type { HeldWrite } from "./write-batch.ts";
 
 export function toCase(c: CaseModel): CaseRow {
   return {
@@ -136,43 +137,46 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
   /** Steps read or written in this transaction, as they are now. */
   const tasks = new Map<string, TaskRow>();
   const pending = new Map<string, PendingCase>();
-  /** Writes a case's held changes, with its audit chain's move when given; false when nothing was held. */
-  async function writeCase(id: string, head?: { from: ChainHead; to: ChainHead }): Promise<boolean> {
+  /**
+   * The write of a case's held changes, with its audit chain's move when given, conditional on the
+   * version it was read with (and the chain head); null when nothing was held. Handed over: no longer held.
+   */
+  function caseWrite(id: string, head?: { from: ChainHead; to: ChainHead }): HeldWrite | null {
     const held = pending.get(id);
-    if (!held) return false;
+    if (!held) return null;
     pending.delete(id);
     const version = cases.get(id)?.version ?? held.from + 1;
     const set = assignments({ ...held.set, version, ...(head ? { auditSeq: head.to.seq, auditHash: head.to.hash } : {}) });
-    const count = await tx.$executeRaw`
-      UPDATE "Case" SET ${join(set, ", ")} WHERE "id" = ${id} AND "version" = ${held.from}
-        ${head ? sql`AND "auditSeq" = ${head.from.seq}` : empty}`;
-    if (count !== 1) throw new ConcurrencyError(head ? `case ${id} or its audit chain` : `case ${id}`);
-    return true;
+    return {
+      sql: sql`UPDATE "Case" SET ${join(set, ", ")} WHERE "id" = ${id} AND "version" = ${held.from}
+        ${head ? sql`AND "auditSeq" = ${head.from.seq}` : empty}`,
+      expect: { rows: 1, error: () => new ConcurrencyError(head ? `case ${id} or its audit chain` : `case ${id}`) },
+    };
   }
-  const flushCases = async () => {
-    for (const id of [...pending.keys()]) await writeCase(id);
-  };
+  /** The writes of every case still held. */
+  const caseWrites = () => [...pending.keys()].flatMap((id) => caseWrite(id) ?? []);
   /** Steps created in this transaction: their deadlines cannot exist yet, so they need no upsert. */
   const freshTasks = new Set<string>();
   const deadlines: Parameters<EngineTx["addDeadline"]>[0][] = [];
   const tokens: { token: string; taskId: string; visit: number; action: string; createdAt: Date }[] = [];
   const candidateRows: { taskId: string; officialId: string }[] = [];
+  const candidateWrites = () => insertStatements("TaskCandidate", ["taskId", "officialId"], candidateRows.splice(0));
   const flushCandidates = async () => {
-    if (candidateRows.length > 0) await insertRows(tx, "TaskCandidate", ["taskId", "officialId"], candidateRows.splice(0));
+    for (const statement of candidateWrites()) await tx.$executeRaw(statement);
   };
   const rowsOf = (taskId: string, candidates: { officialId: string }[]) =>
     [...new Set(candidates.map((c) => c.officialId))].map((officialId) => ({ taskId, officialId }));
-  const flushDeadlines = async () => {
-    if (deadlines.length > 0) await insertRows(tx, "Deadline", ["id", "caseId", "taskId", "kind", "dueAt"], deadlines.splice(0));
-  };
+  const tokenWrites = () => insertStatements("ActionToken", ["token", "taskId", "visit", "action", "createdAt"], tokens.splice(0));
   const flushTokens = async () => {
-    if (tokens.length > 0) await insertRows(tx, "ActionToken", ["token", "taskId", "visit", "action", "createdAt"], tokens.splice(0));
+    for (const statement of tokenWrites()) await tx.$executeRaw(statement);
   };
-  const flush = async () => {
-    await flushCandidates();
-    await flushTokens();
-    await flushDeadlines();
-  };
+  /** The steps' candidates, buttons and deadlines held so far, as writes (no longer held). */
+  const heldWrites = (): HeldWrite[] =>
+    [
+      ...candidateWrites(),
+      ...tokenWrites(),
+      ...insertStatements("Deadline", ["id", "caseId", "taskId", "kind", "dueAt"], deadlines.splice(0)),
+    ].map((statement) => ({ sql: statement }));
   const ports: CasePorts = {
     async pinFlow(hash, sopNumber, content) {
       await tx.flowSnapshot.upsert({ where: { hash }, create: { hash, sopNumber, content }, update: {} });
@@ -298,5 +302,5 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       return rows.map((r) => ({ ...r, kind: r.kind as EntryKind, audience: r.audience as CaseEntryRow["audience"] }));
     },
   };
-  return { ports, flush, writeCase, flushCases };
+  return { ports, heldWrites, caseWrite, caseWrites };
 }

@@ -5,7 +5,8 @@ import type { ChannelName } from "../engine/types.ts";
 import type { Tx } from "./database.ts";
 import type { DirectoryView } from "./engine-tx-people.ts";
 import { outboxColumns, outboxInsert, type OutboxInsert } from "./outbox-rows.ts";
-import { insertRows, one, onConflictUpdate, sql } from "./sql.ts";
+import { insertRows, insertStatements, one, onConflictUpdate, sql } from "./sql.ts";
+import type { HeldWrite } from "./write-batch.ts";
 
 const promptColumns = ["chatKey", "officialId", "kind", "token", "caseId", "createdAt"] as const;
 
@@ -33,11 +34,17 @@ type MessagePorts = Pick<
  * The ports, and `flush`, which writes the outbox rows they buffered: all of a transaction's messages
  * in one statement at its end (or before a read of the outbox), in the order they were queued.
  */
-export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: MessagePorts; flush(): Promise<void> } {
+export function messagePorts(
+  tx: Tx,
+  directory?: DirectoryView,
+): { ports: MessagePorts; flush(): Promise<void>; heldWrites(): HeldWrite[] } {
   const queued: OutboxInsert[] = [];
   const flush = async () => {
     if (queued.length > 0) await insertRows(tx, "OutboxMessage", outboxColumns, queued.splice(0));
   };
+  /** The outbox rows queued so far, as writes (no longer queued). */
+  const heldWrites = (): HeldWrite[] =>
+    insertStatements("OutboxMessage", outboxColumns, queued.splice(0)).map((statement) => ({ sql: statement }));
   const ports: MessagePorts = {
     async recordInbound(channel, messageId, at) {
       // One statement: a redelivered message inserts nothing (both dialects know ON CONFLICT DO NOTHING).
@@ -177,5 +184,5 @@ export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: Messag
       );
     },
   };
-  return { ports, flush };
+  return { ports, flush, heldWrites };
 }

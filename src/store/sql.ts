@@ -27,9 +27,25 @@ export function assignments(patch: Record<string, unknown>): Sql[] {
 }
 
 /**
- * One INSERT of several rows with the given columns (a row's missing value is written as null). At
- * most 500 rows a statement, so that a batch never reaches a dialect's limit of parameters.
+ * INSERTs of several rows with the given columns (a row's missing value is written as null), at most
+ * 500 rows a statement, so that none reaches a dialect's limit of parameters. None for no rows.
  */
+export function insertStatements<R extends object>(
+  table: string,
+  columns: readonly (keyof R & string)[],
+  rows: readonly R[],
+  suffix: Sql = Prisma.empty,
+): Sql[] {
+  const names = join(columns.map(ident), ", ");
+  const statements: Sql[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows.slice(i, i + 500).map((row) => sql`(${join(columns.map((c) => row[c] ?? null))})`);
+    statements.push(sql`INSERT INTO ${ident(table)} (${names}) VALUES ${join(values, ", ")} ${suffix}`);
+  }
+  return statements;
+}
+
+/** Runs insertStatements at once. */
 export async function insertRows<R extends object>(
   tx: Tx,
   table: string,
@@ -37,11 +53,7 @@ export async function insertRows<R extends object>(
   rows: readonly R[],
   suffix: Sql = Prisma.empty,
 ): Promise<void> {
-  const names = join(columns.map(ident), ", ");
-  for (let i = 0; i < rows.length; i += 500) {
-    const values = rows.slice(i, i + 500).map((row) => sql`(${join(columns.map((c) => row[c] ?? null))})`);
-    await tx.$executeRaw`INSERT INTO ${ident(table)} (${names}) VALUES ${join(values, ", ")} ${suffix}`;
-  }
+  for (const statement of insertStatements(table, columns, rows, suffix)) await tx.$executeRaw(statement);
 }
 
 /** Inserts one row and returns the id the database gave it (an autoincrement column "id"). */
