@@ -5,7 +5,7 @@ import type { ChannelName } from "../engine/types.ts";
 import type { Tx } from "./database.ts";
 import type { DirectoryView } from "./engine-tx-people.ts";
 import { outboxColumns, outboxInsert, type OutboxInsert } from "./outbox-rows.ts";
-import { insertRows, insertStatements, one, onConflictUpdate, sql } from "./sql.ts";
+import { insertRows, insertStatements, join, one, onConflictUpdate, sql } from "./sql.ts";
 import type { HeldWrite } from "./write-batch.ts";
 
 const promptColumns = ["chatKey", "officialId", "kind", "token", "caseId", "createdAt"] as const;
@@ -42,9 +42,15 @@ export function messagePorts(
   const flush = async () => {
     if (queued.length > 0) await insertRows(tx, "OutboxMessage", outboxColumns, queued.splice(0));
   };
-  /** The outbox rows queued so far, as writes (no longer queued). */
-  const heldWrites = (): HeldWrite[] =>
-    insertStatements("OutboxMessage", outboxColumns, queued.splice(0)).map((statement) => ({ sql: statement }));
+  /** Chats whose pending question this transaction ended: removed at its end (one asked again meanwhile stays). */
+  const cleared = new Set<string>();
+  /** The outbox rows queued and the questions ended so far, as writes (no longer held). */
+  const heldWrites = (): HeldWrite[] => {
+    const writes = insertStatements("OutboxMessage", outboxColumns, queued.splice(0)).map((statement) => ({ sql: statement }));
+    if (cleared.size > 0) writes.push({ sql: sql`DELETE FROM "PendingPrompt" WHERE "chatKey" IN (${join([...cleared])})` });
+    cleared.clear();
+    return writes;
+  };
   const ports: MessagePorts = {
     async recordInbound(channel, messageId, at) {
       // One statement: a redelivered message inserts nothing (both dialects know ON CONFLICT DO NOTHING).
@@ -54,6 +60,7 @@ export function messagePorts(
       return inserted === 1;
     },
     async setPrompt(row) {
+      cleared.delete(row.chatKey);
       const update = onConflictUpdate(
         ["chatKey"],
         promptColumns.filter((c) => c !== "chatKey"),
@@ -61,11 +68,13 @@ export function messagePorts(
       await insertRows(tx, "PendingPrompt", promptColumns, [row], update);
     },
     async prompt(chatKey) {
+      if (cleared.has(chatKey)) return null;
       const p = await one<Omit<PromptRow, "kind"> & { kind: string }>(tx, sql`SELECT * FROM "PendingPrompt" WHERE "chatKey" = ${chatKey}`);
       return p ? { ...p, kind: p.kind as PromptRow["kind"] } : null;
     },
     async clearPrompt(chatKey) {
-      await tx.$executeRaw`DELETE FROM "PendingPrompt" WHERE "chatKey" = ${chatKey}`;
+      // Held to the transaction's end, with its other writes (one statement on PostgreSQL).
+      cleared.add(chatKey);
     },
     async enqueue(draft, at) {
       if (draft.dedupeKey) {
