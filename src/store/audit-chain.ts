@@ -21,7 +21,7 @@ import { createHash, createHmac } from "node:crypto";
 import { ConcurrencyError } from "../engine/case-ports.ts";
 import type { Database, Tx } from "./database.ts";
 import { insertStatements, one, sql } from "./sql.ts";
-import { writeHeld, type HeldWrite } from "./write-batch.ts";
+import { unchecked, writeHeld, type HeldWrite } from "./write-batch.ts";
 
 export const genesisHash = "0".repeat(64);
 /** The chain of the events that belong to no case. */
@@ -134,7 +134,7 @@ export function createAuditAppender(tx: Tx) {
     heldWrites(withCase?: (caseId: string, head: { from: ChainHead; to: ChainHead }) => HeldWrite | null): HeldWrite[] {
       if (pending.length === 0) return [];
       const events = pending.splice(0);
-      const writes: HeldWrite[] = insertStatements("AuditEvent", eventColumns, events).map((statement) => ({ sql: statement }));
+      const writes = unchecked(insertStatements("AuditEvent", eventColumns, events));
       for (const chain of new Set(events.map((e) => e.chain))) {
         const from = base.get(chain) ?? { seq: 0, hash: "" };
         const to = heads.get(chain) ?? from;

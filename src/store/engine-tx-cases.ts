@@ -19,7 +19,7 @@ import type { ChainHead, createAuditAppender } from "./audit-chain.ts";
 import type { Tx } from "./database.ts";
 import { Prisma, type Case as CaseModel, type StepTask as TaskModel } from "./generated/client.ts";
 import { assignments, empty, insertReturningId, insertRows, insertStatements, join, one, sql } from "./sql.ts";
-import type { HeldWrite } from "./write-batch.ts";
+import { unchecked, writeHeld, type HeldWrite } from "./write-batch.ts";
 
 export function toCase(c: CaseModel): CaseRow {
   return {
@@ -161,22 +161,18 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
   const tokens: { token: string; taskId: string; visit: number; action: string; createdAt: Date }[] = [];
   const candidateRows: { taskId: string; officialId: string }[] = [];
   const candidateWrites = () => insertStatements("TaskCandidate", ["taskId", "officialId"], candidateRows.splice(0));
-  const flushCandidates = async () => {
-    for (const statement of candidateWrites()) await tx.$executeRaw(statement);
-  };
+  const flushCandidates = () => writeHeld(tx, false, unchecked(candidateWrites()));
   const rowsOf = (taskId: string, candidates: { officialId: string }[]) =>
     [...new Set(candidates.map((c) => c.officialId))].map((officialId) => ({ taskId, officialId }));
   const tokenWrites = () => insertStatements("ActionToken", ["token", "taskId", "visit", "action", "createdAt"], tokens.splice(0));
-  const flushTokens = async () => {
-    for (const statement of tokenWrites()) await tx.$executeRaw(statement);
-  };
+  const flushTokens = () => writeHeld(tx, false, unchecked(tokenWrites()));
   /** The steps' candidates, buttons and deadlines held so far, as writes (no longer held). */
   const heldWrites = (): HeldWrite[] =>
-    [
+    unchecked([
       ...candidateWrites(),
       ...tokenWrites(),
       ...insertStatements("Deadline", ["id", "caseId", "taskId", "kind", "dueAt"], deadlines.splice(0)),
-    ].map((statement) => ({ sql: statement }));
+    ]);
   const ports: CasePorts = {
     async pinFlow(hash, sopNumber, content) {
       await tx.flowSnapshot.upsert({ where: { hash }, create: { hash, sopNumber, content }, update: {} });
@@ -232,8 +228,10 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       const known = tasks.get(id);
       if (known) return known;
       const t = await one<TaskModel>(tx, sql`SELECT * FROM "StepTask" WHERE "id" = ${id}`);
-      if (t) tasks.set(id, toTask(t));
-      return t ? toTask(t) : null;
+      if (!t) return null;
+      const task = toTask(t);
+      tasks.set(id, task);
+      return task;
     },
     async updateTask(id, patch) {
       const known = tasks.get(id);

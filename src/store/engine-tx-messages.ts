@@ -6,7 +6,7 @@ import type { Tx } from "./database.ts";
 import type { DirectoryView } from "./engine-tx-people.ts";
 import { outboxColumns, outboxInsert, type OutboxInsert } from "./outbox-rows.ts";
 import { insertRows, insertStatements, join, one, onConflictUpdate, sql } from "./sql.ts";
-import type { HeldWrite } from "./write-batch.ts";
+import { unchecked, type HeldWrite } from "./write-batch.ts";
 
 const promptColumns = ["chatKey", "officialId", "kind", "token", "caseId", "createdAt"] as const;
 
@@ -46,7 +46,7 @@ export function messagePorts(
   const cleared = new Set<string>();
   /** The outbox rows queued and the questions ended so far, as writes (no longer held). */
   const heldWrites = (): HeldWrite[] => {
-    const writes = insertStatements("OutboxMessage", outboxColumns, queued.splice(0)).map((statement) => ({ sql: statement }));
+    const writes = unchecked(insertStatements("OutboxMessage", outboxColumns, queued.splice(0)));
     if (cleared.size > 0) writes.push({ sql: sql`DELETE FROM "PendingPrompt" WHERE "chatKey" IN (${join([...cleared])})` });
     cleared.clear();
     return writes;

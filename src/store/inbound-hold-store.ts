@@ -1,6 +1,7 @@
-// The InboundHoldPort on the InboundHold table. Writes go aside from the case transactions
-// (db.writeAside): holding a batch of updates must not wait behind a queue of presses, or polling
-// would stall behind the very work it feeds.
+// The InboundHoldPort on the InboundHold table. Writes go ahead of the case transactions (the write
+// gate's urgent lane: single statements through db.execute, the take-back through db.writeAside):
+// holding a batch of updates must not wait behind a queue of presses, or polling would stall behind
+// the very work it feeds.
 import type { InboundHoldPort } from "../engine/ports.ts";
 import type { Database } from "./database.ts";
 import { insertRows, join, sql } from "./sql.ts";

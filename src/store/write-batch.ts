@@ -17,6 +17,9 @@ export interface HeldWrite {
 /** PostgreSQL takes at most 65,535 parameters a statement; a batch stays well under it or goes in parts. */
 const MAX_PARAMETERS = 30_000;
 
+/** Writes with no row count to check (inserts). */
+export const unchecked = (statements: Sql[]): HeldWrite[] => statements.map((statement) => ({ sql: statement }));
+
 function check(write: HeldWrite, rows: number): void {
   if (write.expect && rows !== write.expect.rows) throw write.expect.error();
 }
