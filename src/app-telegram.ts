@@ -18,7 +18,7 @@ import type { Config, TelegramBotConfig } from "./config.ts";
 import type { ChatService } from "./engine/chat/chat-service.ts";
 import { errorInfo } from "./engine/error-info.ts";
 import type { FilePort } from "./engine/file-ports.ts";
-import type { AddressRule } from "./engine/official-addresses.ts";
+import { officeAccountRule, type AddressRule } from "./engine/official-addresses.ts";
 import type { ChannelSender } from "./engine/outbox-dispatcher.ts";
 import { systemClock, type Clock, type InboundHoldPort } from "./engine/ports.ts";
 import type { InboundMessage } from "./engine/types.ts";
@@ -50,11 +50,7 @@ export interface TelegramBots {
  */
 export function officeBotAddress(telegram: Config["telegram"]): AddressRule | null {
   const own = new Set((telegram?.bots ?? []).flatMap((b) => (b.office ? [b.office] : [])));
-  if (own.size === 0) return null;
-  return (chat, officeId) =>
-    chat.channel === "telegram" && own.has(officeId) && botChatOf(chat.chatId).office === null
-      ? { ...chat, chatId: chatIdOn(officeId, chat.chatId) }
-      : chat;
+  return officeAccountRule("telegram", own, (chatId) => botChatOf(chatId).office, chatIdOn);
 }
 
 export interface TelegramBotsDeps {

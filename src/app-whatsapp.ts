@@ -12,7 +12,7 @@ import type { WhatsAppChannel, WhatsAppSocketLike } from "./channels/whatsapp/wh
 import { accountOfPlainChats, routeByAccount } from "./channels/whatsapp/whatsapp-router.ts";
 import { errorInfo } from "./engine/error-info.ts";
 import type { FilePort } from "./engine/file-ports.ts";
-import type { AddressRule } from "./engine/official-addresses.ts";
+import { officeAccountRule, type AddressRule } from "./engine/official-addresses.ts";
 import type { ChannelSender } from "./engine/outbox-dispatcher.ts";
 import type { Clock } from "./engine/ports.ts";
 import type { InboundMessage } from "./engine/types.ts";
@@ -58,11 +58,7 @@ export interface WhatsAppHooks {
  */
 export function officeNumberAddress(whatsapp: Config["whatsapp"]): AddressRule | null {
   const own = new Set((whatsapp?.accounts ?? []).flatMap((a) => (a.office ? [a.office] : [])));
-  if (own.size === 0) return null;
-  return (chat, officeId) =>
-    chat.channel === "whatsapp" && own.has(officeId) && accountChatOf(chat.chatId).office === null
-      ? { ...chat, chatId: chatIdOn(officeId, chat.chatId) }
-      : chat;
+  return officeAccountRule("whatsapp", own, (chatId) => accountChatOf(chatId).office, chatIdOn);
 }
 
 /** The command that pairs an account, as the admins are told when it is not (or no longer) linked. */

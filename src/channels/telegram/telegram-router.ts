@@ -3,15 +3,11 @@
 // telegram-chats.ts). Each bot paces itself (Telegram's limits are per bot token).
 import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
 import { splitText, type TelegramChannel } from "./telegram-channel.ts";
+import { accountOfPlainChats } from "../../engine/official-addresses.ts";
 import { botChatOf } from "./telegram-chats.ts";
 
-/**
- * The bot of the chat ids that name no office: the shared bot, or, when there is none, the default
- * office's own (`fallbackOffice`), or the first.
- */
-export function botOfPlainChats<B extends { office: string | null }>(bots: B[], fallbackOffice: string): B | undefined {
-  return bots.find((b) => b.office === null) ?? bots.find((b) => b.office === fallbackOffice) ?? bots[0];
-}
+/** The bot of the chat ids that name no office: the shared bot, else the default office's own, else the first. */
+export const botOfPlainChats = accountOfPlainChats;
 
 /** `bots`: the shared bot (office null) and each office's own. */
 export function routeByBot(bots: TelegramChannel[], fallbackOffice: string): ChannelSender {

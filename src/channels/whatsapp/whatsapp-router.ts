@@ -2,6 +2,7 @@
 // the account of its chat (its chat id names the office's own number, or none: the shared one; see
 // whatsapp-chats.ts). Each account paces itself and holds its own socket.
 import { messageParts, SendFailure, type ChannelSender } from "../../engine/outbox-dispatcher.ts";
+import { accountOfPlainChats } from "../../engine/official-addresses.ts";
 import { accountChatOf } from "./whatsapp-chats.ts";
 
 /** What the router needs of an account's channel. */
@@ -12,13 +13,7 @@ export interface RoutedAccount {
   held(): boolean;
 }
 
-/**
- * The account of the chat ids that name no office: the shared number, or, when there is none, the
- * default office's own (`fallbackOffice`), or the first.
- */
-export function accountOfPlainChats<A extends { office: string | null }>(accounts: A[], fallbackOffice: string): A | undefined {
-  return accounts.find((a) => a.office === null) ?? accounts.find((a) => a.office === fallbackOffice) ?? accounts[0];
-}
+export { accountOfPlainChats };
 
 /** `accounts`: the shared number (office null) and each office's own. */
 export function routeByAccount(accounts: RoutedAccount[], fallbackOffice: string): ChannelSender {
