@@ -117,8 +117,11 @@ async function feed(name: string, change: (m: WAMessage) => void = () => undefin
 }
 
 async function settle(): Promise<void> {
-  // The channel handles each chat's messages in order; give the queued handlers a turn to finish.
+  // A few turns for the socket's own events (a close, a log-out), then until no chat has a message in
+  // flight: the channel handles each chat's messages in order, and on a busy machine that outlasts
+  // any fixed wait.
   for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 2000 && (app.whatsapp?.busyChats() ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 5));
 }
 
 const say = (jid: string, text: string) =>
