@@ -18,9 +18,9 @@ import { migratePostgres, migrateSqlite, type MigrationOutcome } from "./migrato
 import { toStorageError } from "./storage-errors.ts";
 import { createWriteGate, type WriteGate } from "./write-gate.ts";
 import { sqliteTransaction } from "./sqlite-transactions.ts";
-import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { countStatements, type StatementCounter } from "./statement-counter.ts";
 import { withStatementCache, type StatementCacheStats } from "./statement-cache.ts";
+import { onEachConnection, sendThroughAdapter } from "./raw-statements.ts";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -115,14 +115,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const file = path.resolve(target.file);
     mkdirSync(path.dirname(file), { recursive: true });
     migration = await migrateSqlite(file, options.migrationsDir ?? defaultMigrationsDir);
-    const counted = (adapter: SqlDriverAdapterFactory) =>
-      options.statementCounter ? countStatements(adapter, options.statementCounter) : adapter;
-    prisma = new PrismaClient({ adapter: counted(withStatementCache(new PrismaBetterSqlite3({ url: file }), options.statementCache)) });
+    // Each client's connection also takes the hot path's raw statements directly (raw-statements.ts).
+    const connection = (client: () => PrismaClient) => {
+      const cached = withStatementCache(new PrismaBetterSqlite3({ url: file }), options.statementCache);
+      const counted = options.statementCounter ? countStatements(cached, options.statementCounter) : cached;
+      return onEachConnection(counted, (adapter) => sendThroughAdapter(client(), adapter));
+    };
+    prisma = new PrismaClient({ adapter: connection(() => prisma) });
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
-    reader = new PrismaClient({ adapter: counted(withStatementCache(new PrismaBetterSqlite3({ url: file }), options.statementCache)) });
+    reader = new PrismaClient({ adapter: connection(() => reader) });
     // A WAL reader waits for no lock but a checkpoint's brief one; better-sqlite3 waits synchronously,
     // so keep that short.
     await reader.$queryRawUnsafe("PRAGMA busy_timeout = 200");

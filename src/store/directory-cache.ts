@@ -5,6 +5,8 @@
 import type { DelegationRow, OfficialRow } from "../engine/case-ports.ts";
 import type { ChannelName } from "../engine/types.ts";
 import type { Tx } from "./database.ts";
+import { queryRows } from "./raw-statements.ts";
+import { sql } from "./sql.ts";
 
 export interface HoldingEntry {
   officialId: string;
@@ -79,7 +81,7 @@ export function createDirectoryCache(): DirectoryCache {
     },
     async snapshot(tx) {
       // The version first: data read after it is at least as new, so a snapshot never claims a newer version than its rows.
-      const row = await tx.$queryRaw<{ version: number }[]>`SELECT "version" FROM "DirectoryVersion" WHERE "id" = 1`;
+      const row = await queryRows<{ version: number }>(tx, sql`SELECT "version" FROM "DirectoryVersion" WHERE "id" = 1`);
       const version = row[0]?.version ?? 0;
       if (kept && kept.version === version) return kept;
       const fresh = await load(tx, version);

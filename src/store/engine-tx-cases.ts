@@ -20,6 +20,7 @@ import type { Tx } from "./database.ts";
 import { Prisma, type Case as CaseModel, type StepTask as TaskModel } from "./generated/client.ts";
 import { assignments, empty, insertReturningId, insertRows, insertStatements, join, one, sql } from "./sql.ts";
 import { unchecked, writeHeld, type HeldWrite } from "./write-batch.ts";
+import { executeStatement, queryRows } from "./raw-statements.ts";
 
 export function toCase(c: CaseModel): CaseRow {
   return {
@@ -205,9 +206,12 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       const known = cases.get(id);
       if (!known) {
         // Not read in this transaction: written at once, on its version.
-        const count = await tx.$executeRaw`
+        const count = await executeStatement(
+          tx,
+          sql`
           UPDATE "Case" SET ${join(assignments(changes), ", ")}, "version" = "version" + 1
-          WHERE "id" = ${id} AND "version" = ${expectedVersion}`;
+          WHERE "id" = ${id} AND "version" = ${expectedVersion}`,
+        );
         if (count !== 1) throw new ConcurrencyError(`case ${id}`);
         return;
       }
@@ -238,7 +242,7 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       if (known) tasks.set(id, { ...known, ...patch });
       const { candidates, ...rest } = patch;
       const set = assignments({ ...rest, ...(candidates ? { candidates: JSON.stringify(candidates) } : {}) });
-      if (set.length > 0) await tx.$executeRaw`UPDATE "StepTask" SET ${join(set, ", ")} WHERE "id" = ${id}`;
+      if (set.length > 0) await executeStatement(tx, sql`UPDATE "StepTask" SET ${join(set, ", ")} WHERE "id" = ${id}`);
       if (candidates) {
         await flushCandidates();
         await tx.taskCandidate.deleteMany({ where: { taskId: id } });
@@ -246,7 +250,7 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       }
     },
     async tasksOfCase(caseId) {
-      return (await tx.$queryRaw<TaskModel[]>`SELECT * FROM "StepTask" WHERE "caseId" = ${caseId} ORDER BY "visit"`).map(toTask);
+      return (await queryRows<TaskModel>(tx, sql`SELECT * FROM "StepTask" WHERE "caseId" = ${caseId} ORDER BY "visit"`)).map(toTask);
     },
     async createToken(token, taskId, visit, action, at) {
       tokens.push({ token, taskId, visit, action, createdAt: at });
@@ -295,8 +299,11 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       return insertReturningId(tx, "CaseEntry", entryColumns, draft);
     },
     async entriesOfCase(caseId, afterId) {
-      const rows = await tx.$queryRaw<(Omit<CaseEntryRow, "kind" | "audience"> & { kind: string; audience: string })[]>`
-        SELECT * FROM "CaseEntry" WHERE "caseId" = ${caseId} AND "id" > ${afterId ?? 0} ORDER BY "id"`;
+      const rows = await queryRows<Omit<CaseEntryRow, "kind" | "audience"> & { kind: string; audience: string }>(
+        tx,
+        sql`
+        SELECT * FROM "CaseEntry" WHERE "caseId" = ${caseId} AND "id" > ${afterId ?? 0} ORDER BY "id"`,
+      );
       return rows.map((r) => ({ ...r, kind: r.kind as EntryKind, audience: r.audience as CaseEntryRow["audience"] }));
     },
   };

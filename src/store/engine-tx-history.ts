@@ -7,6 +7,7 @@ import type { Tx } from "./database.ts";
 import { toCase, toTask } from "./engine-tx-cases.ts";
 import type { Case as CaseModel, StepTask as TaskModel } from "./generated/client.ts";
 import { join, sql } from "./sql.ts";
+import { queryRows } from "./raw-statements.ts";
 
 type AuditRow = Awaited<ReturnType<EngineTx["auditEvents"]>>[number];
 
@@ -78,28 +79,37 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
     async openTasks(officeId) {
       await settle();
       const tasks = officeId
-        ? await tx.$queryRaw<TaskModel[]>`
+        ? await queryRows<TaskModel>(
+            tx,
+            sql`
             SELECT t.* FROM "StepTask" t JOIN "Case" c ON c."id" = t."caseId"
-            WHERE t."status" = 'open' AND c."officeId" = ${officeId} ORDER BY t."openedAt", t."id"`
-        : await tx.$queryRaw<TaskModel[]>`SELECT * FROM "StepTask" WHERE "status" = 'open' ORDER BY "openedAt", "id"`;
+            WHERE t."status" = 'open' AND c."officeId" = ${officeId} ORDER BY t."openedAt", t."id"`,
+          )
+        : await queryRows<TaskModel>(tx, sql`SELECT * FROM "StepTask" WHERE "status" = 'open' ORDER BY "openedAt", "id"`);
       return tasks.map(toTask);
     },
     async openTasksOf(officialId) {
       await settle();
-      const tasks = await tx.$queryRaw<TaskModel[]>`SELECT * FROM ${tasksOf(officialId)} ORDER BY "openedAt", "id"`;
+      const tasks = await queryRows<TaskModel>(tx, sql`SELECT * FROM ${tasksOf(officialId)} ORDER BY "openedAt", "id"`);
       return tasks.map(toTask);
     },
     async openTaskSummary(officialId, now, limit) {
       await settle();
-      const [counts] = await tx.$queryRaw<{ total: bigint | number; overdue: bigint | number | null }[]>`
+      const [counts] = await queryRows<{ total: bigint | number; overdue: bigint | number | null }>(
+        tx,
+        sql`
         SELECT COUNT(*) AS "total",
           SUM(CASE WHEN ("waitingFor" IS NULL OR "waitingFor" <> 'request') AND "dueAt" <= ${now} THEN 1 ELSE 0 END) AS "overdue"
-        FROM ${tasksOf(officialId)}`;
-      const first = await tx.$queryRaw<TaskModel[]>`
+        FROM ${tasksOf(officialId)}`,
+      );
+      const first = await queryRows<TaskModel>(
+        tx,
+        sql`
         SELECT * FROM ${tasksOf(officialId)}
         ORDER BY CASE WHEN "waitingFor" = 'request' THEN 1 ELSE 0 END, CASE WHEN "dueAt" IS NULL THEN 1 ELSE 0 END, "dueAt",
           "openedAt", "id"
-        LIMIT ${limit}`;
+        LIMIT ${limit}`,
+      );
       return { total: Number(counts?.total ?? 0), overdue: Number(counts?.overdue ?? 0), first: first.map(toTask) };
     },
     async reportHistory(officeId, from, to) {
@@ -107,10 +117,14 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
       // Pages of a few hundred rows, the event loop let run between them: a page is read and
       // converted in one go, and presses keep arriving during a report of 10,000 cases.
       const cases = await paged<CaseModel, CaseRow>(
-        (after) => tx.$queryRaw<CaseModel[]>`
+        (after) =>
+          queryRows<CaseModel>(
+            tx,
+            sql`
           SELECT * FROM "Case" WHERE "officeId" = ${officeId} AND "createdAt" < ${to}
             AND ("closedAt" IS NULL OR "closedAt" >= ${from}) AND "id" > ${after ?? ""}
           ORDER BY "id" LIMIT ${PAGE}`,
+          ),
         toCase,
       );
       cases.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
@@ -120,8 +134,11 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
       const ids = cases.map((c) => c.id).sort();
       for (let k = 0; k < ids.length; k += 100) {
         const chunk = ids.slice(k, k + 100);
-        const rows = await tx.$queryRaw<TaskModel[]>`
-          SELECT * FROM "StepTask" WHERE "caseId" IN (${join(chunk)}) ORDER BY "caseId", "visit"`;
+        const rows = await queryRows<TaskModel>(
+          tx,
+          sql`
+          SELECT * FROM "StepTask" WHERE "caseId" IN (${join(chunk)}) ORDER BY "caseId", "visit"`,
+        );
         for (const t of rows) tasks.push(toTask(t));
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -130,17 +147,24 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
     async auditEvents(officeId, from, to) {
       await settle();
       const events = await paged<AuditRow, AuditRow>(
-        (after) => tx.$queryRaw<AuditRow[]>`
+        (after) =>
+          queryRows<AuditRow>(
+            tx,
+            sql`
           SELECT "id", "at", "caseId", "stepId", "actorLabel", "actingAs", "action", "note", "flowHash", "hash"
           FROM "AuditEvent" WHERE "at" >= ${from} AND "at" < ${to} AND "id" > ${after ?? 0} ORDER BY "id" LIMIT ${PAGE}`,
+          ),
         (row) => ({ ...row, id: Number(row.id) }),
       );
       // The office's cases among them, asked in chunks (a statement takes a limited number of parameters).
       const caseIds = [...new Set(events.flatMap((e) => (e.caseId ? [e.caseId] : [])))];
       const ours = new Set<string>();
       for (let k = 0; k < caseIds.length; k += 500) {
-        const rows = await tx.$queryRaw<{ id: string }[]>`
-          SELECT "id" FROM "Case" WHERE "officeId" = ${officeId} AND "id" IN (${join(caseIds.slice(k, k + 500))})`;
+        const rows = await queryRows<{ id: string }>(
+          tx,
+          sql`
+          SELECT "id" FROM "Case" WHERE "officeId" = ${officeId} AND "id" IN (${join(caseIds.slice(k, k + 500))})`,
+        );
         for (const r of rows) ours.add(r.id);
       }
       return events.filter((e) => e.caseId === null || ours.has(e.caseId));

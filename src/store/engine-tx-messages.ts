@@ -7,6 +7,7 @@ import type { DirectoryView } from "./engine-tx-people.ts";
 import { outboxColumns, outboxInsert, type OutboxInsert } from "./outbox-rows.ts";
 import { insertRows, insertStatements, join, one, onConflictUpdate, sql } from "./sql.ts";
 import { unchecked, type HeldWrite } from "./write-batch.ts";
+import { executeStatement, queryRows } from "./raw-statements.ts";
 
 const promptColumns = ["chatKey", "officialId", "kind", "token", "caseId", "createdAt"] as const;
 
@@ -54,9 +55,12 @@ export function messagePorts(
   const ports: MessagePorts = {
     async recordInbound(channel, messageId, at) {
       // One statement: a redelivered message inserts nothing (both dialects know ON CONFLICT DO NOTHING).
-      const inserted = await tx.$executeRaw`
+      const inserted = await executeStatement(
+        tx,
+        sql`
         INSERT INTO "InboundReceipt" ("channel", "messageId", "receivedAt")
-        VALUES (${channel}, ${messageId}, ${at}) ON CONFLICT DO NOTHING`;
+        VALUES (${channel}, ${messageId}, ${at}) ON CONFLICT DO NOTHING`,
+      );
       return inserted === 1;
     },
     async setPrompt(row) {
@@ -79,7 +83,7 @@ export function messagePorts(
     async enqueue(draft, at) {
       if (draft.dedupeKey) {
         if (queued.some((q) => q.dedupeKey === draft.dedupeKey)) return;
-        const exists = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "OutboxMessage" WHERE "dedupeKey" = ${draft.dedupeKey}`;
+        const exists = await queryRows<unknown>(tx, sql`SELECT 1 FROM "OutboxMessage" WHERE "dedupeKey" = ${draft.dedupeKey}`);
         if (exists.length > 0) return;
       }
       queued.push(outboxInsert(draft, { nextAttemptAt: at, createdAt: at }));
@@ -87,21 +91,22 @@ export function messagePorts(
     async actionMessagesOfTask(taskId) {
       await flush();
       // Each choice message with its edits (oldest first), in one statement: the latest edit says what it shows now.
-      const rows = await tx.$queryRaw<
-        {
-          id: number;
-          channel: string;
-          chatId: string;
-          text: string;
-          editText: string | null;
-          editActions: string | null;
-          editId: number | null;
-        }[]
-      >`
+      const rows = await queryRows<{
+        id: number;
+        channel: string;
+        chatId: string;
+        text: string;
+        editText: string | null;
+        editActions: string | null;
+        editId: number | null;
+      }>(
+        tx,
+        sql`
         SELECT m."id", m."channel", m."chatId", m."text", e."id" AS "editId", e."text" AS "editText", e."actions" AS "editActions"
         FROM "OutboxMessage" m LEFT JOIN "OutboxMessage" e ON e."editOfId" = m."id"
         WHERE m."taskId" = ${taskId} AND m."actions" IS NOT NULL AND m."editOfId" IS NULL
-        ORDER BY m."id", e."id"`;
+        ORDER BY m."id", e."id"`,
+      );
       const shown = new Map<number, { id: number; channel: ChannelName; chatId: string; text: string } | null>();
       for (const r of rows) {
         const edited = r.editId !== null;
@@ -123,20 +128,21 @@ export function messagePorts(
       await tx.storedFile.update({ where: { id: fileId }, data: { caseId, taskId } });
     },
     async filesOfCase(caseId) {
-      const files = await tx.$queryRaw<
-        {
-          id: string;
-          originalName: string;
-          channel: string;
-          uploaderId: string;
-          openerChannel: string | null;
-          openerChatId: string | null;
-          openedByOfficialId: string | null;
-        }[]
-      >`
+      const files = await queryRows<{
+        id: string;
+        originalName: string;
+        channel: string;
+        uploaderId: string;
+        openerChannel: string | null;
+        openerChatId: string | null;
+        openedByOfficialId: string | null;
+      }>(
+        tx,
+        sql`
         SELECT f."id", f."originalName", f."channel", f."uploaderId", c."openerChannel", c."openerChatId", c."openedByOfficialId"
         FROM "StoredFile" f LEFT JOIN "Case" c ON c."id" = f."caseId"
-        WHERE f."caseId" = ${caseId} ORDER BY f."createdAt", f."id"`;
+        WHERE f."caseId" = ${caseId} ORDER BY f."createdAt", f."id"`,
+      );
       // A file came from the applicant when it was sent from the chat that opened the case.
       const fromApplicant = (f: (typeof files)[number]) =>
         f.openedByOfficialId === null &&

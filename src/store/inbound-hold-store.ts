@@ -5,6 +5,7 @@
 import type { InboundHoldPort } from "../engine/ports.ts";
 import type { Database } from "./database.ts";
 import { insertRows, join, sql } from "./sql.ts";
+import { executeStatement } from "./raw-statements.ts";
 
 const doNothing = sql`ON CONFLICT DO NOTHING`;
 
@@ -22,7 +23,7 @@ export function createInboundHoldStore(db: Database): InboundHoldPort {
     async release(channel, messageIds) {
       if (messageIds.length === 0) return;
       await db.execute(
-        (tx) => tx.$executeRaw`DELETE FROM "InboundHold" WHERE "channel" = ${channel} AND "messageId" IN (${join(messageIds)})`,
+        (tx) => executeStatement(tx, sql`DELETE FROM "InboundHold" WHERE "channel" = ${channel} AND "messageId" IN (${join(messageIds)})`),
         {
           first: true,
         },

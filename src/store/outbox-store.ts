@@ -7,6 +7,7 @@ import type { Database } from "./database.ts";
 import type { OutboxMessage } from "./generated/client.ts";
 import { outboxColumns, outboxInsert } from "./outbox-rows.ts";
 import { assignments, empty, insertReturningId, join, one, sql } from "./sql.ts";
+import { executeStatement, queryRows } from "./raw-statements.ts";
 
 function toRow(m: OutboxMessage): OutboxRow {
   return {
@@ -50,8 +51,10 @@ async function claimOnSqlite(
   holder: string,
   until: Date,
 ): Promise<OutboxMessage[]> {
-  return db.execute(
-    (tx) => tx.$queryRaw<OutboxMessage[]>`
+  return db.execute((tx) =>
+    queryRows<OutboxMessage>(
+      tx,
+      sql`
       UPDATE "OutboxMessage" SET "claimedBy" = ${holder}, "claimedUntil" = ${until}
       WHERE "id" IN (
         SELECT o."id" FROM "OutboxMessage" o
@@ -63,6 +66,7 @@ async function claimOnSqlite(
                                       ELSE p."editOfId" IS NULL OR p."id" < o."id" END))
         ORDER BY o."id" LIMIT ${limit})
       RETURNING *`,
+    ),
   );
 }
 
@@ -109,7 +113,9 @@ async function claimOnPostgres(
 
 /** Marks one row: a single statement, so no transaction around it. */
 const mark = (db: Database, id: number, patch: Record<string, unknown>) =>
-  db.execute((tx) => tx.$executeRaw`UPDATE "OutboxMessage" SET ${join(assignments(patch), ", ")} WHERE "id" = ${id}`).then(() => undefined);
+  db
+    .execute((tx) => executeStatement(tx, sql`UPDATE "OutboxMessage" SET ${join(assignments(patch), ", ")} WHERE "id" = ${id}`))
+    .then(() => undefined);
 
 export interface OutboxStore extends OutboxPort {
   failed(limit: number): Promise<OutboxRow[]>;
@@ -135,11 +141,14 @@ export function createOutboxStore(db: Database): OutboxStore {
     },
     markSent: (id, at, platformMessageId) =>
       db
-        .execute(
-          (tx) => tx.$executeRaw`
+        .execute((tx) =>
+          executeStatement(
+            tx,
+            sql`
             UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${at}, "attempts" = "attempts" + 1,
               "claimedBy" = NULL, "claimedUntil" = NULL ${platformMessageId ? sql`, "platformMessageId" = ${platformMessageId}` : empty}
             WHERE "id" = ${id}`,
+          ),
         )
         .then(() => undefined),
     markPartSent: (id, partsSent, platformMessageId) => mark(db, id, { partsSent, platformMessageId: platformMessageId ?? undefined }),
@@ -164,31 +173,38 @@ export function createOutboxStore(db: Database): OutboxStore {
       return { status: row.leadStatus ?? "pending", platformMessageId: row.leadPlatformMessageId, mergedIntoId: row.mergedIntoId };
     },
     async queuedBehind(row, now, limit) {
-      const rows = await db.execute(
-        (tx) => tx.$queryRaw<OutboxMessage[]>`
+      const rows = await db.execute((tx) =>
+        queryRows<OutboxMessage>(
+          tx,
+          sql`
           SELECT * FROM "OutboxMessage" WHERE "channel" = ${row.channel} AND "chatId" = ${row.chatId} AND "status" = 'pending'
             AND "id" > ${row.id} AND "nextAttemptAt" <= ${now}
           ORDER BY "id" LIMIT ${limit}`,
+        ),
       );
       return rows.map(toRow);
     },
     async supersede(ids, byId) {
       if (ids.length === 0) return;
-      await db.execute(
-        (tx) => tx.$executeRaw`
+      await db.execute((tx) =>
+        executeStatement(
+          tx,
+          sql`
           UPDATE "OutboxMessage" SET "status" = 'merged', "mergedIntoId" = ${byId}, "claimedBy" = NULL, "claimedUntil" = NULL
           WHERE "id" IN (${join(ids)})`,
+        ),
       );
     },
     async membersOf(leadId) {
-      const rows = await db.execute(
-        (tx) => tx.$queryRaw<OutboxMessage[]>`SELECT * FROM "OutboxMessage" WHERE "mergedIntoId" = ${leadId} ORDER BY "id"`,
+      const rows = await db.execute((tx) =>
+        queryRows<OutboxMessage>(tx, sql`SELECT * FROM "OutboxMessage" WHERE "mergedIntoId" = ${leadId} ORDER BY "id"`),
       );
       return rows.map(toRow);
     },
     async merge(lead, joining, combined) {
       const updated = await db.write(async (tx) => {
-        const first = (await tx.$queryRaw<unknown[]>`SELECT 1 FROM "OutboxMessage" WHERE "mergedIntoId" = ${lead.id} LIMIT 1`).length === 0;
+        const first =
+          (await queryRows<unknown>(tx, sql`SELECT 1 FROM "OutboxMessage" WHERE "mergedIntoId" = ${lead.id} LIMIT 1`)).length === 0;
         if (first) {
           // The lead's own message becomes a member; what aimed at it (edits, its task's prompt) follows.
           const { editOfId: _edit, fileIds: _files, dedupeKey: _key, ...ownMessage } = lead;
@@ -198,16 +214,22 @@ export function createOutboxStore(db: Database): OutboxStore {
             outboxColumns,
             outboxInsert(ownMessage, lead, { status: "merged", mergedIntoId: lead.id }),
           );
-          await tx.$executeRaw`UPDATE "OutboxMessage" SET "editOfId" = ${own} WHERE "editOfId" = ${lead.id}`;
+          await executeStatement(tx, sql`UPDATE "OutboxMessage" SET "editOfId" = ${own} WHERE "editOfId" = ${lead.id}`);
           for (const j of joining) if (j.editOfId === lead.id) j.editOfId = own;
         }
-        await tx.$executeRaw`
+        await executeStatement(
+          tx,
+          sql`
           UPDATE "OutboxMessage" SET "status" = 'merged', "mergedIntoId" = ${lead.id}, "claimedBy" = NULL, "claimedUntil" = NULL
-          WHERE "id" IN (${join(joining.map((j) => j.id))})`;
+          WHERE "id" IN (${join(joining.map((j) => j.id))})`,
+        );
         const actions = combined.actions.length > 0 ? JSON.stringify(combined.actions) : null;
-        const rows = await tx.$queryRaw<OutboxMessage[]>`
+        const rows = await queryRows<OutboxMessage>(
+          tx,
+          sql`
           UPDATE "OutboxMessage" SET "text" = ${combined.text}, "actions" = ${actions}, "taskId" = NULL
-          WHERE "id" = ${lead.id} RETURNING *`;
+          WHERE "id" = ${lead.id} RETURNING *`,
+        );
         return rows[0]!;
       });
       return toRow(updated);

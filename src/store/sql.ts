@@ -5,6 +5,7 @@
 // Date on both; counts as bigint. Table and column names come only from this code, never from input.
 import { Prisma } from "./generated/client.ts";
 import type { Tx } from "./database.ts";
+import { executeStatement, queryRows } from "./raw-statements.ts";
 
 export type Sql = Prisma.Sql;
 export const sql = Prisma.sql;
@@ -53,7 +54,7 @@ export async function insertRows<R extends object>(
   rows: readonly R[],
   suffix: Sql = Prisma.empty,
 ): Promise<void> {
-  for (const statement of insertStatements(table, columns, rows, suffix)) await tx.$executeRaw(statement);
+  for (const statement of insertStatements(table, columns, rows, suffix)) await executeStatement(tx, statement);
 }
 
 /** Inserts one row and returns the id the database gave it (an autoincrement column "id"). */
@@ -65,13 +66,16 @@ export async function insertReturningId<R extends object>(
 ): Promise<number> {
   const names = join(columns.map(ident), ", ");
   const values = join(columns.map((c) => row[c] ?? null));
-  const created = await tx.$queryRaw<{ id: number | bigint }[]>`
-    INSERT INTO ${ident(table)} (${names}) VALUES (${values}) RETURNING "id"`;
+  const created = await queryRows<{ id: number | bigint }>(
+    tx,
+    sql`
+    INSERT INTO ${ident(table)} (${names}) VALUES (${values}) RETURNING "id"`,
+  );
   return Number(created[0]!.id);
 }
 
 /** The first row of a raw query, or null. */
 export async function one<T>(tx: Tx, query: Sql): Promise<T | null> {
-  const rows = await tx.$queryRaw<T[]>(query);
+  const rows = await queryRows<T>(tx, query);
   return rows[0] ?? null;
 }

@@ -12,6 +12,7 @@ import type { SqlDriverAdapter, SqlQuery, Transaction } from "@prisma/driver-ada
 import type BetterSqlite3 from "better-sqlite3";
 import type { PrismaClient } from "./generated/client.ts";
 import type { Tx } from "./database.ts";
+import { executeText } from "./raw-statements.ts";
 
 /** A transaction that ran past its limit: rolled back, nothing of it is kept. */
 export class TransactionTimeoutError extends Error {
@@ -28,17 +29,18 @@ export class TransactionTimeoutError extends Error {
  * have done), so that a slow one never commits half-known work late.
  */
 export async function sqliteTransaction<T>(prisma: PrismaClient, fn: (tx: Tx) => Promise<T>, limitMs: number): Promise<T> {
-  await prisma.$executeRawUnsafe("BEGIN IMMEDIATE");
+  const tx = prisma as unknown as Tx;
+  await executeText(tx, "BEGIN IMMEDIATE");
   const started = performance.now();
   let result: T;
   try {
-    result = await fn(prisma as unknown as Tx);
+    result = await fn(tx);
     const took = performance.now() - started;
     if (took > limitMs) throw new TransactionTimeoutError(took, limitMs);
-    await prisma.$executeRawUnsafe("COMMIT");
+    await executeText(tx, "COMMIT");
   } catch (error) {
     // A failed COMMIT leaves the transaction open: end it either way.
-    await prisma.$executeRawUnsafe("ROLLBACK").catch(() => undefined);
+    await executeText(tx, "ROLLBACK").catch(() => undefined);
     throw error;
   }
   return result;

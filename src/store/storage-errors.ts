@@ -121,10 +121,14 @@ export function toStorageError(error: unknown): unknown {
   return failure ? new StorageUnavailableError(failure.fault, failure.code, { cause: error }) : error;
 }
 
-/** A unique key taken by another transaction (Prisma P2002, SQLite or PostgreSQL wording). */
+/**
+ * A unique key taken by another transaction: Prisma's P2002, the driver adapter's own error (a
+ * statement sent to it directly, raw-statements.ts), or SQLite's or PostgreSQL's wording.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return e?.code === "P2002" || /Unique constraint|UNIQUE constraint|duplicate key/i.test(e?.message ?? "");
+  const e = error as { code?: string; message?: string; cause?: { kind?: unknown } };
+  if (e?.code === "P2002" || e?.cause?.kind === "UniqueConstraintViolation") return true;
+  return /Unique constraint|UNIQUE constraint|duplicate key/i.test(e?.message ?? "");
 }
 
 /**

@@ -7,6 +7,7 @@
 import { Prisma } from "./generated/client.ts";
 import type { Tx } from "./database.ts";
 import { join, sql, type Sql } from "./sql.ts";
+import { executeStatement, queryRows } from "./raw-statements.ts";
 
 /** One write (an INSERT or an UPDATE, without RETURNING); `expect`: the rows it must touch, or else the error. */
 export interface HeldWrite {
@@ -27,7 +28,7 @@ function check(write: HeldWrite, rows: number): void {
 /** Writes `writes`, in one statement on PostgreSQL (`postgres`), one after another on SQLite. */
 export async function writeHeld(tx: Tx, postgres: boolean, writes: HeldWrite[]): Promise<void> {
   if (!postgres || writes.length <= 1) {
-    for (const write of writes) check(write, await tx.$executeRaw(write.sql));
+    for (const write of writes) check(write, await executeStatement(tx, write.sql));
     return;
   }
   for (let start = 0; start < writes.length;) {
@@ -41,7 +42,7 @@ export async function writeHeld(tx: Tx, postgres: boolean, writes: HeldWrite[]):
     }
     const ctes = part.map((w, i) => sql`${Prisma.raw(`w${i}`)} AS (${w.sql} RETURNING 1)`);
     const counts = part.map((_, i) => Prisma.raw(`(SELECT count(*) FROM w${i}) AS "c${i}"`));
-    const [row] = await tx.$queryRaw<Record<string, bigint | number>[]>`WITH ${join(ctes, ", ")} SELECT ${join(counts, ", ")}`;
+    const [row] = await queryRows<Record<string, bigint | number>>(tx, sql`WITH ${join(ctes, ", ")} SELECT ${join(counts, ", ")}`);
     part.forEach((w, i) => check(w, Number(row?.[`c${i}`] ?? 0)));
   }
 }
