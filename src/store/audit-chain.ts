@@ -20,7 +20,8 @@
 import { createHash, createHmac } from "node:crypto";
 import { ConcurrencyError } from "../engine/case-ports.ts";
 import type { Database, Tx } from "./database.ts";
-import { insertStatements, one, sql } from "./sql.ts";
+import { executeStatement, queryRows } from "./raw-statements.ts";
+import { ident, insertStatements, join, one, sql } from "./sql.ts";
 import { unchecked, writeHeld, type HeldWrite } from "./write-batch.ts";
 
 export const genesisHash = "0".repeat(64);
@@ -178,11 +179,15 @@ const safeId = /^[A-Za-z0-9:_.-]+$/;
 
 /** Moves each chain's sealed mark to the sealed seq (one statement per 500 chains). */
 async function markSealed(tx: Tx, table: "Case" | "AuditChain", keyColumn: "id" | "key", column: string, heads: SealedHead[]) {
+  const [name, key, mark] = [ident(table), ident(keyColumn), ident(column)];
   for (let i = 0; i < heads.length; i += 500) {
     const part = heads.slice(i, i + 500);
-    const cases = part.map(([key, seq]) => `WHEN '${key}' THEN ${seq}`).join(" ");
-    const keys = part.map(([key]) => `'${key}'`).join(", ");
-    await tx.$executeRawUnsafe(`UPDATE "${table}" SET "${column}" = CASE "${keyColumn}" ${cases} END WHERE "${keyColumn}" IN (${keys})`);
+    const cases = join(
+      part.map(([id, seq]) => sql`WHEN ${id} THEN CAST(${seq} AS INTEGER)`),
+      " ",
+    );
+    const keys = join(part.map(([id]) => id));
+    await executeStatement(tx, sql`UPDATE ${name} SET ${mark} = CASE ${key} ${cases} END WHERE ${key} IN (${keys})`);
   }
 }
 
@@ -217,21 +222,27 @@ export async function sealAuditChains(db: Database, at: Date, key: SealKey | nul
       for (const s of await tx.auditSeal.findMany({ where: { mac: null }, select: { id: true, hash: true }, take: 1000 }))
         await tx.auditSeal.update({ where: { id: s.id }, data: { mac: sealMac(key.secret, s.hash), macKeyId: key.keyId } });
     }
-    const cases = await tx.$queryRawUnsafe<{ id: string; auditSeq: number; auditHash: string }[]>(
-      `SELECT "id", "auditSeq", "auditHash" FROM "Case" WHERE "auditSeq" > "auditSealedSeq" ORDER BY "id" LIMIT ${SEAL_MAX_CASES}`,
+    const cases = await queryRows<{ id: string; auditSeq: number; auditHash: string }>(
+      tx,
+      sql`SELECT "id", "auditSeq", "auditHash" FROM "Case" WHERE "auditSeq" > "auditSealedSeq" ORDER BY "id" LIMIT ${SEAL_MAX_CASES}`,
     );
-    const chains = await tx.$queryRawUnsafe<{ key: string; seq: number; hash: string }[]>(
-      `SELECT "key", "seq", "hash" FROM "AuditChain" WHERE "seq" > "sealedSeq" ORDER BY "key"`,
+    const chains = await queryRows<{ key: string; seq: number; hash: string }>(
+      tx,
+      sql`SELECT "key", "seq", "hash" FROM "AuditChain" WHERE "seq" > "sealedSeq" ORDER BY "key"`,
     );
     const caseHeads: SealedHead[] = cases.filter((c) => safeId.test(c.id)).map((c) => [c.id, Number(c.auditSeq), c.auditHash]);
     const otherHeads: SealedHead[] = chains.filter((c) => safeId.test(c.key)).map((c) => [c.key, Number(c.seq), c.hash]);
     const heads = [...otherHeads, ...caseHeads];
     if (heads.length === 0) return 0;
-    const last = await tx.auditSeal.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
+    const last = await one<{ hash: string }>(tx, sql`SELECT "hash" FROM "AuditSeal" ORDER BY "id" DESC LIMIT 1`);
     const prevHash = last?.hash ?? genesisHash;
     const hash = sealHash(prevHash, at, heads);
-    const keyed = key ? { mac: sealMac(key.secret, hash), macKeyId: key.keyId } : {};
-    await tx.auditSeal.create({ data: { at, heads: JSON.stringify(heads), prevHash, hash, ...keyed } });
+    const mac = key ? sealMac(key.secret, hash) : null;
+    await executeStatement(
+      tx,
+      sql`INSERT INTO "AuditSeal" ("at", "heads", "prevHash", "hash", "mac", "macKeyId")
+        VALUES (${at}, ${JSON.stringify(heads)}, ${prevHash}, ${hash}, ${mac}, ${key?.keyId ?? null})`,
+    );
     if (caseHeads.length > 0) await markSealed(tx, "Case", "id", "auditSealedSeq", caseHeads);
     if (otherHeads.length > 0) await markSealed(tx, "AuditChain", "key", "sealedSeq", otherHeads);
     return heads.length;

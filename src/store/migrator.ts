@@ -8,9 +8,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { readMigrationsFolder } from "./migrations-folder.ts";
-import { openSchemaEngine } from "./schema-engine.ts";
 
 export class MigrationError extends Error {
   readonly retryable = false;
@@ -94,6 +92,8 @@ export async function migrateSqlite(file: string, migrationsDir: string): Promis
     }
   }
 
+  // Loaded only when there is something to apply (the schema engine and the pg driver cost resident memory).
+  const { openSchemaEngine } = await import("./schema-engine.ts");
   const session = await openSchemaEngine({ provider: "sqlite", file });
   try {
     const result = await session.engine.applyMigrations({
@@ -137,6 +137,7 @@ const migrationLockKey = 7270736901;
 /** Brings the PostgreSQL database at `url` up to date with the migrations in `migrationsDir`. */
 export async function migratePostgres(url: string, migrationsDir: string): Promise<MigrationOutcome> {
   const list = await readMigrationsFolder(migrationsDir);
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();

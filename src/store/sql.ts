@@ -12,7 +12,8 @@ export const sql = Prisma.sql;
 export const join = Prisma.join;
 export const empty = Prisma.empty;
 
-const ident = (name: string) => Prisma.raw(`"${name}"`);
+/** A quoted table or column name (names come only from this code). */
+export const ident = (name: string) => Prisma.raw(`"${name}"`);
 
 /** `ON CONFLICT (key) DO UPDATE SET "a" = excluded."a", …`: an upsert's update of the given columns. */
 export function onConflictUpdate(key: readonly string[], columns: readonly string[]): Sql {

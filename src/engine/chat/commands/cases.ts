@@ -17,6 +17,8 @@ import type { ChatServiceDeps } from "../deps.ts";
 
 /** Tasks re-sent by /tugas; more are counted. */
 const TASKS_SHOWN = 10;
+/** Open tasks /tugas reads at most: those shown, and the rest looked at for choices to act on many at once. */
+const TASKS_SCANNED = 200;
 
 export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
   const { engine, clock } = deps;
@@ -108,25 +110,22 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
 
   async function myTasks(c: OfficialCommandContext): Promise<Reply[]> {
     const now = clock.now();
-    const mine = (await c.tx.openTasksOf(c.official.id)).filter((t) => engine.mayAct(t, c.official.id));
-    if (mine.length === 0) return [{ text: "Tidak ada tugas terbuka untuk Anda saat ini." }];
-    const rank = (t: TaskRow) => (t.waitingFor === "request" ? 2 : t.dueAt !== null && t.dueAt <= now ? 0 : 1);
-    mine.sort((a, b) => rank(a) - rank(b) || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity));
-    const late = mine.filter((t) => rank(t) === 0).length;
+    // Counted and ordered by the database (late first, then by due time, those waiting for the
+    // applicant last); only the first ones are read, however many an official has.
+    const { total, overdue: late, first } = await c.tx.openTaskSummary(c.official.id, now, TASKS_SCANNED);
+    if (total === 0) return [{ text: "Tidak ada tugas terbuka untuk Anda saat ini." }];
     const replies: Reply[] = [
       {
         text:
-          `Anda memiliki ${mine.length} tugas terbuka${late ? `, ${late} di antaranya terlambat` : ""}. ` +
-          `Terlambat ditampilkan lebih dahulu.`,
+          `Anda memiliki ${total} tugas terbuka${late ? `, ${late} di antaranya terlambat` : ""}. ` + `Terlambat ditampilkan lebih dahulu.`,
       },
     ];
-    if (mine.length > TASKS_SHOWN)
-      replies.push({ text: `… dan ${mine.length - TASKS_SHOWN} tugas lainnya. Selesaikan yang di atas lebih dahulu.` });
+    if (total > TASKS_SHOWN) replies.push({ text: `… dan ${total - TASKS_SHOWN} tugas lainnya. Selesaikan yang di atas lebih dahulu.` });
     // The list was read outside the write path; the tasks go out with fresh choices (new tokens) from
     // inside it, each as it is then (one decided meanwhile is left out).
     await c.record(async (tx) => {
       const current: TaskRow[] = [];
-      for (const listed of mine.slice(0, TASKS_SHOWN)) {
+      for (const listed of first.slice(0, TASKS_SHOWN)) {
         const task = await tx.taskById(listed.id);
         const kase = task?.status === "open" ? await tx.caseById(task.caseId) : null;
         if (!task || !kase) continue;
@@ -137,8 +136,9 @@ export function caseCommands(deps: ChatServiceDeps): ChatCommand[] {
           header: task.waitingFor === "request" ? "awaiting" : "open",
         });
       }
-      // Several tasks at the same step: one choice to act on them together, after the tasks themselves.
-      const bulk = await engine.bulkOffers(tx, c.official, [...current, ...mine.slice(TASKS_SHOWN)], now);
+      // Several tasks at the same step: one choice to act on them together, after the tasks themselves
+      // (from the first TASKS_SCANNED: an offer covers BULK_MAX of a step at most).
+      const bulk = await engine.bulkOffers(tx, c.official, [...current, ...first.slice(TASKS_SHOWN)], now);
       if (bulk.length > 0) await engine.notifyOfficial(tx, c.official.id, caseTexts.bulkOffer, now, { actions: bulk });
     });
     return replies;
