@@ -20,7 +20,8 @@ import { createWriteGate, type WriteGate } from "./write-gate.ts";
 import { sqliteTransaction } from "./sqlite-transactions.ts";
 import { countStatements, type StatementCounter } from "./statement-counter.ts";
 import { withStatementCache, type StatementCacheStats } from "./statement-cache.ts";
-import { onEachConnection, sendThroughAdapter } from "./raw-statements.ts";
+import { executeText, onEachConnection, sendThroughAdapter } from "./raw-statements.ts";
+import { handingOverTransactions, pgTransaction } from "./pg-transactions.ts";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -119,7 +120,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const connection = (client: () => PrismaClient) => {
       const cached = withStatementCache(new PrismaBetterSqlite3({ url: file }), options.statementCache);
       const counted = options.statementCounter ? countStatements(cached, options.statementCounter) : cached;
-      return onEachConnection(counted, (adapter) => sendThroughAdapter(client(), adapter));
+      return onEachConnection(counted, (adapter) => {
+        sendThroughAdapter(client(), adapter);
+        return adapter;
+      });
     };
     prisma = new PrismaClient({ adapter: connection(() => prisma) });
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
@@ -140,10 +144,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const { PrismaClient: PgPrismaClient } = await import("./generated-pg/client.ts");
     const writers = options.postgresWriters ?? 8;
-    const adapter = new PrismaPg({ connectionString: target.url, max: writers + 2 });
-    prisma = new PgPrismaClient({
-      adapter: options.statementCounter ? countStatements(adapter, options.statementCounter) : adapter,
-    }) as unknown as PrismaClient;
+    const pool = new PrismaPg({ connectionString: target.url, max: writers + 2 });
+    const counted = options.statementCounter ? countStatements(pool, options.statementCounter) : pool;
+    // Raw statements outside a transaction go to the pool; in one, to its connection (pg-transactions.ts).
+    const adapter = onEachConnection(counted, (connected) => {
+      sendThroughAdapter(prisma, connected, "postgres");
+      return handingOverTransactions(connected);
+    });
+    prisma = new PgPrismaClient({ adapter }) as unknown as PrismaClient;
     reader = prisma;
     location = redactUrl(target.url);
   }
@@ -163,7 +171,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       if (closed) return Promise.reject(new Error("The database is closed."));
       const limit = writeOptions?.timeoutMs ?? timeout;
       return gate
-        .run(() => (pooled ? prisma.$transaction(fn, { timeout: limit, maxWait: limit }) : sqliteTransaction(prisma, fn, limit)))
+        .run(() => (pooled ? pgTransaction(prisma, fn, { timeout: limit, maxWait: limit }) : sqliteTransaction(prisma, fn, limit)))
         .catch((error: unknown) => {
           throw toStorageError(error);
         });
@@ -171,9 +179,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     read: (fn) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
       const view = pooled
-        ? reader.$transaction(
+        ? pgTransaction(
+            reader,
             async (tx) => {
-              await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");
+              await executeText(tx, "SET TRANSACTION READ ONLY");
               return fn(tx);
             },
             { timeout: readTimeout, maxWait: timeout },
@@ -192,7 +201,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     },
     writeAside: (fn) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
-      const transaction = () => (pooled ? prisma.$transaction(fn, { timeout, maxWait: timeout }) : sqliteTransaction(prisma, fn, timeout));
+      const transaction = () =>
+        pooled ? pgTransaction(prisma, fn, { timeout, maxWait: timeout }) : sqliteTransaction(prisma, fn, timeout);
       return (pooled ? transaction() : gate.run(transaction, { first: true })).catch((error: unknown) => {
         throw toStorageError(error);
       });

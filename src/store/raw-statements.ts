@@ -1,13 +1,12 @@
-// Sends the hot path's raw statements. On SQLite they go straight to Prisma's driver adapter
-// (@prisma/adapter-better-sqlite3), the very connection the Prisma client holds, instead of through
-// the client's $queryRaw: the client plans and serializes every raw request anew, about 35–50 µs a
-// statement, where the adapter answers a prepared statement in about 6 µs (bench/press-cost.ts shows
-// the statements per press and their cost). Transactions are unaffected: SQLite's are plain
-// BEGIN/COMMIT statements on that one connection (sqlite-transactions.ts), so a statement sent
-// either way belongs to the transaction that is open. Results are converted as the client converts
-// them (dates as Date, 64-bit integers as bigint, booleans as boolean);
-// test/store/raw-statements.test.ts compares the two paths row by row. Elsewhere (PostgreSQL, whose
-// transactions are the client's), and for a client not registered here, the client's $queryRaw.
+// Sends the hot path's raw statements straight to Prisma's driver adapter, on the connection or the
+// transaction the Prisma client itself holds, instead of through the client's $queryRaw: the client
+// plans and serializes every raw request anew, about 35–50 µs a statement, where the SQLite adapter
+// answers a prepared statement in about 6 µs (bench/press-cost.ts shows the statements per press and
+// their cost). On SQLite the client's connection is registered (its transactions are plain
+// BEGIN/COMMIT statements on it, sqlite-transactions.ts); on PostgreSQL each transaction the client
+// opens is (pg-transactions.ts). Results are converted as the client converts them (dates as Date,
+// 64-bit integers as bigint, booleans as boolean); test/store/raw-statements.test.ts compares the two
+// paths row by row on both dialects. A client or transaction not registered here: its $queryRaw.
 import type {
   ArgType,
   SqlDriverAdapter,
@@ -17,18 +16,23 @@ import type {
   SqlResultSet,
 } from "@prisma/driver-adapter-utils";
 import type { Tx } from "./database.ts";
+import { Prisma } from "./generated/client.ts";
 import type { Sql } from "./sql.ts";
 
-/** The adapter connection behind each registered client (the SQLite writer and reader). */
-const adapters = new WeakMap<object, SqlQueryable>();
+/** The adapter connection or transaction behind each registered client, and its placeholders. */
+const adapters = new WeakMap<object, { queryable: SqlQueryable; numbered: boolean }>();
 
-/** From now on, raw statements given `client` go to `adapter` (the connection that client uses). */
-export function sendThroughAdapter(client: object, adapter: SqlQueryable): void {
-  adapters.set(client, adapter);
+/**
+ * From now on, raw statements given `client` (a client, or a transaction's client) go to `queryable`,
+ * the connection or transaction it uses. `provider`: PostgreSQL numbers its placeholders ($1, $2 …).
+ */
+export function sendThroughAdapter(client: object, queryable: SqlQueryable, provider: "sqlite" | "postgres" = "sqlite"): void {
+  adapters.set(client, { queryable, numbered: provider === "postgres" });
 }
 
 // Column types of @prisma/driver-adapter-utils (ColumnTypeEnum), the ones converted here.
 const INT64 = 1;
+const NUMERIC = 4;
 const BOOLEAN = 5;
 const DATETIME = 10;
 const BYTES = 13;
@@ -44,7 +48,7 @@ function argument(value: unknown): unknown {
   return value;
 }
 
-function toQuery(statement: Sql): SqlQuery {
+function toQuery(statement: Sql, numbered: boolean): SqlQuery {
   const values = statement.values;
   const args = new Array<unknown>(values.length);
   const argTypes = new Array<ArgType>(values.length);
@@ -53,7 +57,7 @@ function toQuery(statement: Sql): SqlQuery {
     args[i] = argument(value);
     argTypes[i] = value instanceof Date ? datetimeArg : otherArg;
   }
-  return { sql: statement.sql, args, argTypes };
+  return { sql: numbered ? statement.text : statement.sql, args, argTypes };
 }
 
 function convert(type: number | undefined, value: unknown): unknown {
@@ -61,6 +65,8 @@ function convert(type: number | undefined, value: unknown): unknown {
   switch (type) {
     case INT64:
       return typeof value === "bigint" ? value : BigInt(value as number | string);
+    case NUMERIC:
+      return new Prisma.Decimal(value as string | number);
     case BOOLEAN:
       return typeof value === "boolean" ? value : Boolean(Number(value));
     case DATETIME:
@@ -88,36 +94,34 @@ function toObjects<T>(result: SqlResultSet): T[] {
 export async function queryRows<T>(tx: Tx, statement: Sql): Promise<T[]> {
   const adapter = adapters.get(tx);
   if (!adapter) return tx.$queryRaw<T[]>(statement);
-  return toObjects<T>(await adapter.queryRaw(toQuery(statement)));
+  return toObjects<T>(await adapter.queryable.queryRaw(toQuery(statement, adapter.numbered)));
 }
 
 /** Runs a write and returns the number of rows it touched. */
 export async function executeStatement(tx: Tx, statement: Sql): Promise<number> {
   const adapter = adapters.get(tx);
   if (!adapter) return tx.$executeRaw(statement);
-  return adapter.executeRaw(toQuery(statement));
+  return adapter.queryable.executeRaw(toQuery(statement, adapter.numbered));
 }
 
 /** A statement without parameters (BEGIN, COMMIT, a PRAGMA), by either path. */
 export async function executeText(tx: Tx, text: string): Promise<number> {
   const adapter = adapters.get(tx);
   if (!adapter) return tx.$executeRawUnsafe(text);
-  return adapter.executeRaw({ sql: text, args: [], argTypes: [] });
+  return adapter.queryable.executeRaw({ sql: text, args: [], argTypes: [] });
 }
 
-/** The factory, calling `onConnect` with each connection it makes (to register it for its client). */
+/** The factory, handing each connection it makes to `onConnect`, which returns the one the client gets. */
 export function onEachConnection(
   factory: SqlDriverAdapterFactory,
-  onConnect: (adapter: SqlDriverAdapter) => void,
+  onConnect: (adapter: SqlDriverAdapter) => SqlDriverAdapter,
 ): SqlDriverAdapterFactory {
   return new Proxy(factory, {
     get(target, key, receiver) {
       const value: unknown = Reflect.get(target, key, receiver);
       if (key === "connect")
         return async () => {
-          const adapter = await (value as () => Promise<SqlDriverAdapter>).call(target);
-          onConnect(adapter);
-          return adapter;
+          return onConnect(await (value as () => Promise<SqlDriverAdapter>).call(target));
         };
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
