@@ -180,12 +180,18 @@ export interface EngineTx {
   digestClaimed(officialId: string, date: string): Promise<boolean>;
 }
 
+export interface ReadOptions {
+  snapshot?: boolean;
+}
+
 export interface EngineStore {
   /** Runs `fn` in one write transaction (run again when it lost to a concurrent one on the same case). */
   transaction<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` on a read-only view of what is committed, outside the write path: it waits for no
-   * write and no write waits for it. Its writes fail.
+   * write and no write waits for it; it must not write. `snapshot: false`: each read sees what is
+   * committed when it runs (no read-only transaction around them: on PostgreSQL three round trips
+   * fewer), for a check that the write path makes again anyway.
    */
-  read<T>(fn: (view: EngineTx) => Promise<T>): Promise<T>;
+  read<T>(fn: (view: EngineTx) => Promise<T>, options?: ReadOptions): Promise<T>;
 }

@@ -62,7 +62,7 @@ export interface Database {
    * Runs `fn` on a read-only view of committed data, outside the write gate: on SQLite the reader
    * connection (query_only); on PostgreSQL a READ ONLY transaction (one consistent snapshot).
    */
-  read<T>(fn: (view: Tx) => Promise<T>): Promise<T>;
+  read<T>(fn: (view: Tx) => Promise<T>, options?: { snapshot?: boolean }): Promise<T>;
   readonly gate: WriteGate;
   readonly provider: DbTarget["provider"];
   /** The SQLite file, or the PostgreSQL URL without its password. */
@@ -176,18 +176,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           throw toStorageError(error);
         });
     },
-    read: (fn) => {
+    read: (fn, readOptions) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
-      const view = pooled
-        ? pgTransaction(
-            reader,
-            async (tx) => {
-              await executeText(tx, "SET TRANSACTION READ ONLY");
-              return fn(tx);
-            },
-            { timeout: readTimeout, maxWait: timeout },
-          )
-        : fn(reader);
+      const view =
+        pooled && readOptions?.snapshot !== false
+          ? pgTransaction(
+              reader,
+              async (tx) => {
+                await executeText(tx, "SET TRANSACTION READ ONLY");
+                return fn(tx);
+              },
+              { timeout: readTimeout, maxWait: timeout },
+            )
+          : fn(reader);
       return view.catch((error: unknown) => {
         throw toStorageError(error);
       });

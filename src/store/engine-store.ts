@@ -60,6 +60,6 @@ export function createEngineStore(db: Database): EngineStore {
         }
       }
     },
-    read: (fn) => db.read((view) => fn(createTx(view, cache, db.provider === "postgres").ports)),
+    read: (fn, options) => db.read((view) => fn(createTx(view, cache, db.provider === "postgres").ports), options),
   };
 }

@@ -192,26 +192,30 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const message = cleanInbound(raw);
       const token = message.action?.token;
       if (!token) return null;
-      return store.read(async (tx) => {
-        const official = await tx.officialByIdentity(message.channel, message.senderId);
-        if (!official) return refusals.notOfficial;
-        const ref = await tx.token(token);
-        if (ref?.taskId.startsWith("bulk:")) return null; // the engine checks who may confirm it
-        const task = ref ? await tx.taskById(ref.taskId) : null;
-        if (!ref || !task) return refusals.unknownButton;
-        const kase = await tx.caseById(task.caseId);
-        if (!kase || kase.status !== "open") return refusals.caseClosed;
-        // Writing to the applicant stays possible while the case is open; the engine checks who may.
-        if (ref.action === "message-applicant") return null;
-        if (task.status !== "open" || task.visit !== ref.visit || kase.visit !== ref.visit) return refusals.stale;
-        if (!engine.mayAct(task, official.id)) {
-          if (task.takenByOfficialId && task.candidates.some((c) => c.officialId === official.id)) {
-            return refusals.takenByOther((await tx.official(task.takenByOfficialId))?.name ?? "orang lain");
+      return store.read(
+        async (tx) => {
+          const official = await tx.officialByIdentity(message.channel, message.senderId);
+          if (!official) return refusals.notOfficial;
+          const ref = await tx.token(token);
+          if (ref?.taskId.startsWith("bulk:")) return null; // the engine checks who may confirm it
+          const task = ref ? await tx.taskById(ref.taskId) : null;
+          if (!ref || !task) return refusals.unknownButton;
+          const kase = await tx.caseById(task.caseId);
+          if (!kase || kase.status !== "open") return refusals.caseClosed;
+          // Writing to the applicant stays possible while the case is open; the engine checks who may.
+          if (ref.action === "message-applicant") return null;
+          if (task.status !== "open" || task.visit !== ref.visit || kase.visit !== ref.visit) return refusals.stale;
+          if (!engine.mayAct(task, official.id)) {
+            if (task.takenByOfficialId && task.candidates.some((c) => c.officialId === official.id)) {
+              return refusals.takenByOther((await tx.official(task.takenByOfficialId))?.name ?? "orang lain");
+            }
+            return refusals.notYours;
           }
-          return refusals.notYours;
-        }
-        return null;
-      });
+          return null;
+          // A guard: the press checks all of it again in its transaction.
+        },
+        { snapshot: false },
+      );
     },
     isOfficial: (channel, senderId) => store.read(async (view) => (await view.officialByIdentity(channel, senderId)) !== null),
     async handle(raw) {
