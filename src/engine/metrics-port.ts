@@ -38,7 +38,7 @@ export interface EngineMetrics {
  */
 export function countTransitions(store: EngineStore, metrics: Pick<EngineMetrics, "transition">): EngineStore {
   return {
-    read: (fn) => store.read(fn),
+    read: (fn, options) => store.read(fn, options),
     async transaction(fn) {
       let kinds: TransitionKind[] = [];
       const result = await store.transaction((tx) => {

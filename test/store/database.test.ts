@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openTempDb, type TempDb } from "../helpers/temp-db.ts";
 import { onPostgres } from "../helpers/test-database.ts";
+import { openDatabase, type Tx } from "../../src/store/database.ts";
+import { createStatementCounter } from "../../src/store/statement-counter.ts";
 
 let t: TempDb | undefined;
 afterEach(async () => {
@@ -98,6 +100,26 @@ describe("database", () => {
     release();
     await open;
     expect((await db.read((view) => view.office.findMany({ orderBy: { id: "asc" } }))).map((o) => o.id)).toEqual(["a", "b"]);
+  });
+
+  it("reads in a read-only snapshot on PostgreSQL, or without one when asked (a guard checked again later)", async () => {
+    t = await openTempDb();
+    const counter = createStatementCounter();
+    const db = await openDatabase({ target: t.target, statementCounter: counter });
+    try {
+      const count = (view: Tx) => view.office.count();
+      await db.read(count);
+      const withSnapshot = counter.transactions;
+      await db.read(count, { snapshot: false });
+      expect(withSnapshot).toBe(onPostgres ? 1 : 0);
+      expect(counter.transactions).toBe(withSnapshot);
+      // The snapshot refuses writes; on SQLite the reader connection refuses them either way.
+      await expect(
+        db.read((view) => view.office.create({ data: { id: "x", name: "x", shortName: "x", timeZone: "UTC", flowHash: "f" } })),
+      ).rejects.toThrow();
+    } finally {
+      await db.close();
+    }
   });
 
   it("refuses writes after close", async () => {

@@ -217,7 +217,8 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         { snapshot: false },
       );
     },
-    isOfficial: (channel, senderId) => store.read(async (view) => (await view.officialByIdentity(channel, senderId)) !== null),
+    isOfficial: (channel, senderId) =>
+      store.read(async (view) => (await view.officialByIdentity(channel, senderId)) !== null, { snapshot: false }),
     async handle(raw) {
       const message = cleanInbound(raw);
       deps.metrics?.received(message.channel);
