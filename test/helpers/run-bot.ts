@@ -24,6 +24,17 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
+/** The public webhook URL the process tests give the bot. */
+export const webhookUrl = "https://bot.example.test/tg/hook";
+
+/** The settings of a bot behind a webhook at `webhookUrl`, listening on `port`. */
+export const webhookEnv = (secret: string, port?: number): Record<string, string> => ({
+  TELEGRAM_MODE: "webhook",
+  TELEGRAM_WEBHOOK_URL: webhookUrl,
+  TELEGRAM_WEBHOOK_SECRET: secret,
+  ...(port === undefined ? {} : { TELEGRAM_WEBHOOK_PORT: String(port) }),
+});
+
 export function spawnBot(env: Record<string, string>, cwd = repoRoot): ChildProcessWithoutNullStreams {
   const child = spawn(process.execPath, [compiled("src/main.ts")], {
     cwd,

@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startBotApiServer } from "../../helpers/bot-api-server.ts";
-import { collect, freePort, spawnBot, type BotRun, issueCode, runAdminCli } from "../../helpers/run-bot.ts";
+import { collect, freePort, spawnBot, type BotRun, issueCode, runAdminCli, webhookEnv } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl, onPostgres, sqlClient } from "../../helpers/test-database.ts";
 import { textMessage } from "../../helpers/telegram-updates.ts";
@@ -39,9 +39,7 @@ describe.skipIf(!onPostgres)("several instances on PostgreSQL", () => {
       TELEGRAM_BOT_TOKEN: token,
       TELEGRAM_API_ROOT: api.url,
       FILE_ENCRYPTION_KEY: "cd".repeat(32),
-      TELEGRAM_MODE: "webhook",
-      TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook",
-      TELEGRAM_WEBHOOK_SECRET: secret,
+      ...webhookEnv(secret),
       LEASE_TTL_MS: "2000",
       LOG_LEVEL: "info",
     };

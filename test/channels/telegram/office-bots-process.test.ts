@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBotApiServer } from "../../helpers/bot-api-server.ts";
-import { collect, freePort, spawnBot } from "../../helpers/run-bot.ts";
+import { collect, freePort, spawnBot, webhookEnv, webhookUrl } from "../../helpers/run-bot.ts";
 import { textMessage } from "../../helpers/telegram-updates.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl } from "../../helpers/test-database.ts";
@@ -69,16 +69,13 @@ describe("the bot process with an office's own bot next to the shared one", () =
     const bot = spawnBot({
       ...env,
       DATABASE_URL: await newDatabaseUrl(dir, "hook"),
-      TELEGRAM_MODE: "webhook",
-      TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook",
-      TELEGRAM_WEBHOOK_SECRET: secret,
-      TELEGRAM_WEBHOOK_PORT: String(port),
+      ...webhookEnv(secret, port),
     });
     const run = collect(bot);
     await api.waitFor((c) => c.method === "setWebhook" && c.bot === KUPANG, 20_000);
-    expect(api.webhookOf(SHARED)).toEqual({ url: "https://bot.example.test/tg/hook", secret });
+    expect(api.webhookOf(SHARED)).toEqual({ url: webhookUrl, secret });
     const own = api.webhookOf(KUPANG);
-    expect(own?.url).toBe("https://bot.example.test/tg/hook/kota-kupang");
+    expect(own?.url).toBe(`${webhookUrl}/kota-kupang`);
     expect(own?.secret).toMatch(/^[A-Za-z0-9_-]{16,256}$/);
     expect(own?.secret).not.toBe(secret);
     const post = (p: string, key: string, user: number, id: number) =>

@@ -3,7 +3,7 @@ import path from "node:path";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBotApiServer } from "../../helpers/bot-api-server.ts";
-import { collect, freePort, spawnBot, issueCode } from "../../helpers/run-bot.ts";
+import { collect, freePort, spawnBot, webhookEnv, webhookUrl, issueCode } from "../../helpers/run-bot.ts";
 import { tempDir } from "../../helpers/temp-db.ts";
 import { newDatabaseUrl } from "../../helpers/test-database.ts";
 import { textMessage } from "../../helpers/telegram-updates.ts";
@@ -69,14 +69,11 @@ describe("the bot process on Telegram", () => {
     const bot = spawnBot({
       ...env,
       DATABASE_URL: await newDatabaseUrl(dir, "hook"),
-      TELEGRAM_MODE: "webhook",
-      TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook",
-      TELEGRAM_WEBHOOK_SECRET: secret,
-      TELEGRAM_WEBHOOK_PORT: String(port),
+      ...webhookEnv(secret, port),
     });
     const run = collect(bot);
     const set = await api.waitFor((c) => c.method === "setWebhook");
-    expect(set.payload).toMatchObject({ url: "https://bot.example.test/tg/hook", secret_token: secret });
+    expect(set.payload).toMatchObject({ url: webhookUrl, secret_token: secret });
     const post = (p: string, key: string) =>
       fetch(`http://127.0.0.1:${port}${p}`, {
         method: "POST",
