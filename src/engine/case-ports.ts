@@ -4,6 +4,7 @@ import type { Sop } from "../domain/sop-schema.ts";
 import type { ChannelName } from "./types.ts";
 import type { StoredFileRow } from "./file-ports.ts";
 import type {
+  Candidate,
   CaseRow,
   TaskRow,
   TokenAction,
@@ -48,6 +49,8 @@ export interface EngineTx {
   updateTask(id: string, patch: Partial<Omit<TaskRow, "id" | "caseId">>): Promise<void>;
   tasksOfCase(caseId: string): Promise<TaskRow[]>;
   openTasks(officeId?: string): Promise<TaskRow[]>;
+  /** The different candidate lists of an office's open tasks (each once: a few, however many tasks). */
+  openCandidateSets(officeId: string): Promise<Candidate[][]>;
   /** The open tasks an official is a candidate for or has taken (through an index, not a scan). */
   openTasksOf(officialId: string): Promise<TaskRow[]>;
   /**
@@ -110,6 +113,8 @@ export interface EngineTx {
 
   addDeadline(row: Omit<DeadlineRow, "firedAt">): Promise<void>;
   dueDeadlines(now: Date, limit: number): Promise<DeadlineRow[]>;
+  /** The deadline if it is still due at `now` (not fired yet). */
+  dueDeadline(id: string, now: Date): Promise<DeadlineRow | null>;
   markDeadlineFired(id: string, at: Date): Promise<void>;
 
   appendAudit(draft: AuditDraft): Promise<void>;

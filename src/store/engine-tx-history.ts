@@ -2,7 +2,7 @@
 // deadlines due, a period's history and audit events (reports, exports), an applicant's cases. Each
 // first writes what the transaction's hot ports still hold (engine-tx-cases.ts), so that it reads
 // the transaction's own changes.
-import type { CaseRow, DeadlineRow, EngineTx, TaskRow } from "../engine/case-ports.ts";
+import type { Candidate, CaseRow, DeadlineRow, EngineTx, TaskRow } from "../engine/case-ports.ts";
 import type { Tx } from "./database.ts";
 import { toCase, toTask } from "./engine-tx-cases.ts";
 import type { Case as CaseModel, StepTask as TaskModel } from "./generated/client.ts";
@@ -48,11 +48,13 @@ type HistoryPorts = Pick<
   EngineTx,
   | "casesInvolving"
   | "openTasks"
+  | "openCandidateSets"
   | "openTasksOf"
   | "openTaskSummary"
   | "reportHistory"
   | "auditEvents"
   | "dueDeadlines"
+  | "dueDeadline"
   | "markDeadlineFired"
   | "casesOfChat"
 >;
@@ -87,6 +89,16 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
           )
         : await queryRows<TaskModel>(tx, sql`SELECT * FROM "StepTask" WHERE "status" = 'open' ORDER BY "openedAt", "id"`);
       return tasks.map(toTask);
+    },
+    async openCandidateSets(officeId) {
+      await settle();
+      const rows = await queryRows<{ candidates: string }>(
+        tx,
+        sql`
+        SELECT DISTINCT t."candidates" FROM "StepTask" t JOIN "Case" c ON c."id" = t."caseId"
+        WHERE t."status" = 'open' AND c."officeId" = ${officeId}`,
+      );
+      return rows.map((r) => JSON.parse(r.candidates) as Candidate[]);
     },
     async openTasksOf(officialId) {
       await settle();
@@ -173,6 +185,11 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
       await settle();
       const rows = await tx.deadline.findMany({ where: { firedAt: null, dueAt: { lte: now } }, orderBy: { dueAt: "asc" }, take: limit });
       return rows.map((r) => ({ ...r, kind: r.kind as DeadlineRow["kind"] }));
+    },
+    async dueDeadline(id, now) {
+      await settle();
+      const row = await tx.deadline.findFirst({ where: { id, firedAt: null, dueAt: { lte: now } } });
+      return row ? { ...row, kind: row.kind as DeadlineRow["kind"] } : null;
     },
     async markDeadlineFired(id, at) {
       await settle();

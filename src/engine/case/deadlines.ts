@@ -12,7 +12,7 @@ import type { Notices } from "./notices.ts";
 export function createDeadlines(ctx: EngineContext, store: EngineStore, assign: Assignment, notices: Notices) {
   async function fireDeadline(tx: EngineTx, deadlineId: string): Promise<boolean> {
     const at = ctx.clock.now();
-    const deadline = (await tx.dueDeadlines(at, 1000)).find((d) => d.id === deadlineId);
+    const deadline = await tx.dueDeadline(deadlineId, at);
     if (!deadline) return false;
     const task = await tx.taskById(deadline.taskId);
     const kase = task ? await tx.caseById(task.caseId) : null;

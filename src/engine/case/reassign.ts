@@ -94,9 +94,13 @@ export function createReassignment(ctx: EngineContext, assign: Assignment, notic
   async function refreshIn(tx: EngineTx, officeId: string): Promise<number> {
     const at = ctx.clock.now();
     const stale = new Map<string, Affected>();
-    for (const task of await tx.openTasks(officeId)) {
-      for (const c of task.candidates) {
-        if (stale.has(c.officialId)) continue;
+    // Each different candidate list once: an office with 10,000 open steps has a few dozen of them.
+    const checked = new Set<string>();
+    for (const candidates of await tx.openCandidateSets(officeId)) {
+      for (const c of candidates) {
+        const key = `${c.officialId}|${c.positionKey ?? ""}|${c.delegationId ? "d" : ""}`;
+        if (stale.has(c.officialId) || checked.has(key)) continue;
+        checked.add(key);
         const official = await tx.official(c.officialId);
         if (!official?.active) stale.set(c.officialId, { officialId: c.officialId, positions: [], reason: "keluar", leaving: true });
         else if (c.positionKey && !c.delegationId && !(await tx.positionsOf(c.officialId, at)).includes(c.positionKey))
