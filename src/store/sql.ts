@@ -13,8 +13,15 @@ export const sql = Prisma.sql;
 export const join = Prisma.join;
 export const empty = Prisma.empty;
 
+// The names are few and fixed: each quoted once, not on every statement.
+const quoted = new Map<string, Sql>();
 /** A quoted table or column name (names come only from this code). */
-export const ident = (name: string) => Prisma.raw(`"${name}"`);
+export function ident(name: string): Sql {
+  let found = quoted.get(name);
+  if (!found) quoted.set(name, (found = Prisma.raw(`"${name}"`)));
+  return found;
+}
+const columnLists = new WeakMap<readonly string[], Sql>();
 
 /** `ON CONFLICT (key) DO UPDATE SET "a" = excluded."a", …`: an upsert's update of the given columns. */
 export function onConflictUpdate(key: readonly string[], columns: readonly string[]): Sql {
@@ -39,7 +46,9 @@ export function insertStatements<R extends object>(
   rows: readonly R[],
   suffix: Sql = Prisma.empty,
 ): Sql[] {
-  const names = join(columns.map(ident), ", ");
+  if (rows.length === 0) return [];
+  let names = columnLists.get(columns);
+  if (!names) columnLists.set(columns, (names = join(columns.map(ident), ", ")));
   const statements: Sql[] = [];
   for (let i = 0; i < rows.length; i += 500) {
     const values = rows.slice(i, i + 500).map((row) => sql`(${join(columns.map((c) => row[c] ?? null))})`);
