@@ -5,7 +5,6 @@ import { buildCatalog, formatProblem, type Catalog } from "./domain/catalog.ts";
 import { renderSopChart } from "./domain/sop-chart.ts";
 import type { LoadedForm } from "./engine/applicant-service.ts";
 import { readFlows } from "./store/flow-reader.ts";
-import { renderPng } from "./store/png-renderer.ts";
 
 export class StartupError extends Error {}
 
@@ -36,7 +35,7 @@ export async function loadCatalog(config: Config): Promise<Catalog> {
 export const formsOf = (catalog: Catalog) => (): LoadedForm[] => [...catalog.forms.values()].map((f) => ({ form: f.value, hash: f.hash }));
 
 /** /alur: an SOP drawn as PNG pages, subtitled with the office's name. */
-export const sopChartsOf = (catalog: Catalog) => async (n: number, officeId: string) => {
+export const sopChartsOf = (catalog: Catalog, renderPng: (svg: string) => Promise<Buffer>) => async (n: number, officeId: string) => {
   const sop = catalog.sops.get(n)?.value;
   if (!sop) return [];
   const pages = renderSopChart(sop, { subtitle: catalog.offices.get(officeId)?.office.name ?? sop.unit.join(" / ") });

@@ -45,7 +45,7 @@ import { purgeExpiredData } from "./store/retention-purge.ts";
 import { retentionYears } from "./domain/retention.ts";
 import { derivedSecret, sealKeyOf, serverKeyRing } from "./store/server-key.ts";
 import type { KeyRing } from "./store/file-keys.ts";
-import { renderPng } from "./store/png-renderer.ts";
+import { createPngRenderer } from "./store/png-renderer.ts";
 import { toXlsx } from "./store/exporter.ts";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -135,6 +135,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const keys = serverKeyRing(config);
   const enrolmentSecret = derivedSecret(keys.current, "enrolment-codes");
   const sealKey = sealKeyOf(keys);
+  // Charts are drawn in a renderer process of their own (png-renderer.ts), stopped on close.
+  const renderer = createPngRenderer();
+  const renderPng = (svg: string) => renderer.render(svg);
   const files = createFileStore(db, { dir: config.files.dir, keys, maxBytes: config.files.maxBytes });
   const metrics = createAppMetrics();
   // Officials of an office with a Telegram bot or WhatsApp number of its own are written to through it.
@@ -179,7 +182,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     enrolmentSecret,
     publicRateLimit: config.publicRateLimit,
     sopTitle: (n) => catalog.sops.get(n)?.value.title,
-    sopChart: sopChartsOf(catalog),
+    sopChart: sopChartsOf(catalog, renderPng),
     forms: formsOf(catalog),
     personData: createPersonDataPort(db, {
       rules: (id) => catalog.offices.get(id)?.office,
@@ -361,6 +364,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await whatsapp?.stop();
       await scheduler.stop();
       await dispatcher.settled();
+      await renderer.close();
       await db.close();
     },
   };

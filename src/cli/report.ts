@@ -6,7 +6,7 @@ import { reportChart, reportText } from "../domain/sla-report.ts";
 import type { TimeZone } from "../domain/working-time.ts";
 import { buildSlaReportIn, parsePeriod } from "../engine/report-service.ts";
 import { createEngineStore } from "../store/engine-store.ts";
-import { renderPng } from "../store/png-renderer.ts";
+import { createPngRenderer } from "../store/png-renderer.ts";
 import { workCalendarsOf } from "../store/work-calendar.ts";
 import { CliError, openCliContext, runCli } from "./cli-context.ts";
 
@@ -30,7 +30,12 @@ runCli(async (env) => {
     );
     console.log(reportText(report, office.shortName, period.label));
     if (values.out) {
-      writeFileSync(values.out, await renderPng(reportChart(report, office.shortName, period.label).svg));
+      const renderer = createPngRenderer();
+      try {
+        writeFileSync(values.out, await renderer.render(reportChart(report, office.shortName, period.label).svg));
+      } finally {
+        await renderer.close();
+      }
       console.log(`\nChart: ${values.out}`);
     }
     return 0;

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { buildCatalog, formatProblem } from "../domain/catalog.ts";
 import { renderSopChart } from "../domain/sop-chart.ts";
 import { readFlows } from "../store/flow-reader.ts";
-import { renderPng } from "../store/png-renderer.ts";
+import { createPngRenderer } from "../store/png-renderer.ts";
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -23,10 +23,15 @@ async function main(): Promise<void> {
   const pages = renderSopChart(sop, office ? { subtitle: office.name } : {});
   const out = path.resolve(values.out ?? ".");
   mkdirSync(out, { recursive: true });
-  for (const [i, page] of pages.entries()) {
-    const file = path.join(out, `sop-${String(number).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`);
-    writeFileSync(file, await renderPng(page.svg));
-    console.log(`${file} (${page.width}×${page.height}, steps ${page.steps.join(", ")})`);
+  const renderer = createPngRenderer();
+  try {
+    for (const [i, page] of pages.entries()) {
+      const file = path.join(out, `sop-${String(number).padStart(2, "0")}${pages.length > 1 ? `-${i + 1}` : ""}.png`);
+      writeFileSync(file, await renderer.render(page.svg));
+      console.log(`${file} (${page.width}×${page.height}, steps ${page.steps.join(", ")})`);
+    }
+  } finally {
+    await renderer.close();
   }
 }
 

@@ -1,20 +1,129 @@
-// Rasterizes SVG to PNG with resvg and the DejaVu Sans font shipped in an npm package, so a chart
-// looks the same on every machine (no system fonts are read).
-import { createRequire } from "node:module";
-import path from "node:path";
+// Rasterizes SVG charts to PNG in a separate renderer process (png-render-process.ts), started on
+// the first drawing and let go after a while without one. The native renderer's allocations (its
+// code, the fonts, the memory each drawing took) then never stay in the bot's resident memory, and
+// a drawing that crashes or hangs takes down only the renderer: the request fails and the next one
+// starts a fresh process.
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { RenderReply, RenderRequest } from "./png-render-process.ts";
 
-// Loaded on first use: most processes never draw a chart, and the module costs resident memory.
-const require = createRequire(import.meta.url);
-let resvg: typeof import("@resvg/resvg-js") | undefined;
-const fontDir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
-const fontFiles = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => path.join(fontDir, f));
+export interface PngRendererOptions {
+  /** The renderer process exits after this long without a drawing (ms). */
+  idleMs?: number;
+  /** A drawing taking longer fails, and its renderer process is stopped (ms). */
+  timeoutMs?: number;
+}
 
-const options = { font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" }, background: "#ffffff" };
+export interface PngRenderer {
+  render(svg: string): Promise<Buffer>;
+  /** Stops the renderer process, if one runs. */
+  close(): Promise<void>;
+  /** The renderer process's id while one runs (tests). */
+  pid(): number | undefined;
+}
 
-/** Draws on libuv's thread pool: the event loop (and every press waiting on it) goes on meanwhile. */
-export async function renderPng(svg: string): Promise<Buffer> {
-  resvg ??= require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
-  return Buffer.from((await resvg.renderAsync(svg, options)).asPng());
+interface Pending {
+  child: ChildProcess;
+  resolve(png: Buffer): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+// The compiled bot runs png-render-process.js; from sources (tests, tsx) the .ts file, through tsx.
+const here = fileURLToPath(import.meta.url);
+const fromSources = here.endsWith(".ts");
+const processFile = here.replace(/png-renderer\.(ts|js)$/, `png-render-process.${fromSources ? "ts" : "js"}`);
+
+export function createPngRenderer(options: PngRendererOptions = {}): PngRenderer {
+  const idleMs = options.idleMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const pending = new Map<number, Pending>();
+  let child: ChildProcess | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  let nextId = 0;
+
+  const failAll = (of: ChildProcess, error: Error) => {
+    for (const [id, p] of pending)
+      if (p.child === of) {
+        clearTimeout(p.timer);
+        pending.delete(id);
+        p.reject(error);
+      }
+  };
+  // While nothing is being drawn the renderer keeps neither the bot (a CLI ends when its work is
+  // done) nor itself alive for long.
+  const quiet = () => {
+    if (!child || [...pending.values()].some((p) => p.child === child)) return;
+    child.unref();
+    child.channel?.unref();
+    idle = setTimeout(() => void stop(), idleMs).unref();
+  };
+  const start = (): ChildProcess => {
+    const started = fork(processFile, [], {
+      execArgv: fromSources ? ["--import", "tsx"] : [],
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    started.on("message", (reply: RenderReply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      clearTimeout(p.timer);
+      pending.delete(reply.id);
+      if ("png" in reply) p.resolve(Buffer.from(reply.png.buffer, reply.png.byteOffset, reply.png.byteLength));
+      else p.reject(new Error(`drawing the PNG failed: ${reply.error}`));
+      quiet();
+    });
+    const gone = (why: string) => {
+      if (child === started) child = undefined;
+      failAll(started, new Error(`the PNG renderer ${why}`));
+    };
+    started.on("exit", (code, signal) => gone(`exited (${signal ?? code})`));
+    started.on("error", (error) => gone(`failed: ${error.message}`));
+    return started;
+  };
+  const stop = async (): Promise<void> => {
+    clearTimeout(idle);
+    const running = child;
+    if (!running) return;
+    child = undefined;
+    if (running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
+    // Waited for: whoever closes goes on only once it is gone.
+    running.ref();
+    if (running.connected) running.disconnect();
+    else running.kill();
+    // It leaves on its own once disconnected; one stuck in a drawing is stopped.
+    const stuck = setTimeout(() => running.kill("SIGKILL"), 2_000).unref();
+    await exited;
+    clearTimeout(stuck);
+  };
+
+  return {
+    render(svg) {
+      clearTimeout(idle);
+      child ??= start();
+      const to = child;
+      to.ref();
+      to.channel?.ref();
+      const id = ++nextId;
+      return new Promise<Buffer>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`drawing the PNG took longer than ${timeoutMs} ms`));
+          // The renderer is stuck in that drawing: the others it holds fail with it, the next starts anew.
+          if (child === to) child = undefined;
+          to.kill("SIGKILL");
+        }, timeoutMs);
+        pending.set(id, { child: to, resolve, reject, timer });
+        const request: RenderRequest = { id, svg };
+        to.send(request, (error) => {
+          if (error) failAll(to, new Error(`the PNG renderer did not take the drawing: ${error.message}`));
+        });
+      });
+    },
+    close: stop,
+    pid: () => child?.pid,
+  };
 }
 
 /** Width and height from a PNG's IHDR chunk. */

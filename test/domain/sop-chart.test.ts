@@ -1,17 +1,19 @@
 // The swimlane chart's structure for SOPs with returns, skipped numbers, rejections and several
 // pages; the PNG decodes at the size of the SVG; a 15-step, 6-lane SOP stays readable.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Catalog } from "../../src/domain/catalog.ts";
 import { renderSopChart } from "../../src/domain/sop-chart.ts";
 import type { Sop } from "../../src/domain/sop-schema.ts";
-import { pngSize, renderPng } from "../../src/store/png-renderer.ts";
+import { createPngRenderer, pngSize } from "../../src/store/png-renderer.ts";
 import { realCatalog } from "../helpers/catalog.ts";
 
 let catalog: Catalog;
 const sop = (n: number) => catalog.sops.get(n)?.value as Sop;
+const renderer = createPngRenderer();
 beforeAll(async () => {
   catalog = (await realCatalog()).catalog;
 });
+afterAll(() => renderer.close());
 
 const count = (svg: string, pattern: RegExp) => (svg.match(pattern) ?? []).length;
 
@@ -61,7 +63,7 @@ describe("SOP swimlane chart", () => {
   it("renders a PNG of the SVG's size with the bundled font", async () => {
     const [page] = renderSopChart(sop(18));
     if (!page) throw new Error();
-    const png = await renderPng(page.svg);
+    const png = await renderer.render(page.svg);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(pngSize(png)).toEqual({ width: page.width, height: page.height });
   });
@@ -78,7 +80,7 @@ describe("SOP swimlane chart", () => {
     const pages = renderSopChart(wide);
     expect(count(pages[0]?.svg ?? "", /class="lane-head"/g)).toBe(6);
     expect(pages[0]?.width).toBeLessThanOrEqual(1400);
-    const png = await renderPng(pages[0]?.svg ?? "");
+    const png = await renderer.render(pages[0]?.svg ?? "");
     expect(pngSize(png).width).toBe(pages[0]?.width);
   });
 });
