@@ -111,8 +111,17 @@ const caseFields = Object.values(Prisma.CaseScalarFieldEnum);
 const taskFields = Object.values(Prisma.StepTaskScalarFieldEnum);
 const prefixed = (alias: string, fields: readonly string[]) =>
   Prisma.raw(fields.map((f) => `${alias}."${f}" AS "${alias}_${f}"`).join(", "));
-const unprefixed = <T>(row: Record<string, unknown>, alias: string, fields: readonly string[]): T | null =>
-  row[`${alias}_id`] == null ? null : (Object.fromEntries(fields.map((f) => [f, row[`${alias}_${f}`]])) as T);
+/** The columns a token's read returns for its step and case (built once: the press reads them every time). */
+const tokenColumns = sql`a."taskId", a."visit", a."action", ${prefixed("t", taskFields)}, ${prefixed("c", caseFields)}`;
+const prefixedKeys = (alias: string, fields: readonly string[]) => fields.map((f) => [f, `${alias}_${f}`] as const);
+const taskKeys = prefixedKeys("t", taskFields);
+const caseKeys = prefixedKeys("c", caseFields);
+const unprefixed = <T>(row: Record<string, unknown>, keys: readonly (readonly [string, string])[]): T | null => {
+  if (row[keys.find(([f]) => f === "id")![1]] == null) return null;
+  const out: Record<string, unknown> = {};
+  for (const [field, key] of keys) out[field] = row[key];
+  return out as T;
+};
 
 /** A case update held until the end of the transaction, written in one statement with its audit head. */
 interface PendingCase {
@@ -260,14 +269,14 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       // The press's step and case come with its token (one statement instead of three); they are then known.
       const row = await one<Record<string, unknown> & { taskId: string; visit: number; action: string }>(
         tx,
-        sql`SELECT a."taskId", a."visit", a."action", ${prefixed("t", taskFields)}, ${prefixed("c", caseFields)}
+        sql`SELECT ${tokenColumns}
           FROM "ActionToken" a LEFT JOIN "StepTask" t ON t."id" = a."taskId" LEFT JOIN "Case" c ON c."id" = t."caseId"
           WHERE a."token" = ${token}`,
       );
       if (!row) return null;
-      const task = unprefixed<TaskModel>(row, "t", taskFields);
+      const task = unprefixed<TaskModel>(row, taskKeys);
       if (task && !tasks.has(task.id)) tasks.set(task.id, toTask(task));
-      const kase = unprefixed<CaseModel>(row, "c", caseFields);
+      const kase = unprefixed<CaseModel>(row, caseKeys);
       if (kase && !cases.has(kase.id)) seen(kase);
       return { taskId: row.taskId, visit: row.visit, action: row.action as TokenAction };
     },
