@@ -21,7 +21,13 @@ export function ident(name: string): Sql {
   if (!found) quoted.set(name, (found = Prisma.raw(`"${name}"`)));
   return found;
 }
-const columnLists = new WeakMap<readonly string[], Sql>();
+const columnLists = new WeakMap<readonly string[], string>();
+/** `"a", "b", …` for a fixed list of columns (kept per list). */
+function columnList(columns: readonly string[]): string {
+  let list = columnLists.get(columns);
+  if (list === undefined) columnLists.set(columns, (list = columns.map((c) => `"${c}"`).join(", ")));
+  return list;
+}
 
 /** `ON CONFLICT (key) DO UPDATE SET "a" = excluded."a", …`: an upsert's update of the given columns. */
 export function onConflictUpdate(key: readonly string[], columns: readonly string[]): Sql {
@@ -47,12 +53,23 @@ export function insertStatements<R extends object>(
   suffix: Sql = Prisma.empty,
 ): Sql[] {
   if (rows.length === 0) return [];
-  let names = columnLists.get(columns);
-  if (!names) columnLists.set(columns, (names = join(columns.map(ident), ", ")));
+  const head = `INSERT INTO "${table}" (${columnList(columns)}) VALUES (`;
   const statements: Sql[] = [];
+  // Built flat (strings between the values), not as nested templates: a press inserts into eight
+  // tables, and each level of nesting copies every value again.
   for (let i = 0; i < rows.length; i += 500) {
-    const values = rows.slice(i, i + 500).map((row) => sql`(${join(columns.map((c) => row[c] ?? null))})`);
-    statements.push(sql`INSERT INTO ${ident(table)} (${names}) VALUES ${join(values, ", ")} ${suffix}`);
+    const part = rows.slice(i, i + 500);
+    const strings: string[] = [head];
+    const values: unknown[] = [];
+    part.forEach((row, r) =>
+      columns.forEach((column, c) => {
+        values.push(row[column] ?? null);
+        strings.push(c < columns.length - 1 ? ", " : r < part.length - 1 ? "), (" : ") ");
+      }),
+    );
+    values.push(suffix);
+    strings.push("");
+    statements.push(new Prisma.Sql(strings, values));
   }
   return statements;
 }

@@ -24,8 +24,12 @@ class BoundStatement {
   columns(): BetterSqlite3.ColumnDefinition[] {
     return this.cached.columns();
   }
-  raw(): { all(): unknown[] } {
-    return { all: () => this.cached.stmt.raw(true).all(this.args) };
+  /** The adapter asks for rows as arrays: `raw().all()`. */
+  raw(): this {
+    return this;
+  }
+  all(): unknown[] {
+    return this.cached.stmt.raw(true).all(this.args);
   }
 }
 
@@ -55,26 +59,30 @@ export interface StatementCacheStats {
 /** A proxy of `db` whose `prepare` reuses up to `size` statements. */
 export function cachingStatements(db: BetterSqlite3.Database, size = 500, stats?: StatementCacheStats): BetterSqlite3.Database {
   const cache = new Map<string, CachedStatement>();
+  const prepare = (sql: string) => {
+    const hit = cache.get(sql);
+    if (hit) {
+      cache.delete(sql);
+      cache.set(sql, hit);
+      if (stats) stats.reused++;
+      return hit;
+    }
+    const made = new CachedStatement(db.prepare(sql));
+    cache.set(sql, made);
+    if (stats) stats.prepared++;
+    if (cache.size > size) cache.delete(cache.keys().next().value as string);
+    return made;
+  };
+  // The connection's other methods, bound to it once (not on every access).
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(db, {
     get(target, key) {
-      if (key === "prepare") {
-        return (sql: string) => {
-          const hit = cache.get(sql);
-          if (hit) {
-            cache.delete(sql);
-            cache.set(sql, hit);
-            if (stats) stats.reused++;
-            return hit;
-          }
-          const made = new CachedStatement(target.prepare(sql));
-          cache.set(sql, made);
-          if (stats) stats.prepared++;
-          if (cache.size > size) cache.delete(cache.keys().next().value as string);
-          return made;
-        };
-      }
+      if (key === "prepare") return prepare;
       const value: unknown = Reflect.get(target, key, target);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== "function") return value;
+      let method = bound.get(key);
+      if (!method) bound.set(key, (method = (value as (...a: unknown[]) => unknown).bind(target)));
+      return method;
     },
   });
 }
