@@ -34,8 +34,11 @@ export interface DirectorySnapshot {
 }
 
 export interface DirectoryCache {
-  /** The snapshot for this transaction: the kept one when the version still matches, else read anew. */
-  snapshot(tx: Tx): Promise<DirectorySnapshot>;
+  /**
+   * The snapshot for this transaction: the kept one when the version still matches, else read anew.
+   * `known`: the version as this transaction already read it (else it is read here).
+   */
+  snapshot(tx: Tx, known?: number): Promise<DirectorySnapshot>;
   /** How often the directory was read whole (for tests and benchmarks). */
   readonly loads: number;
 }
@@ -79,10 +82,10 @@ export function createDirectoryCache(): DirectoryCache {
     get loads() {
       return loads;
     },
-    async snapshot(tx) {
+    async snapshot(tx, known) {
       // The version first: data read after it is at least as new, so a snapshot never claims a newer version than its rows.
-      const row = await queryRows<{ version: number }>(tx, sql`SELECT "version" FROM "DirectoryVersion" WHERE "id" = 1`);
-      const version = row[0]?.version ?? 0;
+      const version =
+        known ?? (await queryRows<{ version: number }>(tx, sql`SELECT "version" FROM "DirectoryVersion" WHERE "id" = 1`))[0]?.version ?? 0;
       if (kept && kept.version === version) return kept;
       const fresh = await load(tx, version);
       loads++;

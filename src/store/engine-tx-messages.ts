@@ -1,6 +1,6 @@
 // The case engine's ports for messages: inbound receipts, pending prompts, the outbox, the choices
 // a message offered, stored files, bulk actions and what each official last saw of a case.
-import type { ActionRef, EngineTx, PromptRow } from "../engine/case-ports.ts";
+import type { ActionRef, CaseViewRow, EngineTx, PromptRow } from "../engine/case-ports.ts";
 import type { ChannelName } from "../engine/types.ts";
 import type { Tx } from "./database.ts";
 import type { DirectoryView } from "./engine-tx-people.ts";
@@ -10,6 +10,7 @@ import { unchecked, type HeldWrite } from "./write-batch.ts";
 import { executeStatement, queryRows } from "./raw-statements.ts";
 
 const promptColumns = ["chatKey", "officialId", "kind", "token", "caseId", "createdAt"] as const;
+const viewColumns = ["viewer", "caseId", "lastEntryId", "sentFileIds", "answersShown"] as const;
 
 type MessagePorts = Pick<
   EngineTx,
@@ -45,9 +46,17 @@ export function messagePorts(
   };
   /** Chats whose pending question this transaction ended: removed at its end (one asked again meanwhile stays). */
   const cleared = new Set<string>();
-  /** The outbox rows queued and the questions ended so far, as writes (no longer held). */
+  /** What each official has now seen of a case: written at the transaction's end, read from here until then. */
+  const views = new Map<string, CaseViewRow>();
+  const viewKey = (viewer: string, caseId: string) => `${viewer}\u0000${caseId}`;
+  /** The outbox rows queued, the questions ended and the views saved so far, as writes (no longer held). */
   const heldWrites = (): HeldWrite[] => {
     const writes = unchecked(insertStatements("OutboxMessage", outboxColumns, queued.splice(0)));
+    const seen = [...views.values()].map((v) => ({ ...v, sentFileIds: JSON.stringify(v.sentFileIds) }));
+    views.clear();
+    writes.push(
+      ...unchecked(insertStatements("CaseView", viewColumns, seen, onConflictUpdate(["viewer", "caseId"], viewColumns.slice(2)))),
+    );
     if (cleared.size > 0) writes.push({ sql: sql`DELETE FROM "PendingPrompt" WHERE "chatKey" IN (${join([...cleared])})` });
     cleared.clear();
     return writes;
@@ -55,13 +64,16 @@ export function messagePorts(
   const ports: MessagePorts = {
     async recordInbound(channel, messageId, at) {
       // One statement: a redelivered message inserts nothing (both dialects know ON CONFLICT DO NOTHING).
-      const inserted = await executeStatement(
+      // It brings the directory's version along, so the transaction need not ask for it again.
+      const [inserted] = await queryRows<{ directoryVersion: number | bigint | null }>(
         tx,
         sql`
         INSERT INTO "InboundReceipt" ("channel", "messageId", "receivedAt")
-        VALUES (${channel}, ${messageId}, ${at}) ON CONFLICT DO NOTHING`,
+        VALUES (${channel}, ${messageId}, ${at}) ON CONFLICT DO NOTHING
+        RETURNING (SELECT "version" FROM "DirectoryVersion" WHERE "id" = 1) AS "directoryVersion"`,
       );
-      return inserted === 1;
+      if (inserted) directory?.versionRead(Number(inserted.directoryVersion ?? 0));
+      return inserted !== undefined;
     },
     async setPrompt(row) {
       cleared.delete(row.chatKey);
@@ -183,6 +195,8 @@ export function messagePorts(
         : null;
     },
     async caseView(viewer, caseId) {
+      const held = views.get(viewKey(viewer, caseId));
+      if (held) return held;
       const row = await one<{ viewer: string; caseId: string; lastEntryId: number; sentFileIds: string; answersShown: boolean | number }>(
         tx,
         sql`SELECT * FROM "CaseView" WHERE "viewer" = ${viewer} AND "caseId" = ${caseId}`,
@@ -190,13 +204,7 @@ export function messagePorts(
       return row ? { ...row, answersShown: Boolean(row.answersShown), sentFileIds: JSON.parse(row.sentFileIds) as string[] } : null;
     },
     async saveCaseView(row) {
-      await insertRows(
-        tx,
-        "CaseView",
-        ["viewer", "caseId", "lastEntryId", "sentFileIds", "answersShown"],
-        [{ ...row, sentFileIds: JSON.stringify(row.sentFileIds) }],
-        onConflictUpdate(["viewer", "caseId"], ["lastEntryId", "sentFileIds", "answersShown"]),
-      );
+      views.set(viewKey(row.viewer, row.caseId), row);
     },
   };
   return { ports, flush, heldWrites };

@@ -54,19 +54,25 @@ export interface DirectoryView {
   /** The snapshot, or null once this transaction changed the directory (then read the tables: they hold its own writes). */
   snapshot(): Promise<DirectorySnapshot | null>;
   changed(): void;
+  /** The directory's version, read by another statement of this transaction (one read fewer). */
+  versionRead(version: number): void;
 }
 
 export function directoryView(tx: Tx, cache: DirectoryCache | undefined): DirectoryView {
   let changed = !cache;
   let taken: Promise<DirectorySnapshot> | undefined;
+  let version: number | undefined;
   return {
     snapshot: async () => {
       if (changed || !cache) return null;
-      taken ??= cache.snapshot(tx);
+      taken ??= cache.snapshot(tx, version);
       return taken;
     },
     changed: () => {
       changed = true;
+    },
+    versionRead: (read) => {
+      version ??= read;
     },
   };
 }

@@ -128,4 +128,32 @@ describe("the directory in memory", () => {
     first[0].length = 0;
     expect((await store.transaction(lookups))[0].map((o) => o.id)).toEqual(["a"]);
   });
+
+  it("takes the version from an incoming message's receipt: no statement of its own, and still sees another instance's change", async () => {
+    const { db: seeding, target } = await seeded();
+    await addHolder(seeding, "a");
+    const counter = createStatementCounter();
+    const db = await openDatabase({ target, statementCounter: counter });
+    extra.push(db);
+    const store = createEngineStore(db);
+    let n = 0;
+    const press = () =>
+      store.transaction(async (tx) => {
+        expect(await tx.recordInbound("telegram", `m${++n}`, on)).toBe(true);
+        return (await tx.holders("x", "kabid", on)).map((o) => o.id);
+      });
+    expect(await press()).toEqual(["a"]);
+    counter.byShape.clear();
+    expect(await press()).toEqual(["a"]);
+    const statements = [...counter.byShape.keys()].filter((sql) => !/^\s*(BEGIN|COMMIT)/i.test(sql));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/INSERT INTO "InboundReceipt"[\s\S]*RETURNING \(SELECT "version" FROM "DirectoryVersion"/);
+    // Another instance names a second holder: the next receipt brings the new version, and the directory is read again.
+    await addHolder(seeding, "b");
+    expect(await press()).toEqual(["a", "b"]);
+    // A redelivered message is refused, and its transaction still reads the directory by itself.
+    expect(
+      await store.transaction(async (tx) => [await tx.recordInbound("telegram", "m1", on), (await tx.holders("x", "kabid", on)).length]),
+    ).toEqual([false, 2]);
+  });
 });
