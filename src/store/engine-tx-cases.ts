@@ -18,7 +18,7 @@ import type { ChannelName } from "../engine/types.ts";
 import type { ChainHead, createAuditAppender } from "./audit-chain.ts";
 import type { Tx } from "./database.ts";
 import { Prisma, type Case as CaseModel, type StepTask as TaskModel } from "./generated/client.ts";
-import { assignments, empty, insertReturningId, insertRows, insertStatements, join, one, sql } from "./sql.ts";
+import { assignments, empty, insertReturningId, insertStatements, join, one, sql } from "./sql.ts";
 import { unchecked, writeHeld, type HeldWrite } from "./write-batch.ts";
 import { executeStatement, queryRows } from "./raw-statements.ts";
 
@@ -170,19 +170,42 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
   const deadlines: Parameters<EngineTx["addDeadline"]>[0][] = [];
   const tokens: { token: string; taskId: string; visit: number; action: string; createdAt: Date }[] = [];
   const candidateRows: { taskId: string; officialId: string }[] = [];
+  /** Steps created here, not yet written (their rows are in `tasks`), and changes to steps read here. */
+  const unwrittenTasks = new Set<string>();
+  const taskChanges = new Map<string, Record<string, unknown>>();
+  /** The steps' rows and changes held so far, as writes (no longer held): before their candidates, which refer to them. */
+  const taskWrites = (): HeldWrite[] => {
+    const created = [...unwrittenTasks].map((id) => {
+      const row = tasks.get(id)!;
+      return { ...row, candidates: JSON.stringify(row.candidates) };
+    });
+    unwrittenTasks.clear();
+    const changed = [...taskChanges].map(([id, set]) => ({
+      sql: sql`UPDATE "StepTask" SET ${join(assignments(set), ", ")} WHERE "id" = ${id}`,
+      expect: { rows: 1, error: () => new Error(`step ${id} was not found to update`) },
+    }));
+    taskChanges.clear();
+    return [...unchecked(insertStatements("StepTask", taskColumns, created)), ...changed];
+  };
+  const flushTasks = () => writeHeld(tx, false, taskWrites());
   const candidateWrites = () => insertStatements("TaskCandidate", ["taskId", "officialId"], candidateRows.splice(0));
-  const flushCandidates = () => writeHeld(tx, false, unchecked(candidateWrites()));
+  const flushCandidates = async () => {
+    await flushTasks();
+    await writeHeld(tx, false, unchecked(candidateWrites()));
+  };
   const rowsOf = (taskId: string, candidates: { officialId: string }[]) =>
     [...new Set(candidates.map((c) => c.officialId))].map((officialId) => ({ taskId, officialId }));
   const tokenWrites = () => insertStatements("ActionToken", ["token", "taskId", "visit", "action", "createdAt"], tokens.splice(0));
   const flushTokens = () => writeHeld(tx, false, unchecked(tokenWrites()));
   /** The steps' candidates, buttons and deadlines held so far, as writes (no longer held). */
-  const heldWrites = (): HeldWrite[] =>
-    unchecked([
+  const heldWrites = (): HeldWrite[] => [
+    ...taskWrites(),
+    ...unchecked([
       ...candidateWrites(),
       ...tokenWrites(),
       ...insertStatements("Deadline", ["id", "caseId", "taskId", "kind", "dueAt"], deadlines.splice(0)),
-    ]);
+    ]),
+  ];
   const ports: CasePorts = {
     async pinFlow(hash, sopNumber, content) {
       await tx.flowSnapshot.upsert({ where: { hash }, create: { hash, sopNumber, content }, update: {} });
@@ -231,10 +254,11 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       pending.set(id, { from: held?.from ?? expectedVersion, set: { ...held?.set, ...changes } });
       cases.set(id, { ...known, ...changes, version: known.version + 1 } as CaseModel);
     },
+    // A step's row is written at the end of the transaction (or before a read of steps), as it then is.
     async createTask(row) {
       freshTasks.add(row.id);
+      unwrittenTasks.add(row.id);
       candidateRows.push(...rowsOf(row.id, row.candidates));
-      await insertRows(tx, "StepTask", taskColumns, [{ ...row, candidates: JSON.stringify(row.candidates) }]);
       tasks.set(row.id, row);
     },
     async taskById(id) {
@@ -250,8 +274,13 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       const known = tasks.get(id);
       if (known) tasks.set(id, { ...known, ...patch });
       const { candidates, ...rest } = patch;
-      const set = assignments({ ...rest, ...(candidates ? { candidates: JSON.stringify(candidates) } : {}) });
-      if (set.length > 0) await executeStatement(tx, sql`UPDATE "StepTask" SET ${join(set, ", ")} WHERE "id" = ${id}`);
+      const changes = Object.fromEntries(
+        Object.entries({ ...rest, ...(candidates ? { candidates: JSON.stringify(candidates) } : {}) }).filter(([, v]) => v !== undefined),
+      );
+      // A step created here is written whole at the end; one read here, its changes then (held with the others).
+      if (known && !unwrittenTasks.has(id) && Object.keys(changes).length > 0) taskChanges.set(id, { ...taskChanges.get(id), ...changes });
+      else if (!known && Object.keys(changes).length > 0)
+        await executeStatement(tx, sql`UPDATE "StepTask" SET ${join(assignments(changes), ", ")} WHERE "id" = ${id}`);
       if (candidates) {
         await flushCandidates();
         await tx.taskCandidate.deleteMany({ where: { taskId: id } });
@@ -259,12 +288,14 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
       }
     },
     async tasksOfCase(caseId) {
+      await flushTasks();
       return (await queryRows<TaskModel>(tx, sql`SELECT * FROM "StepTask" WHERE "caseId" = ${caseId} ORDER BY "visit"`)).map(toTask);
     },
     async createToken(token, taskId, visit, action, at) {
       tokens.push({ token, taskId, visit, action, createdAt: at });
     },
     async token(token) {
+      await flushTasks();
       await flushTokens();
       // The press's step and case come with its token (one statement instead of three); they are then known.
       const row = await one<Record<string, unknown> & { taskId: string; visit: number; action: string }>(
