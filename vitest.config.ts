@@ -26,6 +26,9 @@ const dialectFree = [
   "test/channels/console/console-main.test.ts",
   // Back-up and restore of a SQLite file (PostgreSQL is backed up with pg_dump, not by the bot's tools).
   "test/privacy/backup.test.ts",
+  // The chart renderer's process draws without a database.
+  "test/store/png-renderer.test.ts",
+  "test/store/sql.test.ts",
   ...paced,
 ];
 const onPostgres = Boolean(process.env["TEST_DATABASE_URL"]);

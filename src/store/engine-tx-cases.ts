@@ -113,11 +113,13 @@ const prefixed = (alias: string, fields: readonly string[]) =>
   Prisma.raw(fields.map((f) => `${alias}."${f}" AS "${alias}_${f}"`).join(", "));
 /** The columns a token's read returns for its step and case (built once: the press reads them every time). */
 const tokenColumns = sql`a."taskId", a."visit", a."action", ${prefixed("t", taskFields)}, ${prefixed("c", caseFields)}`;
-const prefixedKeys = (alias: string, fields: readonly string[]) => fields.map((f) => [f, `${alias}_${f}`] as const);
+/** Each field with its prefixed name, the id first (a row without it is a join that found nothing). */
+const prefixedKeys = (alias: string, fields: readonly string[]) =>
+  ["id", ...fields.filter((f) => f !== "id")].map((f) => [f, `${alias}_${f}`] as const);
 const taskKeys = prefixedKeys("t", taskFields);
 const caseKeys = prefixedKeys("c", caseFields);
 const unprefixed = <T>(row: Record<string, unknown>, keys: readonly (readonly [string, string])[]): T | null => {
-  if (row[keys.find(([f]) => f === "id")![1]] == null) return null;
+  if (row[keys[0]![1]] == null) return null;
   const out: Record<string, unknown> = {};
   for (const [field, key] of keys) out[field] = row[key];
   return out as T;
@@ -132,8 +134,9 @@ interface PendingCase {
 
 /**
  * The ports, and what they hold back until the end of the transaction (or a read that needs it):
- * `flush` writes the steps' candidates, deadlines and buttons; a case's changes are written once, by
- * `writeCase` together with its audit chain's new head, or by `flushCases`.
+ * `heldWrites` hands over the steps' rows and changes, their candidates, deadlines and buttons; a
+ * case's changes are written once, by `caseWrite` together with its audit chain's new head, or by
+ * `caseWrites`.
  */
 export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>) {
   /** Cases read in this transaction, as they are now (a case updated here is read again). */

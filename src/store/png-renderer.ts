@@ -4,6 +4,7 @@
 // a drawing that crashes or hangs takes down only the renderer: the request fails and the next one
 // starts a fresh process.
 import { fork, type ChildProcess } from "node:child_process";
+import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { RenderReply, RenderRequest } from "./png-render-process.ts";
 
@@ -64,6 +65,14 @@ export function createPngRenderer(options: PngRendererOptions = {}): PngRenderer
       serialization: "advanced",
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
+    // Drawing is background work: the presses and replies of the bot come first on a busy machine.
+    if (started.pid !== undefined) {
+      try {
+        setPriority(started.pid, 10);
+      } catch {
+        // Not allowed here (some containers): it draws at the bot's priority.
+      }
+    }
     started.on("message", (reply: RenderReply) => {
       const p = pending.get(reply.id);
       if (!p) return;
