@@ -36,6 +36,16 @@ async function addHolder(db: Database, id: string, startsOn = new Date("2026-01-
   });
 }
 
+/** A seeded database with holder "a", and an engine store on a second connection whose statements are counted. */
+async function countedStore() {
+  const { db: seeding, target } = await seeded();
+  await addHolder(seeding, "a");
+  const counter = createStatementCounter();
+  const db = await openDatabase({ target, statementCounter: counter });
+  extra.push(db);
+  return { seeding, counter, store: createEngineStore(db) };
+}
+
 describe("the directory in memory", () => {
   it("sees a change made by another instance, and one made in plain SQL, in the next transaction", async () => {
     const { db, target } = await seeded();
@@ -108,12 +118,7 @@ describe("the directory in memory", () => {
   });
 
   it("serves an unchanged directory from memory: one statement per transaction instead of a query per lookup", async () => {
-    const { db: seeding, target } = await seeded();
-    await addHolder(seeding, "a");
-    const counter = createStatementCounter();
-    const db = await openDatabase({ target, statementCounter: counter });
-    extra.push(db);
-    const store = createEngineStore(db);
+    const { seeding, counter, store } = await countedStore();
     const lookups = (tx: Parameters<Parameters<typeof store.transaction>[0]>[0]) =>
       Promise.all([tx.holders("x", "kabid", on), tx.official("a"), tx.positionsOf("a", on), tx.addressesOf("a"), tx.delegations("x")]);
     const first = await store.transaction(lookups);
@@ -130,12 +135,7 @@ describe("the directory in memory", () => {
   });
 
   it("takes the version from an incoming message's receipt: no statement of its own, and still sees another instance's change", async () => {
-    const { db: seeding, target } = await seeded();
-    await addHolder(seeding, "a");
-    const counter = createStatementCounter();
-    const db = await openDatabase({ target, statementCounter: counter });
-    extra.push(db);
-    const store = createEngineStore(db);
+    const { seeding, counter, store } = await countedStore();
     let n = 0;
     const press = () =>
       store.transaction(async (tx) => {
