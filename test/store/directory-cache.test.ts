@@ -118,7 +118,7 @@ describe("the directory in memory", () => {
   });
 
   it("serves an unchanged directory from memory: one statement per transaction instead of a query per lookup", async () => {
-    const { seeding, counter, store } = await countedStore();
+    const { counter, store } = await countedStore();
     const lookups = (tx: Parameters<Parameters<typeof store.transaction>[0]>[0]) =>
       Promise.all([tx.holders("x", "kabid", on), tx.official("a"), tx.positionsOf("a", on), tx.addressesOf("a"), tx.delegations("x")]);
     const first = await store.transaction(lookups);
