@@ -4,7 +4,9 @@
 // a drawing that crashes or hangs takes down only the renderer: the request fails and the next one
 // starts a fresh process.
 import { fork, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { setPriority } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RenderReply, RenderRequest } from "./png-render-process.ts";
 
@@ -30,10 +32,18 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-// The compiled bot runs png-render-process.js; from sources (tests, tsx) the .ts file, through tsx.
-const here = fileURLToPath(import.meta.url);
-const fromSources = here.endsWith(".ts");
-const processFile = here.replace(/png-renderer\.(ts|js)$/, `png-render-process.${fromSources ? "ts" : "js"}`);
+/**
+ * The renderer's script: the compiled one (in dist/, also when running from the TypeScript sources,
+ * as the XLSX worker does: a plain Node process starts several times faster); from sources never
+ * built, the .ts file through tsx.
+ */
+function processScript(): { file: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith(".js")) return { file: path.join(path.dirname(here), "png-render-process.js"), execArgv: [] };
+  const built = path.resolve(path.dirname(here), "..", "..", "dist", "store", "png-render-process.js");
+  if (existsSync(built)) return { file: built, execArgv: [] };
+  return { file: path.join(path.dirname(here), "png-render-process.ts"), execArgv: ["--import", "tsx"] };
+}
 
 export function createPngRenderer(options: PngRendererOptions = {}): PngRenderer {
   const idleMs = options.idleMs ?? 30_000;
@@ -60,8 +70,9 @@ export function createPngRenderer(options: PngRendererOptions = {}): PngRenderer
     idle = setTimeout(() => void stop(), idleMs).unref();
   };
   const start = (): ChildProcess => {
-    const started = fork(processFile, [], {
-      execArgv: fromSources ? ["--import", "tsx"] : [],
+    const script = processScript();
+    const started = fork(script.file, [], {
+      execArgv: script.execArgv,
       serialization: "advanced",
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
