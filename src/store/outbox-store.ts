@@ -70,9 +70,6 @@ async function claimOnSqlite(
   );
 }
 
-/** PostgreSQL timestamps are stored without a zone, in UTC. */
-const pgTimestamp = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
-
 /**
  * PostgreSQL: several instances claim at once. Heads are locked with SKIP LOCKED, so two claimers
  * never take the same row and never wait for each other; a row behind a locked (being claimed)
@@ -87,26 +84,23 @@ async function claimOnPostgres(
   until: Date,
 ): Promise<OutboxMessage[]> {
   return db.execute((tx) =>
-    tx.$queryRawUnsafe<OutboxMessage[]>(
-      `WITH heads AS (
-           SELECT o.id FROM "OutboxMessage" o
-           WHERE o.status = 'pending' AND o."nextAttemptAt" <= $1::timestamp AND o.channel = ANY($2::text[])
-             AND (o."claimedUntil" IS NULL OR o."claimedUntil" < $1::timestamp OR o."claimedBy" = $4)
-             AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
-                             WHERE p.channel = o.channel AND p."chatId" = o."chatId" AND p.status = 'pending'
-                               AND (CASE WHEN o."editOfId" IS NULL THEN p."editOfId" IS NULL AND p.id < o.id
-                                         ELSE p."editOfId" IS NULL OR p.id < o.id END))
-           ORDER BY o.id
-           LIMIT $3
-           FOR UPDATE SKIP LOCKED)
-         UPDATE "OutboxMessage" m SET "claimedBy" = $4, "claimedUntil" = $5::timestamp
-         FROM heads WHERE m.id = heads.id
-         RETURNING m.*`,
-      pgTimestamp(now),
-      channels,
-      limit,
-      holder,
-      pgTimestamp(until),
+    queryRows<OutboxMessage>(
+      tx,
+      sql`
+      WITH heads AS (
+        SELECT o."id" FROM "OutboxMessage" o
+        WHERE o."status" = 'pending' AND o."nextAttemptAt" <= ${now} AND o."channel" IN (${join(channels)})
+          AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now} OR o."claimedBy" = ${holder})
+          AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
+                          WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" = 'pending'
+                            AND (CASE WHEN o."editOfId" IS NULL THEN p."editOfId" IS NULL AND p."id" < o."id"
+                                      ELSE p."editOfId" IS NULL OR p."id" < o."id" END))
+        ORDER BY o."id"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+      UPDATE "OutboxMessage" m SET "claimedBy" = ${holder}, "claimedUntil" = ${until}
+      FROM heads WHERE m."id" = heads."id"
+      RETURNING m.*`,
     ),
   );
 }
