@@ -34,48 +34,31 @@ function toRow(m: OutboxMessage): OutboxRow {
 
 const unclaimed = { claimedBy: null, claimedUntil: null };
 
-// In both claims a row claimed under the claimer's own name counts as free: one dispatcher's passes
-// never overlap, so such a claim is left from before a crash of this same instance.
-
 /**
- * SQLite: one writer, so finding the heads and marking them is one statement (UPDATE … RETURNING) in
- * the write gate's order, and cannot race. A head is the oldest pending new message of its chat (its
- * edits when none waits; a busy official gets the next task before the last outcome); only heads are
- * sent, so a chat's messages keep their order. Found through the (channel, chatId, status, id) index.
+ * The rows a claim may take, oldest first: each chat's head, the oldest pending new message of its
+ * chat (its edits when none waits; a busy official gets the next task before the last outcome). Only
+ * heads are sent, so a chat's messages keep their order. Found through the (channel, chatId, status,
+ * id) index. A row claimed under the claimer's own name counts as free: one dispatcher's passes never
+ * overlap, so such a claim is left from before a crash of this same instance.
  */
-async function claimOnSqlite(
-  db: Database,
-  now: Date,
-  limit: number,
-  channels: ChannelName[],
-  holder: string,
-  until: Date,
-): Promise<OutboxMessage[]> {
-  return db.execute((tx) =>
-    queryRows<OutboxMessage>(
-      tx,
-      sql`
-      UPDATE "OutboxMessage" SET "claimedBy" = ${holder}, "claimedUntil" = ${until}
-      WHERE "id" IN (
-        SELECT o."id" FROM "OutboxMessage" o
-        WHERE o."status" = 'pending' AND o."channel" IN (${join(channels)}) AND o."nextAttemptAt" <= ${now}
-          AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now} OR o."claimedBy" = ${holder})
-          AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
-                          WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" = 'pending'
-                            AND (CASE WHEN o."editOfId" IS NULL THEN p."editOfId" IS NULL AND p."id" < o."id"
-                                      ELSE p."editOfId" IS NULL OR p."id" < o."id" END))
-        ORDER BY o."id" LIMIT ${limit})
-      RETURNING *`,
-    ),
-  );
-}
+const claimableHeads = (now: Date, limit: number, channels: ChannelName[], holder: string) => sql`
+  SELECT o."id" FROM "OutboxMessage" o
+  WHERE o."status" = 'pending' AND o."channel" IN (${join(channels)}) AND o."nextAttemptAt" <= ${now}
+    AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now} OR o."claimedBy" = ${holder})
+    AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
+                    WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" = 'pending'
+                      AND (CASE WHEN o."editOfId" IS NULL THEN p."editOfId" IS NULL AND p."id" < o."id"
+                                ELSE p."editOfId" IS NULL OR p."id" < o."id" END))
+  ORDER BY o."id" LIMIT ${limit}`;
 
 /**
- * PostgreSQL: several instances claim at once. Heads are locked with SKIP LOCKED, so two claimers
- * never take the same row and never wait for each other; a row behind a locked (being claimed)
+ * Claims the heads for `holder` until `until`, in one statement. SQLite has one writer: finding the
+ * heads and marking them (UPDATE … RETURNING) runs in the write gate's order and cannot race.
+ * PostgreSQL: several instances claim at once; heads are locked with SKIP LOCKED, so two claimers
+ * never take the same row and never wait for each other, and a row behind a locked (being claimed)
  * head is not a head, so a chat is never sent by two instances at once.
  */
-async function claimOnPostgres(
+function claimHeads(
   db: Database,
   now: Date,
   limit: number,
@@ -83,26 +66,19 @@ async function claimOnPostgres(
   holder: string,
   until: Date,
 ): Promise<OutboxMessage[]> {
-  return db.execute((tx) =>
-    queryRows<OutboxMessage>(
-      tx,
-      sql`
-      WITH heads AS (
-        SELECT o."id" FROM "OutboxMessage" o
-        WHERE o."status" = 'pending' AND o."nextAttemptAt" <= ${now} AND o."channel" IN (${join(channels)})
-          AND (o."claimedUntil" IS NULL OR o."claimedUntil" < ${now} OR o."claimedBy" = ${holder})
-          AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" p
-                          WHERE p."channel" = o."channel" AND p."chatId" = o."chatId" AND p."status" = 'pending'
-                            AND (CASE WHEN o."editOfId" IS NULL THEN p."editOfId" IS NULL AND p."id" < o."id"
-                                      ELSE p."editOfId" IS NULL OR p."id" < o."id" END))
-        ORDER BY o."id"
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
-      UPDATE "OutboxMessage" m SET "claimedBy" = ${holder}, "claimedUntil" = ${until}
-      FROM heads WHERE m."id" = heads."id"
-      RETURNING m.*`,
-    ),
-  );
+  const heads = claimableHeads(now, limit, channels, holder);
+  const claim =
+    db.provider === "postgres"
+      ? sql`
+        WITH heads AS (${heads} FOR UPDATE SKIP LOCKED)
+        UPDATE "OutboxMessage" m SET "claimedBy" = ${holder}, "claimedUntil" = ${until}
+        FROM heads WHERE m."id" = heads."id"
+        RETURNING m.*`
+      : sql`
+        UPDATE "OutboxMessage" SET "claimedBy" = ${holder}, "claimedUntil" = ${until}
+        WHERE "id" IN (${heads})
+        RETURNING *`;
+  return db.execute((tx) => queryRows<OutboxMessage>(tx, claim));
 }
 
 /** Marks one row: a single statement, so no transaction around it. */
@@ -127,10 +103,7 @@ export function createOutboxStore(db: Database): OutboxStore {
     // cache (on SQLite the reader connection's cache is cold after every commit: 100+ µs a read there).
     async claim(now, limit, channels, holder, until) {
       if (channels.length === 0) return [];
-      const rows =
-        db.provider === "postgres"
-          ? await claimOnPostgres(db, now, limit, channels, holder, until)
-          : await claimOnSqlite(db, now, limit, channels, holder, until);
+      const rows = await claimHeads(db, now, limit, channels, holder, until);
       return rows.map(toRow).sort((a, b) => a.id - b.id);
     },
     markSent: (id, at, platformMessageId) =>
