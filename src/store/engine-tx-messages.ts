@@ -33,14 +33,13 @@ type MessagePorts = Pick<
 >;
 
 /**
- * The ports, and `flush`, which writes the outbox rows they buffered: all of a transaction's messages
- * in one statement at its end (or before a read of the outbox), in the order they were queued.
+ * The ports, and `heldWrites`, what they held back until the transaction's end: its messages (all in
+ * one statement, in the order they were queued; written earlier before a read of the outbox), what
+ * officials have seen, the questions ended.
  */
-export function messagePorts(
-  tx: Tx,
-  directory?: DirectoryView,
-): { ports: MessagePorts; flush(): Promise<void>; heldWrites(): HeldWrite[] } {
+export function messagePorts(tx: Tx, directory?: DirectoryView): { ports: MessagePorts; heldWrites(): HeldWrite[] } {
   const queued: OutboxInsert[] = [];
+  /** The queued messages, written before a read of the outbox. */
   const flush = async () => {
     if (queued.length > 0) await insertRows(tx, "OutboxMessage", outboxColumns, queued.splice(0));
   };
@@ -207,5 +206,5 @@ export function messagePorts(
       views.set(viewKey(row.viewer, row.caseId), row);
     },
   };
-  return { ports, flush, heldWrites };
+  return { ports, heldWrites };
 }
