@@ -12,13 +12,13 @@ import type { App } from "./app.ts";
 import { botChatOf, botNameOf, chatIdOn } from "./channels/telegram/telegram-chats.ts";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import { createTelegramInbox, type TelegramInbox } from "./channels/telegram/telegram-inbox.ts";
-import { botOfPlainChats, routeByBot } from "./channels/telegram/telegram-router.ts";
+import { routeByBot } from "./channels/telegram/telegram-router.ts";
 import { startPolling, startWebhook, type TelegramRuntime } from "./channels/telegram/telegram-runtime.ts";
 import type { Config, TelegramBotConfig } from "./config.ts";
 import type { ChatService } from "./engine/chat/chat-service.ts";
 import { errorInfo } from "./engine/error-info.ts";
 import type { FilePort } from "./engine/file-ports.ts";
-import { officeAccountRule, type AddressRule } from "./engine/official-addresses.ts";
+import { accountOfPlainChats, officeAccountRule, type AddressRule } from "./engine/official-addresses.ts";
 import type { ChannelSender } from "./engine/outbox-dispatcher.ts";
 import { systemClock, type Clock, type InboundHoldPort } from "./engine/ports.ts";
 import type { InboundMessage } from "./engine/types.ts";
@@ -90,7 +90,7 @@ export function createTelegramBots(deps: TelegramBotsDeps): TelegramBots {
     });
     return { office: config.office, config, channel, inbox };
   });
-  const main = botOfPlainChats(bots, deps.defaultOffice);
+  const main = accountOfPlainChats(bots, deps.defaultOffice);
   if (!main) throw new Error("no Telegram bot configured");
   return {
     bots,

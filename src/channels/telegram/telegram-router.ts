@@ -6,13 +6,10 @@ import { splitText, type TelegramChannel } from "./telegram-channel.ts";
 import { accountOfPlainChats } from "../../engine/official-addresses.ts";
 import { botChatOf } from "./telegram-chats.ts";
 
-/** The bot of the chat ids that name no office: the shared bot, else the default office's own, else the first. */
-export const botOfPlainChats = accountOfPlainChats;
-
 /** `bots`: the shared bot (office null) and each office's own. */
 export function routeByBot(bots: TelegramChannel[], fallbackOffice: string): ChannelSender {
   const byOffice = new Map(bots.map((b) => [b.office, b]));
-  const plain = botOfPlainChats(bots, fallbackOffice);
+  const plain = accountOfPlainChats(bots, fallbackOffice);
   return {
     merges: true,
     parts: (message) => messageParts(message, (text) => splitText(text)),

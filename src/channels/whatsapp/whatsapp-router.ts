@@ -13,8 +13,6 @@ export interface RoutedAccount {
   held(): boolean;
 }
 
-export { accountOfPlainChats };
-
 /** `accounts`: the shared number (office null) and each office's own. */
 export function routeByAccount(accounts: RoutedAccount[], fallbackOffice: string): ChannelSender {
   const byOffice = new Map(accounts.map((a) => [a.office, a]));

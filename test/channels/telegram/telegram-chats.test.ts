@@ -2,7 +2,8 @@
 // out through the bot its chat id names, and a chat with a bot no longer configured is parked.
 import { describe, expect, it } from "vitest";
 import { botChatOf, botNameOf, chatIdOn } from "../../../src/channels/telegram/telegram-chats.ts";
-import { botOfPlainChats, routeByBot } from "../../../src/channels/telegram/telegram-router.ts";
+import { routeByBot } from "../../../src/channels/telegram/telegram-router.ts";
+import { accountOfPlainChats } from "../../../src/engine/official-addresses.ts";
 import type { TelegramChannel } from "../../../src/channels/telegram/telegram-channel.ts";
 import { SendFailure } from "../../../src/engine/outbox-dispatcher.ts";
 import type { OutboundMessage } from "../../../src/engine/types.ts";
@@ -41,6 +42,6 @@ describe("Telegram chats of several bots", () => {
     const refused = await withShared.sendPart(message("4@kota-batam"), part).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SendFailure);
     expect(refused).toMatchObject({ retryable: false });
-    expect(botOfPlainChats([{ office: "a" }, { office: "b" }], "b")).toEqual({ office: "b" });
+    expect(accountOfPlainChats([{ office: "a" }, { office: "b" }], "b")).toEqual({ office: "b" });
   });
 });

@@ -4,7 +4,8 @@
 // configured parks them.
 import { describe, expect, it } from "vitest";
 import { accountChatOf, accountNameOf, chatIdOn } from "../../../src/channels/whatsapp/whatsapp-chats.ts";
-import { accountOfPlainChats, routeByAccount } from "../../../src/channels/whatsapp/whatsapp-router.ts";
+import { routeByAccount } from "../../../src/channels/whatsapp/whatsapp-router.ts";
+import { accountOfPlainChats } from "../../../src/engine/official-addresses.ts";
 import { SendFailure } from "../../../src/engine/outbox-dispatcher.ts";
 import type { OutboundMessage } from "../../../src/engine/types.ts";
 
