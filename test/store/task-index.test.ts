@@ -58,4 +58,49 @@ describe("an official's open tasks", () => {
     expect(await viaIndex("citra")).toEqual(["t2"]);
     expect(await viaIndex("budi")).toEqual(["t1"]);
   });
+
+  it("holds a step's row and changes to the transaction's end: its own reads see them, a rollback keeps none", async () => {
+    t = await openTempDb();
+    const store = createEngineStore(t.db);
+    await t.db.write((tx) =>
+      tx.case.create({
+        data: { id: "c1", code: "c1", officeId: "x", sopNumber: 1, flowHash: "f", title: "t", status: "open", createdAt: at },
+      }),
+    );
+    const open = { caseId: "c1", status: "open", waitingFor: null, takenByOfficialId: null, openedAt: at, dueAt: null, escalateAt: null };
+    await store.transaction(async (tx) => {
+      await tx.createTask({ ...open, id: "t1", stepId: "1", visit: 1, candidates: [cand("ana")] } as never);
+      await tx.updateTask("t1", { takenByOfficialId: "ana" });
+      // A read of the case's steps writes what is held first, as it now is.
+      expect((await tx.tasksOfCase("c1")).map((x) => [x.id, x.takenByOfficialId])).toEqual([["t1", "ana"]]);
+      await tx.createTask({ ...open, id: "t2", stepId: "2", visit: 2, candidates: [cand("budi")] } as never);
+    });
+    const stored = async () => (await store.read((v) => v.tasksOfCase("c1"))).map((x) => [x.id, x.status, x.decision]);
+    expect(await stored()).toEqual([
+      ["t1", "open", null],
+      ["t2", "open", null],
+    ]);
+    // A step read here is changed at the end; a transaction that fails after it keeps nothing.
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.taskById("t1");
+        await tx.updateTask("t1", { status: "done", decision: "done" });
+        expect((await tx.taskById("t1"))?.status).toBe("done");
+        throw new Error("stop");
+      }),
+    ).rejects.toThrow("stop");
+    expect(await stored()).toEqual([
+      ["t1", "open", null],
+      ["t2", "open", null],
+    ]);
+    await store.transaction(async (tx) => {
+      await tx.taskById("t1");
+      await tx.updateTask("t1", { status: "done", decision: "done" });
+    });
+    expect(await stored()).toEqual([
+      ["t1", "done", "done"],
+      ["t2", "open", null],
+    ]);
+    expect((await store.read((v) => v.openTasksOf("budi"))).map((x) => x.id)).toEqual(["t2"]);
+  });
 });
