@@ -82,6 +82,22 @@ export function messageParts(message: OutboundMessage, split: (text: string) => 
   return parts;
 }
 
+/** The message an edit is aimed at, as a claim saw it. */
+export interface EditTarget {
+  /** The platform's id of the message to edit (a combined message's when the target joined one); null when not sent. */
+  platformMessageId: string | null;
+  /** The combined message the target joined, if any. */
+  mergedIntoId: number | null;
+}
+
+/** A claimed row, with what the claim saw around it: the reads a send would otherwise make first. */
+export interface ClaimedRow extends OutboxRow {
+  /** Whether rows due then were queued behind it in its chat. */
+  behind: boolean;
+  /** For an edit, the message it edits (null when that row is gone). */
+  target?: EditTarget | null;
+}
+
 export interface OutboxPort {
   /**
    * Claims up to `limit` rows for `holder` until `until`: pending, due now, of the given channels,
@@ -89,23 +105,21 @@ export interface OutboxPort {
    * claimed by anyone else. Oldest first.
    * A chat whose oldest row waits for a retry therefore waits as a whole.
    */
-  claim(now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<OutboxRow[]>;
+  claim(now: Date, limit: number, channels: ChannelName[], holder: string, until: Date): Promise<ClaimedRow[]>;
   /** The marks end the claim. */
   markSent(id: number, at: Date, platformMessageId?: string): Promise<void>;
   /** Records that the first `partsSent` parts of a row went out (and the id of the message that carries its choices). */
   markPartSent(id: number, partsSent: number, platformMessageId?: string): Promise<void>;
-  /** The state of an earlier row, for edits of the message it produced (a combined message's when it joined one). */
-  platformMessageIdOf(id: number): Promise<{ status: string; platformMessageId: string | null; mergedIntoId: number | null } | null>;
   /** Rows queued behind `row` in its chat and due now, oldest first (at most `limit`). */
   queuedBehind(row: OutboxRow, now: Date, limit: number): Promise<OutboxRow[]>;
   /** The rows combined into `leadId` (messages, and the edits folded in), oldest first. */
   membersOf(leadId: number): Promise<OutboxRow[]>;
   /**
-   * Makes `lead` the combined message of its members and `joining`: on the first merge the lead's
-   * own message is kept as a member (edits aimed at it follow); the joining rows leave the queue.
-   * Returns the lead as it is to be sent now.
+   * Makes `lead` the combined message of its members and `joining`: on the `first` merge (the lead
+   * has no members yet) the lead's own message is kept as a member (edits aimed at it follow); the
+   * joining rows leave the queue. Returns the lead as it is to be sent now.
    */
-  merge(lead: OutboxRow, joining: OutboxRow[], combined: { text: string; actions: ActionRef[] }): Promise<OutboxRow>;
+  merge(lead: OutboxRow, joining: OutboxRow[], combined: { text: string; actions: ActionRef[] }, first: boolean): Promise<OutboxRow>;
   /** Takes rows out of the queue that `byId` already carries (later edits of the same message). */
   supersede(ids: number[], byId: number): Promise<void>;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
@@ -195,8 +209,18 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     wakeTimer.unref?.();
   }
 
+  /** The pass queued behind the running one: every flush until it starts shares it. */
+  let waiting: Promise<{ sent: number; retried: number; failed: number }> | undefined;
   function flush() {
-    const run = chain.then(pass, pass);
+    // A pass that has not started yet will see everything saved before this call: join it. Under
+    // load this keeps one running and one waiting pass, not one pass (and its claims) per update.
+    if (waiting) return waiting;
+    const start = () => {
+      waiting = undefined;
+      return pass();
+    };
+    const run = chain.then(start, start);
+    waiting = run;
     chain = run.catch(() => undefined);
     return run;
   }
@@ -205,14 +229,16 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
    * Before a paced channel sends a chat's oldest row, what queued up behind it joins it; an edit of
    * one part of a combined message re-draws the whole combined message.
    */
-  async function combine(row: OutboxRow): Promise<{ row: OutboxRow; editOf?: string } | null> {
+  async function combine(row: ClaimedRow): Promise<{ row: OutboxRow; editOf?: string } | null> {
+    // Only what the claim saw queued behind the row is read (most rows have nothing behind them).
+    const queuedBehind = async () => (row.behind ? options.outbox.queuedBehind(row, options.clock.now(), 2 * MERGE_MAX) : []);
     if (row.editOfId !== undefined) {
-      const target = await options.outbox.platformMessageIdOf(row.editOfId);
+      const target = row.target;
       if (!target?.platformMessageId) return null;
       // Where messages cannot be edited (WhatsApp) nothing is re-drawn.
       if (!editableChannels.has(row.channel)) return { row, editOf: target.platformMessageId };
       // Edits queued right behind this one for the same message are folded in: one edit, showing the latest.
-      const queued = await options.outbox.queuedBehind(row, options.clock.now(), 2 * MERGE_MAX);
+      const queued = await queuedBehind();
       if (target.mergedIntoId === null) {
         const later: OutboxRow[] = [];
         for (const q of queued) {
@@ -240,28 +266,28 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
       const combined = composeMerged([...members, row, ...folded]);
       // The edits join the combined message (later re-draws include them), and re-draw it all once.
       const lead = { ...row, id: target.mergedIntoId, text: combined.text, actions: combined.actions } as OutboxRow;
-      const updated = await options.outbox.merge(lead, [row, ...folded], combined);
+      const updated = await options.outbox.merge(lead, [row, ...folded], combined, false);
       return { row: { ...updated, editOfId: row.editOfId, id: row.id }, editOf: target.platformMessageId };
     }
     if (row.partsSent > 0 || !mergeable(row)) return { row };
-    const queued = await options.outbox.queuedBehind(row, options.clock.now(), 2 * MERGE_MAX);
+    const queued = await queuedBehind();
     if (queued.length === 0) return { row };
     const members = await options.outbox.membersOf(row.id);
     const base = members.length > 0 ? members : [row];
     const joining = pickFollowers(base, queued);
     if (joining.length === 0) return { row };
-    return { row: await options.outbox.merge(row, joining, composeMerged([...base, ...joining])) };
+    return { row: await options.outbox.merge(row, joining, composeMerged([...base, ...joining]), members.length === 0) };
   }
 
-  async function sendOne(claimed: OutboxRow, counts: { sent: number; retried: number; failed: number }): Promise<void> {
-    let row = claimed;
+  async function sendOne(claimed: ClaimedRow, counts: { sent: number; retried: number; failed: number }): Promise<void> {
+    let row: OutboxRow = claimed;
     const sender = options.senders[row.channel];
     const attempts = row.attempts + 1;
     try {
       if (!sender) throw new SendFailure(`channel ${row.channel} is not running`, true);
       let edit: { platformMessageId: string } | undefined;
       if (!("send" in sender) && sender.merges) {
-        const combined = await combine(row);
+        const combined = await combine(claimed);
         if (!combined) {
           // Nothing (yet) to edit: the original was never sent or its channel has no ids. Skip.
           await options.outbox.markSent(row.id, options.clock.now());
@@ -270,7 +296,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         row = combined.row;
         if (combined.editOf) edit = { platformMessageId: combined.editOf };
       } else if (row.editOfId !== undefined) {
-        const target = await options.outbox.platformMessageIdOf(row.editOfId);
+        const target = claimed.target;
         if (!target?.platformMessageId) {
           await options.outbox.markSent(row.id, options.clock.now());
           return;

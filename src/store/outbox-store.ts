@@ -1,12 +1,12 @@
 // The outbox rows for the dispatcher, and the admin's view of failures.
 import type { ActionRef, OutboxRow } from "../engine/case-ports.ts";
 import { renderWithChoices } from "../engine/choices-text.ts";
-import type { OutboxPort } from "../engine/outbox-dispatcher.ts";
+import type { ClaimedRow, OutboxPort } from "../engine/outbox-dispatcher.ts";
 import type { ChannelName } from "../engine/types.ts";
-import type { Database } from "./database.ts";
+import type { Database, Tx } from "./database.ts";
 import type { OutboxMessage } from "./generated/client.ts";
 import { outboxColumns, outboxInsert } from "./outbox-rows.ts";
-import { assignments, empty, insertReturningId, join, one, sql } from "./sql.ts";
+import { assignments, empty, ident, insertReturningId, join, sql, type Sql } from "./sql.ts";
 import { executeStatement, queryRows } from "./raw-statements.ts";
 
 function toRow(m: OutboxMessage): OutboxRow {
@@ -65,20 +65,37 @@ function claimHeads(
   channels: ChannelName[],
   holder: string,
   until: Date,
-): Promise<OutboxMessage[]> {
+): Promise<ClaimedMessage[]> {
   const heads = claimableHeads(now, limit, channels, holder);
+  // What the dispatcher would otherwise read per row: whether anything due waits behind the head,
+  // and for an edit the message it edits (the combined message's, when that one joined one).
+  const around = (m: Sql) => sql`
+    EXISTS (SELECT 1 FROM "OutboxMessage" q WHERE q."channel" = ${m}."channel" AND q."chatId" = ${m}."chatId"
+            AND q."status" = 'pending' AND q."id" > ${m}."id" AND q."nextAttemptAt" <= ${now}) AS "behind",
+    (SELECT COALESCE(l."platformMessageId", CASE WHEN t."mergedIntoId" IS NULL THEN t."platformMessageId" END)
+       FROM "OutboxMessage" t LEFT JOIN "OutboxMessage" l ON l."id" = t."mergedIntoId"
+       WHERE t."id" = ${m}."editOfId") AS "targetMessageId",
+    (SELECT t."mergedIntoId" FROM "OutboxMessage" t WHERE t."id" = ${m}."editOfId") AS "targetMergedIntoId"`;
   const claim =
     db.provider === "postgres"
       ? sql`
         WITH heads AS (${heads} FOR UPDATE SKIP LOCKED)
         UPDATE "OutboxMessage" m SET "claimedBy" = ${holder}, "claimedUntil" = ${until}
         FROM heads WHERE m."id" = heads."id"
-        RETURNING m.*`
+        RETURNING m.*, ${around(ident("m"))}`
       : sql`
         UPDATE "OutboxMessage" SET "claimedBy" = ${holder}, "claimedUntil" = ${until}
         WHERE "id" IN (${heads})
-        RETURNING *`;
-  return db.execute((tx) => queryRows<OutboxMessage>(tx, claim));
+        RETURNING *, ${around(ident("OutboxMessage"))}`;
+  return db.execute((tx) => queryRows<ClaimedMessage>(tx, claim));
+}
+
+type ClaimedMessage = OutboxMessage & { behind: boolean | number; targetMessageId: string | null; targetMergedIntoId: number | null };
+
+function toClaimed(m: ClaimedMessage): ClaimedRow {
+  const row: ClaimedRow = { ...toRow(m), behind: Boolean(m.behind) };
+  if (m.editOfId !== null) row.target = { platformMessageId: m.targetMessageId, mergedIntoId: m.targetMergedIntoId };
+  return row;
 }
 
 /** Marks one row: a single statement, so no transaction around it. */
@@ -104,7 +121,7 @@ export function createOutboxStore(db: Database): OutboxStore {
     async claim(now, limit, channels, holder, until) {
       if (channels.length === 0) return [];
       const rows = await claimHeads(db, now, limit, channels, holder, until);
-      return rows.map(toRow).sort((a, b) => a.id - b.id);
+      return rows.map(toClaimed).sort((a, b) => a.id - b.id);
     },
     markSent: (id, at, platformMessageId) =>
       db
@@ -119,26 +136,6 @@ export function createOutboxStore(db: Database): OutboxStore {
         )
         .then(() => undefined),
     markPartSent: (id, partsSent, platformMessageId) => mark(db, id, { partsSent, platformMessageId: platformMessageId ?? undefined }),
-    async platformMessageIdOf(id) {
-      const row = await db.execute((tx) =>
-        one<{
-          platformMessageId: string | null;
-          status: string;
-          mergedIntoId: number | null;
-          leadId: number | null;
-          leadPlatformMessageId: string | null;
-          leadStatus: string | null;
-        }>(
-          tx,
-          sql`SELECT m."platformMessageId", m."status", m."mergedIntoId", l."id" AS "leadId",
-                l."platformMessageId" AS "leadPlatformMessageId", l."status" AS "leadStatus"
-              FROM "OutboxMessage" m LEFT JOIN "OutboxMessage" l ON l."id" = m."mergedIntoId" WHERE m."id" = ${id}`,
-        ),
-      );
-      if (!row) return null;
-      if (row.mergedIntoId === null) return { status: row.status, platformMessageId: row.platformMessageId, mergedIntoId: null };
-      return { status: row.leadStatus ?? "pending", platformMessageId: row.leadPlatformMessageId, mergedIntoId: row.mergedIntoId };
-    },
     async queuedBehind(row, now, limit) {
       const rows = await db.execute((tx) =>
         queryRows<OutboxMessage>(
@@ -168,38 +165,40 @@ export function createOutboxStore(db: Database): OutboxStore {
       );
       return rows.map(toRow);
     },
-    async merge(lead, joining, combined) {
-      const updated = await db.write(async (tx) => {
-        const first =
-          (await queryRows<unknown>(tx, sql`SELECT 1 FROM "OutboxMessage" WHERE "mergedIntoId" = ${lead.id} LIMIT 1`)).length === 0;
-        if (first) {
-          // The lead's own message becomes a member; what aimed at it (edits, its task's prompt) follows.
-          const { editOfId: _edit, fileIds: _files, dedupeKey: _key, ...ownMessage } = lead;
-          const own = await insertReturningId(
-            tx,
-            "OutboxMessage",
-            outboxColumns,
-            outboxInsert(ownMessage, lead, { status: "merged", mergedIntoId: lead.id }),
-          );
-          await executeStatement(tx, sql`UPDATE "OutboxMessage" SET "editOfId" = ${own} WHERE "editOfId" = ${lead.id}`);
-          for (const j of joining) if (j.editOfId === lead.id) j.editOfId = own;
-        }
-        await executeStatement(
+    async merge(lead, joining, combined, first) {
+      // The joining rows leave the queue and the lead takes the combined text, in one statement.
+      const actions = combined.actions.length > 0 ? JSON.stringify(combined.actions) : null;
+      const isLead = sql`"id" = ${lead.id}`;
+      const update = (tx: Tx) =>
+        queryRows<OutboxMessage>(
           tx,
           sql`
-          UPDATE "OutboxMessage" SET "status" = 'merged', "mergedIntoId" = ${lead.id}, "claimedBy" = NULL, "claimedUntil" = NULL
-          WHERE "id" IN (${join(joining.map((j) => j.id))})`,
+          UPDATE "OutboxMessage" SET
+            "status" = CASE WHEN ${isLead} THEN "status" ELSE 'merged' END,
+            "mergedIntoId" = CASE WHEN ${isLead} THEN "mergedIntoId" ELSE ${lead.id} END,
+            "claimedBy" = CASE WHEN ${isLead} THEN "claimedBy" END,
+            "claimedUntil" = CASE WHEN ${isLead} THEN "claimedUntil" END,
+            "text" = CASE WHEN ${isLead} THEN ${combined.text} ELSE "text" END,
+            "actions" = CASE WHEN ${isLead} THEN ${actions} ELSE "actions" END,
+            "taskId" = CASE WHEN ${isLead} THEN NULL ELSE "taskId" END
+          WHERE "id" IN (${join([lead.id, ...joining.map((j) => j.id)])}) RETURNING *`,
         );
-        const actions = combined.actions.length > 0 ? JSON.stringify(combined.actions) : null;
-        const rows = await queryRows<OutboxMessage>(
-          tx,
-          sql`
-          UPDATE "OutboxMessage" SET "text" = ${combined.text}, "actions" = ${actions}, "taskId" = NULL
-          WHERE "id" = ${lead.id} RETURNING *`,
-        );
-        return rows[0]!;
-      });
-      return toRow(updated);
+      const rows = !first
+        ? await db.execute(update)
+        : await db.write(async (tx) => {
+            // The lead's own message becomes a member; what aimed at it (edits, its task's prompt) follows.
+            const { editOfId: _edit, fileIds: _files, dedupeKey: _key, ...ownMessage } = lead;
+            const own = await insertReturningId(
+              tx,
+              "OutboxMessage",
+              outboxColumns,
+              outboxInsert(ownMessage, lead, { status: "merged", mergedIntoId: lead.id }),
+            );
+            await executeStatement(tx, sql`UPDATE "OutboxMessage" SET "editOfId" = ${own} WHERE "editOfId" = ${lead.id}`);
+            for (const j of joining) if (j.editOfId === lead.id) j.editOfId = own;
+            return update(tx);
+          });
+      return toRow(rows.find((r) => r.id === lead.id)!);
     },
     markRetry: (id, attempts, nextAttemptAt, error) =>
       mark(db, id, { attempts, nextAttemptAt, lastError: error.slice(0, 500), ...unclaimed }),

@@ -180,4 +180,34 @@ describe("outbox dispatcher", () => {
       vi.useRealTimers();
     }
   });
+
+  it("lets flushes that arrive during a pass share one pass after it, which still sends what they saved", async () => {
+    t = await openTempDb();
+    await queue(["satu"]);
+    const outbox = createOutboxStore(t.db);
+    let claims = 0;
+    const counted = { ...outbox, claim: (...args: Parameters<typeof outbox.claim>) => (claims++, outbox.claim(...args)) };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const sent: string[] = [];
+    const sender: ChannelSender = {
+      async send(message) {
+        if (message.text === "satu") await gate; // the first pass is busy sending
+        sent.push(message.text);
+      },
+    };
+    const dispatcher = createOutboxDispatcher({ outbox: counted, senders: { telegram: sender }, clock: new FakeClock(start) });
+    const first = dispatcher.flush();
+    await vi.waitFor(() => expect(claims).toBe(1));
+    await queue(["dua"], "300");
+    const later = Array.from({ length: 20 }, () => dispatcher.flush());
+    release();
+    await first;
+    const results = await Promise.all(later);
+    // The running pass claims three times ("satu", then "dua", then none), the one waiting pass once;
+    // a pass per flush would have claimed 23 times.
+    expect(claims).toBe(4);
+    expect(new Set(results).size).toBe(1);
+    expect(sent).toEqual(["satu", "dua"]);
+  });
 });
