@@ -16,8 +16,8 @@ import { writeHeld } from "./write-batch.ts";
 /** A transaction's ports, and `flush`, which writes what they buffered (called before commit). */
 function createTx(tx: Tx, cache: DirectoryCache, postgres: boolean): { ports: EngineTx; flush(): Promise<void> } {
   const audit = createAuditAppender(tx);
-  const cases = casePorts(tx, audit);
   const directory = directoryView(tx, cache);
+  const cases = casePorts(tx, audit, directory);
   const messages = messagePorts(tx, directory);
   /** Writes everything held back: at the end of the transaction, and before a read of many rows. */
   // On PostgreSQL all of it in one statement (write-batch.ts). Each case's changes go with its audit

@@ -17,6 +17,7 @@ import {
 import type { ChannelName } from "../engine/types.ts";
 import type { ChainHead, createAuditAppender } from "./audit-chain.ts";
 import type { Tx } from "./database.ts";
+import type { DirectoryView } from "./engine-tx-people.ts";
 import { Prisma, type Case as CaseModel, type StepTask as TaskModel } from "./generated/client.ts";
 import { assignments, empty, insertReturningId, insertStatements, join, one, sql } from "./sql.ts";
 import { unchecked, writeHeld, type HeldWrite } from "./write-batch.ts";
@@ -138,7 +139,7 @@ interface PendingCase {
  * case's changes are written once, by `caseWrite` together with its audit chain's new head, or by
  * `caseWrites`.
  */
-export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>) {
+export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>, directory?: DirectoryView) {
   /** Cases read in this transaction, as they are now (a case updated here is read again). */
   const cases = new Map<string, CaseModel>();
   const seen = (c: CaseModel | null) => {
@@ -300,14 +301,16 @@ export function casePorts(tx: Tx, audit: ReturnType<typeof createAuditAppender>)
     async token(token) {
       await flushTasks();
       await flushTokens();
-      // The press's step and case come with its token (one statement instead of three); they are then known.
-      const row = await one<Record<string, unknown> & { taskId: string; visit: number; action: string }>(
+      // The press's step and case come with its token (one statement instead of three); they are then
+      // known. So does the directory's version: a press's check outside a transaction needs no read of its own.
+      const row = await one<Record<string, unknown> & { taskId: string; visit: number; action: string; directoryVersion: unknown }>(
         tx,
-        sql`SELECT ${tokenColumns}
+        sql`SELECT ${tokenColumns}, (SELECT "version" FROM "DirectoryVersion" WHERE "id" = 1) AS "directoryVersion"
           FROM "ActionToken" a LEFT JOIN "StepTask" t ON t."id" = a."taskId" LEFT JOIN "Case" c ON c."id" = t."caseId"
           WHERE a."token" = ${token}`,
       );
       if (!row) return null;
+      directory?.versionRead(Number(row.directoryVersion ?? 0));
       const task = unprefixed<TaskModel>(row, taskKeys);
       if (task && !tasks.has(task.id)) tasks.set(task.id, toTask(task));
       const kase = unprefixed<CaseModel>(row, caseKeys);

@@ -194,9 +194,10 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       if (!token) return null;
       return store.read(
         async (tx) => {
+          // The token first: its read brings the directory's version, so the official is looked up in memory.
+          const ref = await tx.token(token);
           const official = await tx.officialByIdentity(message.channel, message.senderId);
           if (!official) return refusals.notOfficial;
-          const ref = await tx.token(token);
           if (ref?.taskId.startsWith("bulk:")) return null; // the engine checks who may confirm it
           const task = ref ? await tx.taskById(ref.taskId) : null;
           if (!ref || !task) return refusals.unknownButton;
