@@ -22,6 +22,7 @@ import { countStatements, type StatementCounter } from "./statement-counter.ts";
 import { withStatementCache, type StatementCacheStats } from "./statement-cache.ts";
 import { executeText, onEachConnection, sendThroughAdapter } from "./raw-statements.ts";
 import { handingOverTransactions, pgTransaction } from "./pg-transactions.ts";
+import { createStatementNames } from "./pg-statement-names.ts";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -144,7 +145,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const { PrismaClient: PgPrismaClient } = await import("./generated-pg/client.ts");
     const writers = options.postgresWriters ?? 8;
-    const pool = new PrismaPg({ connectionString: target.url, max: writers + 2 });
+    // Recurring statements are prepared once per connection (pg-statement-names.ts). The adapter's type
+    // says string, but it passes the name to node-postgres as is, where undefined means unnamed.
+    const names = createStatementNames();
+    const pool = new PrismaPg(
+      { connectionString: target.url, max: writers + 2 },
+      { statementNameGenerator: (query) => names.nameOf(query) as string },
+    );
     const counted = options.statementCounter ? countStatements(pool, options.statementCounter) : pool;
     // Raw statements outside a transaction go to the pool; in one, to its connection (pg-transactions.ts).
     const adapter = onEachConnection(counted, (connected) => {

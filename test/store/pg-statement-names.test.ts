@@ -1,0 +1,66 @@
+// Recurring statements are prepared once per PostgreSQL connection: which texts get a name (on their
+// second use, a bounded number, never very long ones), and on a real server that a named statement
+// stays prepared on its connection and gives the same results with other arguments.
+import { describe, expect, it } from "vitest";
+import { createStatementNames } from "../../src/store/pg-statement-names.ts";
+import { executeStatement, queryRows } from "../../src/store/raw-statements.ts";
+import { sql } from "../../src/store/sql.ts";
+import { onPostgres } from "../helpers/test-database.ts";
+import { openTempDb } from "../helpers/temp-db.ts";
+
+describe("statement names", () => {
+  it("names a text on its second use, always the same name, at most `limit` texts, never a very long one", () => {
+    const names = createStatementNames({ limit: 2, maxLength: 50 });
+    const a = { sql: "SELECT 1" };
+    expect(names.nameOf(a)).toBeUndefined();
+    const first = names.nameOf(a);
+    expect(first).toMatch(/^sopbot_\d+$/);
+    expect(names.nameOf(a)).toBe(first);
+    const long = { sql: `SELECT ${"1, ".repeat(30)}1` };
+    for (let i = 0; i < 3; i++) expect(names.nameOf(long)).toBeUndefined();
+    const b = { sql: "SELECT 2" };
+    names.nameOf(b);
+    const second = names.nameOf(b);
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    // The limit is reached: other texts stay unnamed, the named ones keep their names.
+    const c = { sql: "SELECT 3" };
+    for (let i = 0; i < 3; i++) expect(names.nameOf(c)).toBeUndefined();
+    expect([names.nameOf(a), names.nameOf(b), names.named]).toEqual([first, second, 2]);
+  });
+
+  it("forgets texts seen once when too many are watched, so one-off texts cannot grow it", () => {
+    const names = createStatementNames({ watched: 3 });
+    for (let i = 0; i < 10; i++) names.nameOf({ sql: `SELECT ${i}` });
+    expect(names.named).toBe(0);
+    // "SELECT 9" is still watched (the set was last cleared at "SELECT 9"); its second use names it.
+    expect(names.nameOf({ sql: "SELECT 9" })).toBeDefined();
+    expect(names.nameOf({ sql: "SELECT 0" })).toBeUndefined();
+  });
+});
+
+describe.skipIf(!onPostgres)("named statements on a PostgreSQL server", () => {
+  it("prepares a recurring statement once on its connection and reuses it with other arguments", async () => {
+    const t = await openTempDb();
+    try {
+      const found = await t.db.write(async (tx) => {
+        await executeStatement(tx, sql`CREATE TEMP TABLE probe (n integer)`);
+        const rows: number[] = [];
+        for (const n of [1, 2, 3, 4]) {
+          await executeStatement(tx, sql`INSERT INTO probe (n) VALUES (${n})`);
+          rows.push(Number((await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM probe WHERE n <= ${n}`))[0]?.n));
+        }
+        const prepared = await queryRows<{ statement: string }>(
+          tx,
+          sql`SELECT statement FROM pg_prepared_statements WHERE name LIKE 'sopbot\\_%' AND statement LIKE '%probe%'`,
+        );
+        return { rows, prepared: prepared.map((p) => p.statement.replace(/\s+/g, " ")) };
+      });
+      expect(found.rows).toEqual([1, 2, 3, 4]);
+      // The INSERT and the count are prepared (from their second use on), once each.
+      expect(found.prepared.sort()).toEqual(["INSERT INTO probe (n) VALUES ($1)", "SELECT count(*)::int AS n FROM probe WHERE n <= $1"]);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
