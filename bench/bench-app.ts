@@ -29,6 +29,8 @@ export interface BenchAppOptions {
   /** Another instance on the same database: the officials' chats exist already. */
   joining?: boolean;
   instanceId?: string;
+  /** Whether an update waits for what it caused to be sent (default), or returns once recorded as in production. */
+  awaitDelivery?: boolean;
 }
 
 export async function startBenchApp(dir: string, options: BenchAppOptions = {}): Promise<App> {
@@ -46,7 +48,7 @@ export async function startBenchApp(dir: string, options: BenchAppOptions = {}):
     config,
     logger: createLogger("silent"),
     telegram: { botInfo, ...(options.apiRoot ? {} : { transformer: instantApi, pacing: null }) },
-    awaitDelivery: true,
+    awaitDelivery: options.awaitDelivery ?? true,
     ...(options.statementCounter ? { statementCounter: options.statementCounter } : {}),
   });
   if (options.joining) return app;
@@ -69,8 +71,20 @@ export async function openCases(app: App, count: number, prefix: string): Promis
 
 /** The next press of each open case: who may press and which token (looked up, not timed). */
 export async function nextPresses(app: App, seq: { n: number }): Promise<InboundMessage[]> {
-  const tasks = await app.db.prisma.stepTask.findMany({ where: { status: "open" } });
-  const presses: InboundMessage[] = [];
+  return (await nextPressesWithSteps(app, seq)).map((p) => p.press);
+}
+
+/** The next press of each open case, with the step it decides. */
+export async function nextPressesWithSteps(
+  app: App,
+  seq: { n: number },
+  titlePrefix?: string,
+): Promise<{ press: InboundMessage; stepId: string }[]> {
+  const tasks = await app.db.prisma.stepTask.findMany({
+    where: { status: "open", ...(titlePrefix ? { case: { title: { startsWith: titlePrefix } } } : {}) },
+    orderBy: { openedAt: "asc" },
+  });
+  const presses: { press: InboundMessage; stepId: string }[] = [];
   for (const t of tasks) {
     const row = await app.db.prisma.outboxMessage.findFirst({
       where: { taskId: t.id, actions: { not: null }, editOfId: null },
@@ -81,12 +95,15 @@ export async function nextPresses(app: App, seq: { n: number }): Promise<Inbound
     if (!identity) continue;
     const token = (JSON.parse(row.actions) as { token: string; label: string }[])[0]?.token ?? "";
     presses.push({
-      channel: "telegram",
-      chatId: row.chatId,
-      senderId: row.chatId,
-      messageId: `bench-${++seq.n}`,
-      action: { token },
-      receivedAt: new Date(),
+      stepId: t.stepId,
+      press: {
+        channel: "telegram",
+        chatId: row.chatId,
+        senderId: row.chatId,
+        messageId: `bench-${++seq.n}`,
+        action: { token },
+        receivedAt: new Date(),
+      },
     });
   }
   return presses;

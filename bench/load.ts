@@ -16,7 +16,8 @@ import type { App } from "../src/app.ts";
 import { createOutboxStore } from "../src/store/outbox-store.ts";
 import setupTemplate from "../test/helpers/global-setup.ts";
 import { newDatabaseUrl } from "../test/helpers/test-database.ts";
-import { callbackUpdate, nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
+import { nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
+import { createOpenLoop } from "./open-loop.ts";
 import { benchMemory } from "./memory.ts";
 import { startBotApiServer } from "../test/helpers/bot-api-server.ts";
 import { isEntryPoint } from "../src/entry-point.ts";
@@ -168,7 +169,7 @@ export async function benchLoad(part: LoadPart): Promise<void> {
     await setupTemplate(); // PostgreSQL: the migrated template each bench database is copied from
     console.log(`load (${onPostgres ? "PostgreSQL" : "SQLite"}, ${CASES} cases of SOP 13 per run, 6 transitions each):`);
     const databaseUrl = await newDatabaseUrl(dir, "bench");
-    const app = await startBenchApp(dir, { databaseUrl, ...(onPostgres ? { instanceId: "bench-1" } : {}) });
+    const app = await startBenchApp(dir, { databaseUrl, awaitDelivery: false, ...(onPostgres ? { instanceId: "bench-1" } : {}) });
     const seq = { n: 0 };
 
     // 1. One press at a time, straight into the chat service (one transaction each, outbox rows written).
@@ -217,32 +218,15 @@ export async function benchLoad(part: LoadPart): Promise<void> {
       );
     }
 
-    // 4. Open loop: updates arrive at a fixed rate through grammY whatever the bot does; latency of
-    // each from when it was due (a busy process must not hide its own queueing).
-    const bot = app.telegram?.bot;
-    if (!bot) throw new Error("no telegram");
-    let updateId = 90_000;
-    const openLoop = async (rate: number, seconds: number, during?: () => Promise<unknown>) => {
-      await openCases(app, rate * seconds, `Loop${updateId}`);
-      const open = (await nextPresses(app, seq)).slice(0, rate * seconds);
-      const lat: number[] = [];
-      const start = performance.now();
-      const side = during?.();
-      await Promise.all(
-        open.map(async (p, i) => {
-          const due = start + (i * 1000) / rate;
-          const wait = due - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          await bot.handleUpdate(callbackUpdate(Number(p.senderId), `a:${p.action?.token ?? ""}`, updateId++));
-          lat.push(performance.now() - due);
-        }),
+    // 4. Open loop (open-loop.ts): presses arriving at 200/s through grammY, latency from when each was due.
+    const openLoop = createOpenLoop(app, seq);
+    for (const spread of ["four officials", "one chat"] as const) {
+      const { latencies: at200, chats } = await openLoop(200, 5, spread);
+      console.log(
+        `  open loop at 200 updates/s for 5 s, ${spread === "one chat" ? "all from one chat (its lane alone)" : `from ${chats} officials' chats`}: ` +
+          `p50 ${ms(pct(at200, 0.5))}, p99 ${ms(pct(at200, 0.99))}${spread === "one chat" ? "" : " (target p99 < 50 ms)"}`,
       );
-      await side;
-      await app.dispatcher.flush();
-      return lat.sort((a, b) => a - b);
-    };
-    const at200 = await openLoop(200, 5);
-    console.log(`  open loop at 200 updates/s for 5 s: p50 ${ms(pct(at200, 0.5))}, p99 ${ms(pct(at200, 0.99))} (target p99 < 50 ms)`);
+    }
 
     // 5. An /ekspor of 10,000 cases and an /alur while presses arrive at 20/s: what they add to p99.
     await seedClosedCases(app, 10_000);
@@ -258,13 +242,15 @@ export async function benchLoad(part: LoadPart): Promise<void> {
         text,
         receivedAt: new Date(),
       });
-    const quiet = await openLoop(20, 6);
+    const quiet = (await openLoop(20, 6, "four officials")).latencies;
     let exportMs = 0;
-    const busy = await openLoop(20, 6, async () => {
-      const t = performance.now();
-      await Promise.all([command("/ekspor")(), command("/alur 13")()]);
-      exportMs = performance.now() - t;
-    });
+    const busy = (
+      await openLoop(20, 6, "four officials", async () => {
+        const t = performance.now();
+        await Promise.all([command("/ekspor")(), command("/alur 13")()]);
+        exportMs = performance.now() - t;
+      })
+    ).latencies;
     const exported = await app.db.prisma.auditEvent.findFirst({ where: { action: "export" }, orderBy: { id: "desc" } });
     console.log(
       `  presses at 20/s while /ekspor (${exported?.note ?? "?"}) and /alur 13 run (${(exportMs / 1000).toFixed(1)} s): ` +
