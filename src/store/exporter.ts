@@ -39,7 +39,7 @@ function workerScript(): URL | null {
 /** The same workbook built on this thread (no compiled worker: sources never built). */
 async function inThisThread(sheets: { name: string; rows: Row[] }[]): Promise<Buffer> {
   const { createWorkbookWriter } = await import("./xlsx-worker.ts");
-  const writer = createWorkbookWriter();
+  const writer = await createWorkbookWriter();
   for (const sheet of sheets) {
     writer.sheet(sheet.name, Object.keys(sheet.rows[0] ?? {}));
     for (let i = 0; i < sheet.rows.length; i += 500) {

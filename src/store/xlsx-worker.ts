@@ -2,14 +2,18 @@
 // them with exceljs as they come, and hands back the finished file. Building a workbook of 10,000
 // cases takes seconds of CPU, and loading exceljs alone blocks for a third of a second: here neither
 // holds up the presses the main thread is answering meanwhile.
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
+import path from "node:path";
 import { PassThrough } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
-import ExcelJS from "exceljs";
 
+import type ExcelJS from "exceljs";
 import { xlsxWorkerFlag, type Row, type XlsxCommand, type XlsxResult } from "./xlsx-protocol.ts";
 
 /** A streaming workbook: sheets and rows are written as they are added. */
-export function createWorkbookWriter() {
+export async function createWorkbookWriter() {
+  const { default: ExcelJS } = await import("exceljs");
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -40,11 +44,41 @@ export function createWorkbookWriter() {
   };
 }
 
+/**
+ * Lowers this thread's OS priority: the workbook is background work, and on a machine of two cores
+ * the thread would otherwise take a core from the presses (and their database) as an equal. Linux
+ * names a thread's id in /proc/thread-self, and setpriority on it applies to that thread alone.
+ * Elsewhere, or where it is not allowed, the thread keeps the bot's priority.
+ */
+function asBackground(): void {
+  try {
+    const tid = Number(path.basename(readlinkSync("/proc/thread-self")));
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // Not Linux, or not allowed.
+  }
+}
+
 const port = parentPort;
 if (port && (workerData as Record<string, unknown> | null)?.[xlsxWorkerFlag] === true) {
-  const writer = createWorkbookWriter();
+  asBackground();
+  // Commands arrive while exceljs still loads: they are applied in order once the writer exists.
+  const ready = createWorkbookWriter();
+  let chain: Promise<unknown> = Promise.resolve();
   let failed: string | undefined;
+  const fail = (error: unknown) => {
+    failed = String(error);
+    port.postMessage({ kind: "error", message: failed } satisfies XlsxResult);
+  };
   port.on("message", (command: XlsxCommand) => {
+    chain = chain.then(() =>
+      ready.then(
+        (writer) => apply(writer, command),
+        (error: unknown) => failed ?? fail(error),
+      ),
+    );
+  });
+  const apply = (writer: Awaited<typeof ready>, command: XlsxCommand) => {
     if (failed) return;
     try {
       if (command.kind === "sheet") writer.sheet(command.name, command.header);
@@ -58,8 +92,7 @@ if (port && (workerData as Record<string, unknown> | null)?.[xlsxWorkerFlag] ===
           (error: unknown) => port.postMessage({ kind: "error", message: String(error) } satisfies XlsxResult),
         );
     } catch (error) {
-      failed = String(error);
-      port.postMessage({ kind: "error", message: failed } satisfies XlsxResult);
+      fail(error);
     }
-  });
+  };
 }
