@@ -82,9 +82,9 @@ export async function exportRowsIn(tx: EngineTx, officeId: string, from: Date, t
   const cases = [];
   const steps = [];
   const sops = new Map<string, Awaited<ReturnType<EngineTx["pinnedSop"]>>>();
-  // Thousands of rows: let the event loop run every thousand (presses arrive meanwhile).
+  // A hundred thousand rows: let the event loop run every 250 (presses arrive meanwhile).
   let built = 0;
-  const breathe = () => (++built % 1000 === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
+  const breathe = () => (++built % 250 === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
   for (const c of history.cases) {
     await breathe();
     const sop = await tx.pinnedSop(c.flowHash);
@@ -118,18 +118,22 @@ export async function exportRowsIn(tx: EngineTx, officeId: string, from: Date, t
       kunjungan: t.visit,
     });
   }
-  const audit = (await tx.auditEvents(officeId, from, to)).map((e) => ({
-    id: e.id,
-    waktu: iso(e.at),
-    kode_kasus: e.caseId ? (codes.get(e.caseId) ?? e.caseId) : null,
-    langkah: e.stepId,
-    pelaku: e.actorLabel,
-    sebagai: e.actingAs,
-    tindakan: e.action,
-    catatan: e.note,
-    versi_sop: e.flowHash?.slice(0, 12) ?? null,
-    hash: e.hash,
-  }));
+  const audit = [];
+  for (const e of await tx.auditEvents(officeId, from, to)) {
+    await breathe();
+    audit.push({
+      id: e.id,
+      waktu: iso(e.at),
+      kode_kasus: e.caseId ? (codes.get(e.caseId) ?? e.caseId) : null,
+      langkah: e.stepId,
+      pelaku: e.actorLabel,
+      sebagai: e.actingAs,
+      tindakan: e.action,
+      catatan: e.note,
+      versi_sop: e.flowHash?.slice(0, 12) ?? null,
+      hash: e.hash,
+    });
+  }
   return { cases, steps, audit };
 }
 

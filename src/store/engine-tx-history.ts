@@ -15,6 +15,17 @@ type AuditRow = Awaited<ReturnType<EngineTx["auditEvents"]>>[number];
 const PAGE = 250;
 
 /**
+ * Between two pages of a long read, a pause as long as the page took (at most 20 ms): a report or an
+ * export of 10,000 cases is background work, and takes at most half of the process and of the
+ * database meanwhile. On a machine of two cores shared with the database, an export read at full
+ * speed added tens of milliseconds to every press arriving meanwhile.
+ */
+function breathe(since: number): Promise<void> {
+  const took = performance.now() - since;
+  return new Promise<void>((resolve) => setTimeout(resolve, Math.min(20, Math.max(1, took))));
+}
+
+/**
  * Reads page after page by id, letting the event loop run in between: a long read (an export of
  * 10,000 cases) never holds up the presses arriving meanwhile for more than one page.
  */
@@ -24,11 +35,12 @@ async function paged<T extends { id: string | number }, R>(
 ): Promise<R[]> {
   const all: R[] = [];
   for (let after: T["id"] | undefined; ;) {
+    const started = performance.now();
     const rows = await page(after);
     for (const row of rows) all.push(convert(row));
     if (rows.length < PAGE) return all;
     after = rows[rows.length - 1]!.id;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await breathe(started);
   }
 }
 
@@ -145,6 +157,7 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
       const tasks: TaskRow[] = [];
       const ids = cases.map((c) => c.id).sort();
       for (let k = 0; k < ids.length; k += 100) {
+        const started = performance.now();
         const chunk = ids.slice(k, k + 100);
         const rows = await queryRows<TaskModel>(
           tx,
@@ -152,7 +165,7 @@ export function historyPorts(tx: Tx, settle: () => Promise<void>): HistoryPorts 
           SELECT * FROM "StepTask" WHERE "caseId" IN (${join(chunk)}) ORDER BY "caseId", "visit"`,
         );
         for (const t of rows) tasks.push(toTask(t));
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await breathe(started);
       }
       return { cases, tasks };
     },
