@@ -16,7 +16,7 @@ import type { App } from "../src/app.ts";
 import { createOutboxStore } from "../src/store/outbox-store.ts";
 import setupTemplate from "../test/helpers/global-setup.ts";
 import { newDatabaseUrl } from "../test/helpers/test-database.ts";
-import { nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
+import { collectSetupGarbage, nextPresses, openCases, startBenchApp, TOKEN } from "./bench-app.ts";
 import { createOpenLoop } from "./open-loop.ts";
 import { benchMemory } from "./memory.ts";
 import { startBotApiServer } from "../test/helpers/bot-api-server.ts";
@@ -100,6 +100,7 @@ async function moveAll(
   seq: { n: number },
   inFlight: number,
 ): Promise<{ rate: number; latencies: number[]; transitions: number }> {
+  collectSetupGarbage();
   let transitions = 0;
   let busy = 0;
   const latencies: number[] = [];
@@ -121,7 +122,7 @@ async function moveAll(
 }
 
 /** 10,000 closed cases of the last days, six steps each, written directly (the export's load). */
-async function seedClosedCases(app: App, count: number): Promise<void> {
+export async function seedClosedCases(app: App, count: number): Promise<void> {
   const sample = await app.db.prisma.case.findFirstOrThrow({ where: { sopNumber: 13 } });
   const now = Date.now();
   for (let start = 0; start < count; start += 1000) {
@@ -193,6 +194,7 @@ export async function benchLoad(part: LoadPart): Promise<void> {
     if (onPostgres) {
       await openCases(app, 2 * CASES, "Eins");
       const alone = await nextPresses(app, seq);
+      collectSetupGarbage();
       let t = performance.now();
       await inParallel(
         alone.map((p) => () => app.chat.handle(p)),
@@ -203,6 +205,7 @@ export async function benchLoad(part: LoadPart): Promise<void> {
       const both = await nextPresses(app, seq);
       const theirs = both.filter((_, i) => i % 2 === 1);
       const second = await startSecondInstance(dir, databaseUrl, theirs);
+      collectSetupGarbage();
       t = performance.now();
       const [, secondMs] = await Promise.all([
         inParallel(

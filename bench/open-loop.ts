@@ -11,7 +11,7 @@
 import { performance } from "node:perf_hooks";
 import type { App } from "../src/app.ts";
 import type { InboundMessage } from "../src/engine/types.ts";
-import { callbackUpdate, nextPressesWithSteps, openCases } from "./bench-app.ts";
+import { callbackUpdate, collectSetupGarbage, nextPressesWithSteps, openCases } from "./bench-app.ts";
 
 export type Spread = "four officials" | "one chat";
 
@@ -64,6 +64,7 @@ export function createOpenLoop(app: App, seq: { n: number }) {
     await openCases(app, rate * seconds, prefix.trim());
     if (spread === "four officials") await spreadOverOfficials(app, seq, prefix);
     const open = interleave((await nextPressesWithSteps(app, seq, prefix)).map((p) => p.press));
+    collectSetupGarbage();
     const latencies: number[] = [];
     const start = performance.now();
     const side = during?.();
