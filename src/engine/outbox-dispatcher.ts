@@ -117,11 +117,18 @@ export interface OutboxPort {
   /**
    * Makes `lead` the combined message of its members and `joining`: on the `first` merge (the lead
    * has no members yet) the lead's own message is kept as a member (edits aimed at it follow); the
-   * joining rows leave the queue. Returns the lead as it is to be sent now.
+   * joining rows leave the queue; the `sending` row (an edit re-drawing the combined message) joins
+   * it and stays queued until marked sent. Returns the lead as it is to be sent now.
    */
-  merge(lead: OutboxRow, joining: OutboxRow[], combined: { text: string; actions: ActionRef[] }, first: boolean): Promise<OutboxRow>;
-  /** Takes rows out of the queue that `byId` already carries (later edits of the same message). */
-  supersede(ids: number[], byId: number): Promise<void>;
+  merge(
+    lead: OutboxRow,
+    joining: OutboxRow[],
+    combined: { text: string; actions: ActionRef[] },
+    first: boolean,
+    sending?: number,
+  ): Promise<OutboxRow>;
+  /** Takes rows out of the queue that `byId` already carries (later edits of the same message); `byId` shows the latest. */
+  supersede(ids: number[], byId: number, latest: { text: string; actions: ActionRef[] }): Promise<void>;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   markFailed(id: number, attempts: number, error: string): Promise<void>;
 }
@@ -247,16 +254,16 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
         }
         const last = later.at(-1);
         if (!last) return { row, editOf: target.platformMessageId };
+        const latest = { text: last.text, actions: last.actions ?? [] };
         await options.outbox.supersede(
           later.map((q) => q.id),
           row.id,
+          latest,
         );
-        return {
-          row: { ...row, text: last.text, ...(last.actions ? { actions: last.actions } : { actions: [] }) },
-          editOf: target.platformMessageId,
-        };
+        return { row: { ...row, ...latest }, editOf: target.platformMessageId };
       }
-      const members = await options.outbox.membersOf(target.mergedIntoId);
+      // A retried re-draw is a member already (it joined on its first try).
+      const members = (await options.outbox.membersOf(target.mergedIntoId)).filter((m) => m.id !== row.id);
       const memberIds = new Set(members.filter((m) => m.editOfId === undefined).map((m) => m.id));
       const folded: OutboxRow[] = [];
       for (const q of queued) {
@@ -266,7 +273,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
       const combined = composeMerged([...members, row, ...folded]);
       // The edits join the combined message (later re-draws include them), and re-draw it all once.
       const lead = { ...row, id: target.mergedIntoId, text: combined.text, actions: combined.actions } as OutboxRow;
-      const updated = await options.outbox.merge(lead, [row, ...folded], combined, false);
+      const updated = await options.outbox.merge(lead, folded, combined, false, row.id);
       return { row: { ...updated, editOfId: row.editOfId, id: row.id }, editOf: target.platformMessageId };
     }
     if (row.partsSent > 0 || !mergeable(row)) return { row };

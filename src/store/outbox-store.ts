@@ -148,14 +148,24 @@ export function createOutboxStore(db: Database): OutboxStore {
       );
       return rows.map(toRow);
     },
-    async supersede(ids, byId) {
+    async supersede(ids, byId, latest) {
       if (ids.length === 0) return;
+      // The rows leave the queue; the row that carries them takes the latest text, so that a retry
+      // of its send (a 429, a restart) shows the latest too.
+      const actions = latest.actions.length > 0 ? JSON.stringify(latest.actions) : null;
+      const isCarrier = sql`"id" = ${byId}`;
       await db.execute((tx) =>
         executeStatement(
           tx,
           sql`
-          UPDATE "OutboxMessage" SET "status" = 'merged', "mergedIntoId" = ${byId}, "claimedBy" = NULL, "claimedUntil" = NULL
-          WHERE "id" IN (${join(ids)})`,
+          UPDATE "OutboxMessage" SET
+            "status" = CASE WHEN ${isCarrier} THEN "status" ELSE 'merged' END,
+            "mergedIntoId" = CASE WHEN ${isCarrier} THEN "mergedIntoId" ELSE ${byId} END,
+            "claimedBy" = CASE WHEN ${isCarrier} THEN "claimedBy" END,
+            "claimedUntil" = CASE WHEN ${isCarrier} THEN "claimedUntil" END,
+            "text" = CASE WHEN ${isCarrier} THEN ${latest.text} ELSE "text" END,
+            "actions" = CASE WHEN ${isCarrier} THEN ${actions} ELSE "actions" END
+          WHERE "id" IN (${join([byId, ...ids])})`,
         ),
       );
     },
@@ -165,23 +175,26 @@ export function createOutboxStore(db: Database): OutboxStore {
       );
       return rows.map(toRow);
     },
-    async merge(lead, joining, combined, first) {
-      // The joining rows leave the queue and the lead takes the combined text, in one statement.
+    async merge(lead, joining, combined, first, sending) {
+      // The joining rows leave the queue and the lead takes the combined text, in one statement. The
+      // row being sent (an edit that re-draws the combined message) joins it but stays in the queue,
+      // claimed, until it is marked sent: a refused send (a 429, pacing) or a crash retries it.
       const actions = combined.actions.length > 0 ? JSON.stringify(combined.actions) : null;
       const isLead = sql`"id" = ${lead.id}`;
+      const stays = sql`"id" IN (${join([lead.id, ...(sending === undefined ? [] : [sending])])})`;
       const update = (tx: Tx) =>
         queryRows<OutboxMessage>(
           tx,
           sql`
           UPDATE "OutboxMessage" SET
-            "status" = CASE WHEN ${isLead} THEN "status" ELSE 'merged' END,
+            "status" = CASE WHEN ${stays} THEN "status" ELSE 'merged' END,
             "mergedIntoId" = CASE WHEN ${isLead} THEN "mergedIntoId" ELSE ${lead.id} END,
-            "claimedBy" = CASE WHEN ${isLead} THEN "claimedBy" END,
-            "claimedUntil" = CASE WHEN ${isLead} THEN "claimedUntil" END,
+            "claimedBy" = CASE WHEN ${stays} THEN "claimedBy" END,
+            "claimedUntil" = CASE WHEN ${stays} THEN "claimedUntil" END,
             "text" = CASE WHEN ${isLead} THEN ${combined.text} ELSE "text" END,
             "actions" = CASE WHEN ${isLead} THEN ${actions} ELSE "actions" END,
             "taskId" = CASE WHEN ${isLead} THEN NULL ELSE "taskId" END
-          WHERE "id" IN (${join([lead.id, ...joining.map((j) => j.id)])}) RETURNING *`,
+          WHERE "id" IN (${join([lead.id, ...joining.map((j) => j.id), ...(sending === undefined ? [] : [sending])])}) RETURNING *`,
         );
       const rows = !first
         ? await db.execute(update)

@@ -4,7 +4,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { OutboxDraft } from "../../src/engine/case-ports.ts";
 import { composeMerged } from "../../src/engine/outbox-merge.ts";
-import { createOutboxDispatcher, messageParts, type ChannelSender, type OutboundPart } from "../../src/engine/outbox-dispatcher.ts";
+import {
+  createOutboxDispatcher,
+  messageParts,
+  SendFailure,
+  type ChannelSender,
+  type OutboundPart,
+} from "../../src/engine/outbox-dispatcher.ts";
 import type { OutboundMessage } from "../../src/engine/types.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
 import { createOutboxStore } from "../../src/store/outbox-store.ts";
@@ -29,7 +35,8 @@ const task = (code: string, n: number): OutboxDraft => ({
   taskId: `task-${n}`,
 });
 
-function recorder(): ChannelSender & { calls: { kind: string; text?: string; labels?: string[]; edit?: string }[] } {
+/** A sender recording what it sends; it first throws what `refusals` holds at the time, one per part. */
+function recorder(refusals: Error[] = []): ChannelSender & { calls: { kind: string; text?: string; labels?: string[]; edit?: string }[] } {
   const calls: { kind: string; text?: string; labels?: string[]; edit?: string }[] = [];
   let id = 100;
   return {
@@ -37,6 +44,8 @@ function recorder(): ChannelSender & { calls: { kind: string; text?: string; lab
     merges: true,
     parts: (m: OutboundMessage) => messageParts(m, (text) => [text]),
     async sendPart(m: OutboundMessage, part: OutboundPart) {
+      const refusal = refusals.shift();
+      if (refusal) throw refusal;
       if (part.kind === "edit") {
         calls.push({
           kind: "edit",
@@ -123,6 +132,60 @@ describe("combined messages", () => {
     expect(sender.calls[1]?.text).toContain("✔ Diselesaikan oleh Maria");
     expect(sender.calls[1]?.text).toContain("✔ Diselesaikan oleh Fransiska");
     expect(await store.transaction((tx) => tx.actionMessagesOfTask("task-2"))).toEqual([]);
+  });
+
+  it("sends the re-draw of a combined message later when Telegram refuses it for now (429, pacing), never drops it", async () => {
+    t = await openTempDb();
+    await queue([task("13-AAAAA", 1), task("13-CCCCC", 2)]);
+    const store = createEngineStore(t.db);
+    const refusals: Error[] = [];
+    const sender = recorder(refusals);
+    const clock = new FakeClock(start);
+    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock });
+    await dispatcher.flush();
+    expect(sender.calls).toHaveLength(1);
+    const open = await store.transaction((tx) => tx.actionMessagesOfTask("task-1"));
+    await queue([
+      { channel: "telegram", chatId: "500", text: `${open[0]?.text}\n\n✔ Diselesaikan oleh Maria`, editOfId: open[0]?.id ?? 0 },
+    ]);
+    // The first try of the re-draw meets a 429, the next a pacing deferral; each is tried again once due.
+    refusals.push(new SendFailure("429 Too Many Requests", true, 3_000), new SendFailure("paced", true, 1_000, true));
+    await dispatcher.flush();
+    expect(sender.calls).toHaveLength(1);
+    clock.advanceMinutes(0.05);
+    await dispatcher.flush();
+    expect(sender.calls).toHaveLength(1);
+    clock.advanceMinutes(0.05);
+    await dispatcher.flush();
+    expect(sender.calls[1]).toMatchObject({ kind: "edit", edit: "101" });
+    expect(sender.calls[1]?.text).toContain("✔ Diselesaikan oleh Maria");
+    expect(await t.db.prisma.outboxMessage.count({ where: { status: "pending" } })).toBe(0);
+  });
+
+  it("retries folded edits of one message with the latest text when the first try is refused", async () => {
+    t = await openTempDb();
+    await queue([task("13-AAAAA", 1)]);
+    const store = createEngineStore(t.db);
+    const refusals: Error[] = [];
+    const sender = recorder(refusals);
+    const clock = new FakeClock(start);
+    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock });
+    await dispatcher.flush();
+    const [prompt] = await store.transaction((tx) => tx.actionMessagesOfTask("task-1"));
+    await queue(
+      ["Diambil oleh Maria", "✔ Diselesaikan oleh Maria"].map((text) => ({
+        channel: "telegram",
+        chatId: "500",
+        text,
+        editOfId: prompt?.id ?? 0,
+      })),
+    );
+    refusals.push(new SendFailure("429 Too Many Requests", true, 3_000));
+    await dispatcher.flush();
+    clock.advanceMinutes(0.1);
+    await dispatcher.flush();
+    expect(sender.calls.slice(1)).toEqual([{ kind: "edit", text: "✔ Diselesaikan oleh Maria", labels: [], edit: "101" }]);
+    expect(await t.db.prisma.outboxMessage.count({ where: { status: "pending" } })).toBe(0);
   });
 
   it("folds edits queued for the same message into one: the latest is what is shown", async () => {
