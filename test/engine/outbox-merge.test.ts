@@ -71,6 +71,17 @@ async function queue(drafts: OutboxDraft[]): Promise<void> {
   });
 }
 
+/** A dispatcher whose sender refuses what `refusals` holds, after its first pass (nothing refused). */
+async function firstSent() {
+  const store = createEngineStore(t!.db);
+  const refusals: Error[] = [];
+  const sender = recorder(refusals);
+  const clock = new FakeClock(start);
+  const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t!.db), senders: { telegram: sender }, clock });
+  await dispatcher.flush();
+  return { store, refusals, sender, clock, dispatcher };
+}
+
 describe("combined messages", () => {
   it("sends five queued task prompts as one message with every choice labelled by its case", async () => {
     t = await openTempDb();
@@ -137,12 +148,7 @@ describe("combined messages", () => {
   it("sends the re-draw of a combined message later when Telegram refuses it for now (429, pacing), never drops it", async () => {
     t = await openTempDb();
     await queue([task("13-AAAAA", 1), task("13-CCCCC", 2)]);
-    const store = createEngineStore(t.db);
-    const refusals: Error[] = [];
-    const sender = recorder(refusals);
-    const clock = new FakeClock(start);
-    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock });
-    await dispatcher.flush();
+    const { store, refusals, sender, clock, dispatcher } = await firstSent();
     expect(sender.calls).toHaveLength(1);
     const open = await store.transaction((tx) => tx.actionMessagesOfTask("task-1"));
     await queue([
@@ -165,12 +171,7 @@ describe("combined messages", () => {
   it("retries folded edits of one message with the latest text when the first try is refused", async () => {
     t = await openTempDb();
     await queue([task("13-AAAAA", 1)]);
-    const store = createEngineStore(t.db);
-    const refusals: Error[] = [];
-    const sender = recorder(refusals);
-    const clock = new FakeClock(start);
-    const dispatcher = createOutboxDispatcher({ outbox: createOutboxStore(t.db), senders: { telegram: sender }, clock });
-    await dispatcher.flush();
+    const { store, refusals, sender, clock, dispatcher } = await firstSent();
     const [prompt] = await store.transaction((tx) => tx.actionMessagesOfTask("task-1"));
     await queue(
       ["Diambil oleh Maria", "✔ Diselesaikan oleh Maria"].map((text) => ({
