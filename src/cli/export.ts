@@ -30,16 +30,18 @@ runCli(async (env) => {
       );
     const period = parsePeriod(values.period ?? "30", new Date(), office.timeZone as TimeZone);
     if (!period) throw new CliError('--period: 30 (last days), 2026-03 (a month) or "2026-03-01 2026-03-31"');
-    const rows = await createEngineStore(db).transaction(async (tx) => {
-      const r = await exportRowsIn(tx, office.id, period.from, period.to);
-      await tx.appendAudit({
+    // The rows are read outside the write path (on SQLite a write transaction would hold the bot's
+    // presses for the whole read); the audit event is a short transaction of its own.
+    const store = createEngineStore(db);
+    const rows = await store.read((view) => exportRowsIn(view, office.id, period.from, period.to));
+    await store.transaction((tx) =>
+      tx.appendAudit({
         at: new Date(),
         actorLabel: "admin (baris perintah)",
         action: "export",
-        note: `${period.label}: ${r.cases.length} kasus`,
-      });
-      return r;
-    });
+        note: `${period.label}: ${rows.cases.length} kasus`,
+      }),
+    );
     const out = path.resolve(values.out ?? ".");
     mkdirSync(out, { recursive: true });
     const stem = `ekspor-${office.id}-${period.from.toISOString().slice(0, 10)}`;

@@ -25,8 +25,9 @@ runCli(async (env) => {
     const period = parsePeriod(values.period ?? "", new Date(), office.timeZone as TimeZone);
     if (!period) throw new CliError('--period: 30 (last days), 2026-03 (a month) or "2026-03-01 2026-03-31"');
     const calendar = workCalendarsOf(catalog)(office.id);
-    const report = await createEngineStore(db).transaction((tx) =>
-      buildSlaReportIn(tx, office.id, period.from, period.to, new Date(), calendar),
+    // A read, outside the write path: on SQLite a write transaction would hold the bot's presses.
+    const report = await createEngineStore(db).read((view) =>
+      buildSlaReportIn(view, office.id, period.from, period.to, new Date(), calendar),
     );
     console.log(reportText(report, office.shortName, period.label));
     if (values.out) {

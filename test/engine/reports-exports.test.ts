@@ -8,6 +8,8 @@ import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { caseCode, startHarness, wita, type Harness } from "../helpers/harness.ts";
 import { compiled, repoRoot } from "../helpers/run-bot.ts";
+import { targetOf } from "../helpers/test-database.ts";
+import { openDatabase } from "../../src/store/database.ts";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -135,5 +137,13 @@ describe("exports", () => {
     const audit = read("audit");
     expect(audit.every((a) => /^[0-9a-f]{64}$/.test(a["hash"] ?? ""))).toBe(true);
     rmSync(out, { recursive: true, force: true });
+    // The export is on the record (read outside the write path, recorded in a short transaction after).
+    const db = await openDatabase({ target: targetOf(h.databaseUrl) });
+    try {
+      const recorded = await db.prisma.auditEvent.findMany({ where: { action: "export" } });
+      expect(recorded.map((e) => [e.actorLabel, e.note])).toEqual([["admin (baris perintah)", "Maret 2026: 3 kasus"]]);
+    } finally {
+      await db.close();
+    }
   });
 });
