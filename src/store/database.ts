@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient, type Prisma } from "./generated/client.ts";
 import { migratePostgres, migrateSqlite, type MigrationOutcome } from "./migrator.ts";
-import { toStorageError } from "./storage-errors.ts";
+import { isStalePlan, toStorageError } from "./storage-errors.ts";
 import { createWriteGate, type WriteGate } from "./write-gate.ts";
 import { sqliteTransaction } from "./sqlite-transactions.ts";
 import { countStatements, type StatementCounter } from "./statement-counter.ts";
@@ -113,6 +113,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let reader: PrismaClient;
   let migration: MigrationOutcome;
   let location: string;
+  /** Sees every error of the database before it leaves (PostgreSQL: renews prepared statements gone stale). */
+  let noticeError: (error: unknown) => void = () => undefined;
   if (target.provider === "sqlite") {
     const file = path.resolve(target.file);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -148,6 +150,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     // Recurring statements are prepared once per connection (pg-statement-names.ts). The adapter's type
     // says string, but it passes the name to node-postgres as is, where undefined means unnamed.
     const names = createStatementNames();
+    noticeError = (error) => {
+      if (isStalePlan(error)) names.renew();
+    };
     const pool = new PrismaPg(
       { connectionString: target.url, max: writers + 2 },
       { statementNameGenerator: (query) => names.nameOf(query) as string },
@@ -167,6 +172,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const timeout = options.transactionTimeoutMs ?? 10_000;
   const readTimeout = options.readTimeoutMs ?? 5 * 60_000;
   let closed = false;
+  const fail = (error: unknown): never => {
+    noticeError(error);
+    throw toStorageError(error);
+  };
   return {
     prisma,
     reader,
@@ -179,9 +188,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       const limit = writeOptions?.timeoutMs ?? timeout;
       return gate
         .run(() => (pooled ? pgTransaction(prisma, fn, { timeout: limit, maxWait: limit }) : sqliteTransaction(prisma, fn, limit)))
-        .catch((error: unknown) => {
-          throw toStorageError(error);
-        });
+        .catch(fail);
     },
     read: (fn, readOptions) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
@@ -196,24 +203,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
               { timeout: readTimeout, maxWait: timeout },
             )
           : fn(reader);
-      return view.catch((error: unknown) => {
-        throw toStorageError(error);
-      });
+      return view.catch(fail);
     },
     execute: (fn, executeOptions) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
       const run = () => fn(prisma as unknown as Tx);
-      return (pooled ? run() : gate.run(run, executeOptions)).catch((error: unknown) => {
-        throw toStorageError(error);
-      });
+      return (pooled ? run() : gate.run(run, executeOptions)).catch(fail);
     },
     writeAside: (fn) => {
       if (closed) return Promise.reject(new Error("The database is closed."));
       const transaction = () =>
         pooled ? pgTransaction(prisma, fn, { timeout, maxWait: timeout }) : sqliteTransaction(prisma, fn, timeout);
-      return (pooled ? transaction() : gate.run(transaction, { first: true })).catch((error: unknown) => {
-        throw toStorageError(error);
-      });
+      return (pooled ? transaction() : gate.run(transaction, { first: true })).catch(fail);
     },
     close: async () => {
       if (closed) return;

@@ -131,25 +131,56 @@ export function isUniqueViolation(error: unknown): boolean {
   return /Unique constraint|UNIQUE constraint|duplicate key/i.test(e?.message ?? "");
 }
 
-/**
- * A transaction that lost to a concurrent one and may simply run again on fresh data: a stale
- * version (ConcurrencyError), a unique key inserted meanwhile, a serialization failure or a deadlock.
- */
-export function isWriteConflict(error: unknown): boolean {
+type ChainLink = {
+  name?: unknown;
+  code?: unknown;
+  originalCode?: unknown;
+  message?: unknown;
+  originalMessage?: unknown;
+  cause?: unknown;
+  meta?: { driverAdapterError?: { cause?: unknown } };
+};
+
+/** Whether `test` holds for the error or anything in its chain of causes (Prisma's, the driver adapter's). */
+function inChain(error: unknown, test: (link: ChainLink) => boolean): boolean {
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number): boolean => {
     if (!value || typeof value !== "object" || depth > 6 || seen.has(value)) return false;
     seen.add(value);
-    const e = value as {
-      name?: unknown;
-      code?: unknown;
-      originalCode?: unknown;
-      cause?: unknown;
-      meta?: { driverAdapterError?: { cause?: unknown } };
-    };
-    if (e.name === "ConcurrencyError" || isUniqueViolation(value)) return true;
-    for (const code of [e.code, e.originalCode]) if (code === "P2034" || code === "40001" || code === "40P01") return true;
+    const e = value as ChainLink;
+    if (test(e)) return true;
     return visit(e.meta?.driverAdapterError?.cause, depth + 1) || visit(e.meta?.driverAdapterError, depth + 1) || visit(e.cause, depth + 1);
   };
   return visit(error, 0);
+}
+
+/**
+ * PostgreSQL refused a prepared statement whose result columns changed under it: a migration (by
+ * another instance, or `npm run db:migrate`) added or dropped a column of a table it reads with `*`.
+ * The statement has to be prepared anew (pg-statement-names.ts), and the work can simply run again.
+ */
+export function isStalePlan(error: unknown): boolean {
+  return inChain(
+    error,
+    (e) =>
+      (e.code === "0A000" || e.originalCode === "0A000") &&
+      [e.message, e.originalMessage].some((m) => typeof m === "string" && /cached plan must not change result type/i.test(m)),
+  );
+}
+
+/**
+ * A transaction that lost to a concurrent one and may simply run again on fresh data: a stale
+ * version (ConcurrencyError), a unique key inserted meanwhile, a serialization failure or a deadlock;
+ * or one that met a prepared statement gone stale (its next run prepares it anew).
+ */
+export function isWriteConflict(error: unknown): boolean {
+  return (
+    inChain(
+      error,
+      (e) =>
+        e.name === "ConcurrencyError" ||
+        isUniqueViolation(e) ||
+        [e.code, e.originalCode].some((code) => code === "P2034" || code === "40001" || code === "40P01"),
+    ) || isStalePlan(error)
+  );
 }

@@ -1,7 +1,9 @@
 // Recurring statements are prepared once per PostgreSQL connection: which texts get a name (on their
 // second use, a bounded number, never very long ones), and on a real server that a named statement
 // stays prepared on its connection and gives the same results with other arguments.
+import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { createEngineStore } from "../../src/store/engine-store.ts";
 import { createStatementNames } from "../../src/store/pg-statement-names.ts";
 import { executeStatement, queryRows } from "../../src/store/raw-statements.ts";
 import { sql } from "../../src/store/sql.ts";
@@ -14,7 +16,7 @@ describe("statement names", () => {
     const a = { sql: "SELECT 1" };
     expect(names.nameOf(a)).toBeUndefined();
     const first = names.nameOf(a);
-    expect(first).toMatch(/^sopbot_\d+$/);
+    expect(first).toMatch(/^sopbot_\d+_\d+$/);
     expect(names.nameOf(a)).toBe(first);
     const long = { sql: `SELECT ${"1, ".repeat(30)}1` };
     for (let i = 0; i < 3; i++) expect(names.nameOf(long)).toBeUndefined();
@@ -27,6 +29,20 @@ describe("statement names", () => {
     const c = { sql: "SELECT 3" };
     for (let i = 0; i < 3; i++) expect(names.nameOf(c)).toBeUndefined();
     expect([names.nameOf(a), names.nameOf(b), names.named]).toEqual([first, second, 2]);
+  });
+
+  it("gives every text a new name when renewed, and stops naming after too many renewals", () => {
+    const names = createStatementNames({ renewals: 1 });
+    const a = { sql: "SELECT 1" };
+    names.nameOf(a);
+    const before = names.nameOf(a);
+    names.renew();
+    expect(names.nameOf(a)).toBeUndefined();
+    const after = names.nameOf(a);
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    names.renew();
+    for (let i = 0; i < 3; i++) expect(names.nameOf(a)).toBeUndefined();
   });
 
   it("forgets texts seen once when too many are watched, so one-off texts cannot grow it", () => {
@@ -59,6 +75,38 @@ describe.skipIf(!onPostgres)("named statements on a PostgreSQL server", () => {
       expect(found.rows).toEqual([1, 2, 3, 4]);
       // The INSERT and the count are prepared (from their second use on), once each.
       expect(found.prepared.sort()).toEqual(["INSERT INTO probe (n) VALUES ($1)", "SELECT count(*)::int AS n FROM probe WHERE n <= $1"]);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("prepares statements anew when a migration changed the columns under them: the work runs again", async () => {
+    const t = await openTempDb();
+    try {
+      const store = createEngineStore(t.db);
+      // `SELECT * FROM "CaseView"` (the view port) and a raw `SELECT *`, prepared on the pool's connections.
+      const views = () => store.transaction((tx) => tx.caseView("someone", "no-case"));
+      const offices = () => t.db.write((tx) => queryRows(tx, sql`SELECT * FROM "Office" WHERE "id" <> ${"x"}`));
+      for (let i = 0; i < 12; i++) await Promise.all([views(), offices()]);
+      // Another process migrates: both tables gain a column, so the prepared statements' results change.
+      const other = new pg.Client({ connectionString: t.target.provider === "postgres" ? t.target.url : "" });
+      await other.connect();
+      await other.query('ALTER TABLE "CaseView" ADD COLUMN "extra" integer; ALTER TABLE "Office" ADD COLUMN "extra" integer');
+      await other.end();
+      // A case transaction meeting a stale statement runs again and succeeds; a plain write fails at
+      // most once (nothing retries it), and everything after that works.
+      const outcomes: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        await expect(views()).resolves.toBeNull();
+        outcomes.push(
+          await offices().then(
+            () => "ok",
+            (e: unknown) => String(e),
+          ),
+        );
+      }
+      expect(outcomes.filter((o) => o !== "ok").length).toBeLessThanOrEqual(1);
+      expect(outcomes.slice(1).every((o) => o === "ok")).toBe(true);
     } finally {
       await t.cleanup();
     }
