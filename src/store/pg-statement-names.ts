@@ -21,6 +21,8 @@ export interface StatementNames {
    * The server refused a prepared statement as stale (a migration changed the columns it returns):
    * every text gets a new name, so each connection prepares it again on its next use. After a few
    * such renewals, statements are sent unnamed (a schema that keeps changing under a running bot).
+   * The refusals of statements already in flight under the old names (several transactions at once
+   * meet the same migration) come within moments of the first: they renew nothing more.
    */
   renew(): void;
   /** How many texts have a name. */
@@ -28,7 +30,7 @@ export interface StatementNames {
 }
 
 export function createStatementNames(
-  options: { limit?: number; maxLength?: number; watched?: number; renewals?: number } = {},
+  options: { limit?: number; maxLength?: number; watched?: number; renewals?: number; quietMs?: number } = {},
 ): StatementNames {
   const limit = options.limit ?? 300;
   const maxLength = options.maxLength ?? 4_000;
@@ -37,12 +39,17 @@ export function createStatementNames(
   const names = new Map<string, string>();
   /** Texts seen once and not named yet (forgotten wholesale when too many accumulate). */
   let seenOnce = new Set<string>();
+  const quietMs = options.quietMs ?? 5_000;
   let generation = 0;
+  let renewedAt = -Infinity;
   return {
     get named() {
       return names.size;
     },
     renew() {
+      const now = performance.now();
+      if (now - renewedAt < quietMs) return;
+      renewedAt = now;
       generation += 1;
       names.clear();
       seenOnce = new Set();

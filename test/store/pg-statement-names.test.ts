@@ -32,7 +32,7 @@ describe("statement names", () => {
   });
 
   it("gives every text a new name when renewed, and stops naming after too many renewals", () => {
-    const names = createStatementNames({ renewals: 1 });
+    const names = createStatementNames({ renewals: 1, quietMs: 0 });
     const a = { sql: "SELECT 1" };
     names.nameOf(a);
     const before = names.nameOf(a);
@@ -43,6 +43,16 @@ describe("statement names", () => {
     expect(after).not.toBe(before);
     names.renew();
     for (let i = 0; i < 3; i++) expect(names.nameOf(a)).toBeUndefined();
+  });
+
+  it("renews once for the refusals that come together (statements in flight under the old names)", () => {
+    const names = createStatementNames({ renewals: 1 });
+    const a = { sql: "SELECT 1" };
+    names.nameOf(a);
+    names.nameOf(a);
+    for (let i = 0; i < 8; i++) names.renew();
+    names.nameOf(a);
+    expect(names.nameOf(a)).toMatch(/^sopbot_1_\d+$/);
   });
 
   it("forgets texts seen once when too many are watched, so one-off texts cannot grow it", () => {
