@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { TimeZone } from "../domain/working-time.ts";
+import { localDate, type TimeZone } from "../domain/working-time.ts";
 import { exportRowsIn, parsePeriod } from "../engine/report-service.ts";
 import { createEngineStore } from "../store/engine-store.ts";
 import { toCsv, toXlsx } from "../store/exporter.ts";
@@ -44,7 +44,7 @@ runCli(async (env) => {
     );
     const out = path.resolve(values.out ?? ".");
     mkdirSync(out, { recursive: true });
-    const stem = `ekspor-${office.id}-${period.from.toISOString().slice(0, 10)}`;
+    const stem = `ekspor-${office.id}-${localDate(period.from, office.timeZone as TimeZone)}`;
     if (values.format === "csv") {
       for (const [name, table] of [
         ["kasus", rows.cases],

@@ -5,6 +5,7 @@
 // transaction, so a file is never half-imported. Re-importing updates employees by NIP.
 import { parseArgs } from "node:util";
 import { mapHeaders, validateStaffRow, staffColumns, type StaffColumn, type StaffRow } from "../domain/staff-import.ts";
+import { localDate, type TimeZone } from "../domain/working-time.ts";
 import { readRegister } from "../store/staff-file-reader.ts";
 import { importStaffRows } from "../store/staff-store.ts";
 import { CliError, openCliContext, runCli } from "./cli-context.ts";
@@ -44,7 +45,8 @@ runCli(async (env) => {
       throw new CliError(
         `Kolom wajib tidak ditemukan: ${missing.map((c) => staffColumns[c][0]).join(", ")}. Baris pertama berkas harus berisi nama kolom.`,
       );
-    const today = new Date().toISOString().slice(0, 10);
+    // Today in the office's calendar (before 08:00 in Indonesia, UTC is still on the day before).
+    const today = localDate(new Date(), office.timeZone as TimeZone);
     const good: StaffRow[] = [];
     const rejected: string[] = [];
     const seen = new Map<string, number>();

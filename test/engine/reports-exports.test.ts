@@ -79,6 +79,8 @@ describe("exports", () => {
     const out = await h.say("/ekspor 2026-03");
     expect(out).toMatch(/Ekspor Dinas Koperasi UKM Provinsi NTT, Maret 2026: 3 kasus, \d+ langkah, \d+ peristiwa audit\./);
     const file = /→ (\S+\.xlsx)/.exec(out)?.[1] ?? "";
+    // Named after the period's first day in the office's calendar (1 March; in UTC still 28 February).
+    expect(out).toContain("Berkas: ekspor-ntt-provinsi-2026-03-01.xlsx");
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(["Kasus", "Langkah", "Jejak audit"]);
@@ -120,12 +122,12 @@ describe("exports", () => {
     );
     expect(run.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
-      "ekspor-ntt-provinsi-2026-02-28-audit.csv",
-      "ekspor-ntt-provinsi-2026-02-28-kasus.csv",
-      "ekspor-ntt-provinsi-2026-02-28-langkah.csv",
+      "ekspor-ntt-provinsi-2026-03-01-audit.csv",
+      "ekspor-ntt-provinsi-2026-03-01-kasus.csv",
+      "ekspor-ntt-provinsi-2026-03-01-langkah.csv",
     ]);
     const read = (name: string) =>
-      parse(readFileSync(path.join(out, `ekspor-ntt-provinsi-2026-02-28-${name}.csv`), "utf8").replace(/^\uFEFF/, ""), {
+      parse(readFileSync(path.join(out, `ekspor-ntt-provinsi-2026-03-01-${name}.csv`), "utf8").replace(/^\uFEFF/, ""), {
         columns: true,
       }) as Record<string, string>[];
     const cases = read("kasus");

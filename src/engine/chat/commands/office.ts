@@ -1,6 +1,6 @@
 // The office's commands: reports (/laporan), exports (/ekspor), personnel deadlines (/jatuhtempo)
 // and enrolment codes (/kode), each for the positions entitled to it.
-import type { TimeZone } from "../../../domain/working-time.ts";
+import { localDate, type TimeZone } from "../../../domain/working-time.ts";
 import { formatDateId } from "../../../domain/field-types.ts";
 import { reportChart, reportText } from "../../../domain/sla-report.ts";
 import type { Reply } from "../../case-engine.ts";
@@ -70,7 +70,8 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
       { name: "Langkah", rows: rows.steps },
       { name: "Jejak audit", rows: rows.audit },
     ]);
-    const name = `ekspor-${office.id}-${period.from.toISOString().slice(0, 10)}.xlsx`;
+    // The period's first day in the office's own calendar (in UTC it is the day before, in Indonesia).
+    const name = `ekspor-${office.id}-${localDate(period.from, office.timeZone as TimeZone)}.xlsx`;
     const saved = await deps.files.prepare({
       bytes: xlsx,
       name,
