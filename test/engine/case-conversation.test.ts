@@ -190,7 +190,7 @@ describe("officials and the applicant's files", () => {
 });
 
 describe("copy", () => {
-  it("keeps the menu after a refused notice, keeps /daftar out of the applicant's help and the admins' commands out of other officials', explains /alur 99, and names a position once", async () => {
+  it("keeps the menu after a refused notice, keeps /daftar out of the applicant's help and the admins' and the reports' commands out of other officials', explains /alur 99, and names a position once", async () => {
     h = await startHarness({ now: monday, secondsPerMessage: 5 });
     await h.as("+Tono");
     await h.say("halo");
@@ -208,9 +208,20 @@ describe("copy", () => {
     const officialHelp = (await h.say("/bantuan")).split("Perintah konsol:")[0] ?? "";
     expect(officialHelp).toContain("/tugas — tugas Anda yang masih terbuka");
     for (const command of ["/hapusdata", "/koreksi", "/kode"]) expect(officialHelp).not.toContain(command);
+    // The office's reports are listed for those who may ask for them (the admins too), not for others.
+    for (const command of ["/laporan", "/ekspor", "/jatuhtempo"]) expect(officialHelp).not.toContain(command);
+    const offered = async (who: string) => {
+      await h!.as(who);
+      const text = await h!.say("/bantuan");
+      return ["/laporan", "/ekspor", "/jatuhtempo"].filter((command) => text.includes(`${command} [`));
+    };
+    expect(await offered("Sekretaris")).toEqual(["/laporan", "/ekspor", "/jatuhtempo"]);
+    expect(await offered("Kepala Dinas")).toEqual(["/laporan", "/jatuhtempo"]);
+    expect(await offered("Yohanes Seran")).toEqual(["/jatuhtempo"]);
     await h.as("Stefanus Ola");
     const adminHelp = (await h.say("/bantuan")).split("Perintah konsol:")[0] ?? "";
-    for (const command of ["/hapusdata NIK —", "/koreksi KODE —", "/kode NAMA —"]) expect(adminHelp).toContain(command);
+    for (const command of ["/hapusdata NIK —", "/koreksi KODE —", "/kode NAMA —", "/laporan [", "/ekspor [", "/jatuhtempo ["])
+      expect(adminHelp).toContain(command);
     expect(adminHelp).not.toContain("(admin)");
     await h.as("Theresia");
     const me = await h.say("/saya");

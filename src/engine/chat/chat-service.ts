@@ -40,14 +40,16 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   const { store, engine, clock } = deps;
   const limiter = createRateLimiter(deps.publicRateLimit ?? 30, () => clock.now().getTime());
   const registry = createCommandRegistry([
-    ...generalCommands(deps, (isAdmin) => officialHelp(isAdmin)),
+    ...generalCommands(deps, (isAdmin, positions) => officialHelp(isAdmin, positions)),
     ...caseCommands(deps),
     ...delegationCommands(deps),
     ...officeCommands(deps),
     ...privacyCommands(deps),
   ]);
-  const officialHelp = (isAdmin: boolean) =>
-    ["Perintah pejabat:", ...registry.officialHelp(isAdmin), "Pilihan pada pesan tugas dapat dijawab dengan nomornya."].join("\n");
+  const officialHelp = (isAdmin: boolean, positions: readonly string[]) =>
+    ["Perintah pejabat:", ...registry.officialHelp(isAdmin, positions), "Pilihan pada pesan tugas dapat dijawab dengan nomornya."].join(
+      "\n",
+    );
 
   async function route(tx: EngineTx, message: InboundMessage, onDiscard: (ids: string[]) => void): Promise<Reply[]> {
     const official = await tx.officialByIdentity(message.channel, message.senderId);

@@ -34,6 +34,8 @@ interface CommandInfo {
   outside?: true | ((args: string) => boolean);
   /** For the office's admins only: its help line is shown to them alone (the command checks the right itself). */
   adminOnly?: true;
+  /** For the holders of these positions (and admins): its help line is shown to them alone (the command checks the right itself). */
+  holders?: readonly string[];
 }
 
 export type ChatCommand =
@@ -47,8 +49,11 @@ export function runsOutside(command: ChatCommand | undefined, args: string): boo
 
 export interface CommandRegistry {
   find(name: string): ChatCommand | undefined;
-  /** The help lines of the officials' commands, in the order they were registered (the admins' ones for admins only). */
-  officialHelp(isAdmin: boolean): string[];
+  /**
+   * The help lines of the officials' commands an official may use, in the order they were registered:
+   * the admins' ones for admins only, those of some positions for their holders (and admins).
+   */
+  officialHelp(isAdmin: boolean, positions: readonly string[]): string[];
 }
 
 export function createCommandRegistry(commands: ChatCommand[]): CommandRegistry {
@@ -61,7 +66,10 @@ export function createCommandRegistry(commands: ChatCommand[]): CommandRegistry 
   }
   return {
     find: (name) => byName.get(name),
-    officialHelp: (isAdmin) =>
-      commands.filter((c) => c.audience === "official" && c.help && (isAdmin || !c.adminOnly)).map((c) => c.help as string),
+    officialHelp: (isAdmin, positions) =>
+      commands
+        .filter((c) => c.audience === "official" && c.help && (isAdmin || !c.adminOnly))
+        .filter((c) => isAdmin || !c.holders || c.holders.some((p) => positions.includes(p)))
+        .map((c) => c.help as string),
   };
 }

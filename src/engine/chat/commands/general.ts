@@ -9,12 +9,19 @@ import { directoryCommand } from "./directory.ts";
 import type { ChatCommand, CommandContext } from "../command.ts";
 import type { ChatServiceDeps } from "../deps.ts";
 
-export function generalCommands(deps: ChatServiceDeps, officialHelp: (isAdmin: boolean) => string): ChatCommand[] {
+export function generalCommands(
+  deps: ChatServiceDeps,
+  officialHelp: (isAdmin: boolean, positions: readonly string[]) => string,
+): ChatCommand[] {
   const { directory, clock, engine } = deps;
   const changeDirectory = directoryCommand(deps);
 
-  const help = (c: CommandContext) => [
-    { text: c.official ? `${messages.help(true)}\n\n${officialHelp(c.official.isAdmin)}` : messages.help(false) },
+  /** The officials' commands this official may use. */
+  const helpOf = async (tx: EngineTx, official: OfficialRow) =>
+    officialHelp(official.isAdmin, await tx.positionsOf(official.id, clock.now()));
+
+  const help = async (c: CommandContext) => [
+    { text: c.official ? `${messages.help(true)}\n\n${await helpOf(c.tx, c.official)}` : messages.help(false) },
   ];
 
   async function enrol(c: CommandContext, code: string) {
@@ -35,7 +42,7 @@ export function generalCommands(deps: ChatServiceDeps, officialHelp: (isAdmin: b
       {
         text:
           `Terima kasih, ${result.official.name}. Akun ${channelLabels[c.message.channel]} ini sekarang ` +
-          `terdaftar. Ketik /tugas untuk melihat tugas Anda.\n\n${officialHelp(result.official.isAdmin)}`,
+          `terdaftar. Ketik /tugas untuk melihat tugas Anda.\n\n${await helpOf(c.tx, result.official)}`,
       },
     ];
   }

@@ -14,18 +14,23 @@ import type { ChatCommand, CommandContext, OfficialCommandContext } from "../com
 import type { ChatServiceDeps } from "../deps.ts";
 import { findOfficial } from "./delegation.ts";
 
+/** Who may use the office's reports (their admins too): the commands check it, and help shows them to these alone. */
+const reportHolders = ["kepala-dinas", "sekretaris"] as const;
+const exportHolders = ["sekretaris"] as const;
+const upcomingHolders = ["kepala-dinas", "sekretaris", "kasubag-kepegawaian-umum", "pengelola-kepegawaian"] as const;
+
 export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
   const { engine, clock } = deps;
   const ttl = deps.enrolmentTtlHours ?? 72;
 
-  async function holdsAny(tx: EngineTx, official: OfficialRow, keys: string[]): Promise<boolean> {
+  async function holdsAny(tx: EngineTx, official: OfficialRow, keys: readonly string[]): Promise<boolean> {
     if (official.isAdmin) return true;
     return (await tx.positionsOf(official.id, clock.now())).some((k) => keys.includes(k));
   }
 
   /** /laporan [periode]: SLA compliance for the Kepala Dinas and the Sekretaris, as text and a chart. */
   async function reportCommand(tx: EngineTx, record: CommandContext["record"], official: OfficialRow, args: string): Promise<Reply[]> {
-    if (!(await holdsAny(tx, official, ["kepala-dinas", "sekretaris"])))
+    if (!(await holdsAny(tx, official, reportHolders)))
       return [{ text: "Maaf, laporan kepatuhan waktu hanya untuk Kepala Dinas dan Sekretaris." }];
     if (!deps.calendar) return [{ text: messages.unknownCommand("/laporan") }];
     const office = engine.officeOf(official.officeId);
@@ -59,7 +64,7 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
 
   /** /ekspor [periode]: cases, steps and the audit trail as one XLSX, for the Sekretaris. */
   async function exportCommand(tx: EngineTx, record: CommandContext["record"], official: OfficialRow, args: string): Promise<Reply[]> {
-    if (!(await holdsAny(tx, official, ["sekretaris"]))) return [{ text: "Maaf, ekspor data hanya untuk Sekretaris dan admin." }];
+    if (!(await holdsAny(tx, official, exportHolders))) return [{ text: "Maaf, ekspor data hanya untuk Sekretaris dan admin." }];
     if (!deps.toXlsx || !deps.files) return [{ text: messages.unknownCommand("/ekspor") }];
     const office = engine.officeOf(official.officeId);
     const period = parsePeriod(args, clock.now(), office.timeZone as TimeZone);
@@ -104,10 +109,8 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
   /** /jatuhtempo [bulan]: the coming personnel deadlines, for the personnel staff and the office's leaders. */
   async function upcomingCommand(tx: EngineTx, official: OfficialRow, args: string): Promise<Reply[]> {
     if (!deps.staff) return [{ text: messages.unknownCommand("/jatuhtempo") }];
-    const keys = await tx.positionsOf(official.id, clock.now());
-    const allowed =
-      official.isAdmin || keys.some((k) => ["kepala-dinas", "sekretaris", "kasubag-kepegawaian-umum", "pengelola-kepegawaian"].includes(k));
-    if (!allowed) return [{ text: "Maaf, daftar tenggat kepegawaian hanya untuk Sub Bagian Kepegawaian, Sekretaris, dan Kepala Dinas." }];
+    if (!(await holdsAny(tx, official, upcomingHolders)))
+      return [{ text: "Maaf, daftar tenggat kepegawaian hanya untuk Sub Bagian Kepegawaian, Sekretaris, dan Kepala Dinas." }];
     const months = args ? Number(args) : 3;
     if (!Number.isInteger(months) || months < 1 || months > 24)
       return [{ text: "Tulis jumlah bulan 1 sampai 24, misalnya /jatuhtempo 6." }];
@@ -156,6 +159,7 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
       names: ["jatuhtempo"],
       audience: "official",
       help: "/jatuhtempo [bulan] — tenggat KGB, pensiun, dan kenaikan pangkat (Kepegawaian)",
+      holders: upcomingHolders,
       outside: true,
       run: (c) => upcomingCommand(c.tx, c.official, c.args),
     },
@@ -163,6 +167,7 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
       names: ["laporan"],
       audience: "official",
       help: "/laporan [periode] — kepatuhan waktu layanan (Kepala Dinas, Sekretaris)",
+      holders: reportHolders,
       outside: true,
       run: (c) => reportCommand(c.tx, c.record, c.official, c.args),
     },
@@ -170,6 +175,7 @@ export function officeCommands(deps: ChatServiceDeps): ChatCommand[] {
       names: ["ekspor"],
       audience: "official",
       help: "/ekspor [periode] — kasus, langkah, dan jejak audit sebagai XLSX (Sekretaris)",
+      holders: exportHolders,
       outside: true,
       run: (c) => exportCommand(c.tx, c.record, c.official, c.args),
     },
