@@ -14,15 +14,20 @@ afterEach(async () => {
 const at = new Date("2026-03-16T00:00:00Z");
 const cand = (officialId: string): Candidate => ({ officialId, positionKey: "p" }) as Candidate;
 
+/** A fresh database with one open case, c1, and the engine's store on it. */
+async function storeWithCase() {
+  t = await openTempDb();
+  await t.db.write((tx) =>
+    tx.case.create({
+      data: { id: "c1", code: "c1", officeId: "x", sopNumber: 1, flowHash: "f", title: "t", status: "open", createdAt: at },
+    }),
+  );
+  return createEngineStore(t.db);
+}
+
 describe("an official's open tasks", () => {
   it("come through the index exactly as a scan would find them", async () => {
-    t = await openTempDb();
-    const store = createEngineStore(t.db);
-    await t.db.write((tx) =>
-      tx.case.create({
-        data: { id: "c1", code: "c1", officeId: "x", sopNumber: 1, flowHash: "f", title: "t", status: "open", createdAt: at },
-      }),
-    );
+    const store = await storeWithCase();
     const task = (id: string, visit: number, candidates: Candidate[], status: TaskRow["status"] = "open") =>
       ({
         id,
@@ -60,13 +65,7 @@ describe("an official's open tasks", () => {
   });
 
   it("holds a step's row and changes to the transaction's end: its own reads see them, a rollback keeps none", async () => {
-    t = await openTempDb();
-    const store = createEngineStore(t.db);
-    await t.db.write((tx) =>
-      tx.case.create({
-        data: { id: "c1", code: "c1", officeId: "x", sopNumber: 1, flowHash: "f", title: "t", status: "open", createdAt: at },
-      }),
-    );
+    const store = await storeWithCase();
     const open = { caseId: "c1", status: "open", waitingFor: null, takenByOfficialId: null, openedAt: at, dueAt: null, escalateAt: null };
     await store.transaction(async (tx) => {
       await tx.createTask({ ...open, id: "t1", stepId: "1", visit: 1, candidates: [cand("ana")] } as never);
