@@ -98,6 +98,32 @@ function toClaimed(m: ClaimedMessage): ClaimedRow {
   return row;
 }
 
+/**
+ * Rows join the message `carrierId` sends, in one statement: they leave the queue (merged into it)
+ * and the carrier shows `shown`. The carrier and the `queued` rows keep their status and claim; a
+ * combined message's lead no longer stands for one task's prompt (`keepsTask` false).
+ */
+function joinInto(
+  carrierId: number,
+  ids: number[],
+  shown: { text: string; actions: ActionRef[] },
+  keep: { queued: number[]; keepsTask: boolean },
+): Sql {
+  const actions = shown.actions.length > 0 ? JSON.stringify(shown.actions) : null;
+  const isCarrier = sql`"id" = ${carrierId}`;
+  const stays = sql`"id" IN (${join([carrierId, ...keep.queued])})`;
+  return sql`
+    UPDATE "OutboxMessage" SET
+      "status" = CASE WHEN ${stays} THEN "status" ELSE 'merged' END,
+      "mergedIntoId" = CASE WHEN ${isCarrier} THEN "mergedIntoId" ELSE ${carrierId} END,
+      "claimedBy" = CASE WHEN ${stays} THEN "claimedBy" END,
+      "claimedUntil" = CASE WHEN ${stays} THEN "claimedUntil" END,
+      "text" = CASE WHEN ${isCarrier} THEN ${shown.text} ELSE "text" END,
+      "actions" = CASE WHEN ${isCarrier} THEN ${actions} ELSE "actions" END
+      ${keep.keepsTask ? empty : sql`, "taskId" = CASE WHEN ${isCarrier} THEN NULL ELSE "taskId" END`}
+    WHERE "id" IN (${join([carrierId, ...ids, ...keep.queued])}) RETURNING *`;
+}
+
 /** Marks one row: a single statement, so no transaction around it. */
 const mark = (db: Database, id: number, patch: Record<string, unknown>) =>
   db
@@ -150,24 +176,8 @@ export function createOutboxStore(db: Database): OutboxStore {
     },
     async supersede(ids, byId, latest) {
       if (ids.length === 0) return;
-      // The rows leave the queue; the row that carries them takes the latest text, so that a retry
-      // of its send (a 429, a restart) shows the latest too.
-      const actions = latest.actions.length > 0 ? JSON.stringify(latest.actions) : null;
-      const isCarrier = sql`"id" = ${byId}`;
-      await db.execute((tx) =>
-        executeStatement(
-          tx,
-          sql`
-          UPDATE "OutboxMessage" SET
-            "status" = CASE WHEN ${isCarrier} THEN "status" ELSE 'merged' END,
-            "mergedIntoId" = CASE WHEN ${isCarrier} THEN "mergedIntoId" ELSE ${byId} END,
-            "claimedBy" = CASE WHEN ${isCarrier} THEN "claimedBy" END,
-            "claimedUntil" = CASE WHEN ${isCarrier} THEN "claimedUntil" END,
-            "text" = CASE WHEN ${isCarrier} THEN ${latest.text} ELSE "text" END,
-            "actions" = CASE WHEN ${isCarrier} THEN ${actions} ELSE "actions" END
-          WHERE "id" IN (${join([byId, ...ids])})`,
-        ),
-      );
+      // The carrier shows the latest, so that a retry of its send (a 429, a restart) shows it too.
+      await db.execute((tx) => queryRows(tx, joinInto(byId, ids, latest, { queued: [], keepsTask: true })));
     },
     async membersOf(leadId) {
       const rows = await db.execute((tx) =>
@@ -176,26 +186,15 @@ export function createOutboxStore(db: Database): OutboxStore {
       return rows.map(toRow);
     },
     async merge(lead, joining, combined, first, sending) {
-      // The joining rows leave the queue and the lead takes the combined text, in one statement. The
-      // row being sent (an edit that re-draws the combined message) joins it but stays in the queue,
-      // claimed, until it is marked sent: a refused send (a 429, pacing) or a crash retries it.
-      const actions = combined.actions.length > 0 ? JSON.stringify(combined.actions) : null;
-      const isLead = sql`"id" = ${lead.id}`;
-      const stays = sql`"id" IN (${join([lead.id, ...(sending === undefined ? [] : [sending])])})`;
-      const update = (tx: Tx) =>
-        queryRows<OutboxMessage>(
-          tx,
-          sql`
-          UPDATE "OutboxMessage" SET
-            "status" = CASE WHEN ${stays} THEN "status" ELSE 'merged' END,
-            "mergedIntoId" = CASE WHEN ${isLead} THEN "mergedIntoId" ELSE ${lead.id} END,
-            "claimedBy" = CASE WHEN ${stays} THEN "claimedBy" END,
-            "claimedUntil" = CASE WHEN ${stays} THEN "claimedUntil" END,
-            "text" = CASE WHEN ${isLead} THEN ${combined.text} ELSE "text" END,
-            "actions" = CASE WHEN ${isLead} THEN ${actions} ELSE "actions" END,
-            "taskId" = CASE WHEN ${isLead} THEN NULL ELSE "taskId" END
-          WHERE "id" IN (${join([lead.id, ...joining.map((j) => j.id), ...(sending === undefined ? [] : [sending])])}) RETURNING *`,
-        );
+      // The row being sent (an edit that re-draws the combined message) joins it but stays in the
+      // queue, claimed, until it is marked sent: a refused send (a 429, pacing) or a crash retries it.
+      const statement = joinInto(
+        lead.id,
+        joining.map((j) => j.id),
+        combined,
+        { queued: sending === undefined ? [] : [sending], keepsTask: false },
+      );
+      const update = (tx: Tx) => queryRows<OutboxMessage>(tx, statement);
       const rows = !first
         ? await db.execute(update)
         : await db.write(async (tx) => {
