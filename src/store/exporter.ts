@@ -1,9 +1,8 @@
 // Writes export rows as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read the accents) and
 // as one XLSX workbook with a sheet per table.
 
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { compiledScript } from "./compiled-script.ts";
 import { xlsxWorkerFlag, type Row, type XlsxCommand, type XlsxResult } from "./xlsx-protocol.ts";
 
 /**
@@ -29,13 +28,6 @@ export function toCsv(rows: Row[], columns?: string[]): string {
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
-/** The compiled worker script (in dist/, also when running from the TypeScript sources), or null. */
-function workerScript(): URL | null {
-  const here = import.meta.url;
-  const script = here.endsWith(".js") ? new URL("./xlsx-worker.js", here) : new URL("../../dist/store/xlsx-worker.js", here);
-  return existsSync(fileURLToPath(script)) ? script : null;
-}
-
 /** The same workbook built on this thread (no compiled worker: sources never built). */
 async function inThisThread(sheets: { name: string; rows: Row[] }[]): Promise<Buffer> {
   const { createWorkbookWriter } = await import("./xlsx-worker.ts");
@@ -56,7 +48,7 @@ async function inThisThread(sheets: { name: string; rows: Row[] }[]): Promise<Bu
  * cases never holds up the presses arriving meanwhile. The worker ends with the workbook.
  */
 export async function toXlsx(sheets: { name: string; rows: Row[] }[]): Promise<Buffer> {
-  const script = workerScript();
+  const script = compiledScript(import.meta.url, "xlsx-worker.js");
   if (!script) return inThisThread(sheets);
   const worker = new Worker(script, { workerData: { [xlsxWorkerFlag]: true } });
   const result = new Promise<Buffer>((resolve, reject) => {

@@ -4,10 +4,9 @@
 // a drawing that crashes or hangs takes down only the renderer: the request fails and the next one
 // starts a fresh process.
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { setPriority } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { compiledScript } from "./compiled-script.ts";
 import type { RenderReply, RenderRequest } from "./png-render-process.ts";
 
 export interface PngRendererOptions {
@@ -38,11 +37,9 @@ interface Pending {
  * built, the .ts file through tsx.
  */
 function processScript(): { file: string; execArgv: string[] } {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith(".js")) return { file: path.join(path.dirname(here), "png-render-process.js"), execArgv: [] };
-  const built = path.resolve(path.dirname(here), "..", "..", "dist", "store", "png-render-process.js");
-  if (existsSync(built)) return { file: built, execArgv: [] };
-  return { file: path.join(path.dirname(here), "png-render-process.ts"), execArgv: ["--import", "tsx"] };
+  const built = compiledScript(import.meta.url, "png-render-process.js");
+  if (built) return { file: built, execArgv: [] };
+  return { file: fileURLToPath(new URL("./png-render-process.ts", import.meta.url)), execArgv: ["--import", "tsx"] };
 }
 
 export function createPngRenderer(options: PngRendererOptions = {}): PngRenderer {
